@@ -1,0 +1,128 @@
+//! What readers are shown: a case with its records, a row of a case list, a filter, and the
+//! changes a case accepts after it is opened.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::case::{Case, Category, LastSeen, RiskLevel, Status};
+use crate::child::{Child, Sex};
+use crate::records::{Contact, Identifier, NewContact, NewIdentifier, NewNote, NewPerson, NewTask, Note, Person, Task};
+use crate::{CaseId, OrganisationId, TaskId, UserId};
+
+/// The anonymous facts about a child that the network's figures need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChildSkeleton {
+    pub sex: Sex,
+    pub birth_year: Option<i32>,
+    pub nationalities: Vec<String>,
+}
+
+/// A case with everything the reader may see. For a pseudonymous reader (an analyst) every
+/// personal part is left out and `pseudonymous` is true.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub pseudonymous: bool,
+    pub child_skeleton: ChildSkeleton,
+    pub child: Option<Child>,
+    pub last_seen: Option<LastSeen>,
+    pub circumstances: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub notes: Vec<Note>,
+    pub identifiers: Vec<Identifier>,
+    pub persons: Vec<Person>,
+    pub tasks: Vec<Task>,
+}
+
+/// One row of a case list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub number: String,
+    pub organisation_id: OrganisationId,
+    pub category: Category,
+    pub risk_level: Option<RiskLevel>,
+    pub status: Status,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub last_seen_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub opened_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: OffsetDateTime,
+    pub assignee: Option<UserId>,
+    /// `None` for a pseudonymous reader.
+    pub child_name: Option<String>,
+    pub child_skeleton: ChildSkeleton,
+}
+
+/// Which cases to list. Every filter is optional; they combine with AND.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseFilter {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub risk_level: Option<RiskLevel>,
+    pub organisation_id: Option<OrganisationId>,
+    /// Cases opened at or after this time.
+    pub opened_from: Option<OffsetDateTime>,
+    /// Cases opened before this time.
+    pub opened_to: Option<OffsetDateTime>,
+    /// Name search in any script; every word must match the start of one of the child's names.
+    pub name: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// The most rows one page may hold.
+pub const MAX_PAGE: u32 = 200;
+
+/// A page of a list, with the total across all pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A change to an open case, as a user asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseChange {
+    AddContact(NewContact),
+    AddNote(NewNote),
+    ChangeStatus { to: Status, reason: Option<String> },
+    Recategorise { to: Category, reason: Option<String> },
+    AssessRisk { to: RiskLevel, reason: Option<String> },
+    Assign(Option<UserId>),
+    LinkIdentifier(NewIdentifier),
+    LinkPerson(NewPerson),
+    CreateTask(NewTask),
+    CompleteTask(TaskId),
+    Share(OrganisationId),
+}
+
+impl CaseChange {
+    /// The policy action this change needs.
+    pub fn action(&self) -> crate::policy::Action {
+        use crate::policy::Action;
+        match self {
+            CaseChange::AddContact(_) => Action::CaseAddContact,
+            CaseChange::AddNote(_) => Action::CaseAddNote,
+            CaseChange::ChangeStatus { .. } => Action::CaseChangeStatus,
+            CaseChange::Recategorise { .. } => Action::CaseRecategorise,
+            CaseChange::AssessRisk { .. } => Action::CaseAssessRisk,
+            CaseChange::Assign(_) => Action::CaseAssign,
+            CaseChange::LinkIdentifier(_) => Action::CaseLinkIdentifier,
+            CaseChange::LinkPerson(_) => Action::CaseLinkPerson,
+            CaseChange::CreateTask(_) | CaseChange::CompleteTask(_) => Action::CaseManageTasks,
+            CaseChange::Share(_) => Action::CaseShare,
+        }
+    }
+}

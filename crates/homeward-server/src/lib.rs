@@ -1,0 +1,78 @@
+//! Homeward's HTTP edge: the axum router, authentication, the one error type and the OpenAPI
+//! document.
+//!
+//! Handlers are thin. Each extracts who is asking ([`auth::CurrentUser`]), parses the input with
+//! extractors whose rejections are problem details, and hands one whole command to the store,
+//! which asks the authorisation policy and writes the audit entry in the same transaction. The
+//! store is synchronous, so calls run on tokio's blocking pool ([`AppState::run`]).
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub(crate) mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use homeward_store::Store;
+use tokio::net::TcpListener;
+
+pub use error::AppError;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Mark the session cookie `Secure`: on whenever Homeward is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { secure_cookies: false, max_body_bytes: 64 * 1024 }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub throttle: Arc<auth::LoginThrottle>,
+    pub config: Arc<ServerConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        Self { store, throttle: Arc::new(auth::LoginThrottle::default()), config: Arc::new(config) }
+    }
+
+    /// Runs a store command on the blocking pool.
+    pub async fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> homeward_store::Result<R> + Send + 'static,
+    ) -> Result<R, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::from)
+    }
+}
+
+/// The whole application as a router.
+pub fn router(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

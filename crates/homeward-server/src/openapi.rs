@@ -1,0 +1,49 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the domain types.
+
+use utoipa::OpenApi;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Homeward API",
+        description = "Case management, early warning and cross-border coordination for 116000 hotlines. \
+            Errors are RFC 9457 problem details. Authenticate with the session cookie from POST /api/v1/session \
+            or with `Authorization: Bearer <token>`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        routes::healthz,
+        routes::accounts::login,
+        routes::accounts::logout,
+        routes::accounts::me,
+        routes::accounts::change_password,
+        routes::accounts::create_token,
+        routes::accounts::list_organisations,
+        routes::accounts::create_organisation,
+        routes::accounts::list_users,
+        routes::accounts::create_user,
+        routes::cases::create,
+        routes::cases::list,
+        routes::cases::get,
+        routes::cases::events,
+        routes::cases::add_contact,
+        routes::cases::add_note,
+        routes::cases::change_status,
+        routes::cases::recategorise,
+        routes::cases::assess_risk,
+        routes::cases::assign,
+        routes::cases::link_identifier,
+        routes::cases::link_person,
+        routes::cases::create_task,
+        routes::cases::complete_task,
+        routes::cases::share,
+    )
+)]
+struct ApiDoc;
+
+/// The API document served at `/api/v1/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

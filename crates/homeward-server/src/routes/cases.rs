@@ -1,0 +1,284 @@
+//! Cases: open, list, read, and every change after opening.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use homeward_domain::case::{CaseEvent, Category, NewCase, RiskLevel, Status};
+use homeward_domain::records::{NewContact, NewIdentifier, NewNote, NewPerson, NewTask};
+use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
+use homeward_domain::{CaseId, OrganisationId, TaskId, UserId};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, Problem};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+
+/// Opens a case from a report.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = NewCase, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<NewCase>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    let view = state.run(move |store| store.create_case(&who.actor, body)).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Filters for the case list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub risk_level: Option<RiskLevel>,
+    pub organisation_id: Option<OrganisationId>,
+    /// Opened at or after: a date (`2026-11-01`) or a time (`2026-11-01T08:00:00Z`).
+    pub opened_from: Option<String>,
+    /// Opened before: a date or a time.
+    pub opened_to: Option<String>,
+    /// The child's name in any script; each word matches the start of a name.
+    pub q: Option<String>,
+    /// At most 200; 50 when left out.
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+fn parse_bound(field: &str, text: &str) -> Result<OffsetDateTime, AppError> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| AppError::bad_request(format!("`{field}` must be a date (2026-11-01) or a time (2026-11-01T08:00:00Z), not `{text}`.")))
+}
+
+/// Lists the cases the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/cases", params(ListQuery), tag = "cases",
+    responses((status = 200, body = Page<CaseSummary>), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Page<CaseSummary>>, AppError> {
+    let filter = CaseFilter {
+        status: query.status,
+        category: query.category,
+        risk_level: query.risk_level,
+        organisation_id: query.organisation_id,
+        opened_from: query.opened_from.as_deref().map(|t| parse_bound("opened_from", t)).transpose()?,
+        opened_to: query.opened_to.as_deref().map(|t| parse_bound("opened_to", t)).transpose()?,
+        name: query.q.filter(|q| !q.trim().is_empty()),
+        limit: query.limit.unwrap_or(0),
+        offset: query.offset.unwrap_or(0),
+    };
+    if filter.name.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::bad_request("`q` is longer than 200 characters."));
+    }
+    Ok(Json(state.run(move |store| store.list_cases(&who.actor, filter)).await?))
+}
+
+/// One case with its child, contacts, notes, identifiers, persons of interest and tasks.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = CaseId, Path)), tag = "cases",
+    responses((status = 200, body = CaseView), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(state.run(move |store| store.get_case(&who.actor, id)).await?))
+}
+
+/// The case's timeline: every event, who and when, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/events", params(("id" = CaseId, Path)), tag = "cases",
+    responses((status = 200, body = Vec<CaseEvent>), (status = 404, body = Problem)))]
+pub async fn events(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<Vec<CaseEvent>>, AppError> {
+    Ok(Json(state.run(move |store| store.case_events(&who.actor, id)).await?))
+}
+
+async fn change(state: AppState, who: CurrentUser, id: CaseId, change: CaseChange) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(state.run(move |store| store.change_case(&who.actor, id, change)).await?))
+}
+
+async fn created(state: AppState, who: CurrentUser, id: CaseId, c: CaseChange) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    Ok((StatusCode::CREATED, change(state, who, id, c).await?))
+}
+
+/// Records another call, chat, e-mail or web report about the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/contacts", params(("id" = CaseId, Path)), request_body = NewContact, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_contact(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<NewContact>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    created(state, who, id, CaseChange::AddContact(body)).await
+}
+
+/// Adds a note.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", params(("id" = CaseId, Path)), request_body = NewNote, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<NewNote>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    created(state, who, id, CaseChange::AddNote(body)).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Status,
+    /// Kept as a note on the case.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Moves the case along its lifecycle; a step the lifecycle forbids is a 409 naming the allowed ones.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/status", params(("id" = CaseId, Path)), request_body = StatusChange, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<StatusChange>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::ChangeStatus { to: body.status, reason: body.reason }).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryChange {
+    pub category: Category,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Re-categorises the case as facts emerge.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/category", params(("id" = CaseId, Path)), request_body = CategoryChange, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn recategorise(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<CategoryChange>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::Recategorise { to: body.category, reason: body.reason }).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskChange {
+    pub risk_level: RiskLevel,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Records a risk assessment.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/risk", params(("id" = CaseId, Path)), request_body = RiskChange, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn assess_risk(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<RiskChange>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::AssessRisk { to: body.risk_level, reason: body.reason }).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// A user of the case's organisation, or null to unassign.
+    pub assignee: Option<UserId>,
+}
+
+/// Assigns the case to a user of its organisation.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assignment", params(("id" = CaseId, Path)), request_body = Assignment, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<Assignment>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::Assign(body.assignee)).await
+}
+
+/// Links a phone number, handle, vehicle or address to the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/identifiers", params(("id" = CaseId, Path)), request_body = NewIdentifier, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn link_identifier(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<NewIdentifier>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    created(state, who, id, CaseChange::LinkIdentifier(body)).await
+}
+
+/// Links a person of interest to the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", params(("id" = CaseId, Path)), request_body = NewPerson, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn link_person(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<NewPerson>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    created(state, who, id, CaseChange::LinkPerson(body)).await
+}
+
+/// Adds a task.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/tasks", params(("id" = CaseId, Path)), request_body = NewTask, tag = "cases",
+    responses((status = 201, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<NewTask>,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
+    created(state, who, id, CaseChange::CreateTask(body)).await
+}
+
+/// Marks a task done.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/tasks/{task_id}/complete",
+    params(("id" = CaseId, Path), ("task_id" = TaskId, Path)), tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn complete_task(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath((id, task)): ApiPath<(CaseId, TaskId)>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::CompleteTask(task)).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareRequest {
+    pub organisation_id: OrganisationId,
+}
+
+/// Shares the case with another organisation (a police unit, a partner hotline).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/shares", params(("id" = CaseId, Path)), request_body = ShareRequest, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn share(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<ShareRequest>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::Share(body.organisation_id)).await
+}

@@ -1,0 +1,65 @@
+//! The routes under `/api/v1`, `/healthz` and the fallbacks.
+
+pub(crate) mod accounts;
+pub(crate) mod cases;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    let api = Router::new()
+        .route("/session", post(accounts::login).delete(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route("/tokens", post(accounts::create_token))
+        .route("/organisations", get(accounts::list_organisations).post(accounts::create_organisation))
+        .route("/users", get(accounts::list_users).post(accounts::create_user))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{id}", get(cases::get))
+        .route("/cases/{id}/events", get(cases::events))
+        .route("/cases/{id}/contacts", post(cases::add_contact))
+        .route("/cases/{id}/notes", post(cases::add_note))
+        .route("/cases/{id}/status", post(cases::change_status))
+        .route("/cases/{id}/category", post(cases::recategorise))
+        .route("/cases/{id}/risk", post(cases::assess_risk))
+        .route("/cases/{id}/assignment", post(cases::assign))
+        .route("/cases/{id}/identifiers", post(cases::link_identifier))
+        .route("/cases/{id}/persons", post(cases::link_person))
+        .route("/cases/{id}/tasks", post(cases::create_task))
+        .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
+        .route("/cases/{id}/shares", post(cases::share))
+        .route("/openapi.json", get(openapi));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Liveness and a database round trip.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Homeward is up")))]
+pub(crate) async fn healthz(state: axum::extract::State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    state.run(|store| store.is_empty()).await?;
+    Ok(Json(json!({"status": "ok"})))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
+}
+
+async fn not_found() -> AppError {
+    AppError::not_found("There is nothing at this address. The API is described at /api/v1/openapi.json.")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::new(StatusCode::METHOD_NOT_ALLOWED, "This address does not accept that method.")
+}

@@ -1,0 +1,251 @@
+//! The authorisation matrix: every endpoint × every role × own / shared / other organisation,
+//! asserting both what is allowed and what is refused — and that a refusal changes nothing.
+
+use homeward_domain::org::{Actor, OrganisationKind, Role};
+use homeward_domain::records::NewTask;
+use homeward_domain::view::CaseChange;
+use homeward_domain::CaseId;
+use serde_json::{Value, json};
+
+use crate::support::{Auth, TestApp, issue_report};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ep {
+    CreateCase,
+    ListCases,
+    GetCase,
+    Events,
+    AddContact,
+    AddNote,
+    Status,
+    Category,
+    Risk,
+    Assign,
+    Identifier,
+    Person,
+    Task,
+    CompleteTask,
+    Share,
+    ListOrgs,
+    CreateOrg,
+    ListUsers,
+    CreateUser,
+    Token,
+    Me,
+}
+
+const CASE_ENDPOINTS: [Ep; 13] = [
+    Ep::GetCase,
+    Ep::Events,
+    Ep::AddContact,
+    Ep::AddNote,
+    Ep::Status,
+    Ep::Category,
+    Ep::Risk,
+    Ep::Assign,
+    Ep::Identifier,
+    Ep::Person,
+    Ep::Task,
+    Ep::CompleteTask,
+    Ep::Share,
+];
+
+const OTHER_ENDPOINTS: [Ep; 8] =
+    [Ep::CreateCase, Ep::ListCases, Ep::ListOrgs, Ep::CreateOrg, Ep::ListUsers, Ep::CreateUser, Ep::Token, Ep::Me];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Own,
+    Shared,
+    Other,
+}
+
+/// The policy as the API must answer it, written out independently of the code under test.
+fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
+    use Role::*;
+    let runs_cases = matches!(role, Operator | CaseManager | Supervisor);
+    let manages_cases = matches!(role, CaseManager | Supervisor);
+    let annotates = matches!(role, Operator | CaseManager | Supervisor | PoliceLiaison);
+    let sees_case = scope != Scope::Other && role != Admin;
+    if CASE_ENDPOINTS.contains(&ep) && !sees_case {
+        return 404;
+    }
+    let own = scope == Scope::Own;
+    match ep {
+        Ep::GetCase | Ep::Events => 200,
+        Ep::AddContact | Ep::AddNote => if annotates { 201 } else { 403 },
+        Ep::Status | Ep::Risk | Ep::CompleteTask => if own && runs_cases { 200 } else { 403 },
+        Ep::Identifier | Ep::Person | Ep::Task => if own && runs_cases { 201 } else { 403 },
+        Ep::Category | Ep::Assign | Ep::Share => if own && manages_cases { 200 } else { 403 },
+        Ep::CreateCase => if runs_cases { 201 } else { 403 },
+        Ep::ListCases => if role == Admin { 403 } else { 200 },
+        Ep::ListOrgs | Ep::Me => 200,
+        Ep::Token => 201,
+        Ep::CreateOrg | Ep::CreateUser => if role == Admin { 201 } else { 403 },
+        Ep::ListUsers => if matches!(role, Admin | Supervisor) { 200 } else { 403 },
+    }
+}
+
+struct World {
+    app: TestApp,
+    owner: Actor,
+    owner_id: homeward_domain::UserId,
+    org_b: homeward_domain::OrganisationId,
+    police: homeward_domain::OrganisationId,
+    a_users: Vec<(Role, Auth)>,
+    b_users: Vec<(Role, Auth)>,
+}
+
+fn world() -> World {
+    let app = TestApp::spawn();
+    let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
+    let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
+    let police = app.org("Police C", "GR", OrganisationKind::PoliceUnit);
+    let (owner, _) = app.user(&a, Role::CaseManager, "owner@a.example");
+    let a_users = Role::ALL.iter().map(|r| (*r, app.user(&a, *r, &format!("{r}@a.example")).1)).collect();
+    let b_users = Role::ALL.iter().map(|r| (*r, app.user(&b, *r, &format!("{r}@b.example")).1)).collect();
+    World { owner: Actor::user(&owner, "test"), owner_id: owner.id, org_b: b.id, police: police.id, app, a_users, b_users }
+}
+
+impl World {
+    /// A fresh case of organisation A with one open task, shared with B when asked.
+    fn case(&self, shared_with_b: bool) -> (CaseId, homeward_domain::TaskId) {
+        let new = serde_json::from_value(issue_report()).unwrap();
+        let view = self.app.store.create_case(&self.owner, new).unwrap();
+        let task = NewTask { title: "Call the school".into(), due_at: None, assignee: None };
+        let view = self.app.store.change_case(&self.owner, view.case.id, CaseChange::CreateTask(task)).unwrap();
+        if shared_with_b {
+            self.app.store.change_case(&self.owner, view.case.id, CaseChange::Share(self.org_b)).unwrap();
+        }
+        (view.case.id, view.tasks[0].id)
+    }
+
+    fn version(&self, id: CaseId) -> u32 {
+        self.app.store.get_case(&self.owner, id).unwrap().case.version
+    }
+
+    fn hit(&self, ep: Ep, auth: &Auth, case: Option<(CaseId, homeward_domain::TaskId)>, n: usize) -> u16 {
+        let app = &self.app;
+        let (id, task) = case.map(|(c, t)| (c.to_string(), t.to_string())).unwrap_or_default();
+        let path = |suffix: &str| format!("/api/v1/cases/{id}{suffix}");
+        let post = |p: String, body: Value| app.post(&p, auth, body).status;
+        match ep {
+            Ep::CreateCase => post("/api/v1/cases".into(), issue_report()),
+            Ep::ListCases => app.get("/api/v1/cases", auth).status,
+            Ep::GetCase => app.get(&path(""), auth).status,
+            Ep::Events => app.get(&path("/events"), auth).status,
+            Ep::AddContact => post(path("/contacts"), json!({"channel": "phone", "received_at": "2026-11-28T21:00:00Z", "summary": "Aunt called"})),
+            Ep::AddNote => post(path("/notes"), json!({"text": "Checked the park"})),
+            Ep::Status => post(path("/status"), json!({"status": "found_safe", "reason": "home again"})),
+            Ep::Category => post(path("/category"), json!({"category": "runaway_national"})),
+            Ep::Risk => post(path("/risk"), json!({"risk_level": "high", "reason": "under 13 and out at night"})),
+            Ep::Assign => post(path("/assignment"), json!({"assignee": self.owner_id})),
+            Ep::Identifier => post(path("/identifiers"), json!({"kind": "phone", "value": "+30 690 000 1234"})),
+            Ep::Person => post(path("/persons"), json!({"name": "An older friend", "relation": "friend"})),
+            Ep::Task => post(path("/tasks"), json!({"title": "Visit the school"})),
+            Ep::CompleteTask => app.call("POST", &path(&format!("/tasks/{task}/complete")), auth, None).status,
+            Ep::Share => post(path("/shares"), json!({"organisation_id": self.police})),
+            Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
+            Ep::CreateOrg => post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"})),
+            Ep::ListUsers => app.get("/api/v1/users", auth).status,
+            Ep::CreateUser => post("/api/v1/users".into(), json!({"email": format!("new{n}@x.example"), "role": "operator"})),
+            Ep::Token => post("/api/v1/tokens".into(), json!({"name": "script"})),
+            Ep::Me => app.get("/api/v1/me", auth).status,
+        }
+    }
+}
+
+#[test]
+fn every_endpoint_for_every_role_and_scope() {
+    let w = world();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for scope in [Scope::Own, Scope::Shared, Scope::Other] {
+        let users = if scope == Scope::Own { &w.a_users } else { &w.b_users };
+        for (role, auth) in users {
+            for ep in CASE_ENDPOINTS {
+                n += 1;
+                let case = w.case(scope == Scope::Shared);
+                let before = w.version(case.0);
+                let got = w.hit(ep, auth, Some(case), n);
+                let want = expected(ep, *role, scope);
+                if got != want {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
+                }
+                let after = w.version(case.0);
+                let writes = !matches!(ep, Ep::GetCase | Ep::Events);
+                let changed = after != before;
+                if writes && changed != (200..300).contains(&want) {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): version {before} -> {after}"));
+                }
+            }
+            if scope == Scope::Own {
+                for ep in OTHER_ENDPOINTS {
+                    n += 1;
+                    let got = w.hit(ep, auth, None, n);
+                    let want = expected(ep, *role, scope);
+                    if got != want {
+                        failures.push(format!("{ep:?} as {role}: got {got}, want {want}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn no_request_without_credentials_or_with_a_bad_token() {
+    let w = world();
+    let case = w.case(false);
+    for ep in CASE_ENDPOINTS.into_iter().chain(OTHER_ENDPOINTS) {
+        for auth in [Auth::None, Auth::Bearer("hwt_not-a-real-token".into()), Auth::Cookie("homeward_session=forged".into())] {
+            let got = w.hit(ep, &auth, Some(case), 0);
+            assert_eq!(got, 401, "{ep:?} with {auth:?}");
+        }
+    }
+}
+
+#[test]
+fn another_organisations_cases_never_appear_in_lists() {
+    let w = world();
+    let (hidden, _) = w.case(false);
+    let (shared, _) = w.case(true);
+    for (role, auth) in &w.b_users {
+        if *role == Role::Admin {
+            continue;
+        }
+        let page = w.app.get("/api/v1/cases?limit=200", auth).body;
+        let ids: Vec<&str> = page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert!(!ids.contains(&hidden.to_string().as_str()), "{role} sees an unshared case");
+        assert!(ids.contains(&shared.to_string().as_str()), "{role} misses a shared case");
+        let filtered = w.app.get("/api/v1/cases?q=eleni&limit=200", auth);
+        if *role == Role::Analyst {
+            assert_eq!(filtered.status, 403, "an analyst may not search by name");
+        } else {
+            assert_eq!(filtered.body["total"], 1, "{role}: name search must count only visible cases");
+        }
+    }
+}
+
+#[test]
+fn an_analyst_sees_no_names() {
+    let w = world();
+    let (id, _) = w.case(false);
+    let analyst = &w.a_users.iter().find(|(r, _)| *r == Role::Analyst).unwrap().1;
+    let case = w.app.get(&format!("/api/v1/cases/{id}"), analyst);
+    assert_eq!(case.status, 200);
+    assert_eq!(case.body["pseudonymous"], true);
+    assert_eq!(case.body["child"], Value::Null);
+    assert_eq!(case.body["last_seen"], Value::Null);
+    assert_eq!(case.body["contacts"], json!([]));
+    assert_eq!(case.body["child_skeleton"]["birth_year"], 2011);
+    let text = case.body.to_string();
+    assert!(!text.contains("Ελένη") && !text.contains("Omonia") && !text.contains("Mother"), "{text}");
+    let list = w.app.get("/api/v1/cases", analyst).body;
+    assert_eq!(list["items"][0]["child_name"], Value::Null);
+    assert!(!list.to_string().contains("Ελένη"));
+    // Searching by name must not let an analyst probe for names either.
+    let probe = w.app.get("/api/v1/cases?q=Ελένη", analyst);
+    assert_eq!(probe.status, 403, "{:?}", probe.body);
+}

@@ -1,0 +1,97 @@
+//! Logging in and out, session cookies, throttling and one-time passwords.
+
+use homeward_domain::org::{Actor, NewUser, OrganisationKind, Role};
+use serde_json::json;
+
+use crate::support::{Auth, PASSWORD, TestApp};
+
+fn login(app: &TestApp, email: &str, password: &str) -> crate::support::Resp {
+    app.post("/api/v1/session", &Auth::None, json!({"email": email, "password": password}))
+}
+
+fn session_cookie(resp: &crate::support::Resp) -> Auth {
+    let set = resp.header("set-cookie").expect("a session cookie");
+    Auth::Cookie(set.split(';').next().unwrap().to_owned())
+}
+
+#[test]
+fn a_session_cookie_is_strict_and_http_only_and_ends_at_logout() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    app.user(&org, Role::Operator, "op@a.example");
+    let resp = login(&app, "OP@a.example ", PASSWORD);
+    assert_eq!(resp.status, 200, "{:?}", resp.body);
+    let set = resp.header("set-cookie").unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(flag), "{set}");
+    }
+    let cookie = session_cookie(&resp);
+    assert_eq!(app.get("/api/v1/me", &cookie).body["email"], "op@a.example");
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 200);
+    assert_eq!(app.call("DELETE", "/api/v1/session", &cookie, None).status, 204);
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 401, "the session must end at logout");
+    let actions: Vec<String> = app.audit().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"session.login".to_owned()) && actions.contains(&"session.logout".to_owned()));
+}
+
+#[test]
+fn wrong_passwords_are_refused_audited_and_throttled() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    app.user(&org, Role::Operator, "op@a.example");
+    for _ in 0..5 {
+        let resp = login(&app, "op@a.example", "wrong password");
+        assert_eq!(resp.status, 401);
+        assert_eq!(resp.body["detail"], "The e-mail address or the password is not correct.");
+    }
+    let unknown = login(&app, "nobody@a.example", "x");
+    assert_eq!(unknown.status, 401);
+    assert_eq!(unknown.body["detail"], "The e-mail address or the password is not correct.");
+    // The sixth attempt on the account is throttled, even with the right password.
+    let throttled = login(&app, "op@a.example", PASSWORD);
+    assert_eq!(throttled.status, 429);
+    assert!(throttled.header("retry-after").is_some());
+    let failed = app.audit().into_iter().filter(|e| e.action == "session.login_failed").count();
+    assert_eq!(failed, 6);
+}
+
+#[test]
+fn a_one_time_password_must_be_replaced_before_any_work() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let created = app
+        .store
+        .create_user(
+            &Actor::command_line(),
+            NewUser { email: "new@a.example".into(), display_name: None, role: Role::Operator, organisation_id: Some(org.id) },
+        )
+        .unwrap();
+    let resp = login(&app, "new@a.example", &created.password);
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.body["password_change_required"], true);
+    let cookie = session_cookie(&resp);
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 403);
+    let weak = app.post("/api/v1/me/password", &cookie, json!({"current_password": created.password, "new_password": "short"}));
+    assert_eq!(weak.status, 422);
+    let wrong = app.post("/api/v1/me/password", &cookie, json!({"current_password": "nope", "new_password": "a much longer passphrase"}));
+    assert_eq!(wrong.status, 403);
+    let ok = app.post("/api/v1/me/password", &cookie, json!({"current_password": created.password, "new_password": "a much longer passphrase"}));
+    assert_eq!(ok.status, 204, "{:?}", ok.body);
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 200);
+    assert_eq!(login(&app, "new@a.example", &created.password).status, 401, "the one-time password is spent");
+    assert_eq!(login(&app, "new@a.example", "a much longer passphrase").status, 200);
+}
+
+#[test]
+fn an_api_token_is_shown_once_and_stored_hashed() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, auth) = app.user(&org, Role::Operator, "op@a.example");
+    let resp = app.post("/api/v1/tokens", &auth, json!({"name": "export"}));
+    assert_eq!(resp.status, 201);
+    let token = resp.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("/api/v1/me", &Auth::Bearer(token.clone())).status, 200);
+    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1", [&token], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0, "the token itself must never be stored");
+}

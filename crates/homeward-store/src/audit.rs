@@ -1,0 +1,159 @@
+//! The audit trail: who did what to which record, when, from where.
+//!
+//! Entries are append-only and chained: each carries the SHA-256 of its own fields and the
+//! previous entry's hash, so editing or deleting any entry breaks the chain from there on,
+//! which [`crate::Store::verify_audit`] reports by sequence number.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The hash the first entry chains to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What an audit entry records. The numbers are stable and never reused: a retired code stays
+/// retired, a new event gets a new number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditCode {
+    OrganisationCreated = 1000,
+    UserCreated = 1100,
+    UsersListed = 1101,
+    PasswordChanged = 1102,
+    LoginSucceeded = 1103,
+    LoginFailed = 1104,
+    LoggedOut = 1105,
+    ApiTokenCreated = 1106,
+    CaseCreated = 2000,
+    CaseRead = 2001,
+    CasesListed = 2002,
+    CaseEventsRead = 2003,
+    ContactAdded = 2010,
+    NoteAdded = 2011,
+    StatusChanged = 2012,
+    Recategorised = 2013,
+    RiskAssessed = 2014,
+    Assigned = 2015,
+    IdentifierLinked = 2016,
+    PersonLinked = 2017,
+    TaskCreated = 2018,
+    TaskCompleted = 2019,
+    CaseShared = 2020,
+}
+
+impl AuditCode {
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    /// The stable name stored beside the code.
+    pub fn name(self) -> &'static str {
+        use AuditCode::*;
+        match self {
+            OrganisationCreated => "organisation.created",
+            UserCreated => "user.created",
+            UsersListed => "user.listed",
+            PasswordChanged => "user.password_changed",
+            LoginSucceeded => "session.login",
+            LoginFailed => "session.login_failed",
+            LoggedOut => "session.logout",
+            ApiTokenCreated => "token.created",
+            CaseCreated => "case.created",
+            CaseRead => "case.read",
+            CasesListed => "case.listed",
+            CaseEventsRead => "case.events_read",
+            ContactAdded => "case.contact_added",
+            NoteAdded => "case.note_added",
+            StatusChanged => "case.status_changed",
+            Recategorised => "case.recategorised",
+            RiskAssessed => "case.risk_assessed",
+            Assigned => "case.assigned",
+            IdentifierLinked => "case.identifier_linked",
+            PersonLinked => "case.person_linked",
+            TaskCreated => "case.task_created",
+            TaskCompleted => "case.task_completed",
+            CaseShared => "case.shared",
+        }
+    }
+}
+
+/// One stored entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_user_id: Option<String>,
+    pub actor_organisation_id: Option<String>,
+    pub origin: String,
+    pub code: i64,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: Option<String>,
+    /// JSON with what else matters (the ids a list returned, the status a case moved to).
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The hash this entry must carry, from its fields and the previous hash.
+    pub fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        // Length-prefix every field so that no two different entries hash the same bytes.
+        let mut field = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        field(&self.prev_hash);
+        field(&self.seq.to_string());
+        field(&self.at);
+        field(self.actor_user_id.as_deref().unwrap_or("-"));
+        field(self.actor_organisation_id.as_deref().unwrap_or("-"));
+        field(&self.origin);
+        field(&self.code.to_string());
+        field(&self.action);
+        field(&self.record_type);
+        field(self.record_id.as_deref().unwrap_or("-"));
+        field(&self.detail);
+        hex::encode(h.finalize())
+    }
+}
+
+/// The outcome of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// How many entries were checked.
+    pub entries: u64,
+    /// The first entry that does not verify, and why; `None` when the chain is whole.
+    pub first_bad: Option<(i64, String)>,
+}
+
+impl VerifyReport {
+    pub fn is_ok(&self) -> bool {
+        self.first_bad.is_none()
+    }
+}
+
+/// Walks entries in sequence order and reports the first break.
+pub fn verify<I: IntoIterator<Item = AuditEntry>>(entries: I) -> VerifyReport {
+    let mut prev_hash = GENESIS.to_owned();
+    let mut expected_seq = 1;
+    let mut count = 0;
+    for entry in entries {
+        count += 1;
+        let problem = if entry.seq != expected_seq {
+            Some(format!("expected entry {expected_seq} next but found {}: entries are missing", entry.seq))
+        } else if entry.prev_hash != prev_hash {
+            Some("its previous-hash does not match the entry before it: an entry before it was changed or removed".into())
+        } else if entry.compute_hash() != entry.hash {
+            Some("its contents do not match its hash: the entry was edited".into())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return VerifyReport { entries: count, first_bad: Some((entry.seq.min(expected_seq), problem)) };
+        }
+        prev_hash = entry.hash;
+        expected_seq += 1;
+    }
+    VerifyReport { entries: count, first_bad: None }
+}

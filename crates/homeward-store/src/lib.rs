@@ -1,0 +1,143 @@
+//! Homeward's storage: the [`Store`] trait and its SQLite implementation.
+//!
+//! The trait speaks in whole commands — `create_case(actor, NewCase)`, `change_case(actor, id,
+//! change)` — never in rows. Each command checks the authorisation policy against the data it
+//! touches, writes the case's event, its projection and its audit entry in one transaction, and
+//! either all of it lands or none of it does. Only this crate knows SQL.
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL`: an acknowledged write survives a crash of
+//! the process or of the machine. All writes go through one writer thread that commits the
+//! commands waiting at that moment together (group commit), each inside its own savepoint, so
+//! one failing command never takes another with it and one fsync serves many.
+
+pub mod audit;
+pub mod secrets;
+pub mod sqlite;
+mod timefmt;
+
+use homeward_domain::case::NewCase;
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
+use homeward_domain::policy::Denied;
+use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
+use homeward_domain::{CaseId, DomainError, UserId};
+use time::OffsetDateTime;
+
+pub use audit::{AuditCode, AuditEntry, VerifyReport};
+pub use sqlite::SqliteStore;
+
+/// Why a store command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The domain refused the command: invalid input or a step the lifecycle forbids.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The policy refused the actor.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// No such record, or none the actor may see.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The command clashes with what is stored (a second user with the same e-mail address).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed; the command left nothing behind.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored value could not be read back; this is a bug or a damaged database.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    /// The database URL is not one this build can open.
+    #[error("{0}")]
+    Url(String),
+    /// The store's writer has stopped; the process must be restarted.
+    #[error("the database writer has stopped")]
+    WriterStopped,
+    /// The current password given to change it was wrong.
+    #[error("the current password is not correct")]
+    WrongPassword,
+    /// Hashing a password failed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("cannot prepare the database folder {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How a request proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential<'a> {
+    /// The secret in a browser's session cookie.
+    Session(&'a str),
+    /// An API token from an `Authorization: Bearer` header.
+    Token(&'a str),
+}
+
+/// A newly created user and the one-time password to hand them.
+#[derive(Debug, Clone)]
+pub struct CreatedUser {
+    pub user: User,
+    pub password: String,
+}
+
+/// The clock the store stamps events with. Tests pass a fixed one.
+pub type Clock = std::sync::Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(OffsetDateTime::now_utc)
+}
+
+/// Everything Homeward stores, as whole commands. Each writes its audit entry itself.
+pub trait Store: Send + Sync + 'static {
+    /// Creates an organisation. The command line acts as [`Actor::command_line`].
+    fn create_organisation(&self, actor: &Actor, new: NewOrganisation) -> Result<Organisation>;
+    fn list_organisations(&self, actor: &Actor) -> Result<Vec<Organisation>>;
+    fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>>;
+
+    /// Creates a user with a random one-time password, returned once.
+    fn create_user(&self, actor: &Actor, new: NewUser) -> Result<CreatedUser>;
+    /// Creates a user with a chosen password that need not be changed (demo data only).
+    fn create_user_with_password(&self, actor: &Actor, new: NewUser, password: &str) -> Result<User>;
+    fn list_users(&self, actor: &Actor) -> Result<Vec<User>>;
+    fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+
+    /// Checks a password; on success opens a session and returns its secret. Every attempt is
+    /// audited. `None` means wrong e-mail address or password, without saying which.
+    fn login(&self, origin: &str, email: &str, password: &str) -> Result<Option<(User, String)>>;
+    fn logout(&self, actor: &Actor, session_secret: &str) -> Result<()>;
+    /// Replaces the caller's password after checking the current one.
+    fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()>;
+    /// Issues an API token for a user; the secret is returned once and stored hashed.
+    fn create_api_token(&self, actor: &Actor, user: UserId, name: &str) -> Result<String>;
+    /// The user a session or token belongs to, if it is valid now.
+    fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>>;
+
+    fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView>;
+    fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView>;
+    fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>>;
+    fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::case::CaseEvent>>;
+    fn change_case(&self, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView>;
+
+    /// Walks the audit chain from the first entry.
+    fn verify_audit(&self) -> Result<VerifyReport>;
+    /// The audit entries from `after_seq` on, oldest first (for tests and export).
+    fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// True when no organisation exists yet.
+    fn is_empty(&self) -> Result<bool>;
+}
+
+/// Opens the store a database URL names. Only `sqlite://` exists so far; any other scheme is
+/// refused by name, never guessed at.
+pub fn open(url: &str, clock: Clock) -> Result<std::sync::Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        Ok(std::sync::Arc::new(SqliteStore::open(path, clock)?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Err(StoreError::Url("PostgreSQL is not supported by this build yet; use a sqlite:// URL".into()))
+    } else {
+        Err(StoreError::Url(format!(
+            "unknown database URL `{}`; expected sqlite://PATH",
+            url.split("://").next().unwrap_or(url)
+        )))
+    }
+}

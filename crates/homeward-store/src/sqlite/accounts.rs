@@ -1,0 +1,233 @@
+//! Organisations, users, sessions and API tokens.
+
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, Role, User, normalise_email};
+use homeward_domain::policy::{Action, Scope};
+use homeward_domain::{OrganisationId, UserId};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::rows::{enum_from, enum_name, parse};
+use super::{Tx, authorize};
+use crate::audit::AuditCode;
+use crate::timefmt;
+use crate::{Credential, Result, StoreError};
+
+/// How long a browser session lasts: a night shift and then some.
+pub const SESSION_HOURS: i64 = 12;
+
+fn organisation(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_organisation((id, name, kind, country): (String, String, String, String)) -> Result<Organisation> {
+    Ok(Organisation { id: parse(&id, "organisation id")?, name, kind: enum_from(&kind, "organisation kind")?, country })
+}
+
+pub(super) fn create_organisation(tx: &mut Tx<'_>, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
+    authorize(actor, Action::OrganisationCreate, Scope::Own)?;
+    let new = new.validate()?;
+    if organisation_by_name(tx.conn, &new.name)?.is_some() {
+        return Err(StoreError::Conflict(format!("an organisation named `{}` already exists", new.name)));
+    }
+    let org = Organisation { id: OrganisationId(Uuid::now_v7()), name: new.name, kind: new.kind, country: new.country };
+    tx.conn.execute(
+        "INSERT INTO organisations (id, name, kind, country, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![org.id.to_string(), org.name, enum_name(&org.kind)?, org.country, timefmt::format(tx.now)],
+    )?;
+    tx.audit(actor, AuditCode::OrganisationCreated, "organisation", Some(org.id.to_string()), json!({"name": org.name}))?;
+    Ok(org)
+}
+
+pub(super) fn list_organisations(conn: &Connection) -> Result<Vec<Organisation>> {
+    let mut stmt = conn.prepare("SELECT id, name, kind, country FROM organisations ORDER BY name")?;
+    let rows = stmt.query_map([], organisation)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(to_organisation).collect()
+}
+
+pub(super) fn organisation_by_name(conn: &Connection, name: &str) -> Result<Option<Organisation>> {
+    conn.query_row("SELECT id, name, kind, country FROM organisations WHERE name = ?1", [name.trim()], organisation)
+        .optional()?
+        .map(to_organisation)
+        .transpose()
+}
+
+pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Result<Option<Organisation>> {
+    conn.query_row("SELECT id, name, kind, country FROM organisations WHERE id = ?1", [id.to_string()], organisation)
+        .optional()?
+        .map(to_organisation)
+        .transpose()
+}
+
+const USER_COLUMNS: &str = "id, organisation_id, email, display_name, role, must_change_password, password_hash";
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, bool, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+type UserRow = (String, String, String, String, String, bool, String);
+
+fn to_user((id, org, email, display_name, role, must_change_password, hash): UserRow) -> Result<(User, String)> {
+    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role `{role}`")))?;
+    let user = User {
+        id: parse(&id, "user id")?,
+        organisation_id: parse(&org, "organisation id")?,
+        email,
+        display_name,
+        role,
+        must_change_password,
+    };
+    Ok((user, hash))
+}
+
+pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &str, must_change: bool) -> Result<User> {
+    let new = new.validate()?;
+    let organisation_id = match (new.organisation_id, actor.organisation_id) {
+        (Some(org), _) | (None, Some(org)) => org,
+        (None, None) => return Err(StoreError::NotFound("organisation (name one for the new user)".into())),
+    };
+    let scope = match actor.organisation_id {
+        Some(own) if own == organisation_id => Scope::Own,
+        Some(_) => Scope::Other,
+        None => Scope::Own,
+    };
+    authorize(actor, Action::UserCreate, scope)?;
+    if organisation_by_id(tx.conn, organisation_id)?.is_none() {
+        return Err(StoreError::NotFound(format!("organisation {organisation_id}")));
+    }
+    if user_by_email(tx.conn, &new.email)?.is_some() {
+        return Err(StoreError::Conflict(format!("a user with the e-mail address {} already exists", new.email)));
+    }
+    let user = User {
+        id: UserId(Uuid::now_v7()),
+        organisation_id,
+        display_name: new.display_name.clone().unwrap_or_else(|| new.email.clone()),
+        email: new.email,
+        role: new.role,
+        must_change_password: must_change,
+    };
+    tx.conn.execute(
+        "INSERT INTO users (id, organisation_id, email, display_name, role, password_hash, must_change_password, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            user.id.to_string(),
+            user.organisation_id.to_string(),
+            user.email,
+            user.display_name,
+            user.role.as_str(),
+            hash,
+            user.must_change_password,
+            timefmt::format(tx.now)
+        ],
+    )?;
+    tx.audit(
+        actor,
+        AuditCode::UserCreated,
+        "user",
+        Some(user.id.to_string()),
+        json!({"email": user.email, "role": user.role.as_str(), "organisation_id": user.organisation_id}),
+    )?;
+    Ok(user)
+}
+
+pub(super) fn list_users(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<User>> {
+    authorize(actor, Action::UserList, Scope::Own)?;
+    let (sql, org) = match actor.organisation_id {
+        Some(org) => (format!("SELECT {USER_COLUMNS} FROM users WHERE organisation_id = ?1 ORDER BY email"), org.to_string()),
+        None => (format!("SELECT {USER_COLUMNS} FROM users WHERE ?1 = ?1 ORDER BY email"), String::new()),
+    };
+    let mut stmt = tx.conn.prepare(&sql)?;
+    let rows = stmt.query_map([org], user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let users = rows.into_iter().map(|r| to_user(r).map(|(u, _)| u)).collect::<Result<Vec<_>>>()?;
+    tx.audit(actor, AuditCode::UsersListed, "user", None, json!({"count": users.len()}))?;
+    Ok(users)
+}
+
+/// The user with this e-mail address and their password hash.
+pub(super) fn user_by_email(conn: &Connection, email: &str) -> Result<Option<(User, String)>> {
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"))?
+        .query_row([normalise_email(email)], user_row)
+        .optional()?
+        .map(to_user)
+        .transpose()
+}
+
+pub(super) fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id.to_string()], user_row)
+        .optional()?
+        .map(|r| to_user(r).map(|(u, _)| u))
+        .transpose()
+}
+
+pub(super) fn record_login(
+    tx: &mut Tx<'_>,
+    origin: &str,
+    email: &str,
+    user: Option<User>,
+    secret: String,
+) -> Result<Option<(User, String)>> {
+    let Some(user) = user else {
+        let actor = Actor { user_id: None, organisation_id: None, role: None, origin: origin.to_owned() };
+        tx.audit(&actor, AuditCode::LoginFailed, "user", None, json!({"email": email}))?;
+        return Ok(None);
+    };
+    let expires = tx.now + time::Duration::hours(SESSION_HOURS);
+    tx.conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![crate::secrets::hash_secret(&secret), user.id.to_string(), timefmt::format(tx.now), timefmt::format(expires)],
+    )?;
+    tx.audit(&Actor::user(&user, origin), AuditCode::LoginSucceeded, "user", Some(user.id.to_string()), json!({}))?;
+    Ok(Some((user, secret)))
+}
+
+pub(super) fn logout(tx: &mut Tx<'_>, actor: &Actor, hash: &str) -> Result<()> {
+    tx.conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])?;
+    tx.audit(actor, AuditCode::LoggedOut, "user", actor.user_id.map(|u| u.to_string()), json!({}))
+}
+
+pub(super) fn password_hash(conn: &Connection, user: UserId) -> Result<String> {
+    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [user.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("user {user}")))
+}
+
+pub(super) fn set_password(tx: &mut Tx<'_>, actor: &Actor, user: UserId, hash: &str) -> Result<()> {
+    tx.conn.execute(
+        "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
+        params![hash, user.to_string()],
+    )?;
+    tx.audit(actor, AuditCode::PasswordChanged, "user", Some(user.to_string()), json!({}))
+}
+
+pub(super) fn create_api_token(tx: &mut Tx<'_>, actor: &Actor, user: UserId, name: &str, hash: &str) -> Result<()> {
+    let target = user_by_id(tx.conn, user)?.ok_or_else(|| StoreError::NotFound(format!("user {user}")))?;
+    // A user may make tokens for themselves; the command line for anyone.
+    if actor.user_id.is_some() && actor.user_id != Some(target.id) {
+        return Err(StoreError::NotFound(format!("user {user}")));
+    }
+    let name = if name.is_empty() { "api token" } else { name };
+    tx.conn.execute(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![hash, target.id.to_string(), name, timefmt::format(tx.now)],
+    )?;
+    tx.audit(actor, AuditCode::ApiTokenCreated, "user", Some(target.id.to_string()), json!({"name": name}))
+}
+
+pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &str) -> Result<Option<User>> {
+    let (sql, secret) = match credential {
+        Credential::Session(secret) => (
+            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            secret,
+        ),
+        Credential::Token(secret) => ("SELECT user_id FROM api_tokens WHERE token_hash = ?1 AND ?2 = ?2", secret),
+    };
+    let user_id: Option<String> = conn
+        .prepare_cached(sql)?
+        .query_row(params![crate::secrets::hash_secret(secret), now], |r| r.get(0))
+        .optional()?;
+    match user_id {
+        Some(id) => user_by_id(conn, parse(&id, "user id")?),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,91 @@
+//! Storing and walking the audit chain.
+
+use rusqlite::{Connection, params};
+
+use super::Chain;
+use crate::audit::{self, AuditEntry, GENESIS, VerifyReport};
+use crate::Result;
+
+pub(super) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, origin, code, action,
+             record_type, record_id, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        e.seq,
+        e.at,
+        e.actor_user_id,
+        e.actor_organisation_id,
+        e.origin,
+        e.code,
+        e.action,
+        e.record_type,
+        e.record_id,
+        e.detail,
+        e.prev_hash,
+        e.hash
+    ])?;
+    Ok(())
+}
+
+pub(super) fn head(conn: &Connection) -> Result<Chain> {
+    let head = conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+        Ok(Chain { seq: r.get(0)?, hash: r.get(1)? })
+    });
+    match head {
+        Ok(chain) => Ok(chain),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor_user_id: r.get(2)?,
+        actor_organisation_id: r.get(3)?,
+        origin: r.get(4)?,
+        code: r.get(5)?,
+        action: r.get(6)?,
+        record_type: r.get(7)?,
+        record_id: r.get(8)?,
+        detail: r.get(9)?,
+        prev_hash: r.get(10)?,
+        hash: r.get(11)?,
+    })
+}
+
+const COLUMNS: &str = "seq, at, actor_user_id, actor_organisation_id, origin, code, action, record_type, record_id, detail, prev_hash, hash";
+
+pub(super) fn entries(conn: &Connection, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+    let rows = stmt.query_map(params![after_seq, limit], entry)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Walks the whole chain in one read transaction, streaming rows.
+pub(super) fn verify_all(conn: &Connection) -> Result<VerifyReport> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    let mut failure = None;
+    let report = audit::verify(std::iter::from_fn(|| match rows.next() {
+        Ok(Some(row)) => match entry(row) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            failure = Some(e);
+            None
+        }
+    }));
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(report),
+    }
+}

@@ -1,0 +1,607 @@
+//! Case commands: open, change, read, list. Each runs inside the writer's transaction and
+//! writes its events, the case projection and its audit entry together.
+
+use homeward_domain::case::{Case, CaseCommand, CaseEvent, CaseEventKind, LastSeen, NewCase};
+use homeward_domain::child::{Child, NewChild};
+use homeward_domain::org::Actor;
+use homeward_domain::policy::{self, Action, Scope};
+use homeward_domain::records::{Contact, Identifier, NewContact, NewNote, Note, Person, Task};
+use homeward_domain::text::{latin_key, normalise_identifier, search_keys, tokens};
+use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page};
+use homeward_domain::{
+    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
+};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::accounts::{organisation_by_id, user_by_id};
+use super::rows::{enum_from, enum_name, from_json, parse, parse_opt, to_json};
+use super::{Tx, authorize, scope_of};
+use crate::audit::AuditCode;
+use crate::timefmt;
+use crate::{Result, StoreError};
+
+fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Result<CaseView> {
+    authorize(actor, Action::CaseCreate, Scope::Own)?;
+    let org_id = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;
+    let new = new.validate(tx.now)?;
+    if let Some(assignee) = new.assignee {
+        check_member(tx.conn, assignee, org_id, "assignee")?;
+    }
+    let org = organisation_by_id(tx.conn, org_id)?.ok_or_else(|| StoreError::NotFound(format!("organisation {org_id}")))?;
+    let number = next_number(tx, org_id, &org.country)?;
+
+    let child_id = ChildId(new_id());
+    insert_child(tx, child_id, &new.child)?;
+    let case_id = CaseId(new_id());
+    let opened = CaseEventKind::Opened {
+        number,
+        organisation_id: org_id,
+        child_id,
+        category: new.category,
+        risk_level: new.risk_level,
+        last_seen_at: new.last_seen.at,
+        missing_from: new.last_seen.missing_from.as_ref().map(|m| m.kind),
+        assignee: new.assignee,
+    };
+    let (mut case, event) = Case::open(EventId(new_id()), case_id, tx.now, actor.user_id, opened)?;
+    // The projection row first: events and personal records refer to it.
+    insert_projection(tx.conn, &case)?;
+    insert_event(tx.conn, &event)?;
+    tx.conn.execute(
+        "INSERT INTO case_personal (case_id, last_seen, circumstances) VALUES (?1, ?2, ?3)",
+        params![case_id.to_string(), to_json(&new.last_seen)?, new.circumstances],
+    )?;
+    let mut contact_id = None;
+    if let Some(contact) = new.contact {
+        let id = ContactId(new_id());
+        insert_contact(tx, case_id, id, actor, &contact)?;
+        append(tx, &mut case, actor, CaseCommand::AddContact(id))?;
+        contact_id = Some(id);
+    }
+    save_projection(tx.conn, &case)?;
+    tx.audit(
+        actor,
+        AuditCode::CaseCreated,
+        "case",
+        Some(case_id.to_string()),
+        json!({"number": case.number, "child_id": child_id, "contact_id": contact_id}),
+    )?;
+    load_view(tx.conn, case, true)
+}
+
+/// Checks that a user exists and belongs to the organisation.
+fn check_member(conn: &Connection, user: UserId, org: OrganisationId, field: &str) -> Result<()> {
+    match user_by_id(conn, user)? {
+        Some(u) if u.organisation_id == org => Ok(()),
+        _ => Err(DomainError::Invalid(vec![homeward_domain::FieldError {
+            field: field.into(),
+            message: format!("user {user} is not a member of the case's organisation"),
+        }])
+        .into()),
+    }
+}
+
+fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<String> {
+    let year = tx.now.year();
+    let last: i64 = tx
+        .conn
+        .prepare_cached(
+            "INSERT INTO case_numbers (organisation_id, year, last) VALUES (?1, ?2, 1)
+             ON CONFLICT (organisation_id, year) DO UPDATE SET last = last + 1
+             RETURNING last",
+        )?
+        .query_row(params![org.to_string(), year], |r| r.get(0))?;
+    Ok(format!("{country}-{year}-{last:06}"))
+}
+
+fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
+    tx.conn
+        .prepare_cached("INSERT INTO children (id, sex, birth_year, nationalities, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![
+            id.to_string(),
+            child.sex.as_str(),
+            child.date_of_birth.map(|d| d.year()),
+            to_json(&child.nationalities)?,
+            timefmt::format(tx.now)
+        ])?;
+    tx.conn
+        .prepare_cached("INSERT INTO child_personal (child_id, details) VALUES (?1, ?2)")?
+        .execute(params![id.to_string(), to_json(child)?])?;
+    let mut stmt = tx.conn.prepare_cached("INSERT OR IGNORE INTO child_search (key, child_id) VALUES (?1, ?2)")?;
+    for key in search_keys(child.names()) {
+        stmt.execute(params![key, id.to_string()])?;
+    }
+    Ok(())
+}
+
+fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, contact: &NewContact) -> Result<()> {
+    tx.conn
+        .prepare_cached("INSERT INTO contacts (id, case_id, details, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![
+            id.to_string(),
+            case.to_string(),
+            to_json(contact)?,
+            actor.user_id.map(|u| u.to_string()),
+            timefmt::format(tx.now)
+        ])?;
+    Ok(())
+}
+
+fn insert_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, note: NewNote) -> Result<NoteId> {
+    let note = note.validate()?;
+    let id = NoteId(new_id());
+    tx.conn
+        .prepare_cached("INSERT INTO notes (id, case_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![
+            id.to_string(),
+            case.to_string(),
+            note.text,
+            actor.user_id.map(|u| u.to_string()),
+            timefmt::format(tx.now)
+        ])?;
+    Ok(id)
+}
+
+/// A reason given with a change becomes a note on the case.
+fn reason_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, reason: Option<String>) -> Result<Option<NoteId>> {
+    match reason.filter(|r| !r.trim().is_empty()) {
+        Some(text) => insert_note(tx, case, actor, NewNote { text }).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Decides a command on the case, stores the event and folds it in.
+fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
+    let kind = case.decide(command)?;
+    let event = case.next_event(EventId(new_id()), tx.now, actor.user_id, kind);
+    case.apply(&event)?;
+    insert_event(tx.conn, &event)?;
+    Ok(event)
+}
+
+fn insert_event(conn: &Connection, event: &CaseEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO case_events (id, case_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        event.id.to_string(),
+        event.case_id.to_string(),
+        event.seq,
+        timefmt::format(event.at),
+        event.actor.map(|u| u.to_string()),
+        event.kind.name(),
+        to_json(&event.kind)?
+    ])?;
+    Ok(())
+}
+
+fn projection_params(case: &Case) -> Result<[Option<String>; 12]> {
+    Ok([
+        Some(case.id.to_string()),
+        Some(case.number.clone()),
+        Some(case.organisation_id.to_string()),
+        Some(case.child_id.to_string()),
+        Some(enum_name(&case.category)?),
+        case.risk_level.map(|r| enum_name(&r)).transpose()?,
+        Some(case.status.as_str().to_owned()),
+        Some(timefmt::format(case.last_seen_at)),
+        Some(timefmt::format(case.opened_at)),
+        Some(timefmt::format(case.updated_at)),
+        case.assignee.map(|u| u.to_string()),
+        Some(to_json(case)?),
+    ])
+}
+
+fn insert_projection(conn: &Connection, case: &Case) -> Result<()> {
+    let p = projection_params(case)?;
+    conn.prepare_cached(
+        "INSERT INTO cases (id, number, organisation_id, child_id, category, risk_level, status, last_seen_at,
+             opened_at, updated_at, assignee, version, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12)",
+    )?
+    .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    Ok(())
+}
+
+fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
+    let p = projection_params(case)?;
+    conn.prepare_cached(
+        "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
+             assignee = ?11, state = ?12, version = ?13
+         WHERE id = ?1 AND number = ?2 AND organisation_id = ?3 AND child_id = ?4 AND opened_at = ?9",
+    )?
+    .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    Ok(())
+}
+
+fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
+    let state: String = conn
+        .prepare_cached("SELECT state FROM cases WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
+    from_json(&state, "case state")
+}
+
+/// Loads a case the actor may see; one they may not see is "not found".
+fn visible_case(conn: &Connection, actor: &Actor, id: CaseId) -> Result<(Case, Scope)> {
+    let case = load_case(conn, id)?;
+    let scope = scope_of(conn, actor, &case.organisation_id.to_string(), Some(&case.id.to_string()))?;
+    let visible = actor.role.is_some_and(|role| policy::may_see_case(role, scope));
+    if visible { Ok((case, scope)) } else { Err(StoreError::NotFound(format!("case {id}"))) }
+}
+
+/// Whether the actor sees personal data in this scope, or only the pseudonymous skeleton.
+fn reads_in_full(actor: &Actor, scope: Scope) -> Result<bool> {
+    if authorize(actor, Action::CaseRead, scope).is_ok() {
+        return Ok(true);
+    }
+    authorize(actor, Action::CaseReadPseudonymous, scope)?;
+    Ok(false)
+}
+
+pub(super) fn get_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<CaseView> {
+    let (case, scope) = visible_case(tx.conn, actor, id)?;
+    let full = reads_in_full(actor, scope)?;
+    tx.audit(actor, AuditCode::CaseRead, "case", Some(id.to_string()), json!({"pseudonymous": !full}))?;
+    load_view(tx.conn, case, full)
+}
+
+pub(super) fn case_events(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<CaseEvent>> {
+    let (_, scope) = visible_case(tx.conn, actor, id)?;
+    reads_in_full(actor, scope)?;
+    let events = events_of(tx.conn, id)?;
+    tx.audit(actor, AuditCode::CaseEventsRead, "case", Some(id.to_string()), json!({"count": events.len()}))?;
+    Ok(events)
+}
+
+pub(crate) fn events_of(conn: &Connection, id: CaseId) -> Result<Vec<CaseEvent>> {
+    let mut stmt = conn.prepare_cached("SELECT id, seq, at, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq")?;
+    let rows = stmt
+        .query_map([id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(event_id, seq, at, actor, data)| {
+            Ok(CaseEvent {
+                id: parse(&event_id, "event id")?,
+                case_id: id,
+                seq,
+                at: timefmt::parse(&at)?,
+                actor: parse_opt(actor, "user id")?,
+                kind: from_json(&data, "event")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView> {
+    let (mut case, scope) = visible_case(tx.conn, actor, id)?;
+    authorize(actor, change.action(), scope)?;
+    let (code, detail) = match change {
+        CaseChange::AddContact(contact) => {
+            let mut v = homeward_domain::Validation::new();
+            let contact = contact.validate("", tx.now, &mut v);
+            v.finish()?;
+            let contact_id = ContactId(new_id());
+            insert_contact(tx, id, contact_id, actor, &contact)?;
+            append(tx, &mut case, actor, CaseCommand::AddContact(contact_id))?;
+            (AuditCode::ContactAdded, json!({"contact_id": contact_id}))
+        }
+        CaseChange::AddNote(note) => {
+            let note_id = insert_note(tx, id, actor, note)?;
+            append(tx, &mut case, actor, CaseCommand::AddNote(note_id))?;
+            (AuditCode::NoteAdded, json!({"note_id": note_id}))
+        }
+        CaseChange::ChangeStatus { to, reason } => {
+            // Decide first, so that a refused transition writes no note.
+            case.decide(CaseCommand::ChangeStatus { to, note_id: None })?;
+            let from = case.status;
+            let note_id = reason_note(tx, id, actor, reason)?;
+            append(tx, &mut case, actor, CaseCommand::ChangeStatus { to, note_id })?;
+            (AuditCode::StatusChanged, json!({"from": from, "to": to}))
+        }
+        CaseChange::Recategorise { to, reason } => {
+            case.decide(CaseCommand::Recategorise { to, note_id: None })?;
+            let from = case.category;
+            let note_id = reason_note(tx, id, actor, reason)?;
+            append(tx, &mut case, actor, CaseCommand::Recategorise { to, note_id })?;
+            (AuditCode::Recategorised, json!({"from": from, "to": to}))
+        }
+        CaseChange::AssessRisk { to, reason } => {
+            case.decide(CaseCommand::AssessRisk { to, note_id: None })?;
+            let from = case.risk_level;
+            let note_id = reason_note(tx, id, actor, reason)?;
+            append(tx, &mut case, actor, CaseCommand::AssessRisk { to, note_id })?;
+            (AuditCode::RiskAssessed, json!({"from": from, "to": to}))
+        }
+        CaseChange::Assign(assignee) => {
+            if let Some(user) = assignee {
+                check_member(tx.conn, user, case.organisation_id, "assignee")?;
+            }
+            append(tx, &mut case, actor, CaseCommand::Assign(assignee))?;
+            (AuditCode::Assigned, json!({"assignee": assignee}))
+        }
+        CaseChange::LinkIdentifier(identifier) => {
+            let identifier = identifier.validate()?;
+            let identifier_id = IdentifierId(new_id());
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    identifier_id.to_string(),
+                    id.to_string(),
+                    enum_name(&identifier.kind)?,
+                    identifier.value,
+                    normalise_identifier(identifier.kind, &identifier.value),
+                    identifier.label
+                ])?;
+            append(tx, &mut case, actor, CaseCommand::LinkIdentifier { identifier_id, kind: identifier.kind })?;
+            (AuditCode::IdentifierLinked, json!({"identifier_id": identifier_id, "kind": identifier.kind}))
+        }
+        CaseChange::LinkPerson(person) => {
+            let person = person.validate()?;
+            let person_id = PersonId(new_id());
+            tx.conn
+                .prepare_cached("INSERT INTO persons (id, case_id, details) VALUES (?1, ?2, ?3)")?
+                .execute(params![person_id.to_string(), id.to_string(), to_json(&person)?])?;
+            append(tx, &mut case, actor, CaseCommand::LinkPerson(person_id))?;
+            (AuditCode::PersonLinked, json!({"person_id": person_id}))
+        }
+        CaseChange::CreateTask(task) => {
+            let task = task.validate()?;
+            if let Some(user) = task.assignee {
+                check_member(tx.conn, user, case.organisation_id, "assignee")?;
+            }
+            let task_id = TaskId(new_id());
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    task_id.to_string(),
+                    id.to_string(),
+                    task.title,
+                    task.due_at.map(timefmt::format),
+                    task.assignee.map(|u| u.to_string()),
+                    timefmt::format(tx.now)
+                ])?;
+            append(tx, &mut case, actor, CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee })?;
+            (AuditCode::TaskCreated, json!({"task_id": task_id}))
+        }
+        CaseChange::CompleteTask(task_id) => {
+            append(tx, &mut case, actor, CaseCommand::CompleteTask(task_id))?;
+            (AuditCode::TaskCompleted, json!({"task_id": task_id}))
+        }
+        CaseChange::Share(org) => {
+            if organisation_by_id(tx.conn, org)?.is_none() {
+                return Err(StoreError::NotFound(format!("organisation {org}")));
+            }
+            append(tx, &mut case, actor, CaseCommand::Share(org))?;
+            tx.conn
+                .prepare_cached("INSERT INTO case_shares (organisation_id, case_id) VALUES (?1, ?2)")?
+                .execute(params![org.to_string(), id.to_string()])?;
+            (AuditCode::CaseShared, json!({"organisation_id": org}))
+        }
+    };
+    save_projection(tx.conn, &case)?;
+    tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
+    let full = reads_in_full(actor, scope)?;
+    load_view(tx.conn, case, full)
+}
+
+fn child_skeleton(conn: &Connection, id: ChildId) -> Result<ChildSkeleton> {
+    let (sex, birth_year, nationalities): (String, Option<i32>, String) = conn
+        .prepare_cached("SELECT sex, birth_year, nationalities FROM children WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(ChildSkeleton {
+        sex: homeward_domain::child::Sex::parse(&sex).ok_or_else(|| StoreError::Corrupt(format!("sex `{sex}`")))?,
+        birth_year,
+        nationalities: from_json(&nationalities, "nationalities")?,
+    })
+}
+
+/// A list of JSON-encoded records of a case, oldest first.
+fn records<T>(conn: &Connection, sql: &str, case: CaseId, mut decode: impl FnMut(&rusqlite::Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([case.to_string()])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(decode(row)?);
+    }
+    Ok(out)
+}
+
+fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
+    let child_skeleton = child_skeleton(conn, case.child_id)?;
+    if !full {
+        return Ok(CaseView {
+            case,
+            pseudonymous: true,
+            child_skeleton,
+            child: None,
+            last_seen: None,
+            circumstances: None,
+            contacts: Vec::new(),
+            notes: Vec::new(),
+            identifiers: Vec::new(),
+            persons: Vec::new(),
+            tasks: Vec::new(),
+        });
+    }
+    let id = case.id;
+    let child = conn
+        .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
+        .query_row([case.child_id.to_string()], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|d| from_json::<NewChild>(&d, "child").map(|details| Child { id: case.child_id, details }))
+        .transpose()?;
+    let personal = conn
+        .prepare_cached("SELECT last_seen, circumstances FROM case_personal WHERE case_id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+        .optional()?;
+    let (last_seen, circumstances) = match personal {
+        Some((ls, c)) => (Some(from_json::<LastSeen>(&ls, "last seen")?), c),
+        None => (None, None),
+    };
+    let contacts = records(conn, "SELECT id, details, recorded_by FROM contacts WHERE case_id = ?1 ORDER BY id", id, |r| {
+        Ok(Contact {
+            id: parse(&r.get::<_, String>(0)?, "contact id")?,
+            case_id: id,
+            details: from_json(&r.get::<_, String>(1)?, "contact")?,
+            recorded_by: parse_opt(r.get(2)?, "user id")?,
+        })
+    })?;
+    let notes = records(conn, "SELECT id, text, author, at FROM notes WHERE case_id = ?1 ORDER BY id", id, |r| {
+        Ok(Note {
+            id: parse(&r.get::<_, String>(0)?, "note id")?,
+            case_id: id,
+            text: r.get(1)?,
+            author: parse_opt(r.get(2)?, "user id")?,
+            at: timefmt::parse(&r.get::<_, String>(3)?)?,
+        })
+    })?;
+    let identifiers = records(
+        conn,
+        "SELECT id, kind, value, normalised, label FROM identifiers WHERE case_id = ?1 ORDER BY id",
+        id,
+        |r| {
+            Ok(Identifier {
+                id: parse(&r.get::<_, String>(0)?, "identifier id")?,
+                case_id: id,
+                kind: enum_from(&r.get::<_, String>(1)?, "identifier kind")?,
+                value: r.get(2)?,
+                normalised: r.get(3)?,
+                label: r.get(4)?,
+            })
+        },
+    )?;
+    let persons = records(conn, "SELECT id, details FROM persons WHERE case_id = ?1 ORDER BY id", id, |r| {
+        Ok(Person { id: parse(&r.get::<_, String>(0)?, "person id")?, case_id: id, details: from_json(&r.get::<_, String>(1)?, "person")? })
+    })?;
+    let tasks = records(conn, "SELECT id, title, due_at, assignee FROM tasks WHERE case_id = ?1 ORDER BY id", id, |r| {
+        let task_id: TaskId = parse(&r.get::<_, String>(0)?, "task id")?;
+        Ok(Task {
+            id: task_id,
+            case_id: id,
+            title: r.get(1)?,
+            due_at: r.get::<_, Option<String>>(2)?.map(|t| timefmt::parse(&t)).transpose()?,
+            assignee: parse_opt(r.get(3)?, "user id")?,
+            done: case.tasks.iter().any(|t| t.id == task_id && t.done),
+        })
+    })?;
+    Ok(CaseView {
+        case,
+        pseudonymous: false,
+        child_skeleton,
+        child,
+        last_seen,
+        circumstances,
+        contacts,
+        notes,
+        identifiers,
+        persons,
+        tasks,
+    })
+}
+
+pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
+    authorize(actor, Action::CaseReadPseudonymous, Scope::Own)?;
+    if filter.name.is_some() {
+        // Searching by name reads names: a pseudonymous reader may not probe for them.
+        authorize(actor, Action::CaseRead, Scope::Own)?;
+    }
+    let org = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;
+    let limit = match filter.limit {
+        0 => 50,
+        n => n.min(MAX_PAGE),
+    };
+    let mut clauses = vec![
+        "(c.organisation_id = ? OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?))".to_owned(),
+    ];
+    let mut args: Vec<String> = vec![org.to_string(), org.to_string()];
+    let mut eq = |column: &str, value: Option<String>| {
+        if let Some(value) = value {
+            clauses.push(format!("c.{column} = ?"));
+            args.push(value);
+        }
+    };
+    eq("status", filter.status.map(|s| s.as_str().to_owned()));
+    eq("category", filter.category.map(|c| enum_name(&c)).transpose()?);
+    eq("risk_level", filter.risk_level.map(|r| enum_name(&r)).transpose()?);
+    eq("organisation_id", filter.organisation_id.map(|o| o.to_string()));
+    if let Some(from) = filter.opened_from {
+        clauses.push("c.opened_at >= ?".into());
+        args.push(timefmt::format(from));
+    }
+    if let Some(to) = filter.opened_to {
+        clauses.push("c.opened_at < ?".into());
+        args.push(timefmt::format(to));
+    }
+    for token in filter.name.as_deref().map(tokens).unwrap_or_default() {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM child_search s WHERE s.child_id = c.child_id
+                 AND ((s.key >= ? AND s.key < ?) OR (s.key >= ? AND s.key < ?)))"
+                .into(),
+        );
+        let latin = latin_key(&token);
+        args.extend([token.clone(), format!("{token}\u{10FFFF}"), latin.clone(), format!("{latin}\u{10FFFF}")]);
+    }
+    let filter_sql = clauses.join(" AND ");
+    let total: u64 = tx.conn.query_row(
+        &format!("SELECT COUNT(*) FROM cases c WHERE {filter_sql}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT c.id, c.number, c.organisation_id, c.category, c.risk_level, c.status, c.last_seen_at, c.opened_at,
+                c.updated_at, c.assignee, ch.sex, ch.birth_year, ch.nationalities, cp.details
+         FROM cases c JOIN children ch ON ch.id = c.child_id LEFT JOIN child_personal cp ON cp.child_id = c.child_id
+         WHERE {filter_sql} ORDER BY c.opened_at DESC, c.id DESC LIMIT {limit} OFFSET {}",
+        filter.offset
+    );
+    let mut stmt = tx.conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    let mut items = Vec::new();
+    while let Some(r) = rows.next()? {
+        let organisation_id: OrganisationId = parse(&r.get::<_, String>(2)?, "organisation id")?;
+        let scope = if organisation_id == org { Scope::Own } else { Scope::Shared };
+        let full = authorize(actor, Action::CaseRead, scope).is_ok();
+        let sex: String = r.get(10)?;
+        let child_name = match (full, r.get::<_, Option<String>>(13)?) {
+            (true, Some(details)) => Some(from_json::<NewChild>(&details, "child")?.display_name()),
+            _ => None,
+        };
+        items.push(CaseSummary {
+            id: parse(&r.get::<_, String>(0)?, "case id")?,
+            number: r.get(1)?,
+            organisation_id,
+            category: enum_from(&r.get::<_, String>(3)?, "category")?,
+            risk_level: r.get::<_, Option<String>>(4)?.map(|v| enum_from(&v, "risk level")).transpose()?,
+            status: enum_from(&r.get::<_, String>(5)?, "status")?,
+            last_seen_at: timefmt::parse(&r.get::<_, String>(6)?)?,
+            opened_at: timefmt::parse(&r.get::<_, String>(7)?)?,
+            updated_at: timefmt::parse(&r.get::<_, String>(8)?)?,
+            assignee: parse_opt(r.get(9)?, "user id")?,
+            child_name,
+            child_skeleton: ChildSkeleton {
+                sex: homeward_domain::child::Sex::parse(&sex).ok_or_else(|| StoreError::Corrupt(format!("sex `{sex}`")))?,
+                birth_year: r.get(11)?,
+                nationalities: from_json(&r.get::<_, String>(12)?, "nationalities")?,
+            },
+        });
+    }
+    drop(rows);
+    drop(stmt);
+    let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
+    tx.audit(actor, AuditCode::CasesListed, "case", None, json!({"case_ids": ids, "total": total}))?;
+    Ok(Page { items, total, limit, offset: filter.offset })
+}

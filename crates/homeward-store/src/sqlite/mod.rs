@@ -1,0 +1,400 @@
+//! The SQLite backend: one file, WAL mode, one writer thread with group commit, a small pool
+//! of reader connections.
+
+mod accounts;
+pub use accounts::SESSION_HOURS;
+mod audit_log;
+mod cases;
+mod rows;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::Mutex;
+
+use homeward_domain::case::{CaseEvent, NewCase};
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
+use homeward_domain::policy::{self, Action, Scope};
+use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
+use homeward_domain::{CaseId, UserId};
+use rusqlite::{Connection, OpenFlags};
+use time::OffsetDateTime;
+
+use crate::audit::{AuditCode, AuditEntry, VerifyReport};
+use crate::{Clock, CreatedUser, Credential, Result, Store, StoreError};
+
+/// Embedded migrations, applied in order at start. Never edit one that has landed.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))];
+
+/// How many waiting commands one transaction may take at most.
+const MAX_BATCH: usize = 64;
+
+/// A SQLite-backed [`Store`].
+pub struct SqliteStore {
+    writer: SyncSender<Job>,
+    readers: Mutex<Vec<Connection>>,
+    path: PathBuf,
+    clock: Clock,
+}
+
+/// What a command sees inside the writer's transaction.
+pub(crate) struct Tx<'a> {
+    pub conn: &'a Connection,
+    pub now: OffsetDateTime,
+    chain: &'a mut Chain,
+}
+
+/// The head of the audit chain, kept in memory by the writer.
+#[derive(Debug, Clone)]
+struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+type Finish = Box<dyn FnOnce(Option<String>) + Send>;
+type Job = Box<dyn FnOnce(&mut Tx<'_>) -> (bool, Finish) + Send>;
+
+impl Tx<'_> {
+    /// Appends an audit entry chained to the last one.
+    pub fn audit(
+        &mut self,
+        actor: &Actor,
+        code: AuditCode,
+        record_type: &str,
+        record_id: Option<String>,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let mut entry = AuditEntry {
+            seq: self.chain.seq + 1,
+            at: crate::timefmt::format(self.now),
+            actor_user_id: actor.user_id.map(|u| u.to_string()),
+            actor_organisation_id: actor.organisation_id.map(|o| o.to_string()),
+            origin: actor.origin.clone(),
+            code: code.code(),
+            action: code.name().to_owned(),
+            record_type: record_type.to_owned(),
+            record_id,
+            detail: detail.to_string(),
+            prev_hash: self.chain.hash.clone(),
+            hash: String::new(),
+        };
+        entry.hash = entry.compute_hash();
+        audit_log::insert(self.conn, &entry)?;
+        self.chain.seq = entry.seq;
+        self.chain.hash = entry.hash;
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &str, clock: Clock) -> Result<Self> {
+        let path = PathBuf::from(path);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+        }
+        let mut conn = connect(&path)?;
+        migrate(&mut conn)?;
+        let chain = audit_log::head(&conn)?;
+        let (sender, receiver) = sync_channel::<Job>(1024);
+        let writer_clock = clock.clone();
+        std::thread::Builder::new()
+            .name("homeward-sqlite-writer".into())
+            .spawn(move || write_loop(conn, chain, receiver, writer_clock))
+            .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in the writer's transaction; returns once the transaction has committed.
+    fn write<R: Send + 'static>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<R> + Send + 'static) -> Result<R> {
+        let (reply, answer) = sync_channel::<Result<R>>(1);
+        let job: Job = Box::new(move |tx| {
+            let result = f(tx);
+            let ok = result.is_ok();
+            let finish: Finish = Box::new(move |commit_error| {
+                let outcome = match commit_error {
+                    None => result,
+                    Some(message) if ok => Err(StoreError::Corrupt(format!("commit failed: {message}"))),
+                    Some(_) => result,
+                };
+                let _ = reply.send(outcome);
+            });
+            (ok, finish)
+        });
+        self.writer.send(job).map_err(|_| StoreError::WriterStopped)?;
+        answer.recv().map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Runs `f` on a reader connection; for reads that write no audit entry.
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let result = f(&conn);
+        if let Ok(mut pool) = self.readers.lock() {
+            if pool.len() < 8 {
+                pool.push(conn);
+            }
+        }
+        result
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // WAL lets readers work while the writer commits; FULL makes every commit durable on power
+    // loss, not only on a process crash. The busy timeout covers a second process (a backup).
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    let applied: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    if let Some(&(latest, _, _)) = MIGRATIONS.last() {
+        if applied > latest {
+            return Err(StoreError::Url(format!(
+                "the database has schema version {applied} but this build knows only up to {latest}; use a newer Homeward"
+            )));
+        }
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, crate::timefmt::format(OffsetDateTime::now_utc())],
+        )?;
+        tx.commit()?;
+        tracing::info!(version, name, "applied migration");
+    }
+    Ok(())
+}
+
+/// The writer: takes the commands waiting now, runs each in its own savepoint inside one
+/// transaction, commits once, then answers them all.
+fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Clock) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        let committed_chain = chain.clone();
+        let mut finishers = Vec::with_capacity(batch.len());
+        let begin = conn.execute_batch("BEGIN IMMEDIATE");
+        for job in batch {
+            let before = chain.clone();
+            let savepoint = conn.execute_batch("SAVEPOINT job");
+            let (ok, finish) = {
+                let mut tx = Tx { conn: &conn, now: to_micros(clock()), chain: &mut chain };
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx))).unwrap_or_else(|_| {
+                    let finish: Finish = Box::new(|_| {});
+                    (false, finish)
+                })
+            };
+            if ok && savepoint.is_ok() {
+                let _ = conn.execute_batch("RELEASE job");
+            } else {
+                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+                chain = before;
+            }
+            finishers.push((ok, finish));
+        }
+        let commit = begin.and_then(|()| conn.execute_batch("COMMIT"));
+        let error = commit.err().map(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            chain = committed_chain;
+            tracing::error!(error = %e, "commit failed");
+            e.to_string()
+        });
+        for (_, finish) in finishers {
+            finish(error.clone());
+        }
+    }
+}
+
+/// Times are kept to the microsecond, the precision they are stored with, so that a case read
+/// back equals the case that was written.
+fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_nanosecond(at.nanosecond() / 1000 * 1000).unwrap_or(at)
+}
+
+/// How the record acted on relates to the actor.
+pub(crate) fn scope_of(conn: &Connection, actor: &Actor, owner: &str, case_id: Option<&str>) -> Result<Scope> {
+    let Some(org) = actor.organisation_id.map(|o| o.to_string()) else {
+        return Ok(Scope::Other);
+    };
+    if org == owner {
+        return Ok(Scope::Own);
+    }
+    if let Some(case_id) = case_id {
+        let shared: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM case_shares WHERE organisation_id = ?1 AND case_id = ?2)",
+            [&org, case_id],
+            |r| r.get(0),
+        )?;
+        if shared {
+            return Ok(Scope::Shared);
+        }
+    }
+    Ok(Scope::Other)
+}
+
+/// Asks the one policy. The command line (no role) may administer organisations and users,
+/// never cases: it is the person who installed the machine, not a case worker.
+pub(crate) fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<()> {
+    match actor.role {
+        Some(role) => Ok(policy::authorize(role, action, scope)?),
+        None if matches!(
+            action,
+            Action::OrganisationCreate | Action::OrganisationList | Action::UserCreate | Action::UserList
+        ) =>
+        {
+            Ok(())
+        }
+        None => Err(StoreError::Conflict("the command line does not act on cases; log in as a user".into())),
+    }
+}
+
+impl Store for SqliteStore {
+    fn create_organisation(&self, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
+        let actor = actor.clone();
+        self.write(move |tx| accounts::create_organisation(tx, &actor, new))
+    }
+
+    fn list_organisations(&self, actor: &Actor) -> Result<Vec<Organisation>> {
+        authorize(actor, Action::OrganisationList, Scope::Own)?;
+        self.read(accounts::list_organisations)
+    }
+
+    fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>> {
+        self.read(|conn| accounts::organisation_by_name(conn, name))
+    }
+
+    fn create_user(&self, actor: &Actor, new: NewUser) -> Result<CreatedUser> {
+        let password = crate::secrets::new_password()?;
+        let hash = crate::secrets::hash_password(&password)?;
+        let actor = actor.clone();
+        let user = self.write(move |tx| accounts::create_user(tx, &actor, new, &hash, true))?;
+        Ok(CreatedUser { user, password })
+    }
+
+    fn create_user_with_password(&self, actor: &Actor, new: NewUser, password: &str) -> Result<User> {
+        let hash = crate::secrets::hash_password(password)?;
+        let actor = actor.clone();
+        self.write(move |tx| accounts::create_user(tx, &actor, new, &hash, false))
+    }
+
+    fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
+        let actor = actor.clone();
+        self.write(move |tx| accounts::list_users(tx, &actor))
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        self.read(|conn| Ok(accounts::user_by_email(conn, email)?.map(|(user, _)| user)))
+    }
+
+    fn login(&self, origin: &str, email: &str, password: &str) -> Result<Option<(User, String)>> {
+        // The slow hash runs outside the writer so that logins never hold up case work.
+        let found = self.read(|conn| accounts::user_by_email(conn, email))?;
+        let verified = match &found {
+            Some((_, hash)) => crate::secrets::verify_password(hash, password),
+            None => {
+                let _ = crate::secrets::verify_password(crate::secrets::decoy_hash(), password);
+                false
+            }
+        };
+        let secret = crate::secrets::new_secret("hws_")?;
+        let origin = origin.to_owned();
+        let email = homeward_domain::org::normalise_email(email);
+        let user = found.filter(|_| verified).map(|(user, _)| user);
+        self.write(move |tx| accounts::record_login(tx, &origin, &email, user, secret))
+    }
+
+    fn logout(&self, actor: &Actor, session_secret: &str) -> Result<()> {
+        let actor = actor.clone();
+        let hash = crate::secrets::hash_secret(session_secret);
+        self.write(move |tx| accounts::logout(tx, &actor, &hash))
+    }
+
+    fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        crate::secrets::check_new_password(new)?;
+        let user_id = actor.user_id.ok_or_else(|| StoreError::NotFound("user".into()))?;
+        let stored = self.read(|conn| accounts::password_hash(conn, user_id))?;
+        if !crate::secrets::verify_password(&stored, current) {
+            return Err(StoreError::WrongPassword);
+        }
+        let hash = crate::secrets::hash_password(new)?;
+        let actor = actor.clone();
+        self.write(move |tx| accounts::set_password(tx, &actor, user_id, &hash))
+    }
+
+    fn create_api_token(&self, actor: &Actor, user: UserId, name: &str) -> Result<String> {
+        let secret = crate::secrets::new_secret("hwt_")?;
+        let hash = crate::secrets::hash_secret(&secret);
+        let actor = actor.clone();
+        let name = name.trim().to_owned();
+        self.write(move |tx| accounts::create_api_token(tx, &actor, user, &name, &hash))?;
+        Ok(secret)
+    }
+
+    fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>> {
+        let now = crate::timefmt::format((self.clock)());
+        self.read(|conn| accounts::authenticate(conn, credential, &now))
+    }
+
+    fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::create_case(tx, &actor, new))
+    }
+
+    fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::get_case(tx, &actor, id))
+    }
+
+    fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::list_cases(tx, &actor, filter))
+    }
+
+    fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<CaseEvent>> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::case_events(tx, &actor, id))
+    }
+
+    fn change_case(&self, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::change_case(tx, &actor, id, change))
+    }
+
+    fn verify_audit(&self) -> Result<VerifyReport> {
+        self.read(audit_log::verify_all)
+    }
+
+    fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.read(|conn| audit_log::entries(conn, after_seq, limit))
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        self.read(|conn| Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM organisations)", [], |r| r.get(0))?))
+    }
+}

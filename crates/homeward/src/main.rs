@@ -1,0 +1,214 @@
+//! The `homeward` binary: reads the settings, picks the database backend from its URL, and runs
+//! one of the subcommands. It is the only place that reads the environment.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
+use homeward_server::{AppState, ServerConfig};
+
+/// The default database: a SQLite file in `homeward-data/` below the working directory.
+const DEFAULT_DATABASE: &str = "sqlite://homeward-data/homeward.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "homeward", version, about = "Case management and early warning for 116000 missing-children hotlines")]
+struct Cli {
+    /// Where the data lives: sqlite://PATH (PostgreSQL comes later).
+    #[arg(long, global = true, env = "HOMEWARD_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the HTTP server.
+    Serve {
+        #[arg(long, env = "HOMEWARD_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Fills an empty database with demo data first and prints how to log in.
+        #[arg(long)]
+        demo: bool,
+        /// Marks the session cookie Secure; use whenever Homeward is reached over HTTPS.
+        #[arg(long, env = "HOMEWARD_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Administers organisations, users and tokens.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Writes realistic synthetic data (never real people) into the database.
+    Demo {
+        #[arg(long, default_value_t = demo::DEFAULT_CASES)]
+        cases: u32,
+        #[arg(long, default_value_t = 116_000)]
+        seed: u64,
+    },
+    /// Checks the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Creates an organisation.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 code, e.g. GR.
+        #[arg(long)]
+        country: String,
+        #[arg(long, value_enum, default_value = "hotline")]
+        kind: KindArg,
+    },
+    /// Creates a user and prints a one-time password.
+    CreateUser {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// operator, case_manager, supervisor, police_liaison, analyst or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Prints a new API token for a user, once.
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Hotline,
+    Ngo,
+    PoliceUnit,
+    ReceptionCentreOperator,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walks the hash chain; exits non-zero and names the first bad entry.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_target(false).with_writer(std::io::stderr).init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn homeward_store::Store>> {
+    homeward_store::open(url, homeward_store::system_clock()).with_context(|| format!("cannot open the database {url}"))
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { bind, demo, secure_cookies } => {
+            if demo {
+                demo::fill_if_empty(&cli.database, demo::DEFAULT_CASES, 116_000)?;
+            }
+            let store = open(&cli.database)?;
+            let config = ServerConfig { secure_cookies, ..ServerConfig::default() };
+            serve(bind, AppState::new(store, config))?;
+        }
+        Command::Admin { command } => admin(&cli.database, command)?,
+        Command::Demo { cases, seed } => {
+            let summary = demo::fill(&cli.database, cases, seed)?;
+            println!("{summary}");
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let report = open(&cli.database)?.verify_audit().context("cannot read the audit log")?;
+            match report.first_bad {
+                None => println!("audit chain verified: {} entries, none altered or missing", report.entries),
+                Some((seq, why)) => {
+                    println!("audit chain BROKEN at entry {seq}: {why}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+        let addr = listener.local_addr().context("no local address")?;
+        tracing::info!("Homeward is listening on http://{addr} (API at /api/v1, described at /api/v1/openapi.json)");
+        println!("Homeward is listening on http://{addr}");
+        homeward_server::serve(listener, state, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server stopped with an error")
+    })
+}
+
+fn admin(database: &str, command: AdminCommand) -> anyhow::Result<()> {
+    let store = open(database)?;
+    let cli = Actor::command_line();
+    match command {
+        AdminCommand::CreateOrg { name, country, kind } => {
+            let kind = match kind {
+                KindArg::Hotline => OrganisationKind::Hotline,
+                KindArg::Ngo => OrganisationKind::Ngo,
+                KindArg::PoliceUnit => OrganisationKind::PoliceUnit,
+                KindArg::ReceptionCentreOperator => OrganisationKind::ReceptionCentreOperator,
+            };
+            let org = store.create_organisation(&cli, NewOrganisation { name, kind, country })?;
+            println!("created organisation {} ({}, {}) with id {}", org.name, org.country, kind_name(org.kind), org.id);
+        }
+        AdminCommand::CreateUser { org, email, role, name } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!(
+                    "unknown role `{role}`; choose one of: {}",
+                    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                );
+            };
+            let organisation = store
+                .organisation_by_name(&org)?
+                .with_context(|| format!("no organisation is named `{org}`; create it with `homeward admin create-org`"))?;
+            let created = store.create_user(
+                &cli,
+                NewUser { email, display_name: name, role, organisation_id: Some(organisation.id) },
+            )?;
+            println!("created {} {} in {}", created.user.role, created.user.email, organisation.name);
+            println!("one-time password (shown once; it must be changed at first login): {}", created.password);
+        }
+        AdminCommand::CreateToken { email, name } => {
+            let user = store.user_by_email(&email)?.with_context(|| format!("no user has the e-mail address {email}"))?;
+            let token = store.create_api_token(&cli, user.id, &name)?;
+            println!("API token for {} (shown once; send it as `Authorization: Bearer <token>`):", user.email);
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+fn kind_name(kind: OrganisationKind) -> &'static str {
+    match kind {
+        OrganisationKind::Hotline => "hotline",
+        OrganisationKind::Ngo => "NGO",
+        OrganisationKind::PoliceUnit => "police unit",
+        OrganisationKind::ReceptionCentreOperator => "reception centre operator",
+    }
+}

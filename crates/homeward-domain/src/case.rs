@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use crate::child::NewChild;
 use crate::records::{CLOCK_SKEW, IdentifierKind, NewContact};
 use crate::{
-    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId,
-    UserId, Validation,
+    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
+    Validation,
 };
 
 /// The 116000 network's categories. `runaway` and `parental_abduction` without a scope are for
@@ -374,7 +374,13 @@ pub enum CaseCommand {
 
 impl Case {
     /// Opens a case: the first event and the case it makes.
-    pub fn open(event: EventId, case: CaseId, at: OffsetDateTime, actor: Option<UserId>, opened: CaseEventKind) -> Result<(Case, CaseEvent), DomainError> {
+    pub fn open(
+        event: EventId,
+        case: CaseId,
+        at: OffsetDateTime,
+        actor: Option<UserId>,
+        opened: CaseEventKind,
+    ) -> Result<(Case, CaseEvent), DomainError> {
         let event = CaseEvent { id: event, case_id: case, seq: 1, at, actor, kind: opened };
         let case = Case::from_events(std::slice::from_ref(&event))?;
         Ok((case, event))
@@ -383,8 +389,16 @@ impl Case {
     /// Rebuilds a case from its whole event stream.
     pub fn from_events(events: &[CaseEvent]) -> Result<Case, DomainError> {
         let (first, rest) = events.split_first().ok_or_else(|| DomainError::Corrupt("a case has no events".into()))?;
-        let CaseEventKind::Opened { number, organisation_id, child_id, category, risk_level, last_seen_at, missing_from, assignee } =
-            &first.kind
+        let CaseEventKind::Opened {
+            number,
+            organisation_id,
+            child_id,
+            category,
+            risk_level,
+            last_seen_at,
+            missing_from,
+            assignee,
+        } = &first.kind
         else {
             return Err(DomainError::Corrupt(format!("case {} does not start with `opened`", first.case_id)));
         };
@@ -449,9 +463,13 @@ impl Case {
                 }
                 CaseEventKind::Assigned { assignee }
             }
-            CaseCommand::LinkIdentifier { identifier_id, kind } => CaseEventKind::IdentifierLinked { identifier_id, kind },
+            CaseCommand::LinkIdentifier { identifier_id, kind } => {
+                CaseEventKind::IdentifierLinked { identifier_id, kind }
+            }
             CaseCommand::LinkPerson(person_id) => CaseEventKind::PersonLinked { person_id },
-            CaseCommand::CreateTask { task_id, due_at, assignee } => CaseEventKind::TaskCreated { task_id, due_at, assignee },
+            CaseCommand::CreateTask { task_id, due_at, assignee } => {
+                CaseEventKind::TaskCreated { task_id, due_at, assignee }
+            }
             CaseCommand::CompleteTask(task_id) => {
                 let task = self
                     .tasks
@@ -496,7 +514,10 @@ impl Case {
             CaseEventKind::NoteAdded { note_id } => self.note_ids.push(*note_id),
             CaseEventKind::StatusChanged { from, to, note_id } => {
                 if *from != self.status {
-                    return Err(DomainError::Corrupt(format!("status change from {from:?} on a {:?} case", self.status)));
+                    return Err(DomainError::Corrupt(format!(
+                        "status change from {from:?} on a {:?} case",
+                        self.status
+                    )));
                 }
                 self.status = self.status.transition(*to)?;
                 self.note_ids.extend(note_id);
@@ -516,11 +537,10 @@ impl Case {
                 self.tasks.push(TaskState { id: *task_id, due_at: *due_at, assignee: *assignee, done: false })
             }
             CaseEventKind::TaskCompleted { task_id } => {
-                let task = self
-                    .tasks
-                    .iter_mut()
-                    .find(|t| t.id == *task_id)
-                    .ok_or_else(|| DomainError::Corrupt(format!("task {task_id} completed before it was created")))?;
+                let task =
+                    self.tasks.iter_mut().find(|t| t.id == *task_id).ok_or_else(|| {
+                        DomainError::Corrupt(format!("task {task_id} completed before it was created"))
+                    })?;
                 task.done = true;
             }
             CaseEventKind::Shared { organisation_id } => self.shared_with.push(*organisation_id),

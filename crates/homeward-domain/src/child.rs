@@ -125,7 +125,9 @@ impl NewChild {
             } else if age_bounds(dob, on).0 >= ADULT_AGE {
                 v.push(
                     "child.date_of_birth",
-                    format!("a person born {dob} was {ADULT_AGE} or older when last seen; 116000 cases concern children"),
+                    format!(
+                        "a person born {dob} was {ADULT_AGE} or older when last seen; 116000 cases concern children"
+                    ),
                 );
             }
         }

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{OrganisationId, UserId, Validation};
 
-
 /// What kind of organisation this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -77,14 +76,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Operator,
-        Role::CaseManager,
-        Role::Supervisor,
-        Role::PoliceLiaison,
-        Role::Analyst,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Operator, Role::CaseManager, Role::Supervisor, Role::PoliceLiaison, Role::Analyst, Role::Admin];
 
     /// The stable name used in the API, the database and the command line.
     pub fn as_str(self) -> &'static str {

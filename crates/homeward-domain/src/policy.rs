@@ -99,14 +99,10 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
 
         (Operator | CaseManager | Supervisor | PoliceLiaison, CaseRead) => OWN_SHARED,
         (Analyst | Admin, CaseRead) => NONE,
-        (Operator | CaseManager | Supervisor | PoliceLiaison | Analyst, CaseReadPseudonymous) => {
-            OWN_SHARED
-        }
+        (Operator | CaseManager | Supervisor | PoliceLiaison | Analyst, CaseReadPseudonymous) => OWN_SHARED,
         (Admin, CaseReadPseudonymous) => NONE,
 
-        (Operator | CaseManager | Supervisor | PoliceLiaison, CaseAddContact | CaseAddNote) => {
-            OWN_SHARED
-        }
+        (Operator | CaseManager | Supervisor | PoliceLiaison, CaseAddContact | CaseAddNote) => OWN_SHARED,
         (Analyst | Admin, CaseAddContact | CaseAddNote) => NONE,
 
         (
@@ -119,9 +115,7 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         ) => NONE,
 
         (CaseManager | Supervisor, CaseRecategorise | CaseAssign | CaseShare) => OWN,
-        (Operator | PoliceLiaison | Analyst | Admin, CaseRecategorise | CaseAssign | CaseShare) => {
-            NONE
-        }
+        (Operator | PoliceLiaison | Analyst | Admin, CaseRecategorise | CaseAssign | CaseShare) => NONE,
 
         (Admin, OrganisationCreate) => ANY,
         (_, OrganisationCreate) => NONE,
@@ -136,18 +130,13 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
 
 /// Decides one request.
 pub fn authorize(role: Role, action: Action, scope: Scope) -> Result<(), Denied> {
-    if permitted_scopes(role, action).contains(&scope) {
-        Ok(())
-    } else {
-        Err(Denied { role, action, scope })
-    }
+    if permitted_scopes(role, action).contains(&scope) { Ok(()) } else { Err(Denied { role, action, scope }) }
 }
 
 /// Whether `role` may see a case at all in `scope`, in full or pseudonymously. A case the actor
 /// may not see is answered as "not found", so that its existence does not leak.
 pub fn may_see_case(role: Role, scope: Scope) -> bool {
-    authorize(role, Action::CaseRead, scope).is_ok()
-        || authorize(role, Action::CaseReadPseudonymous, scope).is_ok()
+    authorize(role, Action::CaseRead, scope).is_ok() || authorize(role, Action::CaseReadPseudonymous, scope).is_ok()
 }
 
 #[cfg(test)]

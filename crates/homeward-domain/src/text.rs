@@ -21,11 +21,7 @@ pub fn fold(text: &str) -> String {
 
 /// Splits a name into folded tokens on anything that is not a letter or digit.
 pub fn tokens(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 /// The search keys of a name: each token folded, plus its Latin key where that differs.

@@ -16,8 +16,8 @@ use axum::http::request::Parts;
 use homeward_domain::org::{Actor, User};
 use homeward_store::Credential;
 
-use crate::error::AppError;
 use crate::AppState;
+use crate::error::AppError;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "homeward_session";
@@ -103,9 +103,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
         if signed_in.user.must_change_password {
-            return Err(AppError::forbidden(
-                "Replace your one-time password first: POST /api/v1/me/password.",
-            ));
+            return Err(AppError::forbidden("Replace your one-time password first: POST /api/v1/me/password."));
         }
         Ok(CurrentUser(signed_in))
     }
@@ -152,7 +150,9 @@ impl LoginThrottle {
 
     pub fn failed(&self, email: &str, origin: &str) {
         let now = Instant::now();
-        let Ok(mut map) = self.failures.lock() else { return };
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| now.duration_since(*since) < self.window);
         }

@@ -1,9 +1,9 @@
 //! Extractors whose rejections are problem details: JSON bodies, query strings, path ids.
 
+use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::Json;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
@@ -25,11 +25,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
     let detail = match &rejection {
-        JsonRejection::JsonDataError(_) => format!("The request body does not fit: {}", rejection.body_text()),
+        JsonRejection::JsonDataError(_) => {
+            format!("The request body does not fit: {}", rejection.body_text())
+        }
         JsonRejection::JsonSyntaxError(_) => {
             format!("The request body is not valid JSON, or not the JSON expected here: {}", rejection.body_text())
         }
-        JsonRejection::MissingJsonContentType(_) => "Send the body as JSON with `Content-Type: application/json`.".into(),
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON with `Content-Type: application/json`.".into()
+        }
         JsonRejection::BytesRejection(_) => format!("The request body could not be read: {}", rejection.body_text()),
         _ => rejection.body_text(),
     };
@@ -43,10 +47,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(v)| ApiQuery(v))
-            .map_err(|r: QueryRejection| AppError::bad_request(format!("The query string does not fit: {}", r.body_text())))
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| ApiQuery(v)).map_err(|r: QueryRejection| {
+            AppError::bad_request(format!("The query string does not fit: {}", r.body_text()))
+        })
     }
 }
 

@@ -136,14 +136,16 @@ impl VerifyReport {
 /// Walks entries in sequence order and reports the first break.
 pub fn verify<I: IntoIterator<Item = AuditEntry>>(entries: I) -> VerifyReport {
     let mut prev_hash = GENESIS.to_owned();
-    let mut expected_seq = 1;
     let mut count = 0;
-    for entry in entries {
+    for (expected_seq, entry) in (1..).zip(entries) {
         count += 1;
         let problem = if entry.seq != expected_seq {
             Some(format!("expected entry {expected_seq} next but found {}: entries are missing", entry.seq))
         } else if entry.prev_hash != prev_hash {
-            Some("its previous-hash does not match the entry before it: an entry before it was changed or removed".into())
+            Some(
+                "its previous-hash does not match the entry before it: an entry before it was changed or removed"
+                    .into(),
+            )
         } else if entry.compute_hash() != entry.hash {
             Some("its contents do not match its hash: the entry was edited".into())
         } else {
@@ -153,7 +155,6 @@ pub fn verify<I: IntoIterator<Item = AuditEntry>>(entries: I) -> VerifyReport {
             return VerifyReport { entries: count, first_bad: Some((entry.seq.min(expected_seq), problem)) };
         }
         prev_hash = entry.hash;
-        expected_seq += 1;
     }
     VerifyReport { entries: count, first_bad: None }
 }

@@ -3,8 +3,8 @@
 //! Passwords are hashed with argon2id. Session secrets and API tokens are 256 random bits, so a
 //! fast SHA-256 of them is enough to store: nobody can guess their way back.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::{Context, bail};
+use homeward_domain::CaseId;
 use homeward_domain::case::{Category, LastSeen, MissingFrom, MissingFromKind, NewCase, RiskLevel, Status};
 use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::dates::{AgeRange, PartialDate};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role, User};
 use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier, NewNote};
 use homeward_domain::view::CaseChange;
-use homeward_domain::CaseId;
 use homeward_store::{SqliteStore, Store};
 use time::{Duration, OffsetDateTime};
 
@@ -114,9 +114,12 @@ const BELGIUM: Country = Country {
 };
 
 /// Names for unaccompanied migrant children, in Arabic script with common Latin renderings.
-const ARABIC_F: &[(&str, &str)] = &[("فاطمة", "Fatima"), ("مريم", "Maryam"), ("زينب", "Zainab"), ("آمنة", "Amina"), ("نور", "Nour")];
-const ARABIC_M: &[(&str, &str)] = &[("محمد", "Mohammed"), ("أحمد", "Ahmad"), ("عمر", "Omar"), ("يوسف", "Youssef"), ("علي", "Ali")];
-const ARABIC_FAMILY: &[(&str, &str)] = &[("الحسن", "Al-Hassan"), ("عبد الرحمن", "Abdul Rahman"), ("خليل", "Khalil"), ("حداد", "Haddad"), ("سعيد", "Said")];
+const ARABIC_F: &[(&str, &str)] =
+    &[("فاطمة", "Fatima"), ("مريم", "Maryam"), ("زينب", "Zainab"), ("آمنة", "Amina"), ("نور", "Nour")];
+const ARABIC_M: &[(&str, &str)] =
+    &[("محمد", "Mohammed"), ("أحمد", "Ahmad"), ("عمر", "Omar"), ("يوسف", "Youssef"), ("علي", "Ali")];
+const ARABIC_FAMILY: &[(&str, &str)] =
+    &[("الحسن", "Al-Hassan"), ("عبد الرحمن", "Abdul Rahman"), ("خليل", "Khalil"), ("حداد", "Haddad"), ("سعيد", "Said")];
 const ARABIC_NATIONALITIES: &[&str] = &["SY", "AF", "IQ", "MA", "DZ", "SD"];
 
 const COUNTRIES: [&Country; 3] = [&GREECE, &SERBIA, &BELGIUM];
@@ -151,7 +154,9 @@ pub fn fill_if_empty(url: &str, cases: u32, seed: u64) -> anyhow::Result<()> {
         drop(store);
         println!("{}", fill(url, cases, seed)?);
     } else {
-        println!("The database already holds data; demo users (if it is demo data) log in with password `{DEMO_PASSWORD}`.");
+        println!(
+            "The database already holds data; demo users (if it is demo data) log in with password `{DEMO_PASSWORD}`."
+        );
     }
     Ok(())
 }
@@ -187,11 +192,19 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
     for country in COUNTRIES {
         let hotline = store.create_organisation(
             &cli,
-            NewOrganisation { name: country.hotline.into(), kind: OrganisationKind::Hotline, country: country.code.into() },
+            NewOrganisation {
+                name: country.hotline.into(),
+                kind: OrganisationKind::Hotline,
+                country: country.code.into(),
+            },
         )?;
         let police = store.create_organisation(
             &cli,
-            NewOrganisation { name: country.police.into(), kind: OrganisationKind::PoliceUnit, country: country.code.into() },
+            NewOrganisation {
+                name: country.police.into(),
+                kind: OrganisationKind::PoliceUnit,
+                country: country.code.into(),
+            },
         )?;
         let cc = country.code.to_lowercase();
         let user = |org: &homeward_domain::org::Organisation, role: Role| {
@@ -253,11 +266,14 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         // One runaway in three is a repeat episode of a child already reported here.
         let day = homeward_domain::dates::utc_date(reported);
         let still_a_child = |c: &NewChild| {
-            c.date_of_birth.is_none_or(|d| homeward_domain::dates::age_bounds(&d, day).1 < homeward_domain::child::ADULT_AGE - 1)
+            c.date_of_birth
+                .is_none_or(|d| homeward_domain::dates::age_bounds(&d, day).1 < homeward_domain::child::ADULT_AGE - 1)
         };
         let previous: Vec<&(usize, NewChild)> =
             children.iter().filter(|(o, c)| *o == org_index && still_a_child(c)).collect();
-        let repeat = matches!(category, Category::Runaway | Category::RunawayNational) && !previous.is_empty() && rng.chance(0.33);
+        let repeat = matches!(category, Category::Runaway | Category::RunawayNational)
+            && !previous.is_empty()
+            && rng.chance(0.33);
         let child = if repeat {
             previous[rng.below(previous.len())].1.clone()
         } else {
@@ -268,20 +284,37 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         let (place, lat, lon) = *rng.pick(country.places);
         let jitter = |r: &mut Rng| (r.below(2000) as f64 - 1000.0) / 100_000.0;
         let missing_from = match category {
-            Category::MissingUnaccompaniedMigrant => {
-                Some(MissingFrom { kind: MissingFromKind::ReceptionCentre, name: Some(format!("Reception centre {}", 1 + rng.below(4))) })
-            }
-            _ if rng.chance(0.2) => Some(MissingFrom { kind: MissingFromKind::Institution, name: Some(format!("Children's home {}", 1 + rng.below(6))) }),
+            Category::MissingUnaccompaniedMigrant => Some(MissingFrom {
+                kind: MissingFromKind::ReceptionCentre,
+                name: Some(format!("Reception centre {}", 1 + rng.below(4))),
+            }),
+            _ if rng.chance(0.2) => Some(MissingFrom {
+                kind: MissingFromKind::Institution,
+                name: Some(format!("Children's home {}", 1 + rng.below(6))),
+            }),
             _ if rng.chance(0.05) => Some(MissingFrom { kind: MissingFromKind::FosterPlacement, name: None }),
             _ => Some(MissingFrom { kind: MissingFromKind::Home, name: None }),
         };
         let last_seen_at = reported - Duration::minutes(30 + rng.below(60 * 20) as i64);
         let (relation, summary) = match category {
-            Category::MissingUnaccompaniedMigrant => (CallerRelation::InstitutionStaff, "Staff report the child did not return to the centre after the evening meal."),
-            Category::ParentalAbductionNational | Category::ParentalAbductionInternational => (CallerRelation::Parent, "Parent reports the other parent did not bring the child back after a visit."),
-            Category::CriminalAbduction => (CallerRelation::Police, "Police ask the hotline to support the family after a witnessed abduction."),
-            Category::LostInjuredOtherwiseMissing => (CallerRelation::Relative, "Relative reports the child has not been seen since the afternoon; reason unknown."),
-            _ => (CallerRelation::Parent, "Parent reports the child did not come home from school and is not answering the phone."),
+            Category::MissingUnaccompaniedMigrant => (
+                CallerRelation::InstitutionStaff,
+                "Staff report the child did not return to the centre after the evening meal.",
+            ),
+            Category::ParentalAbductionNational | Category::ParentalAbductionInternational => {
+                (CallerRelation::Parent, "Parent reports the other parent did not bring the child back after a visit.")
+            }
+            Category::CriminalAbduction => {
+                (CallerRelation::Police, "Police ask the hotline to support the family after a witnessed abduction.")
+            }
+            Category::LostInjuredOtherwiseMissing => (
+                CallerRelation::Relative,
+                "Relative reports the child has not been seen since the afternoon; reason unknown.",
+            ),
+            _ => (
+                CallerRelation::Parent,
+                "Parent reports the child did not come home from school and is not answering the phone.",
+            ),
         };
         let new = NewCase {
             category,
@@ -294,9 +327,18 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
                 lon: Some(lon + jitter(&mut rng)),
                 missing_from,
             },
-            circumstances: Some("Synthetic demo case. Left without a bag; phone switched off since the evening.".into()),
+            circumstances: Some(
+                "Synthetic demo case. Left without a bag; phone switched off since the evening.".into(),
+            ),
             contact: Some(NewContact {
-                channel: *rng.pick(&[Channel::Phone, Channel::Phone, Channel::Phone, Channel::Chat, Channel::Email, Channel::Web]),
+                channel: *rng.pick(&[
+                    Channel::Phone,
+                    Channel::Phone,
+                    Channel::Phone,
+                    Channel::Chat,
+                    Channel::Email,
+                    Channel::Web,
+                ]),
                 received_at: reported,
                 caller_relation: if rng.chance(0.1) { None } else { Some(relation) },
                 caller_name: None,
@@ -316,13 +358,21 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         let mut at = reported + Duration::minutes(5 + rng.below(40) as i64);
         schedule.push((at, k, Step::Risk(risk)));
         if rng.chance(0.08) {
-            schedule.push((at + Duration::minutes(3), k, Step::Identifier(IdentifierKind::Phone, rng.pick(&shared_phones).clone())));
+            schedule.push((
+                at + Duration::minutes(3),
+                k,
+                Step::Identifier(IdentifierKind::Phone, rng.pick(&shared_phones).clone()),
+            ));
         } else if rng.chance(0.3) {
             let number = format!("{}{:05}", country.phone_prefix, 20_000 + rng.below(70_000));
             schedule.push((at + Duration::minutes(3), k, Step::Identifier(IdentifierKind::Phone, number)));
         }
         if rng.chance(0.04) {
-            schedule.push((at + Duration::minutes(4), k, Step::Identifier(IdentifierKind::SocialHandle, (*rng.pick(&shared_handles)).into())));
+            schedule.push((
+                at + Duration::minutes(4),
+                k,
+                Step::Identifier(IdentifierKind::SocialHandle, (*rng.pick(&shared_handles)).into()),
+            ));
         }
         if risk == RiskLevel::High {
             schedule.push((at + Duration::minutes(6), k, Step::Share));
@@ -396,7 +446,9 @@ fn play(
     step: Step,
     counts: &mut [u32; 1],
 ) -> anyhow::Result<()> {
-    let Some((id, org_index)) = case_ids[case] else { return Ok(()) };
+    let Some((id, org_index)) = case_ids[case] else {
+        return Ok(());
+    };
     let (_, _, police, users) = &orgs[org_index];
     clock.set(at);
     let manager = Actor::user(&users.case_manager, "demo");

@@ -56,7 +56,9 @@ enum Command {
     },
 }
 
+/// The names are the command line's (`create-org`, `create-user`), so they share a prefix.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::enum_variant_names)]
 enum AdminCommand {
     /// Creates an organisation.
     CreateOrg {
@@ -149,7 +151,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
         let addr = listener.local_addr().context("no local address")?;
@@ -184,9 +187,9 @@ fn admin(database: &str, command: AdminCommand) -> anyhow::Result<()> {
                     Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
                 );
             };
-            let organisation = store
-                .organisation_by_name(&org)?
-                .with_context(|| format!("no organisation is named `{org}`; create it with `homeward admin create-org`"))?;
+            let organisation = store.organisation_by_name(&org)?.with_context(|| {
+                format!("no organisation is named `{org}`; create it with `homeward admin create-org`")
+            })?;
             let created = store.create_user(
                 &cli,
                 NewUser { email, display_name: name, role, organisation_id: Some(organisation.id) },
@@ -195,7 +198,8 @@ fn admin(database: &str, command: AdminCommand) -> anyhow::Result<()> {
             println!("one-time password (shown once; it must be changed at first login): {}", created.password);
         }
         AdminCommand::CreateToken { email, name } => {
-            let user = store.user_by_email(&email)?.with_context(|| format!("no user has the e-mail address {email}"))?;
+            let user =
+                store.user_by_email(&email)?.with_context(|| format!("no user has the e-mail address {email}"))?;
             let token = store.create_api_token(&cli, user.id, &name)?;
             println!("API token for {} (shown once; send it as `Authorization: Bearer <token>`):", user.email);
             println!("{token}");

@@ -117,7 +117,9 @@ fn completing_an_unknown_or_done_task_is_refused() {
     let (mut case, _) = opened();
     let task = TaskId(id());
     assert!(matches!(case.decide(CaseCommand::CompleteTask(task)), Err(DomainError::NotFound(_))));
-    for command in [CaseCommand::CreateTask { task_id: task, due_at: None, assignee: None }, CaseCommand::CompleteTask(task)] {
+    for command in
+        [CaseCommand::CreateTask { task_id: task, due_at: None, assignee: None }, CaseCommand::CompleteTask(task)]
+    {
         let kind = case.decide(command).unwrap();
         let event = case.next_event(EventId(id()), case.updated_at, None, kind);
         case.apply(&event).unwrap();
@@ -151,14 +153,24 @@ fn validation_names_every_bad_field() {
             "contact": {"channel": "phone", "received_at": "2026-11-28T20:05:00Z", "summary": "  "}}"#,
     )
     .unwrap_err();
-    for field in ["last_seen.at", "child.given_name", "child.date_of_birth", "child.nationalities[0]", "last_seen ", "contact.summary"] {
+    for field in [
+        "last_seen.at",
+        "child.given_name",
+        "child.date_of_birth",
+        "child.nationalities[0]",
+        "last_seen ",
+        "contact.summary",
+    ] {
         assert!(err.contains(field), "{err} lacks {field}");
     }
 }
 
 #[test]
 fn unknown_category_and_fields_are_refused_when_read() {
-    let err = report(r#"{"category": "kidnapped", "child": {"given_name": "A"}, "last_seen": {"at": "2026-11-28T18:30:00Z"}}"#).unwrap_err();
+    let err = report(
+        r#"{"category": "kidnapped", "child": {"given_name": "A"}, "last_seen": {"at": "2026-11-28T18:30:00Z"}}"#,
+    )
+    .unwrap_err();
     assert!(err.contains("unknown variant `kidnapped`"), "{err}");
     let err = report(r#"{"category": "runaway", "child": {"given_name": "A", "eye": "x"}, "last_seen": {"at": "2026-11-28T18:30:00Z"}}"#).unwrap_err();
     assert!(err.contains("unknown field `eye`"), "{err}");

@@ -1,16 +1,16 @@
 //! Logging in and out, passwords, tokens, organisations and users.
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use homeward_domain::org::{NewOrganisation, NewUser, Organisation, User};
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::auth::{CurrentUser, SESSION_COOKIE, SignedIn};
 use crate::error::{AppError, Problem};
 use crate::extract::ApiJson;
-use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -131,7 +131,10 @@ pub async fn create_token(
 /// All organisations, for sharing and referrals.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
     responses((status = 200, body = Vec<Organisation>), (status = 401, body = Problem)))]
-pub async fn list_organisations(State(state): State<AppState>, who: CurrentUser) -> Result<Json<Vec<Organisation>>, AppError> {
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<Vec<Organisation>>, AppError> {
     Ok(Json(state.run(move |store| store.list_organisations(&who.actor)).await?))
 }
 

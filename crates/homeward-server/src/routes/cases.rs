@@ -1,8 +1,8 @@
 //! Cases: open, list, read, and every change after opening.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use homeward_domain::case::{CaseEvent, Category, NewCase, RiskLevel, Status};
 use homeward_domain::records::{NewContact, NewIdentifier, NewNote, NewPerson, NewTask};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
@@ -10,10 +10,10 @@ use homeward_domain::{CaseId, OrganisationId, TaskId, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
 
 /// Opens a case from a report.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCase, tag = "cases",
@@ -53,9 +53,11 @@ fn parse_bound(field: &str, text: &str) -> Result<OffsetDateTime, AppError> {
         return Ok(at);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, &format)
-        .map(|d| d.midnight().assume_utc())
-        .map_err(|_| AppError::bad_request(format!("`{field}` must be a date (2026-11-01) or a time (2026-11-01T08:00:00Z), not `{text}`.")))
+    time::Date::parse(text, &format).map(|d| d.midnight().assume_utc()).map_err(|_| {
+        AppError::bad_request(format!(
+            "`{field}` must be a date (2026-11-01) or a time (2026-11-01T08:00:00Z), not `{text}`."
+        ))
+    })
 }
 
 /// Lists the cases the caller may see, newest first.
@@ -109,7 +111,12 @@ async fn change(state: AppState, who: CurrentUser, id: CaseId, change: CaseChang
     Ok(Json(state.run(move |store| store.change_case(&who.actor, id, change)).await?))
 }
 
-async fn created(state: AppState, who: CurrentUser, id: CaseId, c: CaseChange) -> Result<(StatusCode, Json<CaseView>), AppError> {
+async fn created(
+    state: AppState,
+    who: CurrentUser,
+    id: CaseId,
+    c: CaseChange,
+) -> Result<(StatusCode, Json<CaseView>), AppError> {
     Ok((StatusCode::CREATED, change(state, who, id, c).await?))
 }
 

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::error::AppError;
 use crate::AppState;
+use crate::error::AppError;
 
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;

@@ -20,7 +20,10 @@ fn every_read_and_write_of_a_case_leaves_an_entry() {
         ("case.listed", app.get("/api/v1/cases", &auth)),
         ("case.events_read", app.get(&format!("/api/v1/cases/{id}/events"), &auth)),
         ("case.note_added", app.post(&format!("/api/v1/cases/{id}/notes"), &auth, json!({"text": "n"}))),
-        ("case.status_changed", app.post(&format!("/api/v1/cases/{id}/status"), &auth, json!({"status": "found_safe"}))),
+        (
+            "case.status_changed",
+            app.post(&format!("/api/v1/cases/{id}/status"), &auth, json!({"status": "found_safe"})),
+        ),
     ];
     for (_, resp) in &steps {
         assert!(resp.status < 300, "{resp:?}");

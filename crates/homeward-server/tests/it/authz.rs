@@ -1,10 +1,10 @@
 //! The authorisation matrix: every endpoint × every role × own / shared / other organisation,
 //! asserting both what is allowed and what is refused — and that a refusal changes nothing.
 
+use homeward_domain::CaseId;
 use homeward_domain::org::{Actor, OrganisationKind, Role};
 use homeward_domain::records::NewTask;
 use homeward_domain::view::CaseChange;
-use homeward_domain::CaseId;
 use serde_json::{Value, json};
 
 use crate::support::{Auth, TestApp, issue_report};
@@ -73,16 +73,64 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
     let own = scope == Scope::Own;
     match ep {
         Ep::GetCase | Ep::Events => 200,
-        Ep::AddContact | Ep::AddNote => if annotates { 201 } else { 403 },
-        Ep::Status | Ep::Risk | Ep::CompleteTask => if own && runs_cases { 200 } else { 403 },
-        Ep::Identifier | Ep::Person | Ep::Task => if own && runs_cases { 201 } else { 403 },
-        Ep::Category | Ep::Assign | Ep::Share => if own && manages_cases { 200 } else { 403 },
-        Ep::CreateCase => if runs_cases { 201 } else { 403 },
-        Ep::ListCases => if role == Admin { 403 } else { 200 },
+        Ep::AddContact | Ep::AddNote => {
+            if annotates {
+                201
+            } else {
+                403
+            }
+        }
+        Ep::Status | Ep::Risk | Ep::CompleteTask => {
+            if own && runs_cases {
+                200
+            } else {
+                403
+            }
+        }
+        Ep::Identifier | Ep::Person | Ep::Task => {
+            if own && runs_cases {
+                201
+            } else {
+                403
+            }
+        }
+        Ep::Category | Ep::Assign | Ep::Share => {
+            if own && manages_cases {
+                200
+            } else {
+                403
+            }
+        }
+        Ep::CreateCase => {
+            if runs_cases {
+                201
+            } else {
+                403
+            }
+        }
+        Ep::ListCases => {
+            if role == Admin {
+                403
+            } else {
+                200
+            }
+        }
         Ep::ListOrgs | Ep::Me => 200,
         Ep::Token => 201,
-        Ep::CreateOrg | Ep::CreateUser => if role == Admin { 201 } else { 403 },
-        Ep::ListUsers => if matches!(role, Admin | Supervisor) { 200 } else { 403 },
+        Ep::CreateOrg | Ep::CreateUser => {
+            if role == Admin {
+                201
+            } else {
+                403
+            }
+        }
+        Ep::ListUsers => {
+            if matches!(role, Admin | Supervisor) {
+                200
+            } else {
+                403
+            }
+        }
     }
 }
 
@@ -104,7 +152,15 @@ fn world() -> World {
     let (owner, _) = app.user(&a, Role::CaseManager, "owner@a.example");
     let a_users = Role::ALL.iter().map(|r| (*r, app.user(&a, *r, &format!("{r}@a.example")).1)).collect();
     let b_users = Role::ALL.iter().map(|r| (*r, app.user(&b, *r, &format!("{r}@b.example")).1)).collect();
-    World { owner: Actor::user(&owner, "test"), owner_id: owner.id, org_b: b.id, police: police.id, app, a_users, b_users }
+    World {
+        owner: Actor::user(&owner, "test"),
+        owner_id: owner.id,
+        org_b: b.id,
+        police: police.id,
+        app,
+        a_users,
+        b_users,
+    }
 }
 
 impl World {
@@ -134,7 +190,10 @@ impl World {
             Ep::ListCases => app.get("/api/v1/cases", auth).status,
             Ep::GetCase => app.get(&path(""), auth).status,
             Ep::Events => app.get(&path("/events"), auth).status,
-            Ep::AddContact => post(path("/contacts"), json!({"channel": "phone", "received_at": "2026-11-28T21:00:00Z", "summary": "Aunt called"})),
+            Ep::AddContact => post(
+                path("/contacts"),
+                json!({"channel": "phone", "received_at": "2026-11-28T21:00:00Z", "summary": "Aunt called"}),
+            ),
             Ep::AddNote => post(path("/notes"), json!({"text": "Checked the park"})),
             Ep::Status => post(path("/status"), json!({"status": "found_safe", "reason": "home again"})),
             Ep::Category => post(path("/category"), json!({"category": "runaway_national"})),
@@ -146,9 +205,13 @@ impl World {
             Ep::CompleteTask => app.call("POST", &path(&format!("/tasks/{task}/complete")), auth, None).status,
             Ep::Share => post(path("/shares"), json!({"organisation_id": self.police})),
             Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
-            Ep::CreateOrg => post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"})),
+            Ep::CreateOrg => {
+                post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"}))
+            }
             Ep::ListUsers => app.get("/api/v1/users", auth).status,
-            Ep::CreateUser => post("/api/v1/users".into(), json!({"email": format!("new{n}@x.example"), "role": "operator"})),
+            Ep::CreateUser => {
+                post("/api/v1/users".into(), json!({"email": format!("new{n}@x.example"), "role": "operator"}))
+            }
             Ep::Token => post("/api/v1/tokens".into(), json!({"name": "script"})),
             Ep::Me => app.get("/api/v1/me", auth).status,
         }
@@ -199,7 +262,9 @@ fn no_request_without_credentials_or_with_a_bad_token() {
     let w = world();
     let case = w.case(false);
     for ep in CASE_ENDPOINTS.into_iter().chain(OTHER_ENDPOINTS) {
-        for auth in [Auth::None, Auth::Bearer("hwt_not-a-real-token".into()), Auth::Cookie("homeward_session=forged".into())] {
+        for auth in
+            [Auth::None, Auth::Bearer("hwt_not-a-real-token".into()), Auth::Cookie("homeward_session=forged".into())]
+        {
             let got = w.hit(ep, &auth, Some(case), 0);
             assert_eq!(got, 401, "{ep:?} with {auth:?}");
         }

@@ -39,10 +39,14 @@ fn the_issue_report_opens_a_case_that_reads_back_whole() {
 fn the_lifecycle_refuses_a_wrong_step_with_the_allowed_ones() {
     let (app, auth) = app_with(Role::CaseManager);
     let id = app.post("/api/v1/cases", &auth, issue_report()).body["id"].as_str().unwrap().to_owned();
-    let status = |s: &str| app.post(&format!("/api/v1/cases/{id}/status"), &auth, json!({"status": s, "reason": "because"}));
+    let status =
+        |s: &str| app.post(&format!("/api/v1/cases/{id}/status"), &auth, json!({"status": s, "reason": "because"}));
     let refused = status("support");
     assert_eq!(refused.status, 409);
-    assert_eq!(refused.body["detail"], "a case cannot go from open to support; allowed from open: found_safe, found_harmed, found_deceased, closed");
+    assert_eq!(
+        refused.body["detail"],
+        "a case cannot go from open to support; allowed from open: found_safe, found_harmed, found_deceased, closed"
+    );
     assert_eq!(status("found_safe").status, 200);
     assert_eq!(status("support").status, 200);
     assert_eq!(status("closed").status, 200);
@@ -62,14 +66,34 @@ fn every_kind_of_change_shows_on_the_case() {
     let me = app.get("/api/v1/me", &auth).body["id"].clone();
     let id = app.post("/api/v1/cases", &auth, issue_report()).body["id"].as_str().unwrap().to_owned();
     let p = |suffix: &str| format!("/api/v1/cases/{id}{suffix}");
-    assert_eq!(app.post(&p("/identifiers"), &auth, json!({"kind": "phone", "value": "0030 690 000 1234", "label": "her friend"})).status, 201);
-    assert_eq!(app.post(&p("/persons"), &auth, json!({"name": "Unknown adult", "description": "man in his thirties"})).status, 201);
+    assert_eq!(
+        app.post(
+            &p("/identifiers"),
+            &auth,
+            json!({"kind": "phone", "value": "0030 690 000 1234", "label": "her friend"})
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        app.post(&p("/persons"), &auth, json!({"name": "Unknown adult", "description": "man in his thirties"})).status,
+        201
+    );
     assert_eq!(app.post(&p("/risk"), &auth, json!({"risk_level": "high"})).status, 200);
     assert_eq!(app.post(&p("/category"), &auth, json!({"category": "runaway_national"})).status, 200);
     assert_eq!(app.post(&p("/assignment"), &auth, json!({"assignee": me})).status, 200);
-    let with_task = app.post(&p("/tasks"), &auth, json!({"title": "Call the school", "due_at": "2026-12-01T09:00:00Z"}));
+    let with_task =
+        app.post(&p("/tasks"), &auth, json!({"title": "Call the school", "due_at": "2026-12-01T09:00:00Z"}));
     let task = with_task.body["tasks"][0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.post(&p("/contacts"), &auth, json!({"channel": "email", "received_at": "2026-11-29T08:00:00Z", "summary": "School wrote back"})).status, 201);
+    assert_eq!(
+        app.post(
+            &p("/contacts"),
+            &auth,
+            json!({"channel": "email", "received_at": "2026-11-29T08:00:00Z", "summary": "School wrote back"})
+        )
+        .status,
+        201
+    );
     let done = app.call("POST", &p(&format!("/tasks/{task}/complete")), &auth, None);
     assert_eq!(done.status, 200);
     assert_eq!(app.call("POST", &p(&format!("/tasks/{task}/complete")), &auth, None).status, 409);

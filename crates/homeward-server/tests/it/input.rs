@@ -31,23 +31,125 @@ fn bad_reports_are_refused_and_nothing_is_written() {
         ("malformed JSON", b"{\"category\": \"runaway\",".to_vec(), "application/json", 400, "not valid JSON"),
         ("not JSON at all", b"hello".to_vec(), "application/json", 400, "not valid JSON"),
         ("wrong content type", r().to_string().into_bytes(), "text/plain", 415, "application/json"),
-        ("huge body", format!("{{\"category\": \"runaway\", \"x\": \"{}\"}}", "a".repeat(200_000)).into_bytes(), "application/json", 413, "could not be read"),
-        ("unknown category", with(r(), "/category", json!("kidnapped")).to_string().into_bytes(), "application/json", 422, "unknown variant `kidnapped`"),
-        ("wrong type", with(r(), "/last_seen/lat", json!("north")).to_string().into_bytes(), "application/json", 422, "invalid type"),
-        ("unknown field", adding(r(), "/child", "eye_colour", json!("brown")).to_string().into_bytes(), "application/json", 422, "unknown field `eye_colour`"),
-        ("missing field", without(r(), "", "last_seen").to_string().into_bytes(), "application/json", 422, "missing field `last_seen`"),
-        ("impossible date", with(r(), "/child/date_of_birth", json!("2011-02-30")).to_string().into_bytes(), "application/json", 422, "does not exist in the calendar"),
-        ("badly written date", with(r(), "/child/date_of_birth", json!("02/04/2011")).to_string().into_bytes(), "application/json", 422, "is not a date"),
-        ("born after last seen", with(r(), "/child/date_of_birth", json!("2026-11-29")).to_string().into_bytes(), "application/json", 422, "after the day the child was last seen"),
-        ("an adult", with(r(), "/child/date_of_birth", json!("2001-01-01")).to_string().into_bytes(), "application/json", 422, "18 or older"),
-        ("last seen in the future", with(r(), "/last_seen/at", json!("2099-01-01T00:00:00Z")).to_string().into_bytes(), "application/json", 422, "is in the future"),
-        ("not a time", with(r(), "/last_seen/at", json!("yesterday evening")).to_string().into_bytes(), "application/json", 422, "last_seen.at"),
-        ("latitude out of range", with(r(), "/last_seen/lat", json!(137.0)).to_string().into_bytes(), "application/json", 422, "between -90 and 90"),
-        ("no name at all", with(r(), "/child", json!({"sex": "F"})).to_string().into_bytes(), "application/json", 422, "at least a given name"),
-        ("empty summary", with(r(), "/contact/summary", json!("   ")).to_string().into_bytes(), "application/json", 422, "must not be empty"),
-        ("control characters", with(r(), "/child/given_name", json!("El\u{0000}eni")).to_string().into_bytes(), "application/json", 422, "control characters"),
-        ("contact before last seen", with(r(), "/contact/received_at", json!("2026-11-01T00:00:00Z")).to_string().into_bytes(), "application/json", 422, "before the child was last seen"),
-        ("bad sex", with(r(), "/child/sex", json!("female")).to_string().into_bytes(), "application/json", 422, "unknown variant `female`"),
+        (
+            "huge body",
+            format!("{{\"category\": \"runaway\", \"x\": \"{}\"}}", "a".repeat(200_000)).into_bytes(),
+            "application/json",
+            413,
+            "could not be read",
+        ),
+        (
+            "unknown category",
+            with(r(), "/category", json!("kidnapped")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "unknown variant `kidnapped`",
+        ),
+        (
+            "wrong type",
+            with(r(), "/last_seen/lat", json!("north")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "invalid type",
+        ),
+        (
+            "unknown field",
+            adding(r(), "/child", "eye_colour", json!("brown")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "unknown field `eye_colour`",
+        ),
+        (
+            "missing field",
+            without(r(), "", "last_seen").to_string().into_bytes(),
+            "application/json",
+            422,
+            "missing field `last_seen`",
+        ),
+        (
+            "impossible date",
+            with(r(), "/child/date_of_birth", json!("2011-02-30")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "does not exist in the calendar",
+        ),
+        (
+            "badly written date",
+            with(r(), "/child/date_of_birth", json!("02/04/2011")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "is not a date",
+        ),
+        (
+            "born after last seen",
+            with(r(), "/child/date_of_birth", json!("2026-11-29")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "after the day the child was last seen",
+        ),
+        (
+            "an adult",
+            with(r(), "/child/date_of_birth", json!("2001-01-01")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "18 or older",
+        ),
+        (
+            "last seen in the future",
+            with(r(), "/last_seen/at", json!("2099-01-01T00:00:00Z")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "is in the future",
+        ),
+        (
+            "not a time",
+            with(r(), "/last_seen/at", json!("yesterday evening")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "last_seen.at",
+        ),
+        (
+            "latitude out of range",
+            with(r(), "/last_seen/lat", json!(137.0)).to_string().into_bytes(),
+            "application/json",
+            422,
+            "between -90 and 90",
+        ),
+        (
+            "no name at all",
+            with(r(), "/child", json!({"sex": "F"})).to_string().into_bytes(),
+            "application/json",
+            422,
+            "at least a given name",
+        ),
+        (
+            "empty summary",
+            with(r(), "/contact/summary", json!("   ")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "must not be empty",
+        ),
+        (
+            "control characters",
+            with(r(), "/child/given_name", json!("El\u{0000}eni")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "control characters",
+        ),
+        (
+            "contact before last seen",
+            with(r(), "/contact/received_at", json!("2026-11-01T00:00:00Z")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "before the child was last seen",
+        ),
+        (
+            "bad sex",
+            with(r(), "/child/sex", json!("female")).to_string().into_bytes(),
+            "application/json",
+            422,
+            "unknown variant `female`",
+        ),
         ("array instead of object", b"[1, 2, 3]".to_vec(), "application/json", 400, "not the JSON expected here"),
     ];
     for (name, body, content_type, status, needle) in cases {
@@ -72,7 +174,8 @@ fn a_report_names_every_invalid_field_at_once() {
     let body = with(with(issue_report(), "/child/date_of_birth", json!("2030")), "/last_seen/lon", json!(500.0));
     let resp = app.post("/api/v1/cases", &auth, body);
     assert_eq!(resp.status, 422);
-    let fields: Vec<&str> = resp.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        resp.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["child.date_of_birth", "last_seen.lon"]);
 }
 

@@ -1,4 +1,5 @@
 //! The HTTP API end to end: a real server on port 0, a real SQLite file, no mocks.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed unwrap is a failed test.
 
 mod support;
 

@@ -63,7 +63,12 @@ fn a_one_time_password_must_be_replaced_before_any_work() {
         .store
         .create_user(
             &Actor::command_line(),
-            NewUser { email: "new@a.example".into(), display_name: None, role: Role::Operator, organisation_id: Some(org.id) },
+            NewUser {
+                email: "new@a.example".into(),
+                display_name: None,
+                role: Role::Operator,
+                organisation_id: Some(org.id),
+            },
         )
         .unwrap();
     let resp = login(&app, "new@a.example", &created.password);
@@ -71,11 +76,23 @@ fn a_one_time_password_must_be_replaced_before_any_work() {
     assert_eq!(resp.body["password_change_required"], true);
     let cookie = session_cookie(&resp);
     assert_eq!(app.get("/api/v1/cases", &cookie).status, 403);
-    let weak = app.post("/api/v1/me/password", &cookie, json!({"current_password": created.password, "new_password": "short"}));
+    let weak = app.post(
+        "/api/v1/me/password",
+        &cookie,
+        json!({"current_password": created.password, "new_password": "short"}),
+    );
     assert_eq!(weak.status, 422);
-    let wrong = app.post("/api/v1/me/password", &cookie, json!({"current_password": "nope", "new_password": "a much longer passphrase"}));
+    let wrong = app.post(
+        "/api/v1/me/password",
+        &cookie,
+        json!({"current_password": "nope", "new_password": "a much longer passphrase"}),
+    );
     assert_eq!(wrong.status, 403);
-    let ok = app.post("/api/v1/me/password", &cookie, json!({"current_password": created.password, "new_password": "a much longer passphrase"}));
+    let ok = app.post(
+        "/api/v1/me/password",
+        &cookie,
+        json!({"current_password": created.password, "new_password": "a much longer passphrase"}),
+    );
     assert_eq!(ok.status, 204, "{:?}", ok.body);
     assert_eq!(app.get("/api/v1/cases", &cookie).status, 200);
     assert_eq!(login(&app, "new@a.example", &created.password).status, 401, "the one-time password is spent");
@@ -92,6 +109,7 @@ fn an_api_token_is_shown_once_and_stored_hashed() {
     let token = resp.body["token"].as_str().unwrap().to_owned();
     assert_eq!(app.get("/api/v1/me", &Auth::Bearer(token.clone())).status, 200);
     let conn = rusqlite::Connection::open(&app.db_path).unwrap();
-    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1", [&token], |r| r.get(0)).unwrap();
+    let stored: i64 =
+        conn.query_row("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1", [&token], |r| r.get(0)).unwrap();
     assert_eq!(stored, 0, "the token itself must never be stored");
 }

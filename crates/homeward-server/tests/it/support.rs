@@ -44,7 +44,8 @@ impl TestApp {
     pub fn spawn() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("homeward.db");
-        let store = homeward_store::open(&format!("sqlite://{}", db_path.display()), homeward_store::system_clock()).unwrap();
+        let store =
+            homeward_store::open(&format!("sqlite://{}", db_path.display()), homeward_store::system_clock()).unwrap();
         let state = AppState::new(store.clone(), ServerConfig::default());
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -61,7 +62,8 @@ impl TestApp {
             });
         });
         let addr = addr_rx.recv().unwrap();
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_idle_connections(0).build().into();
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().http_status_as_error(false).max_idle_connections(0).build().into();
         Self { addr, store, db_path, agent, stop: Some(stop), thread: Some(thread), _dir: dir }
     }
 
@@ -87,13 +89,11 @@ impl TestApp {
         };
         let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
+        let headers =
+            response.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
         let text = response.body_mut().read_to_string().unwrap_or_default();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Resp { status, body, headers }
     }
 
@@ -113,7 +113,10 @@ impl TestApp {
 
     pub fn org(&self, name: &str, country: &str, kind: OrganisationKind) -> Organisation {
         self.store
-            .create_organisation(&Actor::command_line(), NewOrganisation { name: name.into(), kind, country: country.into() })
+            .create_organisation(
+                &Actor::command_line(),
+                NewOrganisation { name: name.into(), kind, country: country.into() },
+            )
             .unwrap()
     }
 

@@ -35,7 +35,13 @@ pub(super) fn create_organisation(tx: &mut Tx<'_>, actor: &Actor, new: NewOrgani
         "INSERT INTO organisations (id, name, kind, country, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![org.id.to_string(), org.name, enum_name(&org.kind)?, org.country, timefmt::format(tx.now)],
     )?;
-    tx.audit(actor, AuditCode::OrganisationCreated, "organisation", Some(org.id.to_string()), json!({"name": org.name}))?;
+    tx.audit(
+        actor,
+        AuditCode::OrganisationCreated,
+        "organisation",
+        Some(org.id.to_string()),
+        json!({"name": org.name}),
+    )?;
     Ok(org)
 }
 
@@ -84,7 +90,9 @@ pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &s
     let new = new.validate()?;
     let organisation_id = match (new.organisation_id, actor.organisation_id) {
         (Some(org), _) | (None, Some(org)) => org,
-        (None, None) => return Err(StoreError::NotFound("organisation (name one for the new user)".into())),
+        (None, None) => {
+            return Err(StoreError::NotFound("organisation (name one for the new user)".into()));
+        }
     };
     let scope = match actor.organisation_id {
         Some(own) if own == organisation_id => Scope::Own,
@@ -133,7 +141,9 @@ pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &s
 pub(super) fn list_users(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<User>> {
     authorize(actor, Action::UserList, Scope::Own)?;
     let (sql, org) = match actor.organisation_id {
-        Some(org) => (format!("SELECT {USER_COLUMNS} FROM users WHERE organisation_id = ?1 ORDER BY email"), org.to_string()),
+        Some(org) => {
+            (format!("SELECT {USER_COLUMNS} FROM users WHERE organisation_id = ?1 ORDER BY email"), org.to_string())
+        }
         None => (format!("SELECT {USER_COLUMNS} FROM users WHERE ?1 = ?1 ORDER BY email"), String::new()),
     };
     let mut stmt = tx.conn.prepare(&sql)?;
@@ -175,7 +185,12 @@ pub(super) fn record_login(
     let expires = tx.now + time::Duration::hours(SESSION_HOURS);
     tx.conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![crate::secrets::hash_secret(&secret), user.id.to_string(), timefmt::format(tx.now), timefmt::format(expires)],
+        params![
+            crate::secrets::hash_secret(&secret),
+            user.id.to_string(),
+            timefmt::format(tx.now),
+            timefmt::format(expires)
+        ],
     )?;
     tx.audit(&Actor::user(&user, origin), AuditCode::LoginSucceeded, "user", Some(user.id.to_string()), json!({}))?;
     Ok(Some((user, secret)))
@@ -216,10 +231,9 @@ pub(super) fn create_api_token(tx: &mut Tx<'_>, actor: &Actor, user: UserId, nam
 
 pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &str) -> Result<Option<User>> {
     let (sql, secret) = match credential {
-        Credential::Session(secret) => (
-            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            secret,
-        ),
+        Credential::Session(secret) => {
+            ("SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2", secret)
+        }
         Credential::Token(secret) => ("SELECT user_id FROM api_tokens WHERE token_hash = ?1 AND ?2 = ?2", secret),
     };
     let user_id: Option<String> = conn

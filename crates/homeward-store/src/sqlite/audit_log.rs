@@ -3,8 +3,8 @@
 use rusqlite::{Connection, params};
 
 use super::Chain;
-use crate::audit::{self, AuditEntry, GENESIS, VerifyReport};
 use crate::Result;
+use crate::audit::{self, AuditEntry, GENESIS, VerifyReport};
 
 pub(super) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
     conn.prepare_cached(

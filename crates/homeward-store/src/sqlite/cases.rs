@@ -33,7 +33,8 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     if let Some(assignee) = new.assignee {
         check_member(tx.conn, assignee, org_id, "assignee")?;
     }
-    let org = organisation_by_id(tx.conn, org_id)?.ok_or_else(|| StoreError::NotFound(format!("organisation {org_id}")))?;
+    let org =
+        organisation_by_id(tx.conn, org_id)?.ok_or_else(|| StoreError::NotFound(format!("organisation {org_id}")))?;
     let number = next_number(tx, org_id, &org.country)?;
 
     let child_id = ChildId(new_id());
@@ -102,7 +103,9 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<St
 
 fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     tx.conn
-        .prepare_cached("INSERT INTO children (id, sex, birth_year, nationalities, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .prepare_cached(
+            "INSERT INTO children (id, sex, birth_year, nationalities, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
         .execute(params![
             id.to_string(),
             child.sex.as_str(),
@@ -122,7 +125,9 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
 
 fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, contact: &NewContact) -> Result<()> {
     tx.conn
-        .prepare_cached("INSERT INTO contacts (id, case_id, details, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .prepare_cached(
+            "INSERT INTO contacts (id, case_id, details, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
         .execute(params![
             id.to_string(),
             case.to_string(),
@@ -136,15 +141,15 @@ fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, c
 fn insert_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, note: NewNote) -> Result<NoteId> {
     let note = note.validate()?;
     let id = NoteId(new_id());
-    tx.conn
-        .prepare_cached("INSERT INTO notes (id, case_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![
+    tx.conn.prepare_cached("INSERT INTO notes (id, case_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
+        params![
             id.to_string(),
             case.to_string(),
             note.text,
             actor.user_id.map(|u| u.to_string()),
             timefmt::format(tx.now)
-        ])?;
+        ],
+    )?;
     Ok(id)
 }
 
@@ -262,10 +267,17 @@ pub(super) fn case_events(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<
 }
 
 pub(crate) fn events_of(conn: &Connection, id: CaseId) -> Result<Vec<CaseEvent>> {
-    let mut stmt = conn.prepare_cached("SELECT id, seq, at, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, seq, at, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq")?;
     let rows = stmt
         .query_map([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
@@ -374,7 +386,12 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
                     task.assignee.map(|u| u.to_string()),
                     timefmt::format(tx.now)
                 ])?;
-            append(tx, &mut case, actor, CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee })?;
+            append(
+                tx,
+                &mut case,
+                actor,
+                CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee },
+            )?;
             (AuditCode::TaskCreated, json!({"task_id": task_id}))
         }
         CaseChange::CompleteTask(task_id) => {
@@ -410,7 +427,12 @@ fn child_skeleton(conn: &Connection, id: ChildId) -> Result<ChildSkeleton> {
 }
 
 /// A list of JSON-encoded records of a case, oldest first.
-fn records<T>(conn: &Connection, sql: &str, case: CaseId, mut decode: impl FnMut(&rusqlite::Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+fn records<T>(
+    conn: &Connection,
+    sql: &str,
+    case: CaseId,
+    mut decode: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([case.to_string()])?;
     let mut out = Vec::new();
@@ -452,14 +474,15 @@ fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
         Some((ls, c)) => (Some(from_json::<LastSeen>(&ls, "last seen")?), c),
         None => (None, None),
     };
-    let contacts = records(conn, "SELECT id, details, recorded_by FROM contacts WHERE case_id = ?1 ORDER BY id", id, |r| {
-        Ok(Contact {
-            id: parse(&r.get::<_, String>(0)?, "contact id")?,
-            case_id: id,
-            details: from_json(&r.get::<_, String>(1)?, "contact")?,
-            recorded_by: parse_opt(r.get(2)?, "user id")?,
-        })
-    })?;
+    let contacts =
+        records(conn, "SELECT id, details, recorded_by FROM contacts WHERE case_id = ?1 ORDER BY id", id, |r| {
+            Ok(Contact {
+                id: parse(&r.get::<_, String>(0)?, "contact id")?,
+                case_id: id,
+                details: from_json(&r.get::<_, String>(1)?, "contact")?,
+                recorded_by: parse_opt(r.get(2)?, "user id")?,
+            })
+        })?;
     let notes = records(conn, "SELECT id, text, author, at FROM notes WHERE case_id = ?1 ORDER BY id", id, |r| {
         Ok(Note {
             id: parse(&r.get::<_, String>(0)?, "note id")?,
@@ -485,19 +508,24 @@ fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
         },
     )?;
     let persons = records(conn, "SELECT id, details FROM persons WHERE case_id = ?1 ORDER BY id", id, |r| {
-        Ok(Person { id: parse(&r.get::<_, String>(0)?, "person id")?, case_id: id, details: from_json(&r.get::<_, String>(1)?, "person")? })
-    })?;
-    let tasks = records(conn, "SELECT id, title, due_at, assignee FROM tasks WHERE case_id = ?1 ORDER BY id", id, |r| {
-        let task_id: TaskId = parse(&r.get::<_, String>(0)?, "task id")?;
-        Ok(Task {
-            id: task_id,
+        Ok(Person {
+            id: parse(&r.get::<_, String>(0)?, "person id")?,
             case_id: id,
-            title: r.get(1)?,
-            due_at: r.get::<_, Option<String>>(2)?.map(|t| timefmt::parse(&t)).transpose()?,
-            assignee: parse_opt(r.get(3)?, "user id")?,
-            done: case.tasks.iter().any(|t| t.id == task_id && t.done),
+            details: from_json(&r.get::<_, String>(1)?, "person")?,
         })
     })?;
+    let tasks =
+        records(conn, "SELECT id, title, due_at, assignee FROM tasks WHERE case_id = ?1 ORDER BY id", id, |r| {
+            let task_id: TaskId = parse(&r.get::<_, String>(0)?, "task id")?;
+            Ok(Task {
+                id: task_id,
+                case_id: id,
+                title: r.get(1)?,
+                due_at: r.get::<_, Option<String>>(2)?.map(|t| timefmt::parse(&t)).transpose()?,
+                assignee: parse_opt(r.get(3)?, "user id")?,
+                done: case.tasks.iter().any(|t| t.id == task_id && t.done),
+            })
+        })?;
     Ok(CaseView {
         case,
         pseudonymous: false,
@@ -593,7 +621,8 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
             assignee: parse_opt(r.get(9)?, "user id")?,
             child_name,
             child_skeleton: ChildSkeleton {
-                sex: homeward_domain::child::Sex::parse(&sex).ok_or_else(|| StoreError::Corrupt(format!("sex `{sex}`")))?,
+                sex: homeward_domain::child::Sex::parse(&sex)
+                    .ok_or_else(|| StoreError::Corrupt(format!("sex `{sex}`")))?,
                 birth_year: r.get(11)?,
                 nationalities: from_json(&r.get::<_, String>(12)?, "nationalities")?,
             },

@@ -8,8 +8,8 @@ mod cases;
 mod rows;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use homeward_domain::case::{CaseEvent, NewCase};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
@@ -137,10 +137,10 @@ impl SqliteStore {
             None => connect(&self.path)?,
         };
         let result = f(&conn);
-        if let Ok(mut pool) = self.readers.lock() {
-            if pool.len() < 8 {
-                pool.push(conn);
-            }
+        if let Ok(mut pool) = self.readers.lock()
+            && pool.len() < 8
+        {
+            pool.push(conn);
         }
         result
     }
@@ -166,12 +166,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )?;
     let applied: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
-    if let Some(&(latest, _, _)) = MIGRATIONS.last() {
-        if applied > latest {
-            return Err(StoreError::Url(format!(
-                "the database has schema version {applied} but this build knows only up to {latest}; use a newer Homeward"
-            )));
-        }
+    if let Some(&(latest, _, _)) = MIGRATIONS.last()
+        && applied > latest
+    {
+        return Err(StoreError::Url(format!(
+            "the database has schema version {applied} but this build knows only up to {latest}; use a newer Homeward"
+        )));
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > applied) {
         let tx = conn.transaction()?;

@@ -1,7 +1,7 @@
 //! Reading typed values out of rows.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::{Result, StoreError};
 

@@ -23,7 +23,7 @@ use homeward_domain::{CaseId, DomainError, UserId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
-pub use sqlite::SqliteStore;
+pub use sqlite::{Durability, SqliteStore};
 
 /// Why a store command failed.
 #[derive(Debug, thiserror::Error)]

@@ -143,7 +143,9 @@ fn demo_store(url: &str) -> anyhow::Result<(SqliteStore, DemoClock)> {
         let at = read.load(Ordering::SeqCst);
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     });
-    let store = SqliteStore::open(path, clock).with_context(|| format!("cannot open {url}"))?;
+    // Demo data can always be written again, so it is loaded without an fsync per command.
+    let store = SqliteStore::open_with(path, clock, homeward_store::Durability::Relaxed)
+        .with_context(|| format!("cannot open {url}"))?;
     Ok((store, DemoClock(micros)))
 }
 

@@ -158,12 +158,25 @@ fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("no local address")?;
         tracing::info!("Homeward is listening on http://{addr} (API at /api/v1, described at /api/v1/openapi.json)");
         println!("Homeward is listening on http://{addr}");
-        homeward_server::serve(listener, state, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server stopped with an error")
+        homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what service managers send), so requests in flight finish.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down after the requests in flight");
 }
 
 fn admin(database: &str, command: AdminCommand) -> anyhow::Result<()> {

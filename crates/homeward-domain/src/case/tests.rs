@@ -188,3 +188,44 @@ fn a_birth_date_after_last_seen_or_an_adult_is_refused() {
     assert!(base("2008-11-29").is_ok());
     assert!(base("2008").is_ok(), "a child born in 2008 may still be 17");
 }
+
+fn report_strategy() -> impl Strategy<Value = (i32, Option<u8>, Option<u8>, i64, i64)> {
+    (1990i32..2030, proptest::option::of(1u8..=12), proptest::option::of(1u8..=31), -400i64..400, -48i64..48)
+}
+
+proptest! {
+    /// Whatever dates a report carries, validation never panics, and an accepted report always
+    /// describes a child under 18 born no later than the day they were last seen, last seen no
+    /// later than now, and reported no earlier than last seen.
+    #[test]
+    fn accepted_reports_are_consistent((year, month, day, seen_days_ago, contact_hours) in report_strategy()) {
+        let now = datetime!(2026-11-29 09:00 UTC);
+        let last_seen = now - time::Duration::days(seen_days_ago);
+        let received = last_seen + time::Duration::hours(contact_hours);
+        let day = month.and(day);
+        let Ok(dob) = crate::dates::PartialDate::new(year, month, day) else { return Ok(()) };
+        let case = NewCase {
+            category: Category::Runaway,
+            risk_level: None,
+            child: NewChild { given_name: Some("A".into()), date_of_birth: Some(dob), ..NewChild::default() },
+            last_seen: LastSeen { at: last_seen, place: None, lat: None, lon: None, missing_from: None },
+            circumstances: None,
+            contact: Some(crate::records::NewContact {
+                channel: crate::records::Channel::Phone,
+                received_at: received,
+                caller_relation: None,
+                caller_name: None,
+                caller_phone: None,
+                summary: "s".into(),
+            }),
+            assignee: None,
+        };
+        if let Ok(case) = case.validate(now) {
+            let seen_day = crate::dates::utc_date(case.last_seen.at);
+            prop_assert!(dob.earliest() <= seen_day);
+            prop_assert!(crate::dates::age_bounds(&dob, seen_day).0 < crate::child::ADULT_AGE);
+            prop_assert!(case.last_seen.at <= now + crate::records::CLOCK_SKEW);
+            prop_assert!(received + crate::records::CLOCK_SKEW >= case.last_seen.at);
+        }
+    }
+}

@@ -29,12 +29,24 @@ const MIGRATIONS: &[(i64, &str, &str)] =
 /// How many waiting commands one transaction may take at most.
 const MAX_BATCH: usize = 64;
 
+/// When a commit counts as done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous = FULL`: a commit survives a crash of the process or of the machine.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: a commit survives a crash of the process; the last commits may be
+    /// lost if the machine loses power. Only for bulk loads that can be redone (demo data).
+    Relaxed,
+}
+
 /// A SQLite-backed [`Store`].
 pub struct SqliteStore {
     writer: SyncSender<Job>,
     readers: Mutex<Vec<Connection>>,
     path: PathBuf,
     clock: Clock,
+    durability: Durability,
 }
 
 /// What a command sees inside the writer's transaction.
@@ -89,12 +101,17 @@ impl Tx<'_> {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &str, clock: Clock) -> Result<Self> {
+        Self::open_with(path, clock, Durability::Full)
+    }
+
+    /// Opens with a chosen durability; see [`Durability`].
+    pub fn open_with(path: &str, clock: Clock, durability: Durability) -> Result<Self> {
         let path = PathBuf::from(path);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
         }
-        let mut conn = connect(&path)?;
+        let mut conn = connect(&path, durability)?;
         migrate(&mut conn)?;
         let chain = audit_log::head(&conn)?;
         let (sender, receiver) = sync_channel::<Job>(1024);
@@ -103,7 +120,7 @@ impl SqliteStore {
             .name("homeward-sqlite-writer".into())
             .spawn(move || write_loop(conn, chain, receiver, writer_clock))
             .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
-        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock })
+        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability })
     }
 
     pub fn path(&self) -> &Path {
@@ -134,7 +151,7 @@ impl SqliteStore {
     fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
         let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
             Some(conn) => conn,
-            None => connect(&self.path)?,
+            None => connect(&self.path, self.durability)?,
         };
         let result = f(&conn);
         if let Ok(mut pool) = self.readers.lock()
@@ -146,17 +163,21 @@ impl SqliteStore {
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+fn connect(path: &Path, durability: Durability) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     // WAL lets readers work while the writer commits; FULL makes every commit durable on power
     // loss, not only on a process crash. The busy timeout covers a second process (a backup).
-    conn.execute_batch(
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Relaxed => "NORMAL",
+    };
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
+         PRAGMA synchronous = {synchronous};
          PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 5000;",
-    )?;
+         PRAGMA busy_timeout = 5000;"
+    ))?;
     Ok(conn)
 }
 

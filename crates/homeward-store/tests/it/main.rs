@@ -1,0 +1,203 @@
+//! The store against a real SQLite file: projections, group commit, migrations, URLs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed unwrap is a failed test.
+
+use std::sync::Arc;
+
+use homeward_domain::case::{Case, CaseEvent, NewCase, RiskLevel, Status};
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
+use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewTask};
+use homeward_domain::view::CaseChange;
+use homeward_store::{SqliteStore, Store, StoreError, system_clock};
+use serde_json::json;
+
+fn report(dob: &str) -> NewCase {
+    serde_json::from_value(json!({"category": "runaway",
+        "child": {"given_name": "Ελένη", "family_name": "Παπαδοπούλου", "sex": "F", "date_of_birth": dob},
+        "last_seen": {"at": "2026-11-28T18:30:00Z", "place": "Athens, Omonia"},
+        "contact": {"channel": "phone", "received_at": "2026-11-28T20:05:00Z", "summary": "Mother called"}}))
+    .unwrap()
+}
+
+struct Fixture {
+    store: Arc<SqliteStore>,
+    actor: Actor,
+    path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/homeward.db");
+    let store = Arc::new(SqliteStore::open(path.to_str().unwrap(), system_clock()).unwrap());
+    let cli = Actor::command_line();
+    let org = store
+        .create_organisation(
+            &cli,
+            NewOrganisation { name: "Hotline".into(), kind: OrganisationKind::Hotline, country: "GR".into() },
+        )
+        .unwrap();
+    let user = store
+        .create_user_with_password(
+            &cli,
+            NewUser {
+                email: "cm@a.example".into(),
+                display_name: None,
+                role: Role::Supervisor,
+                organisation_id: Some(org.id),
+            },
+            "a long password",
+        )
+        .unwrap();
+    Fixture { store, actor: Actor::user(&user, "test"), path, _dir: dir }
+}
+
+/// The stored projection of every case equals the fold of its stored events.
+#[test]
+fn every_stored_case_is_the_fold_of_its_events() {
+    let f = fixture();
+    for i in 0..5 {
+        let id = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+        let mut changes = vec![
+            CaseChange::AssessRisk { to: RiskLevel::High, reason: Some("night".into()) },
+            CaseChange::AddNote(NewNote { text: format!("note {i}") }),
+            CaseChange::LinkIdentifier(NewIdentifier {
+                kind: IdentifierKind::Phone,
+                value: "+30 690 1".into(),
+                label: None,
+            }),
+            CaseChange::CreateTask(NewTask { title: "call".into(), due_at: None, assignee: None }),
+            CaseChange::ChangeStatus { to: Status::FoundSafe, reason: None },
+        ];
+        changes.truncate(i + 1);
+        for change in changes {
+            f.store.change_case(&f.actor, id, change).unwrap();
+        }
+        // A refused change leaves no event behind.
+        assert!(
+            f.store.change_case(&f.actor, id, CaseChange::ChangeStatus { to: Status::Support, reason: None }).is_err()
+                || i == 4
+        );
+    }
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let mut stmt = conn.prepare("SELECT id, state FROM cases").unwrap();
+    let cases: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(cases.len(), 5);
+    for (id, state) in cases {
+        let stored: Case = serde_json::from_str(&state).unwrap();
+        let events: Vec<CaseEvent> = f.store.case_events(&f.actor, id.parse().unwrap()).unwrap();
+        assert_eq!(Case::from_events(&events).unwrap(), stored, "case {id}");
+        let status: String = conn.query_row("SELECT status FROM cases WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+        assert_eq!(status, stored.status.as_str(), "the status column follows the state");
+    }
+}
+
+/// Many writers at once: every valid command lands, every invalid one leaves nothing, and the
+/// audit chain stays one unbroken chain.
+#[test]
+fn concurrent_commands_commit_together_without_taking_each_other_down() {
+    let f = fixture();
+    let before = f.store.audit_entries(0, 100_000).unwrap().len();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = f.store.clone();
+            let actor = f.actor.clone();
+            std::thread::spawn(move || {
+                let mut ok = 0;
+                for i in 0..25 {
+                    // Every third report is about an adult and must be refused.
+                    let dob = if (t + i) % 3 == 0 { "1990-01-01" } else { "2012-01-01" };
+                    match store.create_case(&actor, report(dob)) {
+                        Ok(_) => ok += 1,
+                        Err(StoreError::Domain(_)) => {}
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let landed: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let expected = (0..8).flat_map(|t| (0..25).map(move |i| (t + i) % 3 != 0)).filter(|ok| *ok).count();
+    assert_eq!(landed, expected);
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let count = |table: &str| -> usize {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0)).unwrap() as usize
+    };
+    assert_eq!(count("cases"), expected);
+    assert_eq!(count("children"), expected);
+    assert_eq!(count("contacts"), expected);
+    assert_eq!(count("case_events"), 2 * expected);
+    let entries = f.store.audit_entries(0, 100_000).unwrap();
+    assert_eq!(entries.len() - before, expected, "one audit entry per landed case");
+    let report = f.store.verify_audit().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let numbers: std::collections::BTreeSet<String> = {
+        let mut stmt = conn.prepare("SELECT number FROM cases").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(numbers.len(), expected, "case numbers are unique");
+}
+
+#[test]
+fn reopening_applies_no_migration_twice_and_keeps_data() {
+    let f = fixture();
+    f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let path = f.path.clone();
+    let again = SqliteStore::open(path.to_str().unwrap(), system_clock()).unwrap();
+    assert!(!again.is_empty().unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+    assert_eq!(versions, 1);
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    // A database written by a newer Homeward is refused, not silently used.
+    conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')", []).unwrap();
+    let err = SqliteStore::open(path.to_str().unwrap(), system_clock()).err().expect("refused");
+    assert!(err.to_string().contains("schema version 99"), "{err}");
+}
+
+#[test]
+fn database_urls_are_checked() {
+    let pg = homeward_store::open("postgres://localhost/homeward", system_clock()).err().expect("refused");
+    assert!(pg.to_string().contains("PostgreSQL is not supported by this build yet"), "{pg}");
+    let unknown = homeward_store::open("mysql://localhost/x", system_clock()).err().expect("refused");
+    assert!(unknown.to_string().contains("unknown database URL `mysql`"), "{unknown}");
+    let plain = homeward_store::open("homeward.db", system_clock()).err().expect("refused");
+    assert!(plain.to_string().contains("expected sqlite://PATH"), "{plain}");
+}
+
+#[test]
+fn a_duplicate_organisation_or_email_is_a_conflict() {
+    let f = fixture();
+    let cli = Actor::command_line();
+    let dup = f
+        .store
+        .create_organisation(
+            &cli,
+            NewOrganisation { name: "Hotline".into(), kind: OrganisationKind::Ngo, country: "RS".into() },
+        )
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
+    let org = f.store.organisation_by_name("Hotline").unwrap().unwrap();
+    let dup = f
+        .store
+        .create_user(
+            &cli,
+            NewUser {
+                email: " CM@A.example".into(),
+                display_name: None,
+                role: Role::Operator,
+                organisation_id: Some(org.id),
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
+}
+
+#[test]
+fn the_command_line_administers_but_never_opens_cases() {
+    let f = fixture();
+    let err = f.store.create_case(&Actor::command_line(), report("2011-04-02")).unwrap_err();
+    assert!(err.to_string().contains("command line does not act on cases"), "{err}");
+}

@@ -135,7 +135,7 @@ impl DemoClock {
 
 fn demo_store(url: &str) -> anyhow::Result<(SqliteStore, DemoClock)> {
     let Some(path) = url.strip_prefix("sqlite://") else {
-        bail!("demo data is written to a sqlite:// database; got {url}");
+        bail!("demo data is written to a sqlite:// database; got {}", crate::settings::redact(url));
     };
     let micros = Arc::new(AtomicI64::new(0));
     let read = micros.clone();
@@ -145,7 +145,7 @@ fn demo_store(url: &str) -> anyhow::Result<(SqliteStore, DemoClock)> {
     });
     // Demo data can always be written again, so it is loaded without an fsync per command.
     let store = SqliteStore::open_with(path, clock, homeward_store::Durability::Relaxed)
-        .with_context(|| format!("cannot open {url}"))?;
+        .with_context(|| format!("cannot open {}", crate::settings::redact(url)))?;
     Ok((store, DemoClock(micros)))
 }
 

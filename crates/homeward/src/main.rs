@@ -2,6 +2,7 @@
 //! one of the subcommands. It is the only place that reads the environment.
 
 mod demo;
+mod settings;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,16 +11,17 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
 use homeward_server::{AppState, ServerConfig};
-
-/// The default database: a SQLite file in `homeward-data/` below the working directory.
-const DEFAULT_DATABASE: &str = "sqlite://homeward-data/homeward.db";
+use settings::Settings;
 
 #[derive(Debug, Parser)]
 #[command(name = "homeward", version, about = "Case management and early warning for 116000 missing-children hotlines")]
 struct Cli {
-    /// Where the data lives: sqlite://PATH (PostgreSQL comes later).
-    #[arg(long, global = true, env = "HOMEWARD_DATABASE_URL", default_value = DEFAULT_DATABASE)]
-    database: String,
+    /// Where the data lives: sqlite://PATH (PostgreSQL comes later) [default: sqlite://homeward-data/homeward.db].
+    #[arg(long, global = true, env = "HOMEWARD_DATABASE_URL")]
+    database: Option<String>,
+    /// A TOML settings file (keys: database, bind, secure_cookies, max_body_kib).
+    #[arg(long, global = true, env = "HOMEWARD_CONFIG")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,8 +30,9 @@ struct Cli {
 enum Command {
     /// Runs the HTTP server.
     Serve {
-        #[arg(long, env = "HOMEWARD_BIND", default_value = "127.0.0.1:8080")]
-        bind: SocketAddr,
+        /// The address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "HOMEWARD_BIND")]
+        bind: Option<SocketAddr>,
         /// Fills an empty database with demo data first and prints how to log in.
         #[arg(long)]
         demo: bool,
@@ -118,26 +121,39 @@ fn main() -> ExitCode {
 }
 
 fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn homeward_store::Store>> {
-    homeward_store::open(url, homeward_store::system_clock()).with_context(|| format!("cannot open the database {url}"))
+    homeward_store::open(url, homeward_store::system_clock())
+        .with_context(|| format!("cannot open the database {}", settings::redact(url)))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = match &cli.config {
+        Some(path) => settings::FileSettings::read(path)?,
+        None => settings::FileSettings::default(),
+    };
+    let (bind, secure_cookies) = match &cli.command {
+        Command::Serve { bind, secure_cookies, .. } => (*bind, *secure_cookies),
+        _ => (None, false),
+    };
+    let settings =
+        Settings::resolve(file, settings::Overrides { database: cli.database.clone(), bind, secure_cookies })?;
+    let database = settings.database.as_str();
     match cli.command {
-        Command::Serve { bind, demo, secure_cookies } => {
+        Command::Serve { demo, .. } => {
             if demo {
-                demo::fill_if_empty(&cli.database, demo::DEFAULT_CASES, 116_000)?;
+                demo::fill_if_empty(database, demo::DEFAULT_CASES, 116_000)?;
             }
-            let store = open(&cli.database)?;
-            let config = ServerConfig { secure_cookies, ..ServerConfig::default() };
-            serve(bind, AppState::new(store, config))?;
+            let store = open(database)?;
+            let config =
+                ServerConfig { secure_cookies: settings.secure_cookies, max_body_bytes: settings.max_body_bytes };
+            serve(settings.bind, AppState::new(store, config))?;
         }
-        Command::Admin { command } => admin(&cli.database, command)?,
+        Command::Admin { command } => admin(database, command)?,
         Command::Demo { cases, seed } => {
-            let summary = demo::fill(&cli.database, cases, seed)?;
+            let summary = demo::fill(database, cases, seed)?;
             println!("{summary}");
         }
         Command::Audit { command: AuditCommand::Verify } => {
-            let report = open(&cli.database)?.verify_audit().context("cannot read the audit log")?;
+            let report = open(database)?.verify_audit().context("cannot read the audit log")?;
             match report.first_bad {
                 None => println!("audit chain verified: {} entries, none altered or missing", report.entries),
                 Some((seq, why)) => {

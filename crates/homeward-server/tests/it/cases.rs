@@ -19,7 +19,11 @@ fn the_issue_report_opens_a_case_that_reads_back_whole() {
     assert_eq!(created.status, 201, "{:?}", created.body);
     let id = created.body["id"].as_str().unwrap();
     assert!(created.body["number"].as_str().unwrap().starts_with("GR-"));
-    let case = app.get(&format!("/api/v1/cases/{id}"), &auth).body;
+    let read = app.get(&format!("/api/v1/cases/{id}"), &auth);
+    assert_eq!(read.header("cache-control"), Some("no-store"), "personal data is never cached");
+    assert_eq!(read.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(read.header("x-frame-options"), Some("DENY"));
+    let case = read.body;
     assert_eq!(case["child"]["given_name"], "Ελένη");
     assert_eq!(case["child"]["family_name"], "Παπαδοπούλου");
     assert_eq!(case["child"]["date_of_birth"], "2011-04-02");

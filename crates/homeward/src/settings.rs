@@ -1,0 +1,123 @@
+//! The one typed settings tree: defaults, then the optional TOML file, then the environment
+//! and the command line. Validated once at start-up; passed down, never global.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// The default database: a SQLite file in `homeward-data/` below the working directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://homeward-data/homeward.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// What a settings file may hold (`homeward.toml`). Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub database: Option<String>,
+    pub bind: Option<SocketAddr>,
+    pub secure_cookies: Option<bool>,
+    /// The largest request body accepted, in KiB.
+    pub max_body_kib: Option<usize>,
+}
+
+impl FileSettings {
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the settings file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("the settings file {} is not valid", path.display()))
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: String,
+    pub bind: SocketAddr,
+    pub secure_cookies: bool,
+    pub max_body_bytes: usize,
+}
+
+/// What the command line and the environment said; `None` where they said nothing.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    pub database: Option<String>,
+    pub bind: Option<SocketAddr>,
+    pub secure_cookies: bool,
+}
+
+impl Settings {
+    pub fn resolve(file: FileSettings, over: Overrides) -> anyhow::Result<Self> {
+        let bind = match over.bind.or(file.bind) {
+            Some(bind) => bind,
+            None => DEFAULT_BIND.parse().context("the default address")?,
+        };
+        let settings = Settings {
+            database: over.database.or(file.database).unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+            bind,
+            secure_cookies: over.secure_cookies || file.secure_cookies.unwrap_or(false),
+            max_body_bytes: file.max_body_kib.unwrap_or(64) * 1024,
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
+            bail!("max_body_kib must be between 1 and 16384");
+        }
+        if !self.database.contains("://") {
+            bail!("the database must be a URL such as {DEFAULT_DATABASE}, not `{}`", redact(&self.database));
+        }
+        Ok(())
+    }
+}
+
+/// A database URL fit for logs and errors: any password is replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_beats_the_file_which_beats_the_defaults() {
+        let file: FileSettings =
+            toml::from_str("database = \"sqlite:///srv/h.db\"\nbind = \"0.0.0.0:9000\"\nmax_body_kib = 128").unwrap();
+        let s =
+            Settings::resolve(file, Overrides { bind: Some("127.0.0.1:1".parse().unwrap()), ..Overrides::default() })
+                .unwrap();
+        assert_eq!(s.database, "sqlite:///srv/h.db");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:1");
+        assert_eq!(s.max_body_bytes, 128 * 1024);
+        assert!(!s.secure_cookies);
+        let defaults = Settings::resolve(FileSettings::default(), Overrides::default()).unwrap();
+        assert_eq!(defaults.database, DEFAULT_DATABASE);
+        assert_eq!(defaults.bind.to_string(), DEFAULT_BIND);
+    }
+
+    #[test]
+    fn bad_settings_are_refused_at_start() {
+        assert!(toml::from_str::<FileSettings>("colour = \"red\"").is_err());
+        let err =
+            Settings::resolve(FileSettings { max_body_kib: Some(0), ..FileSettings::default() }, Overrides::default())
+                .unwrap_err();
+        assert!(err.to_string().contains("max_body_kib"));
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact("postgres://hw:s3cret@db:5432/hw"), "postgres://hw:***@db:5432/hw");
+        assert_eq!(redact("sqlite://homeward-data/homeward.db"), "sqlite://homeward-data/homeward.db");
+    }
+}

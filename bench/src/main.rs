@@ -1,1 +1,266 @@
-fn main() {}
+//! `homeward-bench`: how fast Homeward creates cases, against what SQLite alone allows.
+//!
+//! `plain` writes the rows of a case creation straight into SQLite with Homeward's schema and
+//! pragmas; that is the ceiling for a durable (synchronous = FULL) write on this machine.
+//! `http` starts the real `homeward` binary and drives `POST /api/v1/cases` with its own small
+//! HTTP/1.1 client, first at a fixed rate (latency, measured without coordinated omission) and
+//! then flat out (throughput). `all` runs both and prints a Markdown section for BENCHMARKS.md.
+
+mod client;
+mod load;
+mod plain;
+mod report;
+mod server;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::load::{Stats, Target};
+
+/// The targets the service is held to.
+const MIN_RATIO: f64 = 0.5;
+const MAX_P99_MS: f64 = 10.0;
+
+#[derive(Parser)]
+#[command(about = "Benchmarks Homeward's case creation against plain SQLite")]
+struct Cli {
+    /// Where the temporary databases go; each run uses a new directory below it and removes it.
+    #[arg(long, global = true)]
+    dir: Option<PathBuf>,
+    /// Keeps the temporary directories (databases, server log) to inspect them afterwards,
+    /// e.g. with `homeward --database sqlite://DIR/homeward.db audit verify`.
+    #[arg(long, global = true)]
+    keep: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates cases straight into SQLite, one transaction each.
+    Plain(PlainArgs),
+    /// Creates cases through a running Homeward server.
+    Http(HttpArgs),
+    /// Runs `plain`, then `http`, and prints the results as Markdown.
+    All {
+        #[command(flatten)]
+        plain: PlainArgs,
+        #[command(flatten)]
+        http: HttpArgs,
+    },
+}
+
+#[derive(Args)]
+struct PlainArgs {
+    /// How long the baseline runs, in seconds.
+    #[arg(long, default_value_t = 20)]
+    plain_secs: u64,
+}
+
+#[derive(Args)]
+struct HttpArgs {
+    /// The `homeward` binary to benchmark (build it with `cargo build --release -p homeward`).
+    #[arg(long)]
+    homeward: PathBuf,
+    /// Requests a second in the open loop.
+    #[arg(long, default_value_t = 500.0)]
+    rate: f64,
+    /// How long the open loop runs, in seconds.
+    #[arg(long, default_value_t = 60)]
+    open_secs: u64,
+    /// Keep-alive connections the open loop spreads its requests over.
+    #[arg(long, default_value_t = 32)]
+    open_connections: usize,
+    /// How long the closed loop runs, in seconds.
+    #[arg(long, default_value_t = 20)]
+    closed_secs: u64,
+    /// Connections in the closed loop, each with one request in flight.
+    #[arg(long, default_value_t = 32)]
+    closed_connections: usize,
+}
+
+/// What the HTTP benchmark measured.
+struct HttpOutcome {
+    open: Stats,
+    closed: Stats,
+    server_warnings: Vec<String>,
+}
+
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let scratch = Scratch { parent: cli.dir.unwrap_or_else(std::env::temp_dir), keep: cli.keep };
+    match cli.command {
+        Command::Plain(args) => {
+            let outcome = run_plain(&scratch, &args)?;
+            print!("{}", plain_table(&outcome));
+        }
+        Command::Http(args) => {
+            let outcome = run_http(&scratch, &args)?;
+            print!("{}", http_tables(&args, &outcome));
+        }
+        Command::All { plain, http } => {
+            let baseline = run_plain(&scratch, &plain)?;
+            let outcome = run_http(&scratch, &http)?;
+            print!("{}", all_section(&http, &baseline, &outcome));
+        }
+    }
+    Ok(())
+}
+
+fn run_plain(scratch: &Scratch, args: &PlainArgs) -> Result<plain::Outcome> {
+    let dir = scratch.new_dir()?;
+    eprintln!("plain: creating cases straight into SQLite for {} s…", args.plain_secs);
+    plain::run(&dir.path.join("plain.db"), Duration::from_secs(args.plain_secs))
+}
+
+fn run_http(scratch: &Scratch, args: &HttpArgs) -> Result<HttpOutcome> {
+    let dir = scratch.new_dir()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
+    runtime.block_on(async {
+        let server = server::start(&args.homeward, &dir.path).await?;
+        eprintln!("http: server listening on {}", server.addr);
+        let target =
+            Arc::new(Target { addr: server.addr, token: server.token.clone(), bodies: report::request_bodies() });
+        eprintln!(
+            "http: open loop, {} requests/s for {} s over {} connections…",
+            args.rate, args.open_secs, args.open_connections
+        );
+        let open =
+            load::open_loop(target.clone(), args.rate, Duration::from_secs(args.open_secs), args.open_connections)
+                .await?;
+        eprintln!("http: closed loop, {} connections for {} s…", args.closed_connections, args.closed_secs);
+        let closed = load::closed_loop(target, Duration::from_secs(args.closed_secs), args.closed_connections).await?;
+        let server_warnings = server.stop()?;
+        Ok(HttpOutcome { open, closed, server_warnings })
+    })
+}
+
+fn plain_table(outcome: &plain::Outcome) -> String {
+    format!(
+        "### Plain SQLite baseline\n\n| cases | seconds | cases/s |\n|---:|---:|---:|\n| {} | {:.1} | {:.0} |\n\n",
+        outcome.cases,
+        outcome.elapsed.as_secs_f64(),
+        outcome.rate()
+    )
+}
+
+fn http_tables(args: &HttpArgs, o: &HttpOutcome) -> String {
+    let mut s = String::new();
+    let (open, closed) = (&o.open, &o.closed);
+    let _ = write!(
+        s,
+        "### HTTP open loop: {} requests/s for {} s over {} connections\n\n\
+         | sent | 201 | errors | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |\n\n",
+        args.rate,
+        args.open_secs,
+        args.open_connections,
+        open.ok + open.errors,
+        open.ok,
+        open.errors,
+        open.rate(),
+        open.percentile_ms(50.0),
+        open.percentile_ms(90.0),
+        open.percentile_ms(99.0),
+        open.percentile_ms(99.9),
+        open.max_ms(),
+    );
+    let _ = write!(
+        s,
+        "### HTTP closed loop: {} connections for {} s\n\n\
+         | 201 | errors | seconds | requests/s | p50 ms | p99 ms | max ms |\n\
+         |---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {} | {:.1} | {:.0} | {:.2} | {:.2} | {:.2} |\n\n",
+        args.closed_connections,
+        args.closed_secs,
+        closed.ok,
+        closed.errors,
+        closed.elapsed.as_secs_f64(),
+        closed.rate(),
+        closed.percentile_ms(50.0),
+        closed.percentile_ms(99.0),
+        closed.max_ms(),
+    );
+    for (name, stats) in [("open loop", open), ("closed loop", closed)] {
+        for (kind, n) in stats.error_kinds.iter().take(10) {
+            let _ = writeln!(s, "- {name} error ×{n}: `{kind}`");
+        }
+    }
+    let _ = writeln!(s, "- the server logged {} warnings or errors", o.server_warnings.len());
+    for line in o.server_warnings.iter().take(5) {
+        let _ = writeln!(s, "  - `{}`", line.trim());
+    }
+    s.push('\n');
+    s
+}
+
+fn all_section(args: &HttpArgs, baseline: &plain::Outcome, o: &HttpOutcome) -> String {
+    let ratio = o.closed.rate() / baseline.rate();
+    let p99 = o.open.percentile_ms(99.0);
+    let latency_met = p99 <= MAX_P99_MS && o.open.errors == 0;
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    let mut s = String::from("## Results\n\n");
+    s.push_str(&plain_table(baseline));
+    s.push_str(&http_tables(args, o));
+    let _ = write!(
+        s,
+        "### Verdict\n\n\
+         | requirement | measured | |\n|---|---|---|\n\
+         | HTTP max rate / plain rate ≥ {MIN_RATIO} | {:.0} / {:.0} = {ratio:.2} | {} |\n\
+         | p99 ≤ {MAX_P99_MS} ms at {} requests/s, no errors | p99 {p99:.2} ms, {} errors | {} |\n",
+        o.closed.rate(),
+        baseline.rate(),
+        verdict(ratio >= MIN_RATIO),
+        args.rate,
+        o.open.errors,
+        verdict(latency_met),
+    );
+    s
+}
+
+/// Where the temporary directories go, and whether they outlive the run.
+struct Scratch {
+    parent: PathBuf,
+    keep: bool,
+}
+
+impl Scratch {
+    fn new_dir(&self) -> Result<TempDir> {
+        let path = self.parent.join(format!("homeward-bench-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        if self.keep {
+            eprintln!("keeping {}", path.display());
+        }
+        Ok(TempDir { path, keep: self.keep })
+    }
+}
+
+/// A directory that is removed with everything in it when dropped, unless kept.
+struct TempDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Failing to clean up a temporary directory is not worth failing the benchmark for.
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}

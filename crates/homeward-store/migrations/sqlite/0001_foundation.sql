@@ -56,7 +56,7 @@ CREATE TABLE child_search (
     key TEXT NOT NULL,
     child_id TEXT NOT NULL REFERENCES children (id),
     PRIMARY KEY (key, child_id)
-);
+) WITHOUT ROWID;
 
 -- The case as its events make it (a projection, rewritten in the same transaction as each
 -- event), with the columns lists filter on.
@@ -83,19 +83,20 @@ CREATE TABLE case_numbers (
     year INTEGER NOT NULL,
     last INTEGER NOT NULL,
     PRIMARY KEY (organisation_id, year)
-);
+) WITHOUT ROWID;
 
 -- The append-only, attributed event stream of every case. No personal data in `data`.
+-- Stored in (case, seq) order, the order a timeline is read in.
 CREATE TABLE case_events (
-    id TEXT PRIMARY KEY,
     case_id TEXT NOT NULL REFERENCES cases (id),
     seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
     at TEXT NOT NULL,
     actor TEXT,
     kind TEXT NOT NULL,
     data TEXT NOT NULL,
-    UNIQUE (case_id, seq)
-);
+    PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
 
 CREATE TABLE case_personal (
     case_id TEXT PRIMARY KEY REFERENCES cases (id),
@@ -107,7 +108,7 @@ CREATE TABLE case_shares (
     organisation_id TEXT NOT NULL REFERENCES organisations (id),
     case_id TEXT NOT NULL REFERENCES cases (id),
     PRIMARY KEY (organisation_id, case_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE contacts (
     id TEXT PRIMARY KEY,

@@ -58,12 +58,12 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         "INSERT INTO case_personal (case_id, last_seen, circumstances) VALUES (?1, ?2, ?3)",
         params![case_id.to_string(), to_json(&new.last_seen)?, new.circumstances],
     )?;
-    let mut contact_id = None;
-    if let Some(contact) = new.contact {
+    let mut contacts = Vec::new();
+    if let Some(details) = new.contact {
         let id = ContactId(new_id());
-        insert_contact(tx, case_id, id, actor, &contact)?;
+        insert_contact(tx, case_id, id, actor, &details)?;
         append(tx, &mut case, actor, CaseCommand::AddContact(id))?;
-        contact_id = Some(id);
+        contacts.push(Contact { id, case_id, details, recorded_by: actor.user_id });
     }
     save_projection(tx.conn, &case)?;
     tx.audit(
@@ -71,9 +71,27 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         AuditCode::CaseCreated,
         "case",
         Some(case_id.to_string()),
-        json!({"number": case.number, "child_id": child_id, "contact_id": contact_id}),
+        json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
-    load_view(tx.conn, case, true)
+    // Everything the answer shows was just written; build it from memory rather than read it
+    // back, which keeps the writer's critical section short.
+    Ok(CaseView {
+        case,
+        pseudonymous: false,
+        child_skeleton: ChildSkeleton {
+            sex: new.child.sex,
+            birth_year: new.child.date_of_birth.map(|d| d.year()),
+            nationalities: new.child.nationalities.clone(),
+        },
+        child: Some(Child { id: child_id, details: new.child }),
+        last_seen: Some(new.last_seen),
+        circumstances: new.circumstances,
+        contacts,
+        notes: Vec::new(),
+        identifiers: Vec::new(),
+        persons: Vec::new(),
+        tasks: Vec::new(),
+    })
 }
 
 /// Checks that a user exists and belongs to the organisation.

@@ -47,6 +47,8 @@ pub struct SqliteStore {
     path: PathBuf,
     clock: Clock,
     durability: Durability,
+    /// Dropping this stops the checkpoint thread.
+    _checkpoints: SyncSender<()>,
 }
 
 /// What a command sees inside the writer's transaction.
@@ -64,7 +66,8 @@ struct Chain {
 }
 
 type Finish = Box<dyn FnOnce(Option<String>) + Send>;
-type Job = Box<dyn FnOnce(&mut Tx<'_>) -> (bool, Finish) + Send>;
+/// A queued command. It is given the transaction, or why none could be begun.
+type Job = Box<dyn for<'a, 'b> FnOnce(Result<&'a mut Tx<'b>, String>) -> (bool, Finish) + Send>;
 
 impl Tx<'_> {
     /// Appends an audit entry chained to the last one.
@@ -114,13 +117,18 @@ impl SqliteStore {
         let mut conn = connect(&path, durability)?;
         migrate(&mut conn)?;
         let chain = audit_log::head(&conn)?;
+        // Checkpoints run on their own thread, so that copying the WAL into the database file
+        // never stalls a commit that a person is waiting for.
+        // A WAL file that grew during a burst is cut back to 64 MiB when the log starts over.
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")?;
+        let checkpoints = spawn_checkpointer(&path, durability)?;
         let (sender, receiver) = sync_channel::<Job>(1024);
         let writer_clock = clock.clone();
         std::thread::Builder::new()
             .name("homeward-sqlite-writer".into())
             .spawn(move || write_loop(conn, chain, receiver, writer_clock))
             .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
-        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability })
+        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability, _checkpoints: checkpoints })
     }
 
     pub fn path(&self) -> &Path {
@@ -131,7 +139,10 @@ impl SqliteStore {
     fn write<R: Send + 'static>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<R> + Send + 'static) -> Result<R> {
         let (reply, answer) = sync_channel::<Result<R>>(1);
         let job: Job = Box::new(move |tx| {
-            let result = f(tx);
+            let result = match tx {
+                Ok(tx) => f(tx),
+                Err(why) => Err(StoreError::Corrupt(format!("could not begin a transaction: {why}"))),
+            };
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |commit_error| {
                 let outcome = match commit_error {
@@ -163,9 +174,35 @@ impl SqliteStore {
     }
 }
 
+/// How often the checkpoint thread copies committed WAL pages into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Starts the thread that checkpoints the WAL in the background (`PASSIVE`: it never blocks the
+/// writer or readers). It ends when the returned sender is dropped with the store.
+fn spawn_checkpointer(path: &Path, durability: Durability) -> Result<SyncSender<()>> {
+    let conn = connect(path, durability)?;
+    let (stop, stopped) = sync_channel::<()>(0);
+    std::thread::Builder::new()
+        .name("homeward-sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+                }
+            }
+            // A last full checkpoint leaves a compact database file behind.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        })
+        .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+    Ok(stop)
+}
+
 fn connect(path: &Path, durability: Durability) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
+    // One case command uses some thirty statements; the default cache of 16 would re-prepare
+    // them on every command.
+    conn.set_prepared_statement_cache_capacity(128);
     // WAL lets readers work while the writer commits; FULL makes every commit durable on power
     // loss, not only on a process crash. The busy timeout covers a second process (a backup).
     let synchronous = match durability {
@@ -207,9 +244,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// The writer: takes the commands waiting now, runs each in its own savepoint inside one
-/// transaction, commits once, then answers them all.
+/// The writer: takes the commands waiting now, runs them in one transaction (each in its own
+/// savepoint when there are several), commits once, then answers them all.
 fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Clock) {
+    let mut checkpoint = TailCheckpoint::default();
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -219,36 +257,91 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
             }
         }
         let committed_chain = chain.clone();
+        let alone = batch.len() == 1;
         let mut finishers = Vec::with_capacity(batch.len());
-        let begin = conn.execute_batch("BEGIN IMMEDIATE");
+        let mut any_ok = false;
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            tracing::error!(error = %e, "cannot begin a transaction");
+            for job in batch {
+                let (_, finish) = job(Err(e.to_string()));
+                finish(None);
+            }
+            continue;
+        }
         for job in batch {
             let before = chain.clone();
-            let savepoint = conn.execute_batch("SAVEPOINT job");
+            // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
+            if !alone && let Err(e) = conn.execute_batch("SAVEPOINT job") {
+                let (_, finish) = job(Err(e.to_string()));
+                finishers.push(finish);
+                continue;
+            }
             let (ok, finish) = {
                 let mut tx = Tx { conn: &conn, now: to_micros(clock()), chain: &mut chain };
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut tx))).unwrap_or_else(|_| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
                 })
             };
-            if ok && savepoint.is_ok() {
-                let _ = conn.execute_batch("RELEASE job");
-            } else {
-                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            if !alone {
+                let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+                let _ = conn.execute_batch(end);
+            }
+            if !ok {
                 chain = before;
             }
-            finishers.push((ok, finish));
+            any_ok |= ok;
+            finishers.push(finish);
         }
-        let commit = begin.and_then(|()| conn.execute_batch("COMMIT"));
-        let error = commit.err().map(|e| {
+        let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
+        let error = conn.execute_batch(end).err().map(|e| {
             let _ = conn.execute_batch("ROLLBACK");
             chain = committed_chain;
             tracing::error!(error = %e, "commit failed");
             e.to_string()
         });
-        for (_, finish) in finishers {
+        let committed = finishers.len();
+        for finish in finishers {
             finish(error.clone());
         }
+        // Only after everyone has their answer: finish the checkpoint the background thread has
+        // mostly done, so that the WAL can start over instead of growing without end.
+        checkpoint.after_commit(&conn, committed);
+    }
+}
+
+/// The writer's share of checkpointing. The background thread copies WAL frames into the
+/// database file without blocking anyone, but under a steady stream of writes it can never
+/// catch up with the end of the log, and SQLite restarts the log only after a checkpoint that
+/// reached its end. So every so often the writer, between batches, checkpoints the few frames
+/// left; the next transaction then writes the WAL from its start again.
+#[derive(Debug)]
+struct TailCheckpoint {
+    commands: usize,
+    last: std::time::Instant,
+}
+
+impl Default for TailCheckpoint {
+    fn default() -> Self {
+        Self { commands: 0, last: std::time::Instant::now() }
+    }
+}
+
+impl TailCheckpoint {
+    /// Commands after which the writer checkpoints the tail (about 40 WAL pages each).
+    const EVERY_COMMANDS: usize = 64;
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn after_commit(&mut self, conn: &Connection, commands: usize) {
+        self.commands += commands;
+        if self.commands < Self::EVERY_COMMANDS && self.last.elapsed() < Self::EVERY {
+            return;
+        }
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
+        self.commands = 0;
+        self.last = std::time::Instant::now();
     }
 }
 

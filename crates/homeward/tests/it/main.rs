@@ -156,7 +156,10 @@ fn a_settings_file_is_read_and_a_bad_one_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("from-file.db");
     std::fs::write(dir.path().join("homeward.toml"), format!("database = \"sqlite://{}\"\n", db.display())).unwrap();
-    let out = homeward(dir.path(), &["--config", "homeward.toml", "admin", "create-org", "--name", "Filed", "--country", "RS"]);
+    let out = homeward(
+        dir.path(),
+        &["--config", "homeward.toml", "admin", "create-org", "--name", "Filed", "--country", "RS"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(db.exists(), "the database named in the file is used");
     std::fs::write(dir.path().join("bad.toml"), "databse = \"typo\"\n").unwrap();

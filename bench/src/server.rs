@@ -1,0 +1,121 @@
+//! Starting a real Homeward server the way an operator would: the `homeward` binary's admin
+//! commands create an organisation, an operator and an API token, then `serve` runs on a free
+//! port. The server is killed when [`Server`] is dropped, on every path out.
+
+use std::fs::File;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tokio::time::{Instant, sleep};
+
+use crate::client::Client;
+
+const ORG: &str = "Bench Hotline";
+const EMAIL: &str = "op@bench.example";
+const NEW_PASSWORD: &str = "bench-password-for-load-tests";
+
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    pub token: String,
+    log: PathBuf,
+}
+
+/// Creates the accounts in a new database under `dir` and starts the server on it; returns once
+/// the server answers `/healthz` and the operator may use the API.
+pub async fn start(bin: &Path, dir: &Path) -> Result<Server> {
+    let url = format!("sqlite://{}", dir.join("homeward.db").display());
+    admin(bin, &url, &["admin", "create-org", "--name", ORG, "--country", "GR"])?;
+    let created = admin(bin, &url, &["admin", "create-user", "--org", ORG, "--email", EMAIL, "--role", "operator"])?;
+    let password = created
+        .lines()
+        .find(|l| l.contains("one-time password"))
+        .and_then(|l| l.rsplit(": ").next())
+        .context("create-user printed no one-time password")?
+        .to_owned();
+    let printed = admin(bin, &url, &["admin", "create-token", "--email", EMAIL])?;
+    let token = printed.lines().last().context("create-token printed nothing")?.trim().to_owned();
+
+    let addr = free_port()?;
+    let log = dir.join("server.log");
+    let child = Command::new(bin)
+        .args(["--database", &url, "serve", "--bind", &addr.to_string()])
+        .stdout(Stdio::null())
+        .stderr(File::create(&log).with_context(|| format!("cannot create {}", log.display()))?)
+        .spawn()
+        .with_context(|| format!("cannot start {}", bin.display()))?;
+    let mut server = Server { child, addr, token, log };
+    server.wait_ready().await?;
+
+    // A new user must replace the one-time password before the API serves them.
+    let body = serde_json::json!({"current_password": password, "new_password": NEW_PASSWORD}).to_string();
+    let mut client = Client::connect(addr).await?;
+    let response = client.send("POST", "/api/v1/me/password", Some(&server.token), body.as_bytes()).await?;
+    if !(200..300).contains(&response.status) {
+        bail!("changing the password answered {}: {}", response.status, String::from_utf8_lossy(&response.body));
+    }
+    Ok(server)
+}
+
+impl Server {
+    async fn wait_ready(&mut self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().context("cannot check the server process")? {
+                bail!("the server exited with {status}; see {}", self.log.display());
+            }
+            if let Ok(mut client) = Client::connect(self.addr).await
+                && client.send("GET", "/healthz", None, b"").await.is_ok_and(|r| r.status == 200)
+            {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the server did not answer /healthz within 30 s; see {}", self.log.display());
+            }
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Stops the server and returns the warnings and errors it logged.
+    pub fn stop(mut self) -> Result<Vec<String>> {
+        self.kill();
+        let log = std::fs::read_to_string(&self.log).with_context(|| format!("cannot read {}", self.log.display()))?;
+        Ok(log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")).map(str::to_owned).collect())
+    }
+
+    fn kill(&mut self) {
+        // The server may have exited already; then there is nothing to kill.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs one `homeward` admin command and returns what it printed.
+fn admin(bin: &Path, url: &str, args: &[&str]) -> Result<String> {
+    let output = Command::new(bin)
+        .arg("--database")
+        .arg(url)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !output.status.success() {
+        bail!("`homeward {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    String::from_utf8(output.stdout).context("homeward printed text that is not UTF-8")
+}
+
+/// A port nobody listens on now. Another process could take it before the server binds it,
+/// which on a benchmark machine is unlikely enough.
+fn free_port() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("cannot find a free port")?;
+    listener.local_addr().context("cannot read the free port")
+}

@@ -175,7 +175,7 @@ impl SqliteStore {
 }
 
 /// How often the checkpoint thread copies committed WAL pages into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Starts the thread that checkpoints the WAL in the background (`PASSIVE`: it never blocks the
 /// writer or readers). It ends when the returned sender is dropped with the store.
@@ -329,7 +329,7 @@ impl Default for TailCheckpoint {
 
 impl TailCheckpoint {
     /// Commands after which the writer checkpoints the tail (about 40 WAL pages each).
-    const EVERY_COMMANDS: usize = 64;
+    const EVERY_COMMANDS: usize = 32;
     const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
     fn after_commit(&mut self, conn: &Connection, commands: usize) {

@@ -113,6 +113,8 @@ pub struct User {
     pub role: Role,
     /// True until the user replaces the one-time password they were given.
     pub must_change_password: bool,
+    /// False once an admin has deactivated the user (someone who left the organisation).
+    pub active: bool,
 }
 
 /// What is needed to create a user; the password is made by the store and shown once.

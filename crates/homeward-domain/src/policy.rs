@@ -33,10 +33,12 @@ pub enum Action {
     OrganisationList,
     UserCreate,
     UserList,
+    /// Deactivate or reactivate a user.
+    UserManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -54,6 +56,7 @@ impl Action {
         Action::OrganisationList,
         Action::UserCreate,
         Action::UserList,
+        Action::UserManage,
     ];
 }
 
@@ -121,8 +124,8 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (_, OrganisationCreate) => NONE,
         (_, OrganisationList) => ANY,
 
-        (Admin, UserCreate) => OWN,
-        (_, UserCreate) => NONE,
+        (Admin, UserCreate | UserManage) => OWN,
+        (_, UserCreate | UserManage) => NONE,
         (Admin | Supervisor, UserList) => OWN,
         (_, UserList) => NONE,
     }

@@ -124,6 +124,7 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         OrganisationList => "list organisations",
         UserCreate => "create a user",
         UserList => "list users",
+        UserManage => "deactivate or reactivate a user",
     }
 }
 

@@ -24,6 +24,8 @@ use crate::routes;
         routes::accounts::create_organisation,
         routes::accounts::list_users,
         routes::accounts::create_user,
+        routes::accounts::deactivate_user,
+        routes::accounts::activate_user,
         routes::cases::create,
         routes::cases::list,
         routes::cases::get,

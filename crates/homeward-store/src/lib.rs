@@ -100,6 +100,8 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a user with a chosen password that need not be changed (demo data only).
     fn create_user_with_password(&self, actor: &Actor, new: NewUser, password: &str) -> Result<User>;
     fn list_users(&self, actor: &Actor) -> Result<Vec<User>>;
+    /// Deactivates (ending every session and token at once) or reactivates a user.
+    fn set_user_active(&self, actor: &Actor, user: UserId, active: bool) -> Result<User>;
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;
 
     /// Checks a password; on success opens a session and returns its secret. Every attempt is

@@ -86,6 +86,11 @@ enum AdminCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Deactivates a user: no more logins; every session and token ends at once.
+    DeactivateUser {
+        #[arg(long)]
+        email: String,
+    },
     /// Prints a new API token for a user, once.
     CreateToken {
         #[arg(long)]
@@ -225,6 +230,12 @@ fn admin(database: &str, command: AdminCommand) -> anyhow::Result<()> {
             )?;
             println!("created {} {} in {}", created.user.role, created.user.email, organisation.name);
             println!("one-time password (shown once; it must be changed at first login): {}", created.password);
+        }
+        AdminCommand::DeactivateUser { email } => {
+            let user =
+                store.user_by_email(&email)?.with_context(|| format!("no user has the e-mail address {email}"))?;
+            store.set_user_active(&cli, user.id, false)?;
+            println!("deactivated {}; their sessions and API tokens no longer work", user.email);
         }
         AdminCommand::CreateToken { email, name } => {
             let user =

@@ -4,13 +4,14 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use homeward_domain::UserId;
 use homeward_domain::org::{NewOrganisation, NewUser, Organisation, User};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, SESSION_COOKIE, SignedIn};
 use crate::error::{AppError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -174,4 +175,27 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<CreatedUserResponse>), AppError> {
     let created = state.run(move |store| store.create_user(&who.actor, body)).await?;
     Ok((StatusCode::CREATED, Json(CreatedUserResponse { user: created.user, one_time_password: created.password })))
+}
+
+/// Deactivates a user of the admin's organisation: they can no longer log in, and every session
+/// and API token of theirs stops working at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", params(("id" = UserId, Path)), tag = "users",
+    responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn deactivate_user(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<Json<User>, AppError> {
+    Ok(Json(state.run(move |store| store.set_user_active(&who.actor, id, false)).await?))
+}
+
+/// Reactivates a deactivated user.
+#[utoipa::path(post, path = "/api/v1/users/{id}/activate", params(("id" = UserId, Path)), tag = "users",
+    responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn activate_user(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<Json<User>, AppError> {
+    Ok(Json(state.run(move |store| store.set_user_active(&who.actor, id, true)).await?))
 }

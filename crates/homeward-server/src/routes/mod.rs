@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tokens", post(accounts::create_token))
         .route("/organisations", get(accounts::list_organisations).post(accounts::create_organisation))
         .route("/users", get(accounts::list_users).post(accounts::create_user))
+        .route("/users/{id}/deactivate", post(accounts::deactivate_user))
+        .route("/users/{id}/activate", post(accounts::activate_user))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/events", get(cases::events))

@@ -32,6 +32,7 @@ enum Ep {
     CreateUser,
     Token,
     Me,
+    DeactivateUser,
 }
 
 const CASE_ENDPOINTS: [Ep; 13] = [
@@ -50,8 +51,17 @@ const CASE_ENDPOINTS: [Ep; 13] = [
     Ep::Share,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 8] =
-    [Ep::CreateCase, Ep::ListCases, Ep::ListOrgs, Ep::CreateOrg, Ep::ListUsers, Ep::CreateUser, Ep::Token, Ep::Me];
+const OTHER_ENDPOINTS: [Ep; 9] = [
+    Ep::CreateCase,
+    Ep::ListCases,
+    Ep::ListOrgs,
+    Ep::CreateOrg,
+    Ep::ListUsers,
+    Ep::CreateUser,
+    Ep::Token,
+    Ep::Me,
+    Ep::DeactivateUser,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -71,66 +81,20 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         return 404;
     }
     let own = scope == Scope::Own;
+    let allow = |allowed: bool, code: u16| if allowed { code } else { 403 };
     match ep {
         Ep::GetCase | Ep::Events => 200,
-        Ep::AddContact | Ep::AddNote => {
-            if annotates {
-                201
-            } else {
-                403
-            }
-        }
-        Ep::Status | Ep::Risk | Ep::CompleteTask => {
-            if own && runs_cases {
-                200
-            } else {
-                403
-            }
-        }
-        Ep::Identifier | Ep::Person | Ep::Task => {
-            if own && runs_cases {
-                201
-            } else {
-                403
-            }
-        }
-        Ep::Category | Ep::Assign | Ep::Share => {
-            if own && manages_cases {
-                200
-            } else {
-                403
-            }
-        }
-        Ep::CreateCase => {
-            if runs_cases {
-                201
-            } else {
-                403
-            }
-        }
-        Ep::ListCases => {
-            if role == Admin {
-                403
-            } else {
-                200
-            }
-        }
+        Ep::AddContact | Ep::AddNote => allow(annotates, 201),
+        Ep::Status | Ep::Risk | Ep::CompleteTask => allow(own && runs_cases, 200),
+        Ep::Identifier | Ep::Person | Ep::Task => allow(own && runs_cases, 201),
+        Ep::Category | Ep::Assign | Ep::Share => allow(own && manages_cases, 200),
+        Ep::CreateCase => allow(runs_cases, 201),
+        Ep::ListCases => allow(role != Admin, 200),
         Ep::ListOrgs | Ep::Me => 200,
         Ep::Token => 201,
-        Ep::CreateOrg | Ep::CreateUser => {
-            if role == Admin {
-                201
-            } else {
-                403
-            }
-        }
-        Ep::ListUsers => {
-            if matches!(role, Admin | Supervisor) {
-                200
-            } else {
-                403
-            }
-        }
+        Ep::CreateOrg | Ep::CreateUser => allow(role == Admin, 201),
+        Ep::ListUsers => allow(matches!(role, Admin | Supervisor), 200),
+        Ep::DeactivateUser => allow(role == Admin, 200),
     }
 }
 
@@ -138,6 +102,7 @@ struct World {
     app: TestApp,
     owner: Actor,
     owner_id: homeward_domain::UserId,
+    org_a: homeward_domain::org::Organisation,
     org_b: homeward_domain::OrganisationId,
     police: homeward_domain::OrganisationId,
     a_users: Vec<(Role, Auth)>,
@@ -155,6 +120,7 @@ fn world() -> World {
     World {
         owner: Actor::user(&owner, "test"),
         owner_id: owner.id,
+        org_a: a,
         org_b: b.id,
         police: police.id,
         app,
@@ -214,6 +180,10 @@ impl World {
             }
             Ep::Token => post("/api/v1/tokens".into(), json!({"name": "script"})),
             Ep::Me => app.get("/api/v1/me", auth).status,
+            Ep::DeactivateUser => {
+                let (target, _) = app.user(&self.org_a, Role::Operator, &format!("leaver{n}@a.example"));
+                app.call("POST", &format!("/api/v1/users/{}/deactivate", target.id), auth, None).status
+            }
         }
     }
 }
@@ -261,11 +231,13 @@ fn every_endpoint_for_every_role_and_scope() {
 fn no_request_without_credentials_or_with_a_bad_token() {
     let w = world();
     let case = w.case(false);
+    let mut n = 0;
     for ep in CASE_ENDPOINTS.into_iter().chain(OTHER_ENDPOINTS) {
         for auth in
             [Auth::None, Auth::Bearer("hwt_not-a-real-token".into()), Auth::Cookie("homeward_session=forged".into())]
         {
-            let got = w.hit(ep, &auth, Some(case), 0);
+            n += 1;
+            let got = w.hit(ep, &auth, Some(case), n);
             assert_eq!(got, 401, "{ep:?} with {auth:?}");
         }
     }
@@ -313,4 +285,14 @@ fn an_analyst_sees_no_names() {
     // Searching by name must not let an analyst probe for names either.
     let probe = w.app.get("/api/v1/cases?q=Ελένη", analyst);
     assert_eq!(probe.status, 403, "{:?}", probe.body);
+}
+
+#[test]
+fn an_admin_cannot_reach_another_organisations_users() {
+    let w = world();
+    let (target, target_auth) = w.app.user(&w.org_a, Role::Operator, "target@a.example");
+    let b_admin = &w.b_users.iter().find(|(r, _)| *r == Role::Admin).unwrap().1;
+    let resp = w.app.call("POST", &format!("/api/v1/users/{}/deactivate", target.id), b_admin, None);
+    assert_eq!(resp.status, 404, "{:?}", resp.body);
+    assert_eq!(w.app.get("/api/v1/me", &target_auth).status, 200, "the user is untouched");
 }

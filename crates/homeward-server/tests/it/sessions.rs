@@ -113,3 +113,28 @@ fn an_api_token_is_shown_once_and_stored_hashed() {
         conn.query_row("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?1", [&token], |r| r.get(0)).unwrap();
     assert_eq!(stored, 0, "the token itself must never be stored");
 }
+
+#[test]
+fn a_deactivated_user_is_locked_out_at_once_until_reactivated() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (admin, admin_auth) = app.user(&org, Role::Admin, "admin@a.example");
+    let (leaver, token) = app.user(&org, Role::Operator, "leaver@a.example");
+    let cookie = session_cookie(&login(&app, "leaver@a.example", PASSWORD));
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 200);
+    let deactivate = format!("/api/v1/users/{}/deactivate", leaver.id);
+    let resp = app.call("POST", &deactivate, &admin_auth, None);
+    assert_eq!(resp.status, 200, "{:?}", resp.body);
+    assert_eq!(resp.body["active"], false);
+    assert_eq!(app.get("/api/v1/cases", &cookie).status, 401, "the session ends at once");
+    assert_eq!(app.get("/api/v1/cases", &token).status, 401, "the API token ends at once");
+    assert_eq!(login(&app, "leaver@a.example", PASSWORD).status, 401, "no new login");
+    assert_eq!(app.call("POST", &deactivate, &admin_auth, None).status, 409, "already deactivated");
+    let own = app.call("POST", &format!("/api/v1/users/{}/deactivate", admin.id), &admin_auth, None);
+    assert_eq!(own.status, 409, "an admin cannot lock themselves out");
+    let back = app.call("POST", &format!("/api/v1/users/{}/activate", leaver.id), &admin_auth, None);
+    assert_eq!(back.status, 200);
+    assert_eq!(login(&app, "leaver@a.example", PASSWORD).status, 200);
+    let actions: Vec<String> = app.audit().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"user.deactivated".to_owned()) && actions.contains(&"user.reactivated".to_owned()));
+}

@@ -20,6 +20,8 @@ CREATE TABLE users (
     role TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     must_change_password INTEGER NOT NULL,
+    -- A deactivated user cannot log in; their sessions and tokens are deleted.
+    active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
 );
 

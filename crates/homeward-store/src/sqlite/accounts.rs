@@ -65,15 +65,18 @@ pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Resul
         .transpose()
 }
 
-const USER_COLUMNS: &str = "id, organisation_id, email, display_name, role, must_change_password, password_hash";
+const USER_COLUMNS: &str =
+    "id, organisation_id, email, display_name, role, must_change_password, password_hash, active";
 
-fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, bool, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
-type UserRow = (String, String, String, String, String, bool, String);
+type UserRow = (String, String, String, String, String, bool, String, bool);
 
-fn to_user((id, org, email, display_name, role, must_change_password, hash): UserRow) -> Result<(User, String)> {
+fn to_user(
+    (id, org, email, display_name, role, must_change_password, hash, active): UserRow,
+) -> Result<(User, String)> {
     let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role `{role}`")))?;
     let user = User {
         id: parse(&id, "user id")?,
@@ -82,6 +85,7 @@ fn to_user((id, org, email, display_name, role, must_change_password, hash): Use
         display_name,
         role,
         must_change_password,
+        active,
     };
     Ok((user, hash))
 }
@@ -113,6 +117,7 @@ pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &s
         email: new.email,
         role: new.role,
         must_change_password: must_change,
+        active: true,
     };
     tx.conn.execute(
         "INSERT INTO users (id, organisation_id, email, display_name, role, password_hash, must_change_password, created_at)
@@ -168,6 +173,34 @@ pub(super) fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> 
         .optional()?
         .map(|r| to_user(r).map(|(u, _)| u))
         .transpose()
+}
+
+pub(super) fn set_user_active(tx: &mut Tx<'_>, actor: &Actor, user: UserId, active: bool) -> Result<User> {
+    let target = user_by_id(tx.conn, user)?.ok_or_else(|| StoreError::NotFound(format!("user {user}")))?;
+    let scope = match actor.organisation_id {
+        Some(own) if own == target.organisation_id => Scope::Own,
+        Some(_) => return Err(StoreError::NotFound(format!("user {user}"))),
+        None => Scope::Own,
+    };
+    authorize(actor, Action::UserManage, scope)?;
+    if actor.user_id == Some(user) && !active {
+        return Err(StoreError::Conflict("you cannot deactivate yourself; ask another admin".into()));
+    }
+    if target.active == active {
+        return Err(StoreError::Conflict(format!(
+            "{} is already {}",
+            target.email,
+            if active { "active" } else { "deactivated" }
+        )));
+    }
+    tx.conn.execute("UPDATE users SET active = ?1 WHERE id = ?2", params![active, user.to_string()])?;
+    if !active {
+        tx.conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user.to_string()])?;
+        tx.conn.execute("DELETE FROM api_tokens WHERE user_id = ?1", [user.to_string()])?;
+    }
+    let code = if active { AuditCode::UserReactivated } else { AuditCode::UserDeactivated };
+    tx.audit(actor, code, "user", Some(user.to_string()), json!({"email": target.email}))?;
+    Ok(User { active, ..target })
 }
 
 pub(super) fn record_login(
@@ -241,7 +274,7 @@ pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &
         .query_row(params![crate::secrets::hash_secret(secret), now], |r| r.get(0))
         .optional()?;
     match user_id {
-        Some(id) => user_by_id(conn, parse(&id, "user id")?),
+        Some(id) => Ok(user_by_id(conn, parse(&id, "user id")?)?.filter(|u| u.active)),
         None => Ok(None),
     }
 }

@@ -379,7 +379,11 @@ pub(crate) fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(
         Some(role) => Ok(policy::authorize(role, action, scope)?),
         None if matches!(
             action,
-            Action::OrganisationCreate | Action::OrganisationList | Action::UserCreate | Action::UserList
+            Action::OrganisationCreate
+                | Action::OrganisationList
+                | Action::UserCreate
+                | Action::UserList
+                | Action::UserManage
         ) =>
         {
             Ok(())
@@ -422,6 +426,11 @@ impl Store for SqliteStore {
         self.write(move |tx| accounts::list_users(tx, &actor))
     }
 
+    fn set_user_active(&self, actor: &Actor, user: UserId, active: bool) -> Result<User> {
+        let actor = actor.clone();
+        self.write(move |tx| accounts::set_user_active(tx, &actor, user, active))
+    }
+
     fn user_by_email(&self, email: &str) -> Result<Option<User>> {
         self.read(|conn| Ok(accounts::user_by_email(conn, email)?.map(|(user, _)| user)))
     }
@@ -439,7 +448,7 @@ impl Store for SqliteStore {
         let secret = crate::secrets::new_secret("hws_")?;
         let origin = origin.to_owned();
         let email = homeward_domain::org::normalise_email(email);
-        let user = found.filter(|_| verified).map(|(user, _)| user);
+        let user = found.filter(|(user, _)| verified && user.active).map(|(user, _)| user);
         self.write(move |tx| accounts::record_login(tx, &origin, &email, user, secret))
     }
 

@@ -58,6 +58,12 @@ fn admin_commands_create_an_organisation_a_user_and_a_token() {
     let token = homeward(dir.path(), &["admin", "create-token", "--email", "op@t.example"]);
     assert!(token.status.success(), "{}", stderr(&token));
     assert!(stdout(&token).lines().last().unwrap().starts_with("hwt_"));
+
+    let gone = homeward(dir.path(), &["admin", "deactivate-user", "--email", "op@t.example"]);
+    assert!(gone.status.success(), "{}", stderr(&gone));
+    let conn = rusqlite::Connection::open(dir.path().join("homeward-data/homeward.db")).unwrap();
+    let tokens: i64 = conn.query_row("SELECT COUNT(*) FROM api_tokens", [], |r| r.get(0)).unwrap();
+    assert_eq!(tokens, 0, "a deactivated user's tokens are deleted");
 }
 
 #[test]

@@ -162,6 +162,10 @@ impl NewCase {
     /// Checks a report received at `now` and tidies its text. Every problem is named at once.
     pub fn validate(mut self, now: OffsetDateTime) -> Result<Self, DomainError> {
         let mut v = Validation::new();
+        if !crate::dates::plausible(self.last_seen.at) {
+            v.push("last_seen.at", "is not a plausible time; check the year");
+            return Err(DomainError::Invalid(v.into_errors()));
+        }
         let last_seen_day = crate::dates::utc_date(self.last_seen.at);
         if self.last_seen.at > now + CLOCK_SKEW {
             v.push("last_seen.at", "is in the future");

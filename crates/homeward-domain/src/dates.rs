@@ -166,7 +166,13 @@ pub struct AgeRange {
 
 /// The moment a timestamp falls on, as a calendar date in UTC.
 pub fn utc_date(at: OffsetDateTime) -> Date {
-    at.to_offset(time::UtcOffset::UTC).date()
+    at.checked_to_offset(time::UtcOffset::UTC).unwrap_or(at).date()
+}
+
+/// Whether a time given by a client is plausible at all: Homeward stores nothing dated before
+/// 1900 or after 2999, and such a time is a typing mistake, not a fact.
+pub fn plausible(at: OffsetDateTime) -> bool {
+    (1900..3000).contains(&at.year())
 }
 
 #[cfg(test)]

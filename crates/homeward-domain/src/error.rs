@@ -48,6 +48,11 @@ impl Validation {
         self.text(field, value, max);
     }
 
+    /// The problems recorded so far.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

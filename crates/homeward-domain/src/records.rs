@@ -71,7 +71,9 @@ impl NewContact {
         if let Some(phone) = &self.caller_phone {
             v.text(&format!("{prefix}caller_phone"), phone, 50);
         }
-        if self.received_at > now + CLOCK_SKEW {
+        if !crate::dates::plausible(self.received_at) {
+            v.push(format!("{prefix}received_at"), "is not a plausible time; check the year");
+        } else if self.received_at > now + CLOCK_SKEW {
             v.push(format!("{prefix}received_at"), "is in the future");
         }
         self
@@ -233,6 +235,9 @@ impl NewTask {
         let mut v = Validation::new();
         self.title = self.title.trim().to_owned();
         v.required_text("title", &self.title, 500);
+        if self.due_at.is_some_and(|at| !crate::dates::plausible(at)) {
+            v.push("due_at", "is not a plausible time; check the year");
+        }
         v.finish().map(|()| self)
     }
 }

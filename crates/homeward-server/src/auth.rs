@@ -129,41 +129,43 @@ impl LoginThrottle {
         [(format!("account:{}", email.trim().to_lowercase()), true), (format!("origin:{origin}"), false)]
     }
 
-    /// `Some(seconds)` to wait when too many attempts failed lately.
-    pub fn check(&self, email: &str, origin: &str) -> Option<u64> {
+    /// Reserves one login attempt, or says how many seconds to wait when too many attempts
+    /// failed lately. The attempt counts as failed until [`LoginThrottle::succeeded`] says
+    /// otherwise, so parallel guesses cannot all slip past the check before any is counted.
+    pub fn begin(&self, email: &str, origin: &str) -> Option<u64> {
         let now = Instant::now();
-        let map = self.failures.lock().ok()?;
-        Self::keys(email, origin).into_iter().find_map(|(key, account)| {
-            let limit = if account { self.per_account } else { self.per_origin };
-            match map.get(&key) {
-                Some((count, since)) if *count >= limit && now.duration_since(*since) < self.window => {
-                    Some((self.window - now.duration_since(*since)).as_secs().max(1))
-                }
-                _ => None,
-            }
-        })
-    }
-
-    pub fn failed(&self, email: &str, origin: &str) {
-        let now = Instant::now();
-        let Ok(mut map) = self.failures.lock() else {
-            return;
-        };
+        let Ok(mut map) = self.failures.lock() else { return Some(self.window.as_secs()) };
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| now.duration_since(*since) < self.window);
         }
-        for (key, _) in Self::keys(email, origin) {
+        let keys = Self::keys(email, origin);
+        for (key, account) in &keys {
+            let limit = if *account { self.per_account } else { self.per_origin };
+            if let Some((count, since)) = map.get(key)
+                && *count >= limit
+                && now.duration_since(*since) < self.window
+            {
+                return Some((self.window - now.duration_since(*since)).as_secs().max(1));
+            }
+        }
+        for (key, _) in keys {
             let entry = map.entry(key).or_insert((0, now));
             if now.duration_since(entry.1) >= self.window {
                 *entry = (0, now);
             }
             entry.0 += 1;
         }
+        None
     }
 
-    pub fn succeeded(&self, email: &str) {
+    /// The reserved attempt succeeded: the account starts afresh and the address gets its
+    /// attempt back.
+    pub fn succeeded(&self, email: &str, origin: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(&format!("account:{}", email.trim().to_lowercase()));
+            if let Some(entry) = map.get_mut(&format!("origin:{origin}")) {
+                entry.0 = entry.0.saturating_sub(1);
+            }
         }
     }
 }

@@ -108,8 +108,9 @@ pub trait Store: Send + Sync + 'static {
     /// audited. `None` means wrong e-mail address or password, without saying which.
     fn login(&self, origin: &str, email: &str, password: &str) -> Result<Option<(User, String)>>;
     fn logout(&self, actor: &Actor, session_secret: &str) -> Result<()>;
-    /// Replaces the caller's password after checking the current one.
-    fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()>;
+    /// Replaces the caller's password after checking the current one, and ends every other
+    /// session of theirs (a stolen session must not outlive the password change).
+    fn change_password(&self, actor: &Actor, current: &str, new: &str, keep_session: Option<&str>) -> Result<()>;
     /// Issues an API token for a user; the secret is returned once and stored hashed.
     fn create_api_token(&self, actor: &Actor, user: UserId, name: &str) -> Result<String>;
     /// The user a session or token belongs to, if it is valid now.

@@ -9,7 +9,8 @@ use crate::StoreError;
 /// `2026-11-28T18:30:00.000000Z`.
 pub fn format(at: OffsetDateTime) -> String {
     let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
-    at.to_offset(UtcOffset::UTC).format(&fmt).unwrap_or_else(|_| at.to_string())
+    // `checked_to_offset`: a time at the very end of the calendar cannot panic the writer.
+    at.checked_to_offset(UtcOffset::UTC).unwrap_or(at).format(&fmt).unwrap_or_else(|_| at.to_string())
 }
 
 pub fn parse(text: &str) -> Result<OffsetDateTime, StoreError> {

@@ -36,7 +36,7 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
     let origin = addr.ip().to_string();
-    if let Some(wait) = state.throttle.check(&body.email, &origin) {
+    if let Some(wait) = state.throttle.begin(&body.email, &origin) {
         let mut e = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             format!("Too many failed logins. Wait {} minute(s) and try again.", wait.div_ceil(60)),
@@ -47,10 +47,9 @@ pub async fn login(
     let (email, password, from) = (body.email.clone(), body.password, origin.clone());
     let outcome = state.run(move |store| store.login(&from, &email, &password)).await?;
     let Some((user, secret)) = outcome else {
-        state.throttle.failed(&body.email, &origin);
         return Err(AppError::unauthorized("The e-mail address or the password is not correct."));
     };
-    state.throttle.succeeded(&body.email);
+    state.throttle.succeeded(&body.email, &origin);
     let cookie = format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
         homeward_store::sqlite::SESSION_HOURS * 3600,
@@ -98,7 +97,11 @@ pub async fn change_password(
     who: SignedIn,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, AppError> {
-    state.run(move |store| store.change_password(&who.actor, &body.current_password, &body.new_password)).await?;
+    state
+        .run(move |store| {
+            store.change_password(&who.actor, &body.current_password, &body.new_password, who.session.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -50,6 +50,9 @@ pub struct ListQuery {
 fn parse_bound(field: &str, text: &str) -> Result<OffsetDateTime, AppError> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        if !homeward_domain::dates::plausible(at) {
+            return Err(AppError::bad_request(format!("`{field}` must be a time between the years 1900 and 2999.")));
+        }
         return Ok(at);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");

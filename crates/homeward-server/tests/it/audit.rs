@@ -41,6 +41,8 @@ fn every_read_and_write_of_a_case_leaves_an_entry() {
             assert_eq!(entry.record_id.as_deref(), Some(id.as_str()), "{}", entry.action);
         }
     }
+    let note = new.iter().find(|e| e.action == "case.note_added").unwrap();
+    assert!(note.detail.contains("\"answered_with\":\"personal_data\""), "{}", note.detail);
     // A list records which cases it showed.
     let listed = new.iter().find(|e| e.action == "case.listed").unwrap();
     assert!(listed.detail.contains(&id), "{}", listed.detail);

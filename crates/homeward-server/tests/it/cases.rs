@@ -114,6 +114,12 @@ fn every_kind_of_change_shows_on_the_case() {
     let (stranger, _) = app.user(&b, Role::CaseManager, "x@b.example");
     let refused = app.post(&p("/assignment"), &auth, json!({"assignee": stranger.id}));
     assert_eq!(refused.status, 422, "{:?}", refused.body);
+    // So is one who could never work on it.
+    let a = app.store.organisation_by_name("Hotline").unwrap().unwrap();
+    let (analyst, _) = app.user(&a, Role::Analyst, "an@a.example");
+    let refused = app.post(&p("/assignment"), &auth, json!({"assignee": analyst.id}));
+    assert_eq!(refused.status, 422, "{:?}", refused.body);
+    assert!(refused.body["errors"][0]["message"].as_str().unwrap().contains("cannot work on cases"));
 }
 
 fn ids(page: &Value) -> Vec<String> {

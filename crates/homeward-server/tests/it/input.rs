@@ -208,3 +208,23 @@ fn bad_input_to_case_changes_is_refused_without_a_trace() {
     assert_eq!(app.count("identifiers"), 0);
     assert_eq!(app.count("tasks"), 0);
 }
+
+/// Regression: a time at the end of the calendar (UTC past year 9999) panicked the writer and
+/// was answered 500.
+#[test]
+fn times_at_the_end_of_the_calendar_are_refused_not_crashed_on() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, auth) = app.user(&org, Role::CaseManager, "cm@a.example");
+    let edge = json!("9999-12-31T23:00:00-05:00");
+    let resp = app.post("/api/v1/cases", &auth, with(issue_report(), "/last_seen/at", edge.clone()));
+    assert_eq!(resp.status, 422, "{:?}", resp.body);
+    let resp = app.post("/api/v1/cases", &auth, with(issue_report(), "/contact/received_at", edge.clone()));
+    assert_eq!(resp.status, 422, "{:?}", resp.body);
+    let id = app.post("/api/v1/cases", &auth, issue_report()).body["id"].as_str().unwrap().to_owned();
+    let resp = app.post(&format!("/api/v1/cases/{id}/tasks"), &auth, json!({"title": "x", "due_at": edge}));
+    assert_eq!(resp.status, 422, "{:?}", resp.body);
+    let resp = app.get("/api/v1/cases?opened_to=9999-12-31T23:00:00-05:00", &auth);
+    assert_eq!(resp.status, 400, "{:?}", resp.body);
+    assert_eq!(app.get("/api/v1/cases", &auth).status, 200, "the writer still works");
+}

@@ -138,3 +138,38 @@ fn a_deactivated_user_is_locked_out_at_once_until_reactivated() {
     let actions: Vec<String> = app.audit().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"user.deactivated".to_owned()) && actions.contains(&"user.reactivated".to_owned()));
 }
+
+#[test]
+fn changing_the_password_ends_every_other_session() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    app.user(&org, Role::Operator, "op@a.example");
+    let here = session_cookie(&login(&app, "op@a.example", PASSWORD));
+    let stolen = session_cookie(&login(&app, "op@a.example", PASSWORD));
+    let resp = app.post(
+        "/api/v1/me/password",
+        &here,
+        json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}),
+    );
+    assert_eq!(resp.status, 204, "{:?}", resp.body);
+    assert_eq!(app.get("/api/v1/me", &here).status, 200, "the session that changed it goes on");
+    assert_eq!(app.get("/api/v1/me", &stolen).status, 401, "every other session ends");
+}
+
+/// Regression: the throttle was checked before the slow password hash and counted after it,
+/// so guesses sent in parallel all slipped past the limit.
+#[test]
+fn parallel_guesses_are_throttled_too() {
+    let app = std::sync::Arc::new(TestApp::spawn());
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    app.user(&org, Role::Operator, "op@a.example");
+    let threads: Vec<_> = (0..12)
+        .map(|i| {
+            let app = app.clone();
+            std::thread::spawn(move || login(&app, "op@a.example", &format!("guess {i}")).status)
+        })
+        .collect();
+    let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
+}

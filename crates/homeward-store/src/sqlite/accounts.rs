@@ -240,10 +240,14 @@ pub(super) fn password_hash(conn: &Connection, user: UserId) -> Result<String> {
         .ok_or_else(|| StoreError::NotFound(format!("user {user}")))
 }
 
-pub(super) fn set_password(tx: &mut Tx<'_>, actor: &Actor, user: UserId, hash: &str) -> Result<()> {
+pub(super) fn set_password(tx: &mut Tx<'_>, actor: &Actor, user: UserId, hash: &str, keep_session: &str) -> Result<()> {
     tx.conn.execute(
         "UPDATE users SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
         params![hash, user.to_string()],
+    )?;
+    tx.conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
+        params![user.to_string(), keep_session],
     )?;
     tx.audit(actor, AuditCode::PasswordChanged, "user", Some(user.to_string()), json!({}))
 }

@@ -94,16 +94,19 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     })
 }
 
-/// Checks that a user exists and belongs to the organisation.
+/// Checks that a user may take a case or task: an active member of the case's organisation
+/// whose role reads and works on cases (not an admin or an analyst, who never could).
 fn check_member(conn: &Connection, user: UserId, org: OrganisationId, field: &str) -> Result<()> {
-    match user_by_id(conn, user)? {
-        Some(u) if u.organisation_id == org => Ok(()),
-        _ => Err(DomainError::Invalid(vec![homeward_domain::FieldError {
-            field: field.into(),
-            message: format!("user {user} is not a member of the case's organisation"),
-        }])
-        .into()),
-    }
+    let message = match user_by_id(conn, user)? {
+        Some(u) if u.organisation_id != org => format!("user {user} is not a member of the case's organisation"),
+        Some(u) if !u.active => format!("{} is deactivated", u.email),
+        Some(u) if policy::authorize(u.role, Action::CaseAddNote, Scope::Own).is_err() => {
+            format!("{} is a {} and cannot work on cases", u.email, u.role)
+        }
+        Some(_) => return Ok(()),
+        None => format!("user {user} does not exist"),
+    };
+    Err(DomainError::Invalid(vec![homeward_domain::FieldError { field: field.into(), message }]).into())
 }
 
 fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<String> {
@@ -234,13 +237,18 @@ fn insert_projection(conn: &Connection, case: &Case) -> Result<()> {
 
 fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
     let p = projection_params(case)?;
-    conn.prepare_cached(
-        "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
              assignee = ?11, state = ?12, version = ?13
          WHERE id = ?1 AND number = ?2 AND organisation_id = ?3 AND child_id = ?4 AND opened_at = ?9",
-    )?
-    .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
-    Ok(())
+        )?
+        .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!("the stored case {} no longer matches its events", case.id)))
+    }
 }
 
 fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
@@ -428,8 +436,11 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
         }
     };
     save_projection(tx.conn, &case)?;
-    tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
+    // The answer shows the case as the actor may read it; the entry says so.
     let full = reads_in_full(actor, scope)?;
+    let mut detail = detail;
+    detail["answered_with"] = json!(if full { "personal_data" } else { "pseudonymous" });
+    tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
     load_view(tx.conn, case, full)
 }
 

@@ -268,7 +268,15 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
             }
             continue;
         }
+        // Set when SQLite has ended the transaction on its own (a full disk, an I/O error):
+        // then no further command may run, since its statements would commit one by one.
+        let mut aborted: Option<String> = None;
         for job in batch {
+            if let Some(why) = &aborted {
+                let (_, finish) = job(Err(why.clone()));
+                finishers.push(finish);
+                continue;
+            }
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
             if !alone && let Err(e) = conn.execute_batch("SAVEPOINT job") {
@@ -283,23 +291,37 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
                     (false, finish)
                 })
             };
-            if !alone {
+            if !alone && !conn.is_autocommit() {
                 let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-                let _ = conn.execute_batch(end);
+                if let Err(e) = conn.execute_batch(end) {
+                    tracing::error!(error = %e, "cannot end a command's savepoint");
+                }
             }
             if !ok {
                 chain = before;
             }
+            if conn.is_autocommit() {
+                aborted = Some("the database ended the transaction (disk full or I/O error)".into());
+            }
             any_ok |= ok;
             finishers.push(finish);
         }
-        let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
-        let error = conn.execute_batch(end).err().map(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            chain = committed_chain;
-            tracing::error!(error = %e, "commit failed");
-            e.to_string()
-        });
+        let error = match aborted {
+            Some(why) => {
+                chain = committed_chain;
+                tracing::error!(reason = %why, "batch rolled back");
+                Some(why)
+            }
+            None => {
+                let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
+                conn.execute_batch(end).err().map(|e| {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    chain = committed_chain;
+                    tracing::error!(error = %e, "commit failed");
+                    e.to_string()
+                })
+            }
+        };
         let committed = finishers.len();
         for finish in finishers {
             finish(error.clone());
@@ -458,7 +480,7 @@ impl Store for SqliteStore {
         self.write(move |tx| accounts::logout(tx, &actor, &hash))
     }
 
-    fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    fn change_password(&self, actor: &Actor, current: &str, new: &str, keep_session: Option<&str>) -> Result<()> {
         crate::secrets::check_new_password(new)?;
         let user_id = actor.user_id.ok_or_else(|| StoreError::NotFound("user".into()))?;
         let stored = self.read(|conn| accounts::password_hash(conn, user_id))?;
@@ -467,7 +489,8 @@ impl Store for SqliteStore {
         }
         let hash = crate::secrets::hash_password(new)?;
         let actor = actor.clone();
-        self.write(move |tx| accounts::set_password(tx, &actor, user_id, &hash))
+        let keep = keep_session.map(crate::secrets::hash_secret).unwrap_or_default();
+        self.write(move |tx| accounts::set_password(tx, &actor, user_id, &hash, &keep))
     }
 
     fn create_api_token(&self, actor: &Actor, user: UserId, name: &str) -> Result<String> {

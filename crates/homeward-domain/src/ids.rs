@@ -46,3 +46,5 @@ id_type!(/// A task on a case.
     TaskId);
 id_type!(/// One event in a case's timeline.
     EventId);
+id_type!(/// An API token (its id, never its secret).
+    TokenId);

@@ -167,6 +167,16 @@ fn looks_like_email(email: &str) -> bool {
     }
 }
 
+/// An API token as its owner sees it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: crate::TokenId,
+    pub name: String,
+    /// When it was issued, as stored (RFC 3339, UTC).
+    pub created_at: String,
+}
+
 /// Who is acting, and from where; passed to every command and written to the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

@@ -20,6 +20,8 @@ use crate::routes;
         routes::accounts::me,
         routes::accounts::change_password,
         routes::accounts::create_token,
+        routes::accounts::list_tokens,
+        routes::accounts::revoke_token,
         routes::accounts::list_organisations,
         routes::accounts::create_organisation,
         routes::accounts::list_users,

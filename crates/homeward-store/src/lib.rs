@@ -113,6 +113,10 @@ pub trait Store: Send + Sync + 'static {
     fn change_password(&self, actor: &Actor, current: &str, new: &str, keep_session: Option<&str>) -> Result<()>;
     /// Issues an API token for a user; the secret is returned once and stored hashed.
     fn create_api_token(&self, actor: &Actor, user: UserId, name: &str) -> Result<String>;
+    /// The caller's own API tokens (ids and names, never secrets).
+    fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<homeward_domain::org::ApiToken>>;
+    /// Revokes one of the caller's own API tokens.
+    fn revoke_api_token(&self, actor: &Actor, id: homeward_domain::TokenId) -> Result<()>;
     /// The user a session or token belongs to, if it is valid now.
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>>;
 

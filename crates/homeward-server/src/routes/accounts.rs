@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use homeward_domain::UserId;
-use homeward_domain::org::{NewOrganisation, NewUser, Organisation, User};
+use homeward_domain::org::{ApiToken, NewOrganisation, NewUser, Organisation, User};
+use homeward_domain::{TokenId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -130,6 +130,25 @@ pub async fn create_token(
     let user = who.user.id;
     let token = state.run(move |store| store.create_api_token(&who.actor, user, &body.name)).await?;
     Ok((StatusCode::CREATED, Json(TokenResponse { token })))
+}
+
+/// The caller's API tokens: ids, names and dates, never the secrets.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "session",
+    responses((status = 200, body = Vec<ApiToken>), (status = 401, body = Problem)))]
+pub async fn list_tokens(State(state): State<AppState>, who: CurrentUser) -> Result<Json<Vec<ApiToken>>, AppError> {
+    Ok(Json(state.run(move |store| store.list_api_tokens(&who.actor)).await?))
+}
+
+/// Revokes one of the caller's API tokens; it stops working at once.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = TokenId, Path)), tag = "session",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<TokenId>,
+) -> Result<StatusCode, AppError> {
+    state.run(move |store| store.revoke_api_token(&who.actor, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// All organisations, for sharing and referrals.

@@ -33,6 +33,8 @@ enum Ep {
     Token,
     Me,
     DeactivateUser,
+    ListTokens,
+    RevokeToken,
 }
 
 const CASE_ENDPOINTS: [Ep; 13] = [
@@ -51,7 +53,7 @@ const CASE_ENDPOINTS: [Ep; 13] = [
     Ep::Share,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 9] = [
+const OTHER_ENDPOINTS: [Ep; 11] = [
     Ep::CreateCase,
     Ep::ListCases,
     Ep::ListOrgs,
@@ -61,6 +63,8 @@ const OTHER_ENDPOINTS: [Ep; 9] = [
     Ep::Token,
     Ep::Me,
     Ep::DeactivateUser,
+    Ep::ListTokens,
+    Ep::RevokeToken,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +99,8 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::CreateOrg | Ep::CreateUser => allow(role == Admin, 201),
         Ep::ListUsers => allow(matches!(role, Admin | Supervisor), 200),
         Ep::DeactivateUser => allow(role == Admin, 200),
+        Ep::ListTokens => 200,
+        Ep::RevokeToken => 204,
     }
 }
 
@@ -180,6 +186,28 @@ impl World {
             }
             Ep::Token => post("/api/v1/tokens".into(), json!({"name": "script"})),
             Ep::Me => app.get("/api/v1/me", auth).status,
+            Ep::ListTokens => app.get("/api/v1/tokens", auth).status,
+            Ep::RevokeToken => {
+                // Issue a token to revoke; without credentials there is none, and the revocation
+                // of a made-up id must still be refused as unauthenticated.
+                let issued = app.post("/api/v1/tokens", auth, json!({"name": format!("spare {n}")}));
+                let id = match issued.status {
+                    201 => app
+                        .get("/api/v1/tokens", auth)
+                        .body
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .rev()
+                        .find(|t| t["name"] == format!("spare {n}"))
+                        .unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                    _ => "01a22944-4574-7495-a6e1-ccc87f12231a".to_owned(),
+                };
+                app.call("DELETE", &format!("/api/v1/tokens/{id}"), auth, None).status
+            }
             Ep::DeactivateUser => {
                 let (target, _) = app.user(&self.org_a, Role::Operator, &format!("leaver{n}@a.example"));
                 app.call("POST", &format!("/api/v1/users/{}/deactivate", target.id), auth, None).status

@@ -173,3 +173,28 @@ fn parallel_guesses_are_throttled_too() {
     assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
 }
+
+#[test]
+fn api_tokens_are_listed_without_secrets_and_revoked_one_by_one() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, auth) = app.user(&org, Role::Operator, "op@a.example");
+    let (_, other) = app.user(&org, Role::Operator, "other@a.example");
+    let secret =
+        app.post("/api/v1/tokens", &auth, json!({"name": "export script"})).body["token"].as_str().unwrap().to_owned();
+    let listed = app.get("/api/v1/tokens", &auth).body;
+    let tokens = listed.as_array().unwrap();
+    assert_eq!(tokens.len(), 2, "the test token and the new one: {listed}");
+    assert!(!listed.to_string().contains(&secret), "no secret is ever listed");
+    let id = tokens.iter().find(|t| t["name"] == "export script").unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.call("DELETE", &format!("/api/v1/tokens/{id}"), &other, None).status,
+        404,
+        "not another user's token"
+    );
+    assert_eq!(app.get("/api/v1/me", &Auth::Bearer(secret.clone())).status, 200);
+    assert_eq!(app.call("DELETE", &format!("/api/v1/tokens/{id}"), &auth, None).status, 204);
+    assert_eq!(app.get("/api/v1/me", &Auth::Bearer(secret)).status, 401, "a revoked token stops at once");
+    assert_eq!(app.get("/api/v1/me", &auth).status, 200, "the other token goes on");
+    assert!(app.audit().iter().any(|e| e.action == "token.revoked"));
+}

@@ -35,6 +35,7 @@ CREATE TABLE sessions (
 
 CREATE TABLE api_tokens (
     token_hash TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     user_id TEXT NOT NULL REFERENCES users (id),
     name TEXT NOT NULL,
     created_at TEXT NOT NULL

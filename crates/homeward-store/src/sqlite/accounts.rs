@@ -260,10 +260,35 @@ pub(super) fn create_api_token(tx: &mut Tx<'_>, actor: &Actor, user: UserId, nam
     }
     let name = if name.is_empty() { "api token" } else { name };
     tx.conn.execute(
-        "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![hash, target.id.to_string(), name, timefmt::format(tx.now)],
+        "INSERT INTO api_tokens (token_hash, id, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![hash, Uuid::now_v7().to_string(), target.id.to_string(), name, timefmt::format(tx.now)],
     )?;
     tx.audit(actor, AuditCode::ApiTokenCreated, "user", Some(target.id.to_string()), json!({"name": name}))
+}
+
+pub(super) fn list_api_tokens(conn: &Connection, user: UserId) -> Result<Vec<homeward_domain::org::ApiToken>> {
+    let mut stmt = conn.prepare("SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([user.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, name, created_at)| {
+            Ok(homeward_domain::org::ApiToken { id: parse(&id, "token id")?, name, created_at })
+        })
+        .collect()
+}
+
+pub(super) fn revoke_api_token(tx: &mut Tx<'_>, actor: &Actor, id: homeward_domain::TokenId) -> Result<()> {
+    let user = actor.user_id.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let removed = tx
+        .conn
+        .execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", params![id.to_string(), user.to_string()])?;
+    if removed == 0 {
+        return Err(StoreError::NotFound(format!("API token {id}")));
+    }
+    tx.audit(actor, AuditCode::ApiTokenRevoked, "user", Some(user.to_string()), json!({"token_id": id}))
 }
 
 pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &str) -> Result<Option<User>> {

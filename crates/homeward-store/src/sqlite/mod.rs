@@ -502,6 +502,16 @@ impl Store for SqliteStore {
         Ok(secret)
     }
 
+    fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<homeward_domain::org::ApiToken>> {
+        let user = actor.user_id.ok_or_else(|| StoreError::NotFound("user".into()))?;
+        self.read(|conn| accounts::list_api_tokens(conn, user))
+    }
+
+    fn revoke_api_token(&self, actor: &Actor, id: homeward_domain::TokenId) -> Result<()> {
+        let actor = actor.clone();
+        self.write(move |tx| accounts::revoke_api_token(tx, &actor, id))
+    }
+
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>> {
         let now = crate::timefmt::format((self.clock)());
         self.read(|conn| accounts::authenticate(conn, credential, &now))

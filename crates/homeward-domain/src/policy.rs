@@ -38,6 +38,31 @@ pub enum Action {
 }
 
 impl Action {
+    /// The stable name of the action, as written to the audit log.
+    pub fn name(self) -> &'static str {
+        use Action::*;
+        match self {
+            CaseCreate => "case_create",
+            CaseRead => "case_read",
+            CaseReadPseudonymous => "case_read_pseudonymous",
+            CaseAddContact => "case_add_contact",
+            CaseAddNote => "case_add_note",
+            CaseChangeStatus => "case_change_status",
+            CaseRecategorise => "case_recategorise",
+            CaseAssessRisk => "case_assess_risk",
+            CaseAssign => "case_assign",
+            CaseLinkIdentifier => "case_link_identifier",
+            CaseLinkPerson => "case_link_person",
+            CaseManageTasks => "case_manage_tasks",
+            CaseShare => "case_share",
+            OrganisationCreate => "organisation_create",
+            OrganisationList => "organisation_list",
+            UserCreate => "user_create",
+            UserList => "user_list",
+            UserManage => "user_manage",
+        }
+    }
+
     pub const ALL: [Action; 18] = [
         Action::CaseCreate,
         Action::CaseRead,

@@ -41,6 +41,8 @@ pub enum AuditCode {
     TaskCreated = 2018,
     TaskCompleted = 2019,
     CaseShared = 2020,
+    /// A request the policy refused, or for a case the actor may not see.
+    AccessDenied = 3000,
 }
 
 impl AuditCode {
@@ -78,6 +80,7 @@ impl AuditCode {
             TaskCreated => "case.task_created",
             TaskCompleted => "case.task_completed",
             CaseShared => "case.shared",
+            AccessDenied => "access.denied",
         }
     }
 }

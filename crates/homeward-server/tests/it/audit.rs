@@ -105,3 +105,24 @@ fn deleting_an_entry_is_detected() {
     assert_eq!(seq, 4);
     assert!(why.contains("missing"), "{why}");
 }
+
+#[test]
+fn refused_attempts_on_a_case_are_recorded() {
+    let app = TestApp::spawn();
+    let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
+    let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
+    let (_, owner) = app.user(&a, Role::CaseManager, "cm@a.example");
+    let (analyst, analyst_auth) = app.user(&a, Role::Analyst, "an@a.example");
+    let (stranger, stranger_auth) = app.user(&b, Role::Supervisor, "sup@b.example");
+    let id = app.post("/api/v1/cases", &owner, issue_report()).body["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.post(&format!("/api/v1/cases/{id}/notes"), &analyst_auth, json!({"text": "x"})).status, 403);
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), &stranger_auth).status, 404);
+    let denied: Vec<_> = app.audit().into_iter().filter(|e| e.action == "access.denied").collect();
+    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert_eq!(denied[0].actor_user_id.as_deref(), Some(analyst.id.to_string().as_str()));
+    assert_eq!(denied[0].record_id.as_deref(), Some(id.as_str()));
+    assert!(denied[0].detail.contains("case_add_note"), "{}", denied[0].detail);
+    assert_eq!(denied[1].actor_user_id.as_deref(), Some(stranger.id.to_string().as_str()));
+    assert!(denied[1].detail.contains("\"attempt\":\"read\""), "{}", denied[1].detail);
+    assert!(app.store.verify_audit().unwrap().is_ok());
+}

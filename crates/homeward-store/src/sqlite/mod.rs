@@ -158,6 +158,24 @@ impl SqliteStore {
         answer.recv().map_err(|_| StoreError::WriterStopped)?
     }
 
+    /// Records a refused attempt on a case (the command itself was rolled back) and returns the
+    /// refusal unchanged. Who tried to look at a case they may not see matters as much as who
+    /// did see it.
+    fn refused<R>(&self, actor: &Actor, case: CaseId, attempt: &'static str, result: Result<R>) -> Result<R> {
+        if let Err(e @ (StoreError::Denied(_) | StoreError::NotFound(_))) = &result {
+            let actor = actor.clone();
+            let reason = e.to_string();
+            let logged = self.write(move |tx| {
+                let detail = serde_json::json!({"attempt": attempt, "reason": reason});
+                tx.audit(&actor, AuditCode::AccessDenied, "case", Some(case.to_string()), detail)
+            });
+            if let Err(e) = logged {
+                tracing::error!(error = %e, "could not record a refused attempt");
+            }
+        }
+        result
+    }
+
     /// Runs `f` on a reader connection; for reads that write no audit entry.
     fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
         let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
@@ -523,8 +541,8 @@ impl Store for SqliteStore {
     }
 
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView> {
-        let actor = actor.clone();
-        self.write(move |tx| cases::get_case(tx, &actor, id))
+        let who = actor.clone();
+        self.refused(actor, id, "read", self.write(move |tx| cases::get_case(tx, &who, id)))
     }
 
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
@@ -533,13 +551,14 @@ impl Store for SqliteStore {
     }
 
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<CaseEvent>> {
-        let actor = actor.clone();
-        self.write(move |tx| cases::case_events(tx, &actor, id))
+        let who = actor.clone();
+        self.refused(actor, id, "read_events", self.write(move |tx| cases::case_events(tx, &who, id)))
     }
 
     fn change_case(&self, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView> {
-        let actor = actor.clone();
-        self.write(move |tx| cases::change_case(tx, &actor, id, change))
+        let who = actor.clone();
+        let attempt = change.action().name();
+        self.refused(actor, id, attempt, self.write(move |tx| cases::change_case(tx, &who, id, change)))
     }
 
     fn verify_audit(&self) -> Result<VerifyReport> {

@@ -274,6 +274,12 @@ pub enum CaseEventKind {
     Shared {
         organisation_id: OrganisationId,
     },
+    /// A trafficking indicator was observed; its id names an entry of the indicator catalogue,
+    /// the evidence (personal) is in the note.
+    IndicatorObserved {
+        indicator: String,
+        note_id: Option<NoteId>,
+    },
 }
 
 impl CaseEventKind {
@@ -292,6 +298,7 @@ impl CaseEventKind {
             CaseEventKind::TaskCreated { .. } => "task_created",
             CaseEventKind::TaskCompleted { .. } => "task_completed",
             CaseEventKind::Shared { .. } => "shared",
+            CaseEventKind::IndicatorObserved { .. } => "indicator_observed",
         }
     }
 }
@@ -325,6 +332,18 @@ pub struct TaskState {
     pub done: bool,
 }
 
+/// An observed trafficking indicator as the case's events tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorState {
+    pub indicator: String,
+    pub recorded_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: OffsetDateTime,
+    pub note_id: Option<NoteId>,
+}
+
 /// A case as its events make it: the anonymous skeleton.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -356,6 +375,9 @@ pub struct Case {
     pub identifier_ids: Vec<IdentifierId>,
     pub person_ids: Vec<PersonId>,
     pub tasks: Vec<TaskState>,
+    /// Trafficking indicators observed, with who recorded each and when.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorState>,
     /// How many events the case has; the seq of the next event is one more.
     pub version: u32,
 }
@@ -365,15 +387,36 @@ pub struct Case {
 pub enum CaseCommand {
     AddContact(ContactId),
     AddNote(NoteId),
-    ChangeStatus { to: Status, note_id: Option<NoteId> },
-    Recategorise { to: Category, note_id: Option<NoteId> },
-    AssessRisk { to: RiskLevel, note_id: Option<NoteId> },
+    ChangeStatus {
+        to: Status,
+        note_id: Option<NoteId>,
+    },
+    Recategorise {
+        to: Category,
+        note_id: Option<NoteId>,
+    },
+    AssessRisk {
+        to: RiskLevel,
+        note_id: Option<NoteId>,
+    },
     Assign(Option<UserId>),
-    LinkIdentifier { identifier_id: IdentifierId, kind: IdentifierKind },
+    LinkIdentifier {
+        identifier_id: IdentifierId,
+        kind: IdentifierKind,
+    },
     LinkPerson(PersonId),
-    CreateTask { task_id: TaskId, due_at: Option<OffsetDateTime>, assignee: Option<UserId> },
+    CreateTask {
+        task_id: TaskId,
+        due_at: Option<OffsetDateTime>,
+        assignee: Option<UserId>,
+    },
     CompleteTask(TaskId),
     Share(OrganisationId),
+    /// The id must already have been checked against the catalogue in use.
+    ObserveIndicator {
+        indicator: String,
+        note_id: Option<NoteId>,
+    },
 }
 
 impl Case {
@@ -429,6 +472,7 @@ impl Case {
             identifier_ids: Vec::new(),
             person_ids: Vec::new(),
             tasks: Vec::new(),
+            indicators: Vec::new(),
             version: 1,
         };
         for event in rest {
@@ -494,6 +538,12 @@ impl Case {
                 }
                 CaseEventKind::Shared { organisation_id }
             }
+            CaseCommand::ObserveIndicator { indicator, note_id } => {
+                if note_id.is_none() && self.indicators.iter().any(|i| i.indicator == indicator) {
+                    return Err(DomainError::NoChange(format!("`{indicator}` is already recorded on this case")));
+                }
+                CaseEventKind::IndicatorObserved { indicator, note_id }
+            }
         })
     }
 
@@ -548,6 +598,15 @@ impl Case {
                 task.done = true;
             }
             CaseEventKind::Shared { organisation_id } => self.shared_with.push(*organisation_id),
+            CaseEventKind::IndicatorObserved { indicator, note_id } => {
+                self.indicators.push(IndicatorState {
+                    indicator: indicator.clone(),
+                    recorded_by: event.actor,
+                    at: event.at,
+                    note_id: *note_id,
+                });
+                self.note_ids.extend(note_id);
+            }
         }
         self.version = event.seq;
         self.updated_at = event.at;

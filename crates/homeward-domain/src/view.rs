@@ -97,15 +97,29 @@ pub struct Page<T> {
 pub enum CaseChange {
     AddContact(NewContact),
     AddNote(NewNote),
-    ChangeStatus { to: Status, reason: Option<String> },
-    Recategorise { to: Category, reason: Option<String> },
-    AssessRisk { to: RiskLevel, reason: Option<String> },
+    ChangeStatus {
+        to: Status,
+        reason: Option<String>,
+    },
+    Recategorise {
+        to: Category,
+        reason: Option<String>,
+    },
+    AssessRisk {
+        to: RiskLevel,
+        reason: Option<String>,
+    },
     Assign(Option<UserId>),
     LinkIdentifier(NewIdentifier),
     LinkPerson(NewPerson),
     CreateTask(NewTask),
     CompleteTask(TaskId),
     Share(OrganisationId),
+    /// A trafficking indicator from the catalogue, with the evidence as a note.
+    ObserveIndicator {
+        indicator: String,
+        evidence: Option<String>,
+    },
 }
 
 impl CaseChange {
@@ -123,6 +137,8 @@ impl CaseChange {
             CaseChange::LinkPerson(_) => Action::CaseLinkPerson,
             CaseChange::CreateTask(_) | CaseChange::CompleteTask(_) => Action::CaseManageTasks,
             CaseChange::Share(_) => Action::CaseShare,
+            // Operators ask the indicator questions as part of the risk assessment.
+            CaseChange::ObserveIndicator { .. } => Action::CaseAssessRisk,
         }
     }
 }

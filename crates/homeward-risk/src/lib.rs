@@ -7,11 +7,11 @@
 //! recorded it and when. The output is always "possible victim of trafficking — for a person to
 //! confirm", never a verdict, and vulnerability alone never raises a concern.
 //!
-//! Pure: no IO, no clock. This is the first slice of the risk engine; it is not yet wired into
-//! the store or the API.
+//! Pure: no IO, no clock. This is the first slice of the risk engine: the server assesses each
+//! case with it when the case is read; detectors across cases come next.
 
 mod assess;
 mod catalogue;
 
-pub use assess::{Assessment, Concern, Facts, Observation, Reason, assess};
+pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};
 pub use catalogue::{Catalogue, CatalogueError, Group, Indicator, Question, Tier};

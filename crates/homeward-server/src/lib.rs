@@ -40,13 +40,25 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// The trafficking indicator catalogue in use.
+    pub catalogue: Arc<homeward_risk::Catalogue>,
     pub throttle: Arc<auth::LoginThrottle>,
     pub config: Arc<ServerConfig>,
 }
 
 impl AppState {
+    /// State with the catalogue that ships with Homeward.
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
-        Self { store, throttle: Arc::new(auth::LoginThrottle::default()), config: Arc::new(config) }
+        // The built-in catalogue is checked by the risk crate's tests; should it ever fail to
+        // load, the server runs with an empty one rather than not at all.
+        let catalogue = homeward_risk::Catalogue::builtin()
+            .unwrap_or_else(|_| homeward_risk::Catalogue { version: "none".into(), indicators: Vec::new() });
+        Self {
+            store,
+            catalogue: Arc::new(catalogue),
+            throttle: Arc::new(auth::LoginThrottle::default()),
+            config: Arc::new(config),
+        }
     }
 
     /// Runs a store command on the blocking pool.

@@ -43,6 +43,7 @@ use crate::routes;
         routes::cases::create_task,
         routes::cases::complete_task,
         routes::cases::share,
+        routes::cases::observe_indicator,
     )
 )]
 struct ApiDoc;

@@ -41,6 +41,7 @@ pub enum AuditCode {
     TaskCreated = 2018,
     TaskCompleted = 2019,
     CaseShared = 2020,
+    IndicatorObserved = 2021,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -80,6 +81,7 @@ impl AuditCode {
             TaskCreated => "case.task_created",
             TaskCompleted => "case.task_completed",
             CaseShared => "case.shared",
+            IndicatorObserved => "case.indicator_observed",
             AccessDenied => "access.denied",
         }
     }

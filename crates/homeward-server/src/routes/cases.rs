@@ -88,15 +88,149 @@ pub async fn list(
     Ok(Json(state.run(move |store| store.list_cases(&who.actor, filter)).await?))
 }
 
-/// One case with its child, contacts, notes, identifiers, persons of interest and tasks.
+/// A case with its trafficking assessment.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: CaseView,
+    pub trafficking: Trafficking,
+}
+
+/// The trafficking concern of a case: for a person to confirm, never a verdict.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Trafficking {
+    /// none, possible or strong.
+    pub concern: String,
+    pub statement: String,
+    pub score: f64,
+    pub catalogue_version: String,
+    /// Every reason that moved the result, strongest first.
+    pub reasons: Vec<TraffickingReason>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TraffickingReason {
+    pub indicator: String,
+    pub points: f64,
+    /// False for vulnerability indicators while nothing else was found.
+    pub counted: bool,
+    /// What Homeward derived it from, or `observed`.
+    pub why: String,
+    pub recorded_by: Option<homeward_domain::UserId>,
+}
+
+fn trafficking(catalogue: &homeward_risk::Catalogue, view: &CaseView) -> Trafficking {
+    use homeward_risk::{Concern, Facts, Observation};
+    let observations: Vec<Observation> = view
+        .case
+        .indicators
+        .iter()
+        .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
+        .collect();
+    let seen = homeward_domain::dates::utc_date(view.case.last_seen_at);
+    let age = match view.child.as_ref().and_then(|c| c.details.date_of_birth) {
+        Some(dob) => Some(homeward_domain::dates::age_bounds(&dob, seen)),
+        None => view.child_skeleton.birth_year.map(|y| (seen.year() - y - 1, seen.year() - y)),
+    };
+    // Repeat episodes and registration times come with record linkage and intake fields.
+    let facts = Facts { missing_from: view.case.missing_from, age, ..Facts::default() };
+    match homeward_risk::assess(catalogue, &observations, &facts) {
+        Ok(a) => {
+            let mut reasons: Vec<TraffickingReason> = a
+                .reasons
+                .iter()
+                .map(|r| TraffickingReason {
+                    indicator: r.indicator.clone(),
+                    points: r.points,
+                    counted: r.counted,
+                    why: match &r.origin {
+                        homeward_risk::Origin::Derived(why) => why.clone(),
+                        homeward_risk::Origin::Observed { .. } => "observed".into(),
+                    },
+                    recorded_by: match &r.origin {
+                        homeward_risk::Origin::Observed { recorded_by, .. } => *recorded_by,
+                        homeward_risk::Origin::Derived(_) => None,
+                    },
+                })
+                .collect();
+            reasons.sort_by(|x, y| y.points.total_cmp(&x.points).then(x.indicator.cmp(&y.indicator)));
+            Trafficking {
+                concern: match a.concern {
+                    Concern::None => "none",
+                    Concern::Possible => "possible",
+                    Concern::Strong => "strong",
+                }
+                .into(),
+                statement: a.statement().into(),
+                score: a.score,
+                catalogue_version: a.catalogue_version,
+                reasons,
+            }
+        }
+        // An indicator recorded under an older catalogue that no longer has it.
+        Err(e) => Trafficking {
+            concern: "none".into(),
+            statement: format!("Not assessed: {e}. Review the catalogue."),
+            score: 0.0,
+            catalogue_version: catalogue.version.clone(),
+            reasons: Vec::new(),
+        },
+    }
+}
+
+/// One case with its child, contacts, notes, identifiers, persons of interest, tasks and its
+/// trafficking assessment.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = CaseId, Path)), tag = "cases",
-    responses((status = 200, body = CaseView), (status = 404, body = Problem)))]
+    responses((status = 200, body = CaseDetail), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     who: CurrentUser,
     ApiPath(id): ApiPath<CaseId>,
-) -> Result<Json<CaseView>, AppError> {
-    Ok(Json(state.run(move |store| store.get_case(&who.actor, id)).await?))
+) -> Result<Json<CaseDetail>, AppError> {
+    let case = state.run(move |store| store.get_case(&who.actor, id)).await?;
+    let trafficking = trafficking(&state.catalogue, &case);
+    Ok(Json(CaseDetail { case, trafficking }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorObservation {
+    /// An indicator id of the catalogue in use (`documents_withheld`, `adult_speaks_for_child`).
+    pub indicator: String,
+    /// What was seen or said; kept as a note on the case.
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// Records an observed trafficking indicator; answers the case with its new assessment.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/indicators", params(("id" = CaseId, Path)), request_body = IndicatorObservation, tag = "cases",
+    responses((status = 201, body = CaseDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn observe_indicator(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<IndicatorObservation>,
+) -> Result<(StatusCode, Json<CaseDetail>), AppError> {
+    let indicator = body.indicator.trim().to_owned();
+    match state.catalogue.get(&indicator) {
+        None => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("`{indicator}` is not an indicator of catalogue {}.", state.catalogue.version),
+            ));
+        }
+        Some(i) if i.derived => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("`{indicator}` is derived by Homeward from the case's facts; it is not recorded by hand."),
+            ));
+        }
+        Some(_) => {}
+    }
+    let change = CaseChange::ObserveIndicator { indicator, evidence: body.evidence };
+    let case = state.run(move |store| store.change_case(&who.actor, id, change)).await?;
+    let trafficking = trafficking(&state.catalogue, &case);
+    Ok((StatusCode::CREATED, Json(CaseDetail { case, trafficking })))
 }
 
 /// The case's timeline: every event, who and when, oldest first.

@@ -26,6 +26,7 @@ enum Ep {
     Task,
     CompleteTask,
     Share,
+    Indicator,
     ListOrgs,
     CreateOrg,
     ListUsers,
@@ -37,7 +38,7 @@ enum Ep {
     RevokeToken,
 }
 
-const CASE_ENDPOINTS: [Ep; 13] = [
+const CASE_ENDPOINTS: [Ep; 14] = [
     Ep::GetCase,
     Ep::Events,
     Ep::AddContact,
@@ -51,6 +52,7 @@ const CASE_ENDPOINTS: [Ep; 13] = [
     Ep::Task,
     Ep::CompleteTask,
     Ep::Share,
+    Ep::Indicator,
 ];
 
 const OTHER_ENDPOINTS: [Ep; 11] = [
@@ -90,7 +92,7 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::GetCase | Ep::Events => 200,
         Ep::AddContact | Ep::AddNote => allow(annotates, 201),
         Ep::Status | Ep::Risk | Ep::CompleteTask => allow(own && runs_cases, 200),
-        Ep::Identifier | Ep::Person | Ep::Task => allow(own && runs_cases, 201),
+        Ep::Identifier | Ep::Person | Ep::Task | Ep::Indicator => allow(own && runs_cases, 201),
         Ep::Category | Ep::Assign | Ep::Share => allow(own && manages_cases, 200),
         Ep::CreateCase => allow(runs_cases, 201),
         Ep::ListCases => allow(role != Admin, 200),
@@ -176,6 +178,7 @@ impl World {
             Ep::Task => post(path("/tasks"), json!({"title": "Visit the school"})),
             Ep::CompleteTask => app.call("POST", &path(&format!("/tasks/{task}/complete")), auth, None).status,
             Ep::Share => post(path("/shares"), json!({"organisation_id": self.police})),
+            Ep::Indicator => post(path("/indicators"), json!({"indicator": "threats", "evidence": "messages"})),
             Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
             Ep::CreateOrg => {
                 post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"}))

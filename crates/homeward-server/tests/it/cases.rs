@@ -32,7 +32,10 @@ fn the_issue_report_opens_a_case_that_reads_back_whole() {
     assert_eq!(case["last_seen"]["place"], "Athens, Omonia");
     assert_eq!(case["last_seen"]["lat"], 37.984);
     assert_eq!(case["contacts"][0]["summary"], "Mother reports her daughter did not come home from school");
-    assert_eq!(case, created.body, "what was created is what is read");
+    assert_eq!(case["trafficking"]["concern"], "none", "{}", case["trafficking"]);
+    let mut read_back = case.clone();
+    read_back.as_object_mut().unwrap().remove("trafficking");
+    assert_eq!(read_back, created.body, "what was created is what is read");
     let events = app.get(&format!("/api/v1/cases/{id}/events"), &auth).body;
     let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["opened", "contact_added"]);
@@ -195,4 +198,33 @@ fn health_and_the_api_document() {
     let missing = app.get("/nowhere", &Auth::None);
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("content-type"), Some("application/problem+json"));
+}
+
+#[test]
+fn observed_indicators_move_the_trafficking_concern_with_reasons() {
+    let (app, auth) = app_with(Role::Operator);
+    let mut report = issue_report();
+    report["last_seen"]["missing_from"] = json!({"kind": "reception_centre", "name": "Centre 2"});
+    let id = app.post("/api/v1/cases", &auth, report).body["id"].as_str().unwrap().to_owned();
+    let p = format!("/api/v1/cases/{id}/indicators");
+    let before = app.get(&format!("/api/v1/cases/{id}"), &auth).body["trafficking"].clone();
+    // Gone from a reception centre at 15: the pattern and the age make a possible concern.
+    assert_eq!(before["concern"], "possible", "{before}");
+    assert_eq!(before["score"], 3.0, "{before}");
+    let observed =
+        app.post(&p, &auth, json!({"indicator": "adult_speaks_for_child", "evidence": "a man answered for her"}));
+    assert_eq!(observed.status, 201, "{:?}", observed.body);
+    let t = &observed.body["trafficking"];
+    assert_eq!(t["concern"], "strong", "{t}");
+    assert_eq!(t["statement"], "Strong indications: possible victim of trafficking — for a person to confirm now.");
+    let reasons: Vec<&str> =
+        t["reasons"].as_array().unwrap().iter().map(|r| r["indicator"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["adult_speaks_for_child", "missing_from_care", "age_13_17"]);
+    assert!(observed.body["notes"].to_string().contains("a man answered for her"), "the evidence is a note");
+    assert_eq!(app.post(&p, &auth, json!({"indicator": "adult_speaks_for_child"})).status, 409, "nothing new");
+    assert_eq!(app.post(&p, &auth, json!({"indicator": "gut_feeling"})).status, 422);
+    assert_eq!(app.post(&p, &auth, json!({"indicator": "age_13_17"})).status, 422, "derived, not recorded by hand");
+    let events = app.get(&format!("/api/v1/cases/{id}/events"), &auth).body;
+    assert!(events.to_string().contains("\"type\":\"indicator_observed\""), "{events}");
+    assert!(!events.to_string().contains("a man answered"), "events carry no evidence text");
 }

@@ -424,6 +424,15 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             append(tx, &mut case, actor, CaseCommand::CompleteTask(task_id))?;
             (AuditCode::TaskCompleted, json!({"task_id": task_id}))
         }
+        CaseChange::ObserveIndicator { indicator, evidence } => {
+            if evidence.is_none() {
+                // Without new evidence, a second observation of the same indicator adds nothing.
+                case.decide(CaseCommand::ObserveIndicator { indicator: indicator.clone(), note_id: None })?;
+            }
+            let note_id = reason_note(tx, id, actor, evidence)?;
+            append(tx, &mut case, actor, CaseCommand::ObserveIndicator { indicator: indicator.clone(), note_id })?;
+            (AuditCode::IndicatorObserved, json!({"indicator": indicator}))
+        }
         CaseChange::Share(org) => {
             if organisation_by_id(tx.conn, org)?.is_none() {
                 return Err(StoreError::NotFound(format!("organisation {org}")));

@@ -61,6 +61,12 @@ impl AppState {
         }
     }
 
+    /// Uses an organisation's own indicator catalogue instead of the built-in one.
+    pub fn with_catalogue(mut self, catalogue: homeward_risk::Catalogue) -> Self {
+        self.catalogue = Arc::new(catalogue);
+        self
+    }
+
     /// Runs a store command on the blocking pool.
     pub async fn run<R: Send + 'static>(
         &self,

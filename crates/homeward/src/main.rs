@@ -150,7 +150,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(database)?;
             let config =
                 ServerConfig { secure_cookies: settings.secure_cookies, max_body_bytes: settings.max_body_bytes };
-            serve(settings.bind, AppState::new(store, config))?;
+            let mut state = AppState::new(store, config);
+            if let Some(path) = &settings.risk_catalogue {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the indicator catalogue {}", path.display()))?;
+                let catalogue = homeward_risk::Catalogue::parse(&text)
+                    .with_context(|| format!("the indicator catalogue {} is not valid", path.display()))?;
+                tracing::info!(version = %catalogue.version, "using the indicator catalogue {}", path.display());
+                state = state.with_catalogue(catalogue);
+            }
+            serve(settings.bind, state)?;
         }
         Command::Admin { command } => admin(database, command)?,
         Command::Demo { cases, seed } => {

@@ -20,6 +20,8 @@ pub struct FileSettings {
     pub secure_cookies: Option<bool>,
     /// The largest request body accepted, in KiB.
     pub max_body_kib: Option<usize>,
+    /// An organisation's own trafficking indicator catalogue (TOML); the built-in one otherwise.
+    pub risk_catalogue: Option<std::path::PathBuf>,
 }
 
 impl FileSettings {
@@ -37,6 +39,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub secure_cookies: bool,
     pub max_body_bytes: usize,
+    pub risk_catalogue: Option<std::path::PathBuf>,
 }
 
 /// What the command line and the environment said; `None` where they said nothing.
@@ -58,6 +61,7 @@ impl Settings {
             bind,
             secure_cookies: over.secure_cookies || file.secure_cookies.unwrap_or(false),
             max_body_bytes: file.max_body_kib.unwrap_or(64) * 1024,
+            risk_catalogue: file.risk_catalogue,
         };
         settings.validate()?;
         Ok(settings)

@@ -173,3 +173,14 @@ fn a_settings_file_is_read_and_a_bad_one_refused() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("bad.toml is not valid"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_bad_indicator_catalogue_stops_the_server_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("catalogue.toml"), "version = \"local-1\"\n").unwrap();
+    std::fs::write(dir.path().join("homeward.toml"), "risk_catalogue = \"catalogue.toml\"\nbind = \"127.0.0.1:0\"\n")
+        .unwrap();
+    let out = homeward(dir.path(), &["--config", "homeward.toml", "serve"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("the indicator catalogue catalogue.toml is not valid"), "{}", stderr(&out));
+}

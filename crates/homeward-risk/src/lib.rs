@@ -1,4 +1,4 @@
-//! Trafficking concern, explainable to the last point.
+//! Trafficking concern and missing-person risk, explainable to the last point.
 //!
 //! The indicator catalogue is data ([`Catalogue`], read from TOML; a default ships in
 //! `catalogue/indicators.toml`), so an organisation can adjust weights and add indicators without
@@ -12,6 +12,8 @@
 
 mod assess;
 mod catalogue;
+mod missing;
 
 pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};
 pub use catalogue::{Catalogue, CatalogueError, Group, Indicator, Question, Tier};
+pub use missing::{RiskAnswers, RiskFactor, RiskSuggestion, Weight, suggest};

@@ -44,6 +44,7 @@ use crate::routes;
         routes::cases::complete_task,
         routes::cases::share,
         routes::cases::observe_indicator,
+        routes::cases::suggest_risk,
     )
 )]
 struct ApiDoc;

@@ -426,3 +426,21 @@ pub async fn share(
 ) -> Result<Json<CaseView>, AppError> {
     change(state, who, id, CaseChange::Share(body.organisation_id)).await
 }
+
+/// Suggests the missing-person risk level from the structured risk questions, with every answer
+/// that raised it and the questions still open. Reads and stores nothing: the intake screen asks
+/// it as the operator answers; the level a person records is theirs.
+#[utoipa::path(post, path = "/api/v1/risk-suggestion", request_body = homeward_risk::RiskAnswers, tag = "cases",
+    responses((status = 200, body = homeward_risk::RiskSuggestion), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn suggest_risk(
+    who: CurrentUser,
+    ApiJson(answers): ApiJson<homeward_risk::RiskAnswers>,
+) -> Result<Json<homeward_risk::RiskSuggestion>, AppError> {
+    homeward_domain::policy::authorize(
+        who.user.role,
+        homeward_domain::policy::Action::CaseAssessRisk,
+        homeward_domain::policy::Scope::Own,
+    )
+    .map_err(homeward_store::StoreError::from)?;
+    Ok(Json(homeward_risk::suggest(&answers)))
+}

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
         .route("/cases/{id}/shares", post(cases::share))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
+        .route("/risk-suggestion", post(cases::suggest_risk))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/healthz", get(healthz))

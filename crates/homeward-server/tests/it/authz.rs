@@ -36,6 +36,7 @@ enum Ep {
     DeactivateUser,
     ListTokens,
     RevokeToken,
+    RiskSuggestion,
 }
 
 const CASE_ENDPOINTS: [Ep; 14] = [
@@ -55,7 +56,7 @@ const CASE_ENDPOINTS: [Ep; 14] = [
     Ep::Indicator,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 11] = [
+const OTHER_ENDPOINTS: [Ep; 12] = [
     Ep::CreateCase,
     Ep::ListCases,
     Ep::ListOrgs,
@@ -67,6 +68,7 @@ const OTHER_ENDPOINTS: [Ep; 11] = [
     Ep::DeactivateUser,
     Ep::ListTokens,
     Ep::RevokeToken,
+    Ep::RiskSuggestion,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,7 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::DeactivateUser => allow(role == Admin, 200),
         Ep::ListTokens => 200,
         Ep::RevokeToken => 204,
+        Ep::RiskSuggestion => allow(runs_cases, 200),
     }
 }
 
@@ -190,6 +193,7 @@ impl World {
             Ep::Token => post("/api/v1/tokens".into(), json!({"name": "script"})),
             Ep::Me => app.get("/api/v1/me", auth).status,
             Ep::ListTokens => app.get("/api/v1/tokens", auth).status,
+            Ep::RiskSuggestion => post("/api/v1/risk-suggestion".into(), json!({"under_13": true})),
             Ep::RevokeToken => {
                 // Issue a token to revoke; without credentials there is none, and the revocation
                 // of a made-up id must still be refused as unauthenticated.

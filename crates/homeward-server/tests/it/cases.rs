@@ -228,3 +228,21 @@ fn observed_indicators_move_the_trafficking_concern_with_reasons() {
     assert!(events.to_string().contains("\"type\":\"indicator_observed\""), "{events}");
     assert!(!events.to_string().contains("a man answered"), "events carry no evidence text");
 }
+
+#[test]
+fn the_risk_questions_suggest_a_level_with_reasons() {
+    let (app, auth) = app_with(Role::Operator);
+    let s = app.post(
+        "/api/v1/risk-suggestion",
+        &auth,
+        json!({"under_13": true, "in_care": true, "suspected_crime": false}),
+    );
+    assert_eq!(s.status, 200, "{:?}", s.body);
+    assert_eq!(s.body["level"], "high");
+    let factors: Vec<&str> =
+        s.body["factors"].as_array().unwrap().iter().map(|f| f["factor"].as_str().unwrap()).collect();
+    assert_eq!(factors, ["under_13", "in_care"]);
+    assert_eq!(s.body["unanswered"].as_array().unwrap().len(), 7);
+    assert_eq!(app.post("/api/v1/risk-suggestion", &auth, json!({"under_13": "yes"})).status, 422);
+    assert_eq!(app.post("/api/v1/risk-suggestion", &auth, json!({"age": 12})).status, 422);
+}

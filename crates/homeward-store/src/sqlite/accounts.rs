@@ -145,13 +145,11 @@ pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &s
 
 pub(super) fn list_users(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<User>> {
     authorize(actor, Action::UserList, Scope::Own)?;
-    let (sql, org) = match actor.organisation_id {
-        Some(org) => {
-            (format!("SELECT {USER_COLUMNS} FROM users WHERE organisation_id = ?1 ORDER BY email"), org.to_string())
-        }
-        None => (format!("SELECT {USER_COLUMNS} FROM users WHERE ?1 = ?1 ORDER BY email"), String::new()),
-    };
-    let mut stmt = tx.conn.prepare(&sql)?;
+    // The command line (no organisation) lists everyone.
+    let org = actor.organisation_id.map(|o| o.to_string());
+    let mut stmt = tx.conn.prepare(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE ?1 IS NULL OR organisation_id = ?1 ORDER BY email"
+    ))?;
     let rows = stmt.query_map([org], user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     let users = rows.into_iter().map(|r| to_user(r).map(|(u, _)| u)).collect::<Result<Vec<_>>>()?;
     tx.audit(actor, AuditCode::UsersListed, "user", None, json!({"count": users.len()}))?;
@@ -292,18 +290,20 @@ pub(super) fn revoke_api_token(tx: &mut Tx<'_>, actor: &Actor, id: homeward_doma
 }
 
 pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &str) -> Result<Option<User>> {
-    let (sql, secret) = match credential {
-        Credential::Session(secret) => {
-            ("SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2", secret)
-        }
-        Credential::Token(secret) => ("SELECT user_id FROM api_tokens WHERE token_hash = ?1 AND ?2 = ?2", secret),
+    // One query per request: the user behind a valid session or token, if still active.
+    let row = match credential {
+        Credential::Session(secret) => conn
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE active AND id =
+                     (SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2)"
+            ))?
+            .query_row(params![crate::secrets::hash_secret(secret), now], user_row),
+        Credential::Token(secret) => conn
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE active AND id =
+                     (SELECT user_id FROM api_tokens WHERE token_hash = ?1)"
+            ))?
+            .query_row(params![crate::secrets::hash_secret(secret)], user_row),
     };
-    let user_id: Option<String> = conn
-        .prepare_cached(sql)?
-        .query_row(params![crate::secrets::hash_secret(secret), now], |r| r.get(0))
-        .optional()?;
-    match user_id {
-        Some(id) => Ok(user_by_id(conn, parse(&id, "user id")?)?.filter(|u| u.active)),
-        None => Ok(None),
-    }
+    row.optional()?.map(|r| to_user(r).map(|(user, _)| user)).transpose()
 }

@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::dates::{AgeRange, PartialDate, age_bounds};
 use crate::org::is_country_code;
-use crate::{ChildId, DomainError, Validation};
+use crate::{ChildId, Validation};
 
 /// Sex as recorded by the reporter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -180,11 +180,4 @@ pub fn tidy(field: &mut Option<String>) {
             *field = Some(trimmed.to_owned());
         }
     }
-}
-
-/// Runs a validation that needs a finished [`Validation`].
-pub fn validated(child: NewChild, on: Date) -> Result<NewChild, DomainError> {
-    let mut v = Validation::new();
-    let child = child.validate(on, &mut v);
-    v.finish().map(|()| child)
 }

@@ -53,10 +53,6 @@ impl Validation {
         self.errors
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
     /// Ends validation: `Ok` when nothing was recorded.
     pub fn finish(self) -> Result<(), DomainError> {
         if self.errors.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.errors)) }

@@ -28,7 +28,8 @@ pub struct Facts {
 }
 
 /// How concerned a person should be. Never a verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Concern {
     None,
     Possible,
@@ -157,7 +158,33 @@ fn kind_words(kind: MissingFromKind) -> &'static str {
     }
 }
 
+impl Reason {
+    /// Why the indicator is there: what it was derived from, or the evidence observed.
+    pub fn why(&self) -> String {
+        match &self.origin {
+            Origin::Derived(why) => why.clone(),
+            Origin::Observed { evidence: Some(e), .. } => format!("observed: {e}"),
+            Origin::Observed { evidence: None, .. } => "observed".into(),
+        }
+    }
+
+    /// Who recorded an observed indicator; `None` for derived ones.
+    pub fn recorded_by(&self) -> Option<UserId> {
+        match &self.origin {
+            Origin::Observed { recorded_by, .. } => *recorded_by,
+            Origin::Derived(_) => None,
+        }
+    }
+}
+
 impl Assessment {
+    /// The reasons strongest first, ties by indicator id: the order people read them in.
+    pub fn reasons_by_weight(&self) -> Vec<&Reason> {
+        let mut reasons: Vec<&Reason> = self.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.indicator.cmp(&b.indicator)));
+        reasons
+    }
+
     /// The statement shown to people: a concern for a person to confirm, never a label.
     pub fn statement(&self) -> &'static str {
         match self.concern {
@@ -169,16 +196,10 @@ impl Assessment {
 
     /// Every reason, one line each, strongest first: what an operator or supervisor reads.
     pub fn explain(&self) -> String {
-        let mut reasons: Vec<&Reason> = self.reasons.iter().collect();
-        reasons.sort_by(|a, b| b.points.total_cmp(&a.points).then(a.indicator.cmp(&b.indicator)));
         let mut out = format!("{} Score {} (catalogue {}).", self.statement(), self.score, self.catalogue_version);
-        for r in reasons {
+        for r in self.reasons_by_weight() {
             let sign = if r.counted { format!("+{}", r.points) } else { "not counted".into() };
-            let why = match &r.origin {
-                Origin::Derived(why) => why.clone(),
-                Origin::Observed { evidence: Some(e), .. } => format!("observed: {e}"),
-                Origin::Observed { evidence: None, .. } => "observed".into(),
-            };
+            let why = r.why();
             let note = if r.counted { "" } else { "; vulnerability alone is never decisive" };
             out.push_str(&format!("\n  {sign} {} ({:?}, {:?}): {why}{note}", r.indicator, r.tier, r.group));
         }

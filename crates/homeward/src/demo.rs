@@ -407,10 +407,10 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
     // Open the cases and play every later step in time order, as they would have happened.
     let mut case_ids: Vec<Option<(CaseId, usize)>> = vec![None; reports.len()];
     let mut steps = schedule.into_iter().peekable();
-    let mut counts = [0u32; 1];
+    let mut applied = 0u32;
     for (k, (reported, org_index, new)) in reports.into_iter().enumerate() {
         while let Some((at, case, step)) = steps.next_if(|(at, _, _)| *at <= reported) {
-            play(&store, &clock, &orgs, &case_ids, at, case, step, &mut counts)?;
+            applied += u32::from(play(&store, &clock, &orgs, &case_ids, at, case, step)?);
         }
         clock.set(reported);
         let users = &orgs[org_index].3;
@@ -418,7 +418,7 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         case_ids[k] = Some((view.case.id, org_index));
     }
     for (at, case, step) in steps {
-        play(&store, &clock, &orgs, &case_ids, at, case, step, &mut counts)?;
+        applied += u32::from(play(&store, &clock, &orgs, &case_ids, at, case, step)?);
     }
     let logins = orgs
         .iter()
@@ -433,10 +433,11 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         "Demo data written: {cases} cases in {} hotlines, {} changes after opening.\n\
          Log in with any of these e-mail addresses and the password `{DEMO_PASSWORD}`:\n  {logins}",
         orgs.len(),
-        counts[0],
+        applied,
     ))
 }
 
+/// Plays one step of a case at its time; false when the lifecycle refused it.
 #[allow(clippy::too_many_arguments)]
 fn play(
     store: &SqliteStore,
@@ -446,10 +447,9 @@ fn play(
     at: OffsetDateTime,
     case: usize,
     step: Step,
-    counts: &mut [u32; 1],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let Some((id, org_index)) = case_ids[case] else {
-        return Ok(());
+        return Ok(false);
     };
     let (_, _, police, users) = &orgs[org_index];
     clock.set(at);
@@ -466,11 +466,10 @@ fn play(
     let actor = if matches!(change, CaseChange::Share(_)) { Actor::user(&users.supervisor, "demo") } else { manager };
     // A step the lifecycle refuses (a risk review after the child was found) is simply skipped.
     match store.change_case(&actor, id, change) {
-        Ok(_) => counts[0] += 1,
-        Err(homeward_store::StoreError::Domain(_)) => {}
-        Err(e) => return Err(e).context("demo step"),
+        Ok(_) => Ok(true),
+        Err(homeward_store::StoreError::Domain(_)) => Ok(false),
+        Err(e) => Err(e).context("demo step"),
     }
-    Ok(())
 }
 
 fn new_child(rng: &mut Rng, country: &Country, category: Category, reported: OffsetDateTime) -> NewChild {

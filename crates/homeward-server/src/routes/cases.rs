@@ -100,7 +100,8 @@ pub struct CaseDetail {
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Trafficking {
     /// none, possible or strong.
-    pub concern: String,
+    #[schema(value_type = String)]
+    pub concern: homeward_risk::Concern,
     pub statement: String,
     pub score: f64,
     pub catalogue_version: String,
@@ -120,56 +121,45 @@ pub struct TraffickingReason {
 }
 
 fn trafficking(catalogue: &homeward_risk::Catalogue, view: &CaseView) -> Trafficking {
-    use homeward_risk::{Concern, Facts, Observation};
+    use homeward_domain::dates::{PartialDate, age_bounds, utc_date};
+    use homeward_risk::{Facts, Observation};
     let observations: Vec<Observation> = view
         .case
         .indicators
         .iter()
         .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
         .collect();
-    let seen = homeward_domain::dates::utc_date(view.case.last_seen_at);
-    let age = match view.child.as_ref().and_then(|c| c.details.date_of_birth) {
-        Some(dob) => Some(homeward_domain::dates::age_bounds(&dob, seen)),
-        None => view.child_skeleton.birth_year.map(|y| (seen.year() - y - 1, seen.year() - y)),
-    };
+    let seen = utc_date(view.case.last_seen_at);
+    // The exact date of birth for a full reader, the year of birth for a pseudonymous one.
+    let born = view
+        .child
+        .as_ref()
+        .and_then(|c| c.details.date_of_birth)
+        .or_else(|| view.child_skeleton.birth_year.and_then(|year| PartialDate::new(year, None, None).ok()));
     // Repeat episodes and registration times come with record linkage and intake fields.
-    let facts = Facts { missing_from: view.case.missing_from, age, ..Facts::default() };
+    let facts =
+        Facts { missing_from: view.case.missing_from, age: born.map(|b| age_bounds(&b, seen)), ..Facts::default() };
     match homeward_risk::assess(catalogue, &observations, &facts) {
-        Ok(a) => {
-            let mut reasons: Vec<TraffickingReason> = a
-                .reasons
-                .iter()
+        Ok(a) => Trafficking {
+            concern: a.concern,
+            statement: a.statement().into(),
+            score: a.score,
+            reasons: a
+                .reasons_by_weight()
+                .into_iter()
                 .map(|r| TraffickingReason {
                     indicator: r.indicator.clone(),
                     points: r.points,
                     counted: r.counted,
-                    why: match &r.origin {
-                        homeward_risk::Origin::Derived(why) => why.clone(),
-                        homeward_risk::Origin::Observed { .. } => "observed".into(),
-                    },
-                    recorded_by: match &r.origin {
-                        homeward_risk::Origin::Observed { recorded_by, .. } => *recorded_by,
-                        homeward_risk::Origin::Derived(_) => None,
-                    },
+                    why: r.why(),
+                    recorded_by: r.recorded_by(),
                 })
-                .collect();
-            reasons.sort_by(|x, y| y.points.total_cmp(&x.points).then(x.indicator.cmp(&y.indicator)));
-            Trafficking {
-                concern: match a.concern {
-                    Concern::None => "none",
-                    Concern::Possible => "possible",
-                    Concern::Strong => "strong",
-                }
-                .into(),
-                statement: a.statement().into(),
-                score: a.score,
-                catalogue_version: a.catalogue_version,
-                reasons,
-            }
-        }
+                .collect(),
+            catalogue_version: a.catalogue_version,
+        },
         // An indicator recorded under an older catalogue that no longer has it.
         Err(e) => Trafficking {
-            concern: "none".into(),
+            concern: homeward_risk::Concern::None,
             statement: format!("Not assessed: {e}. Review the catalogue."),
             score: 0.0,
             catalogue_version: catalogue.version.clone(),

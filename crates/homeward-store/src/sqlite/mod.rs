@@ -131,10 +131,6 @@ impl SqliteStore {
         Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability, _checkpoints: checkpoints })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Runs `f` in the writer's transaction; returns once the transaction has committed.
     fn write<R: Send + 'static>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<R> + Send + 'static) -> Result<R> {
         let (reply, answer) = sync_channel::<Result<R>>(1);

@@ -8,8 +8,9 @@ mod cases;
 mod rows;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use homeward_domain::case::{CaseEvent, NewCase};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
@@ -121,12 +122,13 @@ impl SqliteStore {
         // never stalls a commit that a person is waiting for.
         // A WAL file that grew during a burst is cut back to 64 MiB when the log starts over.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")?;
-        let checkpoints = spawn_checkpointer(&path, durability)?;
+        let tail = Arc::new(AtomicBool::new(false));
+        let checkpoints = spawn_checkpointer(&path, durability, tail.clone())?;
         let (sender, receiver) = sync_channel::<Job>(1024);
         let writer_clock = clock.clone();
         std::thread::Builder::new()
             .name("homeward-sqlite-writer".into())
-            .spawn(move || write_loop(conn, chain, receiver, writer_clock))
+            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail))
             .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
         Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability, _checkpoints: checkpoints })
     }
@@ -193,15 +195,22 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(1
 
 /// Starts the thread that checkpoints the WAL in the background (`PASSIVE`: it never blocks the
 /// writer or readers). It ends when the returned sender is dropped with the store.
-fn spawn_checkpointer(path: &Path, durability: Durability) -> Result<SyncSender<()>> {
+fn spawn_checkpointer(path: &Path, durability: Durability, tail: Arc<AtomicBool>) -> Result<SyncSender<()>> {
     let conn = connect(path, durability)?;
     let (stop, stopped) = sync_channel::<()>(0);
     std::thread::Builder::new()
         .name("homeward-sqlite-checkpoint".into())
         .spawn(move || {
             while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+                // (busy, frames in the log, frames copied). The counts are those at the start of
+                // the pass: commits that came in meanwhile are not in them, so a pass can never
+                // tell that it reached the end. The writer finishes the tail whenever there is a
+                // log at all; when nothing is left its checkpoint costs next to nothing.
+                let pass = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                match pass {
+                    Ok(log) if log > 0 => tail.store(true, Ordering::Relaxed),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will retry"),
                 }
             }
             // A last full checkpoint leaves a compact database file behind.
@@ -260,9 +269,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// The writer: takes the commands waiting now, runs them in one transaction (each in its own
 /// savepoint when there are several), commits once, then answers them all.
-fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Clock) {
-    let mut checkpoint = TailCheckpoint::default();
-    while let Ok(first) = jobs.recv() {
+fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Clock, tail: Arc<AtomicBool>) {
+    let mut checkpoint = TailCheckpoint { commands: 0, ready: tail };
+    // A command taken off the queue while looking for an idle moment; it starts the next batch.
+    let mut next: Option<Job> = None;
+    while let Some(first) = next.take().or_else(|| jobs.recv().ok()) {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -340,44 +351,60 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
         for finish in finishers {
             finish(error.clone());
         }
-        // Only after everyone has their answer: finish the checkpoint the background thread has
-        // mostly done, so that the WAL can start over instead of growing without end.
-        checkpoint.after_commit(&conn, committed);
+        // Only after everyone has their answer, and only when no one is waiting (unless the log
+        // has grown too long): finish the checkpoint the background thread has mostly done, so
+        // that the WAL can start over instead of growing without end.
+        if checkpoint.wanted(committed) {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    next = Some(job);
+                    if checkpoint.overdue() {
+                        checkpoint.run(&conn);
+                    }
+                }
+                Err(_) => checkpoint.run(&conn),
+            }
+        }
     }
 }
 
 /// The writer's share of checkpointing. The background thread copies WAL frames into the
 /// database file without blocking anyone, but under a steady stream of writes it can never
 /// catch up with the end of the log, and SQLite restarts the log only after a checkpoint that
-/// reached its end. So every so often the writer, between batches, checkpoints the few frames
-/// left; the next transaction then writes the WAL from its start again.
+/// reached its end. So the writer checkpoints the tail itself, at a moment when nobody waits:
+/// right after the background thread has copied the bulk (so that only the frames of the last
+/// few commands are left) and when no command is queued. Only when the log has grown for many
+/// commands without such a moment does it checkpoint with commands waiting.
 #[derive(Debug)]
 struct TailCheckpoint {
+    /// Commands committed since the writer's last checkpoint.
     commands: usize,
-    last: std::time::Instant,
-}
-
-impl Default for TailCheckpoint {
-    fn default() -> Self {
-        Self { commands: 0, last: std::time::Instant::now() }
-    }
+    /// Set by the background thread after a pass that left a tail behind.
+    ready: Arc<AtomicBool>,
 }
 
 impl TailCheckpoint {
-    /// Commands after which the writer checkpoints the tail (about 40 WAL pages each).
-    const EVERY_COMMANDS: usize = 32;
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+    /// Commands after which the writer checkpoints even with commands waiting (some 15 WAL
+    /// pages each: the log stays under about 30 MB).
+    const OVERDUE_COMMANDS: usize = 512;
 
-    fn after_commit(&mut self, conn: &Connection, commands: usize) {
+    /// Counts the commands just committed; true when a checkpoint is wanted at the next idle
+    /// moment.
+    fn wanted(&mut self, commands: usize) -> bool {
         self.commands += commands;
-        if self.commands < Self::EVERY_COMMANDS && self.last.elapsed() < Self::EVERY {
-            return;
-        }
+        self.ready.load(Ordering::Relaxed) || self.overdue()
+    }
+
+    fn overdue(&self) -> bool {
+        self.commands >= Self::OVERDUE_COMMANDS
+    }
+
+    fn run(&mut self, conn: &Connection) {
+        self.ready.store(false, Ordering::Relaxed);
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
         }
         self.commands = 0;
-        self.last = std::time::Instant::now();
     }
 }
 

@@ -33,6 +33,21 @@ pub enum Category {
     LostInjuredOtherwiseMissing,
 }
 
+impl Category {
+    /// Every Category in the order a menu shows them.
+    pub const ALL: [Category; 9] = [
+        Category::Runaway,
+        Category::RunawayNational,
+        Category::RunawayInternational,
+        Category::ParentalAbduction,
+        Category::ParentalAbductionNational,
+        Category::ParentalAbductionInternational,
+        Category::CriminalAbduction,
+        Category::MissingUnaccompaniedMigrant,
+        Category::LostInjuredOtherwiseMissing,
+    ];
+}
+
 /// The missing-person risk level (UK police practice). `None` on a case means not yet assessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,6 +57,11 @@ pub enum RiskLevel {
     Low,
     Medium,
     High,
+}
+
+impl RiskLevel {
+    /// Every level, highest first, as a menu shows them.
+    pub const ALL: [RiskLevel; 4] = [RiskLevel::High, RiskLevel::Medium, RiskLevel::Low, RiskLevel::VeryLow];
 }
 
 /// Where a case stands in its lifecycle.
@@ -108,6 +128,17 @@ pub enum MissingFromKind {
     ReceptionCentre,
     FosterPlacement,
     Other,
+}
+
+impl MissingFromKind {
+    /// Every MissingFromKind in the order a menu shows them.
+    pub const ALL: [MissingFromKind; 5] = [
+        MissingFromKind::Home,
+        MissingFromKind::Institution,
+        MissingFromKind::ReceptionCentre,
+        MissingFromKind::FosterPlacement,
+        MissingFromKind::Other,
+    ];
 }
 
 /// The place the child went missing from, with its name for institutions.

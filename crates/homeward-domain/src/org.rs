@@ -115,6 +115,47 @@ pub struct User {
     pub must_change_password: bool,
     /// False once an admin has deactivated the user (someone who left the organisation).
     pub active: bool,
+    /// The language of the interface, as a BCP 47 tag (`en`, `el`).
+    pub language: String,
+    /// The time zone times are shown in (an IANA name such as `Europe/Athens`); `None` for the
+    /// browser's own.
+    pub time_zone: Option<String>,
+}
+
+/// A user's own settings for the interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// A BCP 47 tag such as `en` or `el`.
+    pub language: String,
+    /// An IANA time zone such as `Europe/Athens`; leave out for the browser's own.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+impl Preferences {
+    /// Checks the shape of both settings (which languages exist is the interface's business).
+    pub fn validate(mut self) -> Result<Self, crate::DomainError> {
+        let mut v = Validation::new();
+        self.language = self.language.trim().to_owned();
+        let tag_ok = !self.language.is_empty()
+            && self.language.len() <= 16
+            && self.language.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !tag_ok {
+            v.push("language", "must be a language tag such as `en` or `el`");
+        }
+        self.time_zone = self.time_zone.map(|z| z.trim().to_owned()).filter(|z| !z.is_empty());
+        if let Some(zone) = &self.time_zone {
+            let zone_ok = zone.len() <= 64
+                && zone.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
+            if !zone_ok {
+                v.push("time_zone", "must be a time zone name such as `Europe/Athens`");
+            }
+        }
+        v.finish().map(|()| self)
+    }
 }
 
 /// What is needed to create a user; the password is made by the store and shown once.

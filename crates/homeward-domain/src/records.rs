@@ -21,6 +21,12 @@ pub enum Channel {
     Other,
 }
 
+impl Channel {
+    /// Every Channel in the order a menu shows them.
+    pub const ALL: [Channel; 7] =
+        [Channel::Phone, Channel::Chat, Channel::Email, Channel::Web, Channel::Sms, Channel::InPerson, Channel::Other];
+}
+
 /// Who the caller is to the child. Callers may stay anonymous, so this is optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -37,6 +43,22 @@ pub enum CallerRelation {
     InstitutionStaff,
     MemberOfPublic,
     Other,
+}
+
+impl CallerRelation {
+    /// Every CallerRelation in the order a menu shows them.
+    pub const ALL: [CallerRelation; 10] = [
+        CallerRelation::Parent,
+        CallerRelation::Guardian,
+        CallerRelation::Relative,
+        CallerRelation::Child,
+        CallerRelation::Friend,
+        CallerRelation::Professional,
+        CallerRelation::Police,
+        CallerRelation::InstitutionStaff,
+        CallerRelation::MemberOfPublic,
+        CallerRelation::Other,
+    ];
 }
 
 /// One call, chat, e-mail or web report about a case.
@@ -135,6 +157,18 @@ pub enum IdentifierKind {
     Vehicle,
     Address,
     Other,
+}
+
+impl IdentifierKind {
+    /// Every IdentifierKind in the order a menu shows them.
+    pub const ALL: [IdentifierKind; 6] = [
+        IdentifierKind::Phone,
+        IdentifierKind::SocialHandle,
+        IdentifierKind::Email,
+        IdentifierKind::Vehicle,
+        IdentifierKind::Address,
+        IdentifierKind::Other,
+    ];
 }
 
 /// A phone number, handle, vehicle or address seen in a case.

@@ -75,8 +75,42 @@ pub struct CaseFilter {
     pub opened_to: Option<OffsetDateTime>,
     /// Name search in any script; every word must match the start of one of the child's names.
     pub name: Option<String>,
+    pub assignee: Option<Assignee>,
+    /// A case number, exactly (`GR-2026-000123`, any case).
+    pub number: Option<String>,
+    /// An identifier linked to the case (a phone number in any spelling, a handle, …).
+    pub identifier: Option<String>,
+    pub order: CaseOrder,
     pub limit: u32,
     pub offset: u32,
+}
+
+/// Whose cases to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    User(UserId),
+    Nobody,
+}
+
+/// The order of a case list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseOrder {
+    /// Newest first, by the time the case was opened.
+    #[default]
+    Newest,
+    /// Most urgent first: high risk, then cases nobody has assessed yet (someone must), then
+    /// medium, low and very low; within each, the child missing longest first.
+    Urgent,
+}
+
+/// An open task of one person, with the case it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskSummary {
+    pub task: Task,
+    pub case_number: String,
 }
 
 /// The most rows one page may hold.

@@ -51,7 +51,7 @@ pub fn origin(parts: &Parts) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
         .headers
         .get_all(header::COOKIE)

@@ -54,6 +54,14 @@ impl AppError {
         Self::new(StatusCode::NOT_FOUND, detail)
     }
 
+    /// One field of the input is not acceptable.
+    pub fn unprocessable(field: &str, message: impl Into<String>) -> Self {
+        let error = FieldError { field: field.to_owned(), message: message.into() };
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` {}", error.field, error.message));
+        e.errors.push(error);
+        e
+    }
+
     /// Something failed on our side; the user learns only that nothing was saved.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self {

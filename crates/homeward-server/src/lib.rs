@@ -1,5 +1,5 @@
-//! Homeward's HTTP edge: the axum router, authentication, the one error type and the OpenAPI
-//! document.
+//! Homeward's HTTP edge: the axum router, authentication, the one error type, the OpenAPI
+//! document, and the operator interface (server-rendered pages in `ui`, words in `i18n`).
 //!
 //! Handlers are thin. Each extracts who is asking ([`auth::CurrentUser`]), parses the input with
 //! extractors whose rejections are problem details, and hands one whole command to the store,
@@ -9,8 +9,10 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod openapi;
 pub(crate) mod routes;
+pub(crate) mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,6 +46,8 @@ pub struct AppState {
     pub catalogue: Arc<homeward_risk::Catalogue>,
     pub throttle: Arc<auth::LoginThrottle>,
     pub config: Arc<ServerConfig>,
+    /// The interface's languages.
+    pub locales: Arc<i18n::Locales>,
 }
 
 impl AppState {
@@ -53,11 +57,18 @@ impl AppState {
         // load, the server runs with an empty one rather than not at all.
         let catalogue = homeward_risk::Catalogue::builtin()
             .unwrap_or_else(|_| homeward_risk::Catalogue { version: "none".into(), indicators: Vec::new() });
+        // The message files are checked by this crate's tests; should they fail to load, the
+        // interface shows message ids rather than not starting.
+        let locales = i18n::Locales::embedded().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the interface's message files could not be loaded");
+            i18n::Locales::empty()
+        });
         Self {
             store,
             catalogue: Arc::new(catalogue),
             throttle: Arc::new(auth::LoginThrottle::default()),
             config: Arc::new(config),
+            locales: Arc::new(locales),
         }
     }
 

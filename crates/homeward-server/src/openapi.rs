@@ -19,6 +19,8 @@ use crate::routes;
         routes::accounts::logout,
         routes::accounts::me,
         routes::accounts::change_password,
+        routes::accounts::set_preferences,
+        routes::cases::my_tasks,
         routes::accounts::create_token,
         routes::accounts::list_tokens,
         routes::accounts::revoke_token,

@@ -26,6 +26,7 @@ pub enum AuditCode {
     UserDeactivated = 1107,
     UserReactivated = 1108,
     ApiTokenRevoked = 1109,
+    PreferencesChanged = 1110,
     CaseCreated = 2000,
     CaseRead = 2001,
     CasesListed = 2002,
@@ -42,6 +43,7 @@ pub enum AuditCode {
     TaskCompleted = 2019,
     CaseShared = 2020,
     IndicatorObserved = 2021,
+    TasksListed = 2022,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -66,6 +68,7 @@ impl AuditCode {
             UserDeactivated => "user.deactivated",
             UserReactivated => "user.reactivated",
             ApiTokenRevoked => "token.revoked",
+            PreferencesChanged => "user.preferences_changed",
             CaseCreated => "case.created",
             CaseRead => "case.read",
             CasesListed => "case.listed",
@@ -82,6 +85,7 @@ impl AuditCode {
             TaskCompleted => "case.task_completed",
             CaseShared => "case.shared",
             IndicatorObserved => "case.indicator_observed",
+            TasksListed => "case.tasks_listed",
             AccessDenied => "access.denied",
         }
     }

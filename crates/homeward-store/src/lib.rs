@@ -117,12 +117,16 @@ pub trait Store: Send + Sync + 'static {
     fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<homeward_domain::org::ApiToken>>;
     /// Revokes one of the caller's own API tokens.
     fn revoke_api_token(&self, actor: &Actor, id: homeward_domain::TokenId) -> Result<()>;
+    /// Changes the actor's own language and time zone.
+    fn set_preferences(&self, actor: &Actor, preferences: homeward_domain::org::Preferences) -> Result<User>;
     /// The user a session or token belongs to, if it is valid now.
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>>;
 
     fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView>;
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView>;
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>>;
+    /// The open tasks assigned to the actor, across the cases they may see.
+    fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>>;
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::case::CaseEvent>>;
     fn change_case(&self, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView>;
 

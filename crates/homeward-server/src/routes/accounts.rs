@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use homeward_domain::org::{ApiToken, NewOrganisation, NewUser, Organisation, User};
+use homeward_domain::org::{ApiToken, NewOrganisation, NewUser, Organisation, Preferences, User};
 use homeward_domain::{TokenId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -220,4 +220,21 @@ pub async fn activate_user(
     ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(state.run(move |store| store.set_user_active(&who.actor, id, true)).await?))
+}
+
+/// Changes the caller's own interface language and time zone.
+#[utoipa::path(put, path = "/api/v1/me/preferences", request_body = Preferences, tag = "session",
+    responses((status = 200, body = User), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_preferences(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<Preferences>,
+) -> Result<Json<User>, AppError> {
+    if !state.locales.has(&body.language) {
+        return Err(AppError::unprocessable(
+            "language",
+            format!("is not a language of this installation; choose one of {}", state.locales.tags().join(", ")),
+        ));
+    }
+    Ok(Json(state.run(move |store| store.set_preferences(&who.actor, body)).await?))
 }

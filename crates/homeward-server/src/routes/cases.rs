@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use homeward_domain::case::{CaseEvent, Category, NewCase, RiskLevel, Status};
 use homeward_domain::records::{NewContact, NewIdentifier, NewNote, NewPerson, NewTask};
-use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
+use homeward_domain::view::{Assignee, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, Page, TaskSummary};
 use homeward_domain::{CaseId, OrganisationId, TaskId, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -42,9 +42,51 @@ pub struct ListQuery {
     pub opened_to: Option<String>,
     /// The child's name in any script; each word matches the start of a name.
     pub q: Option<String>,
+    /// `me`, `nobody`, or a user's id.
+    pub assignee: Option<String>,
+    /// A case number, exactly.
+    pub number: Option<String>,
+    /// An identifier linked to the case (a phone number in any spelling, a handle, …).
+    pub identifier: Option<String>,
+    /// `newest` (the default) or `urgent`: high risk, not yet assessed, medium, low, very low,
+    /// and within each the child missing longest first.
+    pub order: Option<CaseOrder>,
     /// At most 200; 50 when left out.
     pub limit: Option<u32>,
     pub offset: Option<u32>,
+}
+
+impl ListQuery {
+    /// The store's filter; `me` is the user asking.
+    pub fn into_filter(self, me: UserId) -> Result<CaseFilter, AppError> {
+        let assignee = match self.assignee.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("me") => Some(Assignee::User(me)),
+            Some("nobody") => Some(Assignee::Nobody),
+            Some(id) => Some(Assignee::User(id.parse().map_err(|_| {
+                AppError::bad_request(format!("`assignee` must be `me`, `nobody` or a user's id, not `{id}`."))
+            })?)),
+        };
+        let filter = CaseFilter {
+            status: self.status,
+            category: self.category,
+            risk_level: self.risk_level,
+            organisation_id: self.organisation_id,
+            opened_from: self.opened_from.as_deref().map(|t| parse_bound("opened_from", t)).transpose()?,
+            opened_to: self.opened_to.as_deref().map(|t| parse_bound("opened_to", t)).transpose()?,
+            name: self.q.filter(|q| !q.trim().is_empty()),
+            assignee,
+            number: self.number.filter(|n| !n.trim().is_empty()),
+            identifier: self.identifier.filter(|i| !i.trim().is_empty()),
+            order: self.order.unwrap_or_default(),
+            limit: self.limit.unwrap_or(0),
+            offset: self.offset.unwrap_or(0),
+        };
+        if filter.name.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::bad_request("`q` is longer than 200 characters."));
+        }
+        Ok(filter)
+    }
 }
 
 fn parse_bound(field: &str, text: &str) -> Result<OffsetDateTime, AppError> {
@@ -63,7 +105,7 @@ fn parse_bound(field: &str, text: &str) -> Result<OffsetDateTime, AppError> {
     })
 }
 
-/// Lists the cases the caller may see, newest first.
+/// Lists the cases the caller may see, newest (or most urgent) first.
 #[utoipa::path(get, path = "/api/v1/cases", params(ListQuery), tag = "cases",
     responses((status = 200, body = Page<CaseSummary>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(
@@ -71,20 +113,7 @@ pub async fn list(
     who: CurrentUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<CaseSummary>>, AppError> {
-    let filter = CaseFilter {
-        status: query.status,
-        category: query.category,
-        risk_level: query.risk_level,
-        organisation_id: query.organisation_id,
-        opened_from: query.opened_from.as_deref().map(|t| parse_bound("opened_from", t)).transpose()?,
-        opened_to: query.opened_to.as_deref().map(|t| parse_bound("opened_to", t)).transpose()?,
-        name: query.q.filter(|q| !q.trim().is_empty()),
-        limit: query.limit.unwrap_or(0),
-        offset: query.offset.unwrap_or(0),
-    };
-    if filter.name.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(AppError::bad_request("`q` is longer than 200 characters."));
-    }
+    let filter = query.into_filter(who.user.id)?;
     Ok(Json(state.run(move |store| store.list_cases(&who.actor, filter)).await?))
 }
 
@@ -433,4 +462,11 @@ pub async fn suggest_risk(
     )
     .map_err(homeward_store::StoreError::from)?;
     Ok(Json(homeward_risk::suggest(&answers)))
+}
+
+/// The open tasks assigned to the caller, across every case they may see, soonest due first.
+#[utoipa::path(get, path = "/api/v1/me/tasks", tag = "cases",
+    responses((status = 200, body = Vec<TaskSummary>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn my_tasks(State(state): State<AppState>, who: CurrentUser) -> Result<Json<Vec<TaskSummary>>, AppError> {
+    Ok(Json(state.run(move |store| store.my_tasks(&who.actor)).await?))
 }

@@ -37,6 +37,8 @@ enum Ep {
     ListTokens,
     RevokeToken,
     RiskSuggestion,
+    MyTasks,
+    Preferences,
 }
 
 const CASE_ENDPOINTS: [Ep; 14] = [
@@ -56,7 +58,7 @@ const CASE_ENDPOINTS: [Ep; 14] = [
     Ep::Indicator,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 12] = [
+const OTHER_ENDPOINTS: [Ep; 14] = [
     Ep::CreateCase,
     Ep::ListCases,
     Ep::ListOrgs,
@@ -69,6 +71,8 @@ const OTHER_ENDPOINTS: [Ep; 12] = [
     Ep::ListTokens,
     Ep::RevokeToken,
     Ep::RiskSuggestion,
+    Ep::MyTasks,
+    Ep::Preferences,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +110,8 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::ListTokens => 200,
         Ep::RevokeToken => 204,
         Ep::RiskSuggestion => allow(runs_cases, 200),
+        Ep::MyTasks => allow(!matches!(role, Analyst | Admin), 200),
+        Ep::Preferences => 200,
     }
 }
 
@@ -194,6 +200,16 @@ impl World {
             Ep::Me => app.get("/api/v1/me", auth).status,
             Ep::ListTokens => app.get("/api/v1/tokens", auth).status,
             Ep::RiskSuggestion => post("/api/v1/risk-suggestion".into(), json!({"under_13": true})),
+            Ep::MyTasks => app.get("/api/v1/me/tasks", auth).status,
+            Ep::Preferences => {
+                app.call(
+                    "PUT",
+                    "/api/v1/me/preferences",
+                    auth,
+                    Some(json!({"language": "el", "time_zone": "Europe/Athens"})),
+                )
+                .status
+            }
             Ep::RevokeToken => {
                 // Issue a token to revoke; without credentials there is none, and the revocation
                 // of a made-up id must still be refused as unauthenticated.

@@ -5,6 +5,8 @@ mod support;
 
 mod audit;
 mod authz;
+mod browser;
 mod cases;
 mod input;
+mod pages;
 mod sessions;

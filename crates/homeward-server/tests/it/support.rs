@@ -34,6 +34,20 @@ pub struct Resp {
     pub headers: Vec<(String, String)>,
 }
 
+/// An answer with an HTML body.
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub html: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -103,6 +117,44 @@ impl TestApp {
 
     pub fn post(&self, path: &str, auth: &Auth, body: Value) -> Resp {
         self.call("POST", path, auth, Some(body))
+    }
+
+    /// A browser-like request to a page: optional session cookie, optional form body, and
+    /// redirects not followed (so a test sees where a page sends the browser).
+    pub fn page(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .build()
+            .into();
+        let mut builder = ureq::http::Request::builder().method(method).uri(format!("http://{}{path}", self.addr));
+        if let Some(cookie) = cookie {
+            builder = builder.header("Cookie", cookie);
+        }
+        let response = match form {
+            Some(body) => agent.run(
+                builder
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Origin", format!("http://{}", self.addr))
+                    .body(body.as_bytes().to_vec())
+                    .unwrap(),
+            ),
+            None => agent.run(builder.body(()).unwrap()),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers =
+            response.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
+        let html = response.body_mut().read_to_string().unwrap_or_default();
+        Page { status, html, headers }
+    }
+
+    /// Logs in through the API and returns the session cookie (`homeward_session=…`).
+    pub fn session(&self, email: &str) -> String {
+        let r = self.call("POST", "/api/v1/session", &Auth::None, Some(json!({"email": email, "password": PASSWORD})));
+        assert_eq!(r.status, 200, "login of {email}: {:?}", r.body);
+        r.header("set-cookie").unwrap().split(';').next().unwrap().to_owned()
     }
 
     /// Counts the rows of a table straight from the database file.

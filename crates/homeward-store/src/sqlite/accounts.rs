@@ -1,6 +1,6 @@
 //! Organisations, users, sessions and API tokens.
 
-use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, Role, User, normalise_email};
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, Preferences, Role, User, normalise_email};
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{OrganisationId, UserId};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -66,16 +66,19 @@ pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Resul
 }
 
 const USER_COLUMNS: &str =
-    "id, organisation_id, email, display_name, role, must_change_password, password_hash, active";
+    "id, organisation_id, email, display_name, role, must_change_password, password_hash, active, language, time_zone";
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+    Ok((
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+        (r.get(8)?, r.get(9)?),
+    ))
 }
 
-type UserRow = (String, String, String, String, String, bool, String, bool);
+type UserRow = ((String, String, String, String, String, bool, String, bool), (String, Option<String>));
 
 fn to_user(
-    (id, org, email, display_name, role, must_change_password, hash, active): UserRow,
+    ((id, org, email, display_name, role, must_change_password, hash, active), (language, time_zone)): UserRow,
 ) -> Result<(User, String)> {
     let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role `{role}`")))?;
     let user = User {
@@ -86,6 +89,8 @@ fn to_user(
         role,
         must_change_password,
         active,
+        language,
+        time_zone,
     };
     Ok((user, hash))
 }
@@ -118,6 +123,8 @@ pub(super) fn create_user(tx: &mut Tx<'_>, actor: &Actor, new: NewUser, hash: &s
         role: new.role,
         must_change_password: must_change,
         active: true,
+        language: "en".into(),
+        time_zone: None,
     };
     tx.conn.execute(
         "INSERT INTO users (id, organisation_id, email, display_name, role, password_hash, must_change_password, created_at)
@@ -306,4 +313,23 @@ pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &
             .query_row(params![crate::secrets::hash_secret(secret)], user_row),
     };
     row.optional()?.map(|r| to_user(r).map(|(user, _)| user)).transpose()
+}
+
+/// Changes the caller's own language and time zone.
+pub(super) fn set_preferences(tx: &mut Tx<'_>, actor: &Actor, preferences: Preferences) -> Result<User> {
+    let preferences = preferences.validate()?;
+    let id = actor.user_id.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    tx.conn.execute(
+        "UPDATE users SET language = ?1, time_zone = ?2 WHERE id = ?3",
+        params![preferences.language, preferences.time_zone, id.to_string()],
+    )?;
+    let user = user_by_id(tx.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+    tx.audit(
+        actor,
+        AuditCode::PreferencesChanged,
+        "user",
+        Some(id.to_string()),
+        json!({"language": preferences.language, "time_zone": preferences.time_zone}),
+    )?;
+    Ok(user)
 }

@@ -5,9 +5,11 @@ use homeward_domain::case::{Case, CaseCommand, CaseEvent, CaseEventKind, LastSee
 use homeward_domain::child::{Child, NewChild};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{self, Action, Scope};
-use homeward_domain::records::{Contact, Identifier, NewContact, NewNote, Note, Person, Task};
+use homeward_domain::records::{Contact, Identifier, IdentifierKind, NewContact, NewNote, Note, Person, Task};
 use homeward_domain::text::{latin_key, normalise_identifier, search_keys, tokens};
-use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page};
+use homeward_domain::view::{
+    Assignee, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page, TaskSummary,
+};
 use homeward_domain::{
     CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
 };
@@ -422,6 +424,9 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
         }
         CaseChange::CompleteTask(task_id) => {
             append(tx, &mut case, actor, CaseCommand::CompleteTask(task_id))?;
+            tx.conn
+                .prepare_cached("UPDATE tasks SET done_at = ?1 WHERE id = ?2")?
+                .execute(params![timefmt::format(tx.now), task_id.to_string()])?;
             (AuditCode::TaskCompleted, json!({"task_id": task_id}))
         }
         CaseChange::ObserveIndicator { indicator, evidence } => {
@@ -604,6 +609,27 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     eq("category", filter.category.map(|c| enum_name(&c)).transpose()?);
     eq("risk_level", filter.risk_level.map(|r| enum_name(&r)).transpose()?);
     eq("organisation_id", filter.organisation_id.map(|o| o.to_string()));
+    match filter.assignee {
+        Some(Assignee::User(user)) => eq("assignee", Some(user.to_string())),
+        Some(Assignee::Nobody) => clauses.push("c.assignee IS NULL".into()),
+        None => {}
+    }
+    if let Some(number) = filter.number.as_deref().map(str::trim) {
+        clauses.push("c.number = ?".into());
+        args.push(number.to_uppercase());
+    }
+    if let Some(value) = filter.identifier.as_deref() {
+        // The searcher does not say what kind of identifier they typed: try each kind's spelling.
+        let kinds: Vec<String> = IdentifierKind::ALL
+            .iter()
+            .map(|kind| {
+                args.push(enum_name(kind).unwrap_or_default());
+                args.push(normalise_identifier(*kind, value));
+                "(i.kind = ? AND i.normalised = ?)".to_owned()
+            })
+            .collect();
+        clauses.push(format!("c.id IN (SELECT i.case_id FROM identifiers i WHERE {})", kinds.join(" OR ")));
+    }
     if let Some(from) = filter.opened_from {
         clauses.push("c.opened_at >= ?".into());
         args.push(timefmt::format(from));
@@ -631,8 +657,15 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         "SELECT c.id, c.number, c.organisation_id, c.category, c.risk_level, c.status, c.last_seen_at, c.opened_at,
                 c.updated_at, c.assignee, ch.sex, ch.birth_year, ch.nationalities, cp.details
          FROM cases c JOIN children ch ON ch.id = c.child_id LEFT JOIN child_personal cp ON cp.child_id = c.child_id
-         WHERE {filter_sql} ORDER BY c.opened_at DESC, c.id DESC LIMIT {limit} OFFSET {}",
-        filter.offset
+         WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+        filter.offset,
+        order = match filter.order {
+            CaseOrder::Newest => "c.opened_at DESC, c.id DESC",
+            CaseOrder::Urgent => {
+                "CASE c.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'very_low' THEN 4
+                 ELSE 1 END, c.last_seen_at, c.id"
+            }
+        }
     );
     let mut stmt = tx.conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
@@ -671,4 +704,47 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
     tx.audit(actor, AuditCode::CasesListed, "case", None, json!({"case_ids": ids, "total": total}))?;
     Ok(Page { items, total, limit, offset: filter.offset })
+}
+
+/// The open tasks assigned to the actor, on cases they may see, soonest due first.
+pub(super) fn my_tasks(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<TaskSummary>> {
+    authorize(actor, Action::CaseRead, Scope::Own)?;
+    let (Some(user), Some(org)) = (actor.user_id, actor.organisation_id) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = tx.conn.prepare_cached(
+        "SELECT t.id, t.case_id, t.title, t.due_at, c.number FROM tasks t JOIN cases c ON c.id = t.case_id
+         WHERE t.assignee = ?1 AND t.done_at IS NULL
+           AND (c.organisation_id = ?2 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?2))
+         ORDER BY t.due_at IS NULL, t.due_at, t.id LIMIT 100",
+    )?;
+    let rows = stmt
+        .query_map(params![user.to_string(), org.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let mut tasks = Vec::with_capacity(rows.len());
+    for (id, case_id, title, due_at, case_number) in rows {
+        tasks.push(TaskSummary {
+            task: Task {
+                id: parse(&id, "task id")?,
+                case_id: parse(&case_id, "case id")?,
+                title,
+                due_at: due_at.as_deref().map(timefmt::parse).transpose()?,
+                assignee: Some(user),
+                done: false,
+            },
+            case_number,
+        });
+    }
+    let ids: Vec<String> = tasks.iter().map(|t| t.task.id.to_string()).collect();
+    tx.audit(actor, AuditCode::TasksListed, "task", None, json!({"task_ids": ids}))?;
+    Ok(tasks)
 }

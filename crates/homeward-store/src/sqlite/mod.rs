@@ -24,8 +24,10 @@ use crate::audit::{AuditCode, AuditEntry, VerifyReport};
 use crate::{Clock, CreatedUser, Credential, Result, Store, StoreError};
 
 /// Embedded migrations, applied in order at start. Never edit one that has landed.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
+    (2, "interface", include_str!("../../migrations/sqlite/0002_interface.sql")),
+];
 
 /// How many waiting commands one transaction may take at most.
 const MAX_BATCH: usize = 64;
@@ -553,6 +555,11 @@ impl Store for SqliteStore {
         self.write(move |tx| accounts::revoke_api_token(tx, &actor, id))
     }
 
+    fn set_preferences(&self, actor: &Actor, preferences: homeward_domain::org::Preferences) -> Result<User> {
+        let actor = actor.clone();
+        self.write(move |tx| accounts::set_preferences(tx, &actor, preferences))
+    }
+
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>> {
         let now = crate::timefmt::format((self.clock)());
         self.read(|conn| accounts::authenticate(conn, credential, &now))
@@ -571,6 +578,11 @@ impl Store for SqliteStore {
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
         let actor = actor.clone();
         self.write(move |tx| cases::list_cases(tx, &actor, filter))
+    }
+
+    fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::my_tasks(tx, &actor))
     }
 
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<CaseEvent>> {

@@ -148,7 +148,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 1);
+    assert_eq!(versions, 2, "0001 and 0002, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -214,4 +214,30 @@ fn the_wal_stays_bounded_under_a_steady_stream_of_writes() {
     // 400 cases write some 16,000 WAL pages (64 MB); a log that starts over stays far below.
     assert!(wal < 24 * 1024 * 1024, "the WAL grew to {wal} bytes");
     assert!(f.store.verify_audit().unwrap().is_ok());
+}
+
+/// A database written before migration 0002 gets the new columns on start, and a task completed
+/// back then does not come back as open.
+#[test]
+fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let mine = |title: &str| NewTask { title: title.into(), due_at: None, assignee: f.actor.user_id };
+    f.store.change_case(&f.actor, case, CaseChange::CreateTask(mine("Call the school"))).unwrap();
+    let view = f.store.change_case(&f.actor, case, CaseChange::CreateTask(mine("Visit the park"))).unwrap();
+    f.store.change_case(&f.actor, case, CaseChange::CompleteTask(view.tasks[0].id)).unwrap();
+    // Turn the file back into what the first schema alone looked like.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee;
+         ALTER TABLE tasks DROP COLUMN done_at;
+         ALTER TABLE users DROP COLUMN language; ALTER TABLE users DROP COLUMN time_zone;
+         DELETE FROM schema_migrations WHERE version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
+    let open: Vec<String> = upgraded.my_tasks(&f.actor).unwrap().into_iter().map(|t| t.task.title).collect();
+    assert_eq!(open, ["Visit the park"]);
+    assert_eq!(upgraded.user_by_email("cm@a.example").unwrap().unwrap().language, "en");
 }

@@ -1,0 +1,307 @@
+# Το περιβάλλον του Homeward στα ελληνικά. Τα ίδια αναγνωριστικά μηνυμάτων με το en.ftl.
+language-name = Ελληνικά
+app-name = Homeward
+skip-to-content = Μετάβαση στο περιεχόμενο
+nav-desk = Υποθέσεις
+nav-intake = Νέα αναφορά
+nav-search = Αναζήτηση
+signed-in-as = Συνδεδεμένος/η ως { $email } ({ $role })
+log-out = Αποσύνδεση
+language-label = Γλώσσα
+save-language = Αλλαγή
+
+## Ρόλοι
+role-operator = χειριστής/τρια γραμμής
+role-case_manager = υπεύθυνος/η υπόθεσης
+role-supervisor = επόπτης/τρια
+role-police_liaison = σύνδεσμος με την αστυνομία
+role-analyst = αναλυτής/τρια
+role-admin = διαχειριστής/τρια
+
+## Σύνδεση
+login-title = Σύνδεση
+login-email = Διεύθυνση e-mail
+login-password = Κωδικός πρόσβασης
+login-submit = Σύνδεση
+login-failed = Η διεύθυνση e-mail ή ο κωδικός δεν είναι σωστά.
+login-throttled = Πάρα πολλές αποτυχημένες συνδέσεις. Περιμένετε { $minutes } λεπτό/ά και δοκιμάστε ξανά.
+login-expired = Η συνεδρία σας έληξε. Συνδεθείτε ξανά για να συνεχίσετε· ό,τι αποθηκεύσατε δεν χάθηκε.
+login-required = Συνδεθείτε για να δείτε αυτή τη σελίδα.
+logged-out = Αποσυνδεθήκατε.
+password-title = Επιλέξτε δικό σας κωδικό
+password-explain = Συνδεθήκατε με κωδικό μιας χρήσης. Επιλέξτε δικό σας πριν ξεκινήσετε.
+password-current = Τρέχων κωδικός (μιας χρήσης)
+password-new = Νέος κωδικός
+password-new-hint = Τουλάχιστον 12 χαρακτήρες.
+password-submit = Αποθήκευση κωδικού
+password-wrong = Ο τρέχων κωδικός δεν είναι σωστός.
+password-changed = Ο κωδικός σας άλλαξε.
+
+## Υποθέσεις
+desk-title = Υποθέσεις
+desk-filter-status = Κατάσταση
+desk-filter-category = Κατηγορία
+desk-filter-risk = Κίνδυνος
+desk-filter-assignee = Ανατέθηκε σε
+desk-filter-any = όλες
+desk-filter-mine = εμένα
+desk-filter-apply = Εμφάνιση
+desk-count = { $total ->
+    [one] Μία υπόθεση
+   *[other] { $total } υποθέσεις
+}
+desk-empty = Καμία υπόθεση δεν ταιριάζει σε αυτά τα φίλτρα.
+desk-col-case = Υπόθεση
+desk-col-child = Παιδί
+desk-col-category = Κατηγορία
+desk-col-risk = Κίνδυνος
+desk-col-status = Κατάσταση
+desk-col-since-seen = Από την τελευταία θέαση
+desk-col-since-report = Από την αναφορά
+desk-col-assignee = Ανάθεση
+desk-unassigned = κανείς
+desk-assigned-me = εγώ
+desk-assigned-other = συνάδελφος
+desk-previous = Προηγούμενη σελίδα
+desk-next = Επόμενη σελίδα
+desk-my-tasks = Οι εργασίες μου
+desk-no-tasks = Δεν σας έχουν ανατεθεί ανοιχτές εργασίες.
+name-hidden = (κρυφό όνομα)
+
+## Καταστάσεις
+status-open = ανοιχτή (αγνοείται)
+status-found_safe = βρέθηκε ασφαλές
+status-found_harmed = βρέθηκε τραυματισμένο
+status-found_deceased = βρέθηκε νεκρό
+status-support = υποστήριξη μετά την επιστροφή
+status-closed = κλειστή
+
+## Κατηγορίες
+category-runaway = φυγή
+category-runaway_national = φυγή (εντός χώρας)
+category-runaway_international = φυγή (διεθνής)
+category-parental_abduction = γονική απαγωγή
+category-parental_abduction_national = γονική απαγωγή (εντός χώρας)
+category-parental_abduction_international = γονική απαγωγή (διεθνής)
+category-criminal_abduction = εγκληματική απαγωγή
+category-missing_unaccompanied_migrant = εξαφάνιση ασυνόδευτου ανήλικου μετανάστη
+category-lost_injured_otherwise_missing = χαμένο, τραυματισμένο ή αγνοούμενο για άλλο λόγο
+
+## Επίπεδα κινδύνου
+risk-none = δεν έχει εκτιμηθεί
+risk-very_low = πολύ χαμηλός
+risk-low = χαμηλός
+risk-medium = μέτριος
+risk-high = υψηλός
+
+## Φύλο
+sex-F = κορίτσι
+sex-M = αγόρι
+sex-X = άλλο
+sex-unknown = άγνωστο
+
+## Κανάλια και καλούντες
+channel-phone = τηλέφωνο
+channel-chat = συνομιλία
+channel-email = e-mail
+channel-web = φόρμα ιστού
+channel-sms = γραπτό μήνυμα
+channel-in_person = αυτοπροσώπως
+channel-other = άλλο
+relation-none = δεν δόθηκε (ανώνυμα)
+relation-parent = γονέας
+relation-guardian = κηδεμόνας
+relation-relative = συγγενής
+relation-child = το ίδιο το παιδί
+relation-friend = φίλος/η
+relation-professional = επαγγελματίας
+relation-police = αστυνομία
+relation-institution_staff = προσωπικό ιδρύματος
+relation-member_of_public = πολίτης
+relation-other = άλλο
+
+## Από πού εξαφανίστηκε
+from-none = δεν δόθηκε
+from-home = σπίτι
+from-institution = ίδρυμα
+from-reception_centre = κέντρο υποδοχής
+from-foster_placement = ανάδοχη οικογένεια
+from-other = αλλού
+
+## Μονάδες ρολογιών
+unit-d = ημ.
+unit-h = ώρ.
+unit-min = λεπ.
+
+## Νέα αναφορά
+intake-title = Νέα αναφορά
+intake-who = Ποιος αγνοείται
+intake-given-name = Όνομα
+intake-family-name = Επώνυμο
+intake-names-hint = Όπως γράφεται, σε οποιαδήποτε γραφή.
+intake-latin-given = Όνομα με λατινικούς χαρακτήρες
+intake-latin-family = Επώνυμο με λατινικούς χαρακτήρες
+intake-aliases = Άλλα ονόματα
+intake-aliases-hint = Χωρίστε με κόμματα.
+intake-sex = Φύλο
+intake-dob = Ημερομηνία γέννησης
+intake-dob-hint = 2011-04-02, ή 2011-04, ή 2011 όταν μόνο αυτό είναι γνωστό.
+intake-age = Ή εκτιμώμενη ηλικία
+intake-age-from = από (έτη)
+intake-age-to = έως (έτη)
+intake-when-where = Από πότε και πού
+intake-last-seen-at = Θεάθηκε τελευταία
+intake-last-seen-hint = Τοπική ώρα: 2026-11-28 18:30.
+intake-place = Τόπος τελευταίας θέασης
+intake-caller = Ποιος καλεί
+intake-channel = Κανάλι
+intake-received-hint = Αφήστε κενό για «τώρα».
+intake-choose = επιλέξτε…
+intake-received-at = Λήφθηκε
+intake-relation = Σχέση καλούντος με το παιδί
+intake-summary = Τι αναφέρει ο καλών
+intake-category = Κατηγορία
+intake-more = Περισσότερα στοιχεία
+intake-description = Περιγραφή (ύψος, σωματότυπος, μαλλιά, ρούχα, σημάδια)
+intake-circumstances = Συνθήκες
+intake-missing-from = Εξαφανίστηκε από
+intake-missing-from-name = Όνομα σπιτιού, ιδρύματος ή κέντρου
+intake-identifiers = Αριθμοί τηλεφώνου και λογαριασμοί κοινωνικών δικτύων
+intake-phone = Αριθμός τηλεφώνου
+intake-handle = Λογαριασμός κοινωνικού δικτύου
+intake-matches = Ίσως το ίδιο παιδί
+intake-matches-empty = Γράψτε ένα όνομα για να δείτε υποθέσεις που ίσως αφορούν το ίδιο παιδί.
+intake-matches-none = Καμία υπόθεση με αυτό το όνομα.
+intake-risk = Ερωτήσεις κινδύνου
+intake-risk-level = Επίπεδο κινδύνου
+intake-risk-suggested = Προτεινόμενο επίπεδο
+intake-risk-not-yet = Απαντήστε στις ερωτήσεις για να δείτε πρόταση.
+intake-save = Αποθήκευση αναφοράς
+intake-errors = Η αναφορά δεν αποθηκεύτηκε ακόμη. Διορθώστε:
+intake-field-required = Χρειάζεται.
+
+## Ερωτήσεις κινδύνου
+riskq-under_13 = Είναι το παιδί κάτω των 13;
+riskq-disability_or_medical_need = Έχει το παιδί αναπηρία ή ιατρική ανάγκη;
+riskq-mental_health_or_self_harm = Ψυχική υγεία ή αυτοτραυματισμός;
+riskq-drugs_or_alcohol = Ναρκωτικά ή αλκοόλ;
+riskq-out_of_character = Είναι η απουσία ασυνήθιστη για το παιδί;
+riskq-suspected_crime = Πιθανό θύμα εγκλήματος, ή με άτομα που εμπλέκονται σε εγκλήματα;
+riskq-in_care = Βρίσκεται το παιδί σε φροντίδα (ίδρυμα, αναδοχή);
+riskq-previous_missing_episodes = Έχει εξαφανιστεί ξανά στο παρελθόν;
+riskq-preparations_for_absence = Πήρε μαζί του πράγματα, χρήματα ή έγγραφα;
+riskq-adverse_weather = Δυσμενείς καιρικές συνθήκες;
+riskwhy-under_13 = ένα παιδί κάτω των 13 δεν μπορεί να προστατεύσει τον εαυτό του
+riskwhy-disability_or_medical_need = χρειάζεται φροντίδα ή φάρμακα
+riskwhy-mental_health_or_self_harm = κίνδυνος αυτοτραυματισμού
+riskwhy-drugs_or_alcohol = τα ναρκωτικά ή το αλκοόλ μειώνουν την ικανότητα του παιδιού να προστατευτεί
+riskwhy-out_of_character = μια ασυνήθιστη απουσία δείχνει ότι κάτι συνέβη
+riskwhy-suspected_crime = σοβαρές ενδείξεις ότι το παιδί ίσως είναι θύμα σοβαρού εγκλήματος
+riskwhy-in_care = τα παιδιά σε φροντίδα πέφτουν συχνότερα θύματα εκμετάλλευσης
+riskwhy-previous_missing_episodes = οι επαναλαμβανόμενες εξαφανίσεις αυξάνουν τον κίνδυνο εκμετάλλευσης
+riskwhy-preparations_for_absence = σχεδιασμένη απουσία
+riskwhy-adverse_weather = έκθεση στις καιρικές συνθήκες
+
+## Μετά την αποθήκευση
+next-title = Η υπόθεση { $number } άνοιξε.
+next-high = Υψηλός κίνδυνος: παραδώστε την υπόθεση στην αστυνομία τώρα και ενημερώστε τον/την επόπτη/τρια.
+next-medium = Μέτριος κίνδυνος: ενημερώστε την αστυνομία σήμερα και συμφωνήστε τον επόμενο έλεγχο.
+next-low = Μείνετε σε επαφή με τον καλούντα και επανεκτιμήστε τον κίνδυνο καθώς έρχονται στοιχεία.
+next-none = Εκτιμήστε τον κίνδυνο τώρα: απαντήστε στις ερωτήσεις κινδύνου.
+
+## Σελίδα υπόθεσης
+case-title = Υπόθεση { $number }
+case-child = Το παιδί
+case-photo = Χωρίς φωτογραφία
+case-names = Ονόματα
+case-latin = Με λατινικούς χαρακτήρες
+case-aliases = Γνωστό/ή και ως
+case-born = Γέννηση
+case-age = Εκτιμώμενη ηλικία
+case-sex = Φύλο
+case-description = Περιγραφή
+case-nationalities = Υπηκοότητες
+case-last-seen = Τελευταία θέαση
+case-missing-from = Εξαφανίστηκε από
+case-circumstances = Συνθήκες
+case-category = Κατηγορία
+case-risk = Κίνδυνος
+case-status = Κατάσταση
+case-assignee = Ανάθεση
+case-assign-me = Ανάθεση σε εμένα
+case-opened = Άνοιξε
+case-timeline = Χρονολόγιο
+case-contacts = Επαφές
+case-notes = Σημειώσεις
+case-note-add = Προσθήκη σημείωσης
+case-note-text = Σημείωση
+case-note-save = Αποθήκευση σημείωσης
+case-no-notes = Καμία σημείωση ακόμη.
+case-tasks = Εργασίες
+case-task-title = Εργασία
+case-task-add = Προσθήκη εργασίας
+case-task-done = Ολοκληρώθηκε
+case-task-complete = Σήμανση ως ολοκληρωμένη
+case-no-tasks = Καμία εργασία.
+case-identifiers = Αναγνωριστικά
+case-identifier-kind = Είδος
+case-identifier-value = Τιμή
+case-identifier-add = Προσθήκη αναγνωριστικού
+case-no-identifiers = Κανένα αναγνωριστικό.
+case-persons = Πρόσωπα ενδιαφέροντος
+case-no-persons = Κανένα καταγεγραμμένο.
+case-change-status = Αλλαγή κατάστασης
+case-new-status = Νέα κατάσταση
+case-status-reason = Αιτιολογία
+case-status-submit = Αλλαγή κατάστασης
+case-no-steps = Δεν είναι δυνατή αλλαγή κατάστασης από εδώ.
+confirm-title = Επιβεβαίωση αλλαγής κατάστασης
+confirm-question = Αλλαγή της υπόθεσης { $number } από «{ $from }» σε «{ $to }»;
+confirm-yes = Ναι, αλλαγή
+confirm-no = Όχι, επιστροφή
+saved-note = Η σημείωση αποθηκεύτηκε.
+saved-status = Η κατάσταση άλλαξε.
+saved-task = Η εργασία αποθηκεύτηκε.
+saved-identifier = Το αναγνωριστικό αποθηκεύτηκε.
+saved-assignment = Η υπόθεση σας ανατέθηκε.
+identifier-phone = τηλέφωνο
+identifier-social_handle = λογαριασμός κοινωνικού δικτύου
+identifier-email = e-mail
+identifier-vehicle = όχημα
+identifier-address = διεύθυνση
+identifier-other = άλλο
+
+## Γεγονότα στο χρονολόγιο
+event-opened = άνοιξε την υπόθεση
+event-contact_added = κατέγραψε επαφή
+event-note_added = πρόσθεσε σημείωση
+event-status_changed = άλλαξε την κατάσταση σε { $status }
+event-recategorised = άλλαξε την κατηγορία σε { $category }
+event-risk_assessed = εκτίμησε τον κίνδυνο ως { $risk }
+event-assigned = άλλαξε την ανάθεση
+event-identifier_linked = συνέδεσε αναγνωριστικό
+event-person_linked = συνέδεσε πρόσωπο ενδιαφέροντος
+event-task_created = δημιούργησε εργασία
+event-task_completed = ολοκλήρωσε εργασία
+event-shared = μοιράστηκε την υπόθεση με άλλο φορέα
+event-indicator_observed = κατέγραψε ένδειξη εμπορίας
+event-by = από { $who }
+event-someone = χρήστη
+
+## Αναζήτηση
+search-title = Αναζήτηση
+search-query = Όνομα, αριθμός υπόθεσης ή αναγνωριστικό
+search-submit = Αναζήτηση
+search-names = Υποθέσεις κατά όνομα
+search-number = Υπόθεση κατά αριθμό
+search-identifier = Υποθέσεις με αυτό το αναγνωριστικό
+search-nothing = Δεν βρέθηκε τίποτα.
+
+## Σφάλματα
+error-title = Κάτι δεν πάει καλά
+error-not-found = Δεν υπάρχει τέτοια υπόθεση, ή δεν έχει κοινοποιηθεί στον φορέα σας.
+error-forbidden = Ο ρόλος σας δεν το επιτρέπει.
+error-invalid = Δεν έγινε δεκτό: { $detail }
+error-conflict = Δεν ήταν δυνατό: { $detail }
+error-internal = Κάτι πήγε στραβά από τη δική μας πλευρά. Τίποτα δεν χάθηκε· δοκιμάστε ξανά και ενημερώστε τον διαχειριστή αν επαναληφθεί.
+error-back = Επιστροφή στις υποθέσεις

@@ -1,0 +1,308 @@
+# Homeward's interface in English. Every word the interface shows is here; a new language is a
+# new file next to this one with the same message ids.
+language-name = English
+app-name = Homeward
+skip-to-content = Skip to the content
+nav-desk = Case desk
+nav-intake = New report
+nav-search = Search
+signed-in-as = Signed in as { $email } ({ $role })
+log-out = Log out
+language-label = Language
+save-language = Change
+
+## Roles
+role-operator = operator
+role-case_manager = case manager
+role-supervisor = supervisor
+role-police_liaison = police liaison
+role-analyst = analyst
+role-admin = administrator
+
+## Log in
+login-title = Log in
+login-email = E-mail address
+login-password = Password
+login-submit = Log in
+login-failed = The e-mail address or the password is not correct.
+login-throttled = Too many failed logins. Wait { $minutes } minute(s) and try again.
+login-expired = Your session has ended. Log in again to continue; nothing you saved is lost.
+login-required = Log in to see this page.
+logged-out = You are logged out.
+password-title = Choose your own password
+password-explain = You logged in with a one-time password. Choose your own before you start work.
+password-current = Current (one-time) password
+password-new = New password
+password-new-hint = At least 12 characters.
+password-submit = Save the password
+password-wrong = The current password is not correct.
+password-changed = Your password is changed.
+
+## Case desk
+desk-title = Case desk
+desk-filter-status = Status
+desk-filter-category = Category
+desk-filter-risk = Risk
+desk-filter-assignee = Assigned to
+desk-filter-any = any
+desk-filter-mine = me
+desk-filter-apply = Show
+desk-count = { $total ->
+    [one] One case
+   *[other] { $total } cases
+}
+desk-empty = No cases match these filters.
+desk-col-case = Case
+desk-col-child = Child
+desk-col-category = Category
+desk-col-risk = Risk
+desk-col-status = Status
+desk-col-since-seen = Since last seen
+desk-col-since-report = Since report
+desk-col-assignee = Assignee
+desk-unassigned = nobody
+desk-assigned-me = me
+desk-assigned-other = a colleague
+desk-previous = Previous page
+desk-next = Next page
+desk-my-tasks = My tasks
+desk-no-tasks = No open tasks are assigned to you.
+name-hidden = (name hidden)
+
+## Statuses
+status-open = open (missing)
+status-found_safe = found safe
+status-found_harmed = found harmed
+status-found_deceased = found deceased
+status-support = support after return
+status-closed = closed
+
+## Categories
+category-runaway = runaway
+category-runaway_national = runaway (national)
+category-runaway_international = runaway (international)
+category-parental_abduction = parental abduction
+category-parental_abduction_national = parental abduction (national)
+category-parental_abduction_international = parental abduction (international)
+category-criminal_abduction = criminal abduction
+category-missing_unaccompanied_migrant = missing unaccompanied migrant child
+category-lost_injured_otherwise_missing = lost, injured or otherwise missing
+
+## Risk levels
+risk-none = not assessed
+risk-very_low = very low
+risk-low = low
+risk-medium = medium
+risk-high = high
+
+## Sex
+sex-F = female
+sex-M = male
+sex-X = other
+sex-unknown = not known
+
+## Channels and callers
+channel-phone = phone
+channel-chat = chat
+channel-email = e-mail
+channel-web = web form
+channel-sms = text message
+channel-in_person = in person
+channel-other = other
+relation-none = not given (anonymous)
+relation-parent = parent
+relation-guardian = guardian
+relation-relative = relative
+relation-child = the child themselves
+relation-friend = friend
+relation-professional = professional
+relation-police = police
+relation-institution_staff = staff of an institution
+relation-member_of_public = member of the public
+relation-other = other
+
+## Missing from
+from-none = not given
+from-home = home
+from-institution = institution
+from-reception_centre = reception centre
+from-foster_placement = foster placement
+from-other = elsewhere
+
+## Units for clocks
+unit-d = d
+unit-h = h
+unit-min = min
+
+## Intake
+intake-title = New report
+intake-who = Who is missing
+intake-given-name = Given name
+intake-family-name = Family name
+intake-names-hint = As written, in any script.
+intake-latin-given = Given name in Latin letters
+intake-latin-family = Family name in Latin letters
+intake-aliases = Other names
+intake-aliases-hint = Separate with commas.
+intake-sex = Sex
+intake-dob = Date of birth
+intake-dob-hint = 2011-04-02, or 2011-04, or 2011 when only that is known.
+intake-age = Or an estimated age
+intake-age-from = from (years)
+intake-age-to = to (years)
+intake-when-where = Since when, and where
+intake-last-seen-at = Last seen at
+intake-last-seen-hint = Your local time: 2026-11-28 18:30.
+intake-place = Place last seen
+intake-caller = Who is calling
+intake-channel = Channel
+intake-received-hint = Leave empty for now.
+intake-choose = choose…
+intake-received-at = Received at
+intake-relation = Caller's relation to the child
+intake-summary = What the caller reports
+intake-category = Category
+intake-more = More details
+intake-description = Description (height, build, hair, clothes, marks)
+intake-circumstances = Circumstances
+intake-missing-from = Missing from
+intake-missing-from-name = Name of the home, institution or centre
+intake-identifiers = Phone numbers and social-media handles
+intake-phone = Phone number
+intake-handle = Social-media handle
+intake-matches = May be the same child
+intake-matches-empty = Type a name to see cases that may be the same child.
+intake-matches-none = No case with this name.
+intake-risk = Risk questions
+intake-risk-level = Risk level
+intake-risk-suggested = Suggested level
+intake-risk-not-yet = Answer the questions to see a suggestion.
+intake-save = Save the report
+intake-errors = The report is not saved yet. Please correct:
+intake-field-required = This is needed.
+
+## Risk questions
+riskq-under_13 = Is the child under 13?
+riskq-disability_or_medical_need = Does the child have a disability or a medical need?
+riskq-mental_health_or_self_harm = Mental health concerns or self-harm?
+riskq-drugs_or_alcohol = Drugs or alcohol?
+riskq-out_of_character = Is the absence out of character?
+riskq-suspected_crime = Suspected victim of crime, or with people involved in crime?
+riskq-in_care = Is the child in care?
+riskq-previous_missing_episodes = Has the child gone missing before?
+riskq-preparations_for_absence = Did the child take belongings, money or documents?
+riskq-adverse_weather = Adverse weather?
+riskwhy-under_13 = a child under 13 cannot keep themselves safe
+riskwhy-disability_or_medical_need = needs care or medication
+riskwhy-mental_health_or_self_harm = risk of self-harm
+riskwhy-drugs_or_alcohol = drugs or alcohol lower the child's ability to keep safe
+riskwhy-out_of_character = an absence out of character suggests something has happened
+riskwhy-suspected_crime = substantial grounds that the child may be the victim of serious crime
+riskwhy-in_care = children in care are more often exploited
+riskwhy-previous_missing_episodes = repeat episodes raise the risk of exploitation
+riskwhy-preparations_for_absence = a planned absence
+riskwhy-adverse_weather = exposure to the weather
+
+## After saving
+next-title = Case { $number } is open.
+next-high = High risk: hand the case over to the police now, and tell the supervisor.
+next-medium = Medium risk: tell the police today and agree on the next check.
+next-low = Keep in touch with the caller and review the risk as facts come in.
+next-none = Assess the risk now: answer the risk questions on this page.
+
+## Case page
+case-title = Case { $number }
+case-child = The child
+case-photo = No photo
+case-names = Names
+case-latin = In Latin letters
+case-aliases = Also known as
+case-born = Born
+case-age = Estimated age
+case-sex = Sex
+case-description = Description
+case-nationalities = Nationalities
+case-last-seen = Last seen
+case-missing-from = Missing from
+case-circumstances = Circumstances
+case-category = Category
+case-risk = Risk
+case-status = Status
+case-assignee = Assigned to
+case-assign-me = Assign to me
+case-opened = Opened
+case-timeline = Timeline
+case-contacts = Contacts
+case-notes = Notes
+case-note-add = Add a note
+case-note-text = Note
+case-note-save = Save the note
+case-no-notes = No notes yet.
+case-tasks = Tasks
+case-task-title = Task
+case-task-add = Add the task
+case-task-done = Done
+case-task-complete = Mark as done
+case-no-tasks = No tasks.
+case-identifiers = Identifiers
+case-identifier-kind = Kind
+case-identifier-value = Value
+case-identifier-add = Add the identifier
+case-no-identifiers = No identifiers.
+case-persons = Persons of interest
+case-no-persons = None recorded.
+case-change-status = Change the status
+case-new-status = New status
+case-status-reason = Why
+case-status-submit = Change the status
+case-no-steps = No status change is possible from here.
+confirm-title = Confirm the status change
+confirm-question = Change case { $number } from “{ $from }” to “{ $to }”?
+confirm-yes = Yes, change it
+confirm-no = No, go back
+saved-note = The note is saved.
+saved-status = The status is changed.
+saved-task = The task is saved.
+saved-identifier = The identifier is saved.
+saved-assignment = The case is assigned to you.
+identifier-phone = phone
+identifier-social_handle = social-media handle
+identifier-email = e-mail
+identifier-vehicle = vehicle
+identifier-address = address
+identifier-other = other
+
+## Events on the timeline
+event-opened = opened the case
+event-contact_added = recorded a contact
+event-note_added = added a note
+event-status_changed = changed the status to { $status }
+event-recategorised = changed the category to { $category }
+event-risk_assessed = assessed the risk as { $risk }
+event-assigned = changed the assignment
+event-identifier_linked = linked an identifier
+event-person_linked = linked a person of interest
+event-task_created = created a task
+event-task_completed = completed a task
+event-shared = shared the case with another organisation
+event-indicator_observed = recorded a trafficking indicator
+event-by = by { $who }
+event-someone = a user
+
+## Search
+search-title = Search
+search-query = Name, case number or identifier
+search-submit = Search
+search-names = Cases by name
+search-number = Case by number
+search-identifier = Cases with this identifier
+search-nothing = Nothing found.
+
+## Errors
+error-title = Something is wrong
+error-not-found = There is no such case, or it is not shared with your organisation.
+error-forbidden = Your role does not allow this.
+error-invalid = This was not accepted: { $detail }
+error-conflict = This could not be done: { $detail }
+error-internal = Something went wrong on our side. Nothing was lost; try again, and tell your administrator if it happens again.
+error-back = Back to the case desk

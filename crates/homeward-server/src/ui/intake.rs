@@ -1,0 +1,375 @@
+//! Taking a report while the caller is on the line: the essentials first (who, since when,
+//! where, who is calling), the rest folded away, the risk questions inline, and a panel of cases
+//! that may be the same child. Errors come back on the same form with everything typed kept.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_domain::case::{Category, LastSeen, MissingFrom, MissingFromKind, NewCase, RiskLevel};
+use homeward_domain::child::{NewChild, Sex};
+use homeward_domain::dates::{AgeRange, PartialDate};
+use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier};
+use homeward_domain::view::CaseChange;
+use homeward_risk::RiskAnswers;
+use maud::{Markup, html};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use super::layout;
+use super::{Viewer, error_page, key, parse_key};
+use crate::AppState;
+use crate::i18n::Tr;
+
+/// The risk questions, in the order they are asked.
+const RISK_QUESTIONS: [&str; 10] = [
+    "under_13",
+    "suspected_crime",
+    "mental_health_or_self_harm",
+    "disability_or_medical_need",
+    "drugs_or_alcohol",
+    "out_of_character",
+    "in_care",
+    "previous_missing_episodes",
+    "preparations_for_absence",
+    "adverse_weather",
+];
+
+type Values = HashMap<String, String>;
+/// Problems found in the form: (field, message).
+type Problems = Vec<(String, String)>;
+
+pub(crate) async fn form(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    render(&tr, &viewer, StatusCode::OK, &Values::new(), &Problems::new())
+}
+
+pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(values): Form<Values>) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let now = OffsetDateTime::now_utc();
+    let (report, identifiers) = match read(&values, now) {
+        Ok(read) => read,
+        Err(problems) => return render(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &values, &problems),
+    };
+    let actor = viewer.actor.clone();
+    let created = state
+        .run(move |store| {
+            let view = store.create_case(&actor, report)?;
+            for identifier in identifiers {
+                store.change_case(&actor, view.case.id, CaseChange::LinkIdentifier(identifier))?;
+            }
+            Ok(view.case.id)
+        })
+        .await;
+    match created {
+        Ok(id) => Redirect::to(&format!("/cases/{id}?saved=created")).into_response(),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let problems = e.errors.iter().map(|f| (form_field(&f.field), f.message.clone())).collect();
+            render(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &values, &problems)
+        }
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
+}
+
+/// The form field a problem of the report (named by its path in the API body) belongs to.
+fn form_field(path: &str) -> String {
+    match path {
+        "child.given_name" => "given_name",
+        "child.family_name" => "family_name",
+        "child.date_of_birth" => "date_of_birth",
+        "child.estimated_age" => "age_from",
+        "child" => "given_name",
+        "last_seen.at" => "last_seen_at",
+        "last_seen.place" => "place",
+        "contact.received_at" => "received_at",
+        "contact.summary" => "summary",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn text(values: &Values, name: &str) -> Option<String> {
+    values.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A `datetime-local` value, in the browser's time zone; the script sends the zone's offset
+/// from UTC in minutes (as JavaScript counts it: positive west of Greenwich).
+fn local_time(values: &Values, name: &str, problems: &mut Problems) -> Option<OffsetDateTime> {
+    let raw = text(values, name)?.replace(' ', "T");
+    let with_seconds = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let without = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let local = PrimitiveDateTime::parse(&raw, &without).or_else(|_| PrimitiveDateTime::parse(&raw, &with_seconds));
+    let offset_minutes: i32 = text(values, "utc_offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let offset = UtcOffset::from_whole_seconds(-offset_minutes.clamp(-18 * 60, 18 * 60) * 60).unwrap_or(UtcOffset::UTC);
+    match local {
+        Ok(local) => Some(local.assume_offset(offset).to_offset(UtcOffset::UTC)),
+        Err(_) => {
+            problems.push((name.into(), format!("`{raw}` is not a date and time such as 2026-11-28 18:30")));
+            None
+        }
+    }
+}
+
+fn choice<T: serde::de::DeserializeOwned>(values: &Values, name: &str, problems: &mut Problems) -> Option<T> {
+    match parse_key(name, values.get(name).map(String::as_str)) {
+        Ok(value) => value,
+        Err(e) => {
+            problems.push((name.into(), e.detail));
+            None
+        }
+    }
+}
+
+fn risk_answers(values: &Values) -> Option<RiskAnswers> {
+    let asked: Vec<(&str, bool)> =
+        RISK_QUESTIONS.iter().map(|q| (*q, values.contains_key(&format!("risk_{q}")))).collect();
+    if !asked.iter().any(|(_, yes)| *yes) {
+        return None;
+    }
+    let json: serde_json::Map<String, serde_json::Value> =
+        asked.into_iter().map(|(q, yes)| (q.to_owned(), serde_json::Value::Bool(yes))).collect();
+    serde_json::from_value(serde_json::Value::Object(json)).ok()
+}
+
+/// The report and the identifiers to link to it, or every problem at once.
+fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentifier>), Problems> {
+    let mut problems = Problems::new();
+    let date_of_birth = match text(values, "date_of_birth") {
+        None => None,
+        Some(raw) => match PartialDate::parse(&raw) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                problems.push(("date_of_birth".into(), e.to_string()));
+                None
+            }
+        },
+    };
+    let age = |name: &str, problems: &mut Problems| match text(values, name) {
+        None => None,
+        Some(raw) => match raw.parse::<u8>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.push((name.into(), format!("`{raw}` is not an age in years")));
+                None
+            }
+        },
+    };
+    let estimated_age = match (age("age_from", &mut problems), age("age_to", &mut problems)) {
+        (Some(min), max) => Some(AgeRange { min, max: max.unwrap_or(min) }),
+        (None, Some(max)) => Some(AgeRange { min: max, max }),
+        (None, None) => None,
+    };
+    let child = NewChild {
+        given_name: text(values, "given_name"),
+        family_name: text(values, "family_name"),
+        latin_given_name: text(values, "latin_given_name"),
+        latin_family_name: text(values, "latin_family_name"),
+        aliases: text(values, "aliases")
+            .map(|a| a.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default(),
+        sex: choice::<Sex>(values, "sex", &mut problems).unwrap_or_default(),
+        date_of_birth,
+        estimated_age,
+        nationalities: Vec::new(),
+        languages: Vec::new(),
+        description: text(values, "description"),
+    };
+    let last_seen_at = local_time(values, "last_seen_at", &mut problems);
+    if last_seen_at.is_none() && text(values, "last_seen_at").is_none() {
+        problems.push(("last_seen_at".into(), "is needed".into()));
+    }
+    let missing_from = choice::<MissingFromKind>(values, "missing_from", &mut problems)
+        .map(|kind| MissingFrom { kind, name: text(values, "missing_from_name") });
+    let category = choice::<Category>(values, "category", &mut problems);
+    if category.is_none() && !problems.iter().any(|(f, _)| f == "category") {
+        problems.push(("category".into(), "is needed".into()));
+    }
+    let summary = text(values, "summary");
+    let contact = summary.map(|summary| NewContact {
+        channel: choice::<Channel>(values, "channel", &mut problems).unwrap_or(Channel::Phone),
+        received_at: local_time(values, "received_at", &mut problems).unwrap_or(now),
+        caller_relation: choice::<CallerRelation>(values, "caller_relation", &mut problems),
+        caller_name: None,
+        caller_phone: None,
+        summary,
+    });
+    let chosen_risk = choice::<RiskLevel>(values, "risk_level", &mut problems);
+    let risk_level = chosen_risk.or_else(|| risk_answers(values).map(|a| homeward_risk::suggest(&a).level));
+    let mut identifiers = Vec::new();
+    for (field, kind) in [("phone", IdentifierKind::Phone), ("handle", IdentifierKind::SocialHandle)] {
+        if let Some(value) = text(values, field) {
+            match (NewIdentifier { kind, value, label: None }).validate() {
+                Ok(identifier) => identifiers.push(identifier),
+                Err(e) => problems.push((field.into(), e.to_string())),
+            }
+        }
+    }
+    match (category, last_seen_at, problems.is_empty()) {
+        (Some(category), Some(at), true) => {
+            let report = NewCase {
+                category,
+                risk_level,
+                child,
+                last_seen: LastSeen { at, place: text(values, "place"), lat: None, lon: None, missing_from },
+                circumstances: text(values, "circumstances"),
+                contact,
+                assignee: None,
+            };
+            // The domain's own checks, so that the form names every problem before anything is
+            // written.
+            report.validate(now).map(|r| (r, identifiers)).map_err(|e| match e {
+                homeward_domain::DomainError::Invalid(errors) => {
+                    errors.into_iter().map(|f| (form_field(&f.field), f.message)).collect()
+                }
+                other => vec![("given_name".into(), other.to_string())],
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn render(tr: &Tr<'_>, viewer: &Viewer, status: StatusCode, values: &Values, problems: &Problems) -> Response {
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let error = |name: &str| -> Markup {
+        html! {
+            @for (_, message) in problems.iter().filter(|(f, _)| f == name) {
+                span.field-error id=(format!("{name}-error")) { (message) }
+            }
+        }
+    };
+    let invalid = |name: &str| problems.iter().any(|(f, _)| f == name);
+    let text_input = |name: &str, label: &str, hint: Option<&str>, kind: &str| -> Markup {
+        html! {
+            label for=(name) { (tr.t(label)) @if let Some(h) = hint { span.hint { (tr.t(h)) } } }
+            input id=(name) name=(name) type=(kind) value=(value(name)) aria-invalid=[invalid(name).then_some("true")]
+                autofocus[name == "given_name"];
+            (error(name))
+        }
+    };
+    let select = |name: &str, label: &str, options: Vec<(String, String)>, blank: Option<&str>| -> Markup {
+        let current = value(name);
+        html! {
+            label for=(name) { (tr.t(label)) }
+            select id=(name) name=(name) aria-invalid=[invalid(name).then_some("true")] {
+                @if let Some(b) = blank { option value="" { (tr.t(b)) } }
+                @for (v, text) in options { option value=(v) selected[v == current] { (text) } }
+            }
+            (error(name))
+        }
+    };
+    let labelled = |prefix: &str, keys: Vec<String>| -> Vec<(String, String)> {
+        keys.into_iter().map(|k| (k.clone(), tr.t(&format!("{prefix}-{k}")))).collect()
+    };
+    let body = html! {
+        @if !problems.is_empty() {
+            div.notice.error role="alert" #problems {
+                p { (tr.t("intake-errors")) }
+                ul { @for (field, message) in problems { li { a href=(format!("#{field}")) { (field) } ": " (message) } } }
+            }
+        }
+        form #intake method="post" action="/intake" novalidate {
+            input type="hidden" name="utc_offset" #utc_offset value=(value("utc_offset"));
+            div.grid2 {
+                div {
+                    fieldset {
+                        legend { (tr.t("intake-who")) }
+                        div.row {
+                            div { (text_input("given_name", "intake-given-name", Some("intake-names-hint"), "text")) }
+                            div { (text_input("family_name", "intake-family-name", None, "text")) }
+                        }
+                        div.row {
+                            div { (select("sex", "intake-sex", labelled("sex", ["unknown", "F", "M", "X"].map(String::from).to_vec()), None)) }
+                            div { (text_input("date_of_birth", "intake-dob", Some("intake-dob-hint"), "text")) }
+                        }
+                        div.row {
+                            div { (text_input("age_from", "intake-age-from", None, "number")) }
+                            div { (text_input("age_to", "intake-age-to", None, "number")) }
+                        }
+                    }
+                    fieldset {
+                        legend { (tr.t("intake-when-where")) }
+                        div.row {
+                            div { (text_input("last_seen_at", "intake-last-seen-at", Some("intake-last-seen-hint"), "text")) }
+                            div { (text_input("place", "intake-place", None, "text")) }
+                        }
+                        (select("category", "intake-category", labelled("category", Category::ALL.iter().map(key).collect()), Some("intake-choose")))
+                    }
+                    fieldset {
+                        legend { (tr.t("intake-caller")) }
+                        div.row {
+                            div { (select("channel", "intake-channel", labelled("channel", Channel::ALL.iter().map(key).collect()), None)) }
+                            div { (select("caller_relation", "intake-relation", labelled("relation", CallerRelation::ALL.iter().map(key).collect()), Some("relation-none"))) }
+                        }
+                        (text_input("received_at", "intake-received-at", Some("intake-received-hint"), "text"))
+                        label for="summary" { (tr.t("intake-summary")) }
+                        textarea #summary name="summary" { (value("summary")) }
+                        (error("summary"))
+                    }
+                    details open[problems.iter().any(|(f, _)| ["description", "circumstances", "phone", "handle", "missing_from"].contains(&f.as_str()))] {
+                        summary { (tr.t("intake-more")) }
+                        div.row {
+                            div { (text_input("latin_given_name", "intake-latin-given", None, "text")) }
+                            div { (text_input("latin_family_name", "intake-latin-family", None, "text")) }
+                        }
+                        (text_input("aliases", "intake-aliases", Some("intake-aliases-hint"), "text"))
+                        label for="description" { (tr.t("intake-description")) }
+                        textarea #description name="description" { (value("description")) }
+                        div.row {
+                            div { (select("missing_from", "intake-missing-from", labelled("from", MissingFromKind::ALL.iter().map(key).collect()), Some("from-none"))) }
+                            div { (text_input("missing_from_name", "intake-missing-from-name", None, "text")) }
+                        }
+                        label for="circumstances" { (tr.t("intake-circumstances")) }
+                        textarea #circumstances name="circumstances" { (value("circumstances")) }
+                        fieldset {
+                            legend { (tr.t("intake-identifiers")) }
+                            div.row {
+                                div { (text_input("phone", "intake-phone", None, "text")) }
+                                div { (text_input("handle", "intake-handle", None, "text")) }
+                            }
+                        }
+                    }
+                }
+                div {
+                    section.panel aria-labelledby="matches-h" {
+                        h2 #matches-h { (tr.t("intake-matches")) }
+                        div #matches aria-live="polite" data-empty=(tr.t("intake-matches-empty"))
+                            data-none=(tr.t("intake-matches-none")) { (tr.t("intake-matches-empty")) }
+                    }
+                    (risk_panel(tr, values, problems))
+                }
+            }
+            div.actions { button #save type="submit" { (tr.t("intake-save")) } }
+        }
+    };
+    layout::page(tr, Some(&viewer.user), status, &tr.t("intake-title"), body)
+}
+
+fn risk_panel(tr: &Tr<'_>, values: &Values, problems: &Problems) -> Markup {
+    let chosen = values.get("risk_level").cloned().unwrap_or_default();
+    html! {
+        section.panel aria-labelledby="risk-h" {
+            h2 #risk-h { (tr.t("intake-risk")) }
+            div #risk-questions {
+                @for q in RISK_QUESTIONS {
+                    @let name = format!("risk_{q}");
+                    div {
+                        label { input type="checkbox" name=(name) value="yes" checked[values.contains_key(&name)]; " " (tr.t(&format!("riskq-{q}"))) }
+                    }
+                }
+            }
+            // The words the script needs to explain a suggestion, in the reader's language.
+            ul #risk-words hidden {
+                @for q in RISK_QUESTIONS { li data-key=(format!("why_{q}")) { (tr.t(&format!("riskwhy-{q}"))) } }
+                @for r in RiskLevel::ALL { li data-key=(format!("level_{}", key(&r))) { (tr.t(&format!("risk-{}", key(&r)))) } }
+            }
+            p { strong { (tr.t("intake-risk-suggested")) ": " } span #risk-result aria-live="polite" { (tr.t("intake-risk-not-yet")) } }
+            label for="risk_level" { (tr.t("intake-risk-level")) }
+            select #risk_level name="risk_level" {
+                option value="" { (tr.t("risk-none")) }
+                @for r in RiskLevel::ALL { option value=(key(&r)) selected[key(&r) == chosen] { (tr.t(&format!("risk-{}", key(&r)))) } }
+            }
+            @for (_, m) in problems.iter().filter(|(f, _)| f == "risk_level") { span.field-error { (m) } }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! End to end in a real headless Chromium, driven over WebDriver (Debian's chromium and
+//! chromium-driver, which `.ci/run` installs): an operator logs in, takes a report with the
+//! keyboard alone, finds the case on the desk, opens it, adds a note, changes its status and
+//! logs out; an operator of another organisation then cannot see the case. Screenshots of the
+//! main pages are kept under `$CARGO_TARGET_TMPDIR/screenshots`.
+//!
+//! Without `chromedriver` on the PATH the test says so and passes, except under `CI=true`,
+//! where a missing browser is a failure.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use homeward_domain::org::{OrganisationKind, Role};
+use serde_json::{Value, json};
+
+use crate::support::{PASSWORD, TestApp};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SHIFT_TAB: &str = "\u{E008}\u{E004}\u{E008}";
+
+struct Driver {
+    process: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Driver {
+    fn start() -> Option<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let process = match Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(p) => p,
+            Err(e) => {
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must have chromedriver: {e}");
+                eprintln!("SKIPPED: the browser test needs chromedriver and chromium on the PATH ({e})");
+                return None;
+            }
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let binary =
+            ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let mut options = json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--window-size=1280,720", "--lang=en-GB"]});
+        if let Some(binary) = binary {
+            options["binary"] = json!(binary);
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
+        let mut driver = Driver { process, base, session: String::new(), agent };
+        let created = driver.send("POST", "/session", Some(caps));
+        driver.session = created["sessionId"].as_str().expect("a WebDriver session").to_owned();
+        Some(driver)
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            (_, body) => self.agent.post(&url).send_json(body.unwrap_or(json!({}))),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let value: Value = response.body_mut().read_json().unwrap_or(Value::Null);
+        assert!(value["value"]["error"].is_null(), "{method} {path}: {}", value["value"]);
+        value
+            .get("value")
+            .cloned()
+            .map(|v| if path == "/session" { json!({"sessionId": value["value"]["sessionId"]}) } else { v })
+            .unwrap_or(Value::Null)
+    }
+
+    fn go(&self, url: &str) {
+        self.send("POST", "/url", Some(json!({"url": url})));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let url = format!("{}/session/{}/element", self.base, self.session);
+            let mut r = self.agent.post(&url).send_json(json!({"using": "css selector", "value": css})).unwrap();
+            let v: Value = r.body_mut().read_json().unwrap();
+            if let Some(id) = v["value"][ELEMENT].as_str() {
+                return id.to_owned();
+            }
+            assert!(Instant::now() < deadline, "no element {css}: {}", v["value"]);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.send("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_owned()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.send("POST", &format!("/element/{id}/click"), None);
+    }
+
+    /// Types into whatever has the focus, as a person at the keyboard does.
+    fn keys(&self, text: &str) {
+        let active = self.send("GET", "/element/active", None);
+        let id = active[ELEMENT].as_str().unwrap_or_else(|| panic!("no focused element: {active}")).to_owned();
+        self.send("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+    }
+
+    fn url(&self) -> String {
+        self.send("GET", "/url", None).as_str().unwrap_or_default().to_owned()
+    }
+
+    fn wait_for_url(&self, part: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let url = self.url();
+            if url.contains(part) {
+                return url;
+            }
+            assert!(Instant::now() < deadline, "still at {url}, waiting for {part}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn page_source(&self) -> String {
+        self.send("GET", "/source", None).as_str().unwrap_or_default().to_owned()
+    }
+
+    fn screenshot(&self, name: &str) {
+        let png = self.send("GET", "/screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap_or_default()).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
+    }
+}
+
+#[test]
+fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_see_it() {
+    let app = TestApp::spawn();
+    let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
+    let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
+    app.user(&a, Role::Operator, "night@a.example");
+    app.user(&b, Role::Operator, "operator@b.example");
+    let Some(browser) = Driver::start() else { return };
+    let site = format!("http://{}", app.addr);
+
+    // Log in: the e-mail field has the focus.
+    browser.go(&format!("{site}/login"));
+    browser.screenshot("login");
+    browser.keys("night@a.example");
+    browser.keys(TAB);
+    browser.keys(PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/"));
+
+    // Take the report with the keyboard alone: the child's given name has the focus.
+    browser.go(&format!("{site}/intake"));
+    browser.keys("Ελένη");
+    browser.keys(TAB);
+    browser.keys("Παπαδοπούλου");
+    browser.keys(TAB);
+    browser.keys("f"); // sex: female
+    browser.keys(TAB);
+    browser.keys("2011-04-02");
+    browser.keys(TAB);
+    browser.keys(TAB); // no estimated age: the date of birth is known
+    browser.keys(TAB);
+    browser.keys("2026-11-28 18:30");
+    browser.keys(TAB);
+    browser.keys("Athens, Omonia");
+    browser.keys(TAB);
+    browser.keys("r"); // category: runaway
+    browser.keys(TAB);
+    browser.keys(TAB); // channel: phone
+    browser.keys("p"); // caller: parent
+    browser.keys(TAB);
+    browser.keys(TAB); // received: now
+    browser.keys("Mother reports her daughter did not come home from school");
+    assert!(browser.text("#matches").contains("No case with this name"), "the same-child panel searched");
+    browser.screenshot("intake");
+    browser.keys(SHIFT_TAB); // back to "received at", where Enter sends the form
+    browser.keys(ENTER);
+    let case_url = browser.wait_for_url("saved=created");
+    assert!(browser.text("#next-step").contains("Assess the risk now"), "what to do next is shown");
+    assert!(browser.text("#child-name").contains("Ελένη Παπαδοπούλου"));
+    let case_path = case_url.trim_start_matches(&site).split('?').next().unwrap().to_owned();
+
+    // Find it on the desk and open it.
+    browser.go(&format!("{site}/"));
+    assert!(browser.text("#cases").contains("Ελένη Παπαδοπούλου"));
+    browser.screenshot("desk");
+    browser.click(&format!("#cases a[href='{case_path}']"));
+    browser.wait_for_url(&case_path);
+
+    // Add a note: type it, Tab to the button, Enter.
+    browser.click("#note");
+    browser.keys("Checked the park near the school");
+    browser.keys(TAB);
+    browser.keys(ENTER);
+    browser.wait_for_url("saved=note");
+    assert!(browser.text("#notes").contains("Checked the park near the school"));
+
+    // Change the status, confirming it.
+    browser.click("#reason");
+    browser.keys("Home again, unharmed");
+    browser.keys(ENTER); // the first step offered from "open" is "found safe"
+    let question = browser.text("#confirm-question");
+    assert!(question.contains("found safe"), "{question}");
+    browser.keys(ENTER); // the confirmation button has the focus
+    browser.wait_for_url("saved=status");
+    assert_eq!(browser.text("#status"), "found safe");
+    assert!(browser.text("#timeline").contains("changed the status to found safe"));
+    browser.screenshot("case");
+
+    // Log out.
+    browser.click("header form[action='/logout'] button");
+    browser.wait_for_url("why=logged-out");
+    browser.go(&format!("{site}{case_path}"));
+    browser.wait_for_url("/login?why=required");
+
+    // Another organisation's operator cannot see the case.
+    browser.go(&format!("{site}/login"));
+    browser.keys("operator@b.example");
+    browser.keys(TAB);
+    browser.keys(PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/"));
+    assert!(!browser.page_source().contains("Ελένη"), "the desk of B lists A's case");
+    browser.go(&format!("{site}{case_path}"));
+    let source = browser.page_source();
+    assert!(!source.contains("Ελένη") && source.contains("not shared with your organisation"), "{source}");
+    browser.screenshot("not-visible");
+}

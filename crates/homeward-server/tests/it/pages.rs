@@ -1,0 +1,237 @@
+//! The operator interface's pages through a real server: no page without login, nothing of
+//! another organisation, everything user-written escaped, forms that write through the same
+//! rules as the API (and write nothing when refused).
+
+use homeward_domain::org::{OrganisationKind, Role};
+use serde_json::json;
+
+use crate::support::{Auth, TestApp, issue_report};
+
+struct Desk {
+    app: TestApp,
+    operator: String,
+    manager: String,
+    outsider: String,
+    case_id: String,
+    token: Auth,
+}
+
+fn desk() -> Desk {
+    let app = TestApp::spawn();
+    let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
+    let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
+    let (_, token) = app.user(&a, Role::Operator, "operator@a.example");
+    app.user(&a, Role::CaseManager, "manager@a.example");
+    app.user(&b, Role::Operator, "operator@b.example");
+    let created = app.post("/api/v1/cases", &token, issue_report());
+    assert_eq!(created.status, 201);
+    let case_id = created.body["id"].as_str().unwrap().to_owned();
+    Desk {
+        operator: app.session("operator@a.example"),
+        manager: app.session("manager@a.example"),
+        outsider: app.session("operator@b.example"),
+        case_id,
+        token,
+        app,
+    }
+}
+
+#[test]
+fn no_page_without_login_and_an_expired_session_is_told_so() {
+    let d = desk();
+    let case = format!("/cases/{}", d.case_id);
+    for path in ["/", "/intake", "/search?q=eleni", case.as_str()] {
+        let page = d.app.page("GET", path, None, None);
+        assert_eq!(page.status, 303, "{path}");
+        let to = page.header("location").unwrap();
+        assert!(to.starts_with("/login?why=required"), "{path} -> {to}");
+        assert!(!page.html.contains("Ελένη"));
+        let forged = d.app.page("GET", path, Some("homeward_session=hws_forged"), None);
+        assert!(forged.header("location").unwrap().starts_with("/login?why=expired"), "{path}");
+    }
+    let login = d.app.page("GET", "/login?why=expired", None, None);
+    assert_eq!(login.status, 200);
+    assert!(login.html.contains("Your session has ended"), "{}", login.html);
+    // A form sent without a session writes nothing.
+    let notes = d.app.count("notes");
+    let page = d.app.page("POST", &format!("{case}/notes"), None, Some("text=sneaky"));
+    assert_eq!(page.status, 303);
+    assert_eq!(d.app.count("notes"), notes);
+}
+
+#[test]
+fn every_page_answers_html_with_a_strict_content_policy() {
+    let d = desk();
+    let case = format!("/cases/{}", d.case_id);
+    for path in ["/", "/intake", "/search?q=eleni", "/search?q=GR-2026-000001", case.as_str()] {
+        let page = d.app.page("GET", path, Some(&d.operator), None);
+        assert_eq!(page.status, 200, "{path}: {}", page.html);
+        assert!(page.header("content-type").unwrap().starts_with("text/html"), "{path}");
+        let csp = page.header("content-security-policy").unwrap();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(page.html.contains("<html lang=\"en\">"), "{path}");
+    }
+    let search = d.app.page("GET", "/search?q=eleni", Some(&d.operator), None);
+    assert!(search.html.contains("Ελένη Παπαδοπούλου"), "search by a Latin spelling finds the Greek name");
+    let by_number = d.app.page("GET", "/search?q=gr-2026-000001", Some(&d.operator), None);
+    assert!(by_number.html.contains(&d.case_id), "search by case number");
+    let asset = d.app.page("GET", "/assets/app.js", None, None);
+    assert_eq!(asset.status, 200);
+    assert!(asset.header("content-type").unwrap().starts_with("text/javascript"));
+}
+
+#[test]
+fn another_organisation_sees_nothing_of_the_case() {
+    let d = desk();
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.outsider), None);
+    assert_eq!(page.status, 404);
+    assert!(!page.html.contains("Ελένη"));
+    assert!(page.html.contains("not shared with your organisation"));
+    for path in ["/", "/?status=", "/search?q=eleni", "/search?q=GR-2026-000001"] {
+        let page = d.app.page("GET", path, Some(&d.outsider), None);
+        assert_eq!(page.status, 200);
+        assert!(!page.html.contains("Ελένη") && !page.html.contains(&d.case_id), "{path} shows A's case");
+    }
+    let notes = d.app.count("notes");
+    let refused = d.app.page("POST", &format!("/cases/{}/notes", d.case_id), Some(&d.outsider), Some("text=hello"));
+    assert_eq!(refused.status, 404);
+    assert_eq!(d.app.count("notes"), notes);
+}
+
+#[test]
+fn a_childs_name_with_markup_is_shown_not_run() {
+    let d = desk();
+    let mut report = issue_report();
+    report["child"]["given_name"] = json!("<script>alert(1)</script>");
+    report["child"]["family_name"] = json!("\"><img src=x onerror=alert(2)>");
+    let id = d.app.post("/api/v1/cases", &d.token, report).body["id"].as_str().unwrap().to_owned();
+    let note = d.app.page("POST", &format!("/cases/{id}/notes"), Some(&d.operator), Some("text=%3Cb%3Ebold%3C%2Fb%3E"));
+    assert_eq!(note.status, 303);
+    for path in [format!("/cases/{id}"), "/".to_owned(), "/search?q=script".to_owned()] {
+        let page = d.app.page("GET", &path, Some(&d.operator), None);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.html.contains("<script>alert(1)"), "{path} runs the name");
+        assert!(!page.html.contains("<img src=x"), "{path} runs the family name");
+        assert!(!page.html.contains("<b>bold"), "{path} runs the note");
+        assert!(page.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} does not show the name");
+    }
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[test]
+fn intake_opens_a_case_and_bad_input_writes_nothing() {
+    let d = desk();
+    let cases = d.app.count("cases");
+    let bad = form(&[
+        ("given_name", "Νίκος"),
+        ("date_of_birth", "2011-02-30"),
+        ("last_seen_at", "yesterday"),
+        ("category", "runaway"),
+        ("phone", "+30 690 000 1234"),
+    ]);
+    let page = d.app.page("POST", "/intake", Some(&d.operator), Some(&bad));
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(page.html.contains("does not exist in the calendar"), "names the impossible date");
+    assert!(page.html.contains("is not a date and time"), "names the bad time");
+    assert!(page.html.contains("value=\"Νίκος\""), "keeps what was typed");
+    assert_eq!(d.app.count("cases"), cases, "nothing written");
+    assert_eq!(d.app.count("identifiers"), 0);
+
+    let good = form(&[
+        ("given_name", "Νίκος"),
+        ("family_name", "Ιωάννου"),
+        ("sex", "M"),
+        ("age_from", "12"),
+        ("age_to", "14"),
+        ("last_seen_at", "2026-11-28 18:30"),
+        ("utc_offset", "-120"),
+        ("place", "Piraeus"),
+        ("category", "runaway"),
+        ("channel", "phone"),
+        ("caller_relation", "parent"),
+        ("summary", "Father reports his son did not come back from football"),
+        ("phone", "+30 690 000 1234"),
+        ("risk_under_13", "yes"),
+        ("risk_suspected_crime", "yes"),
+    ]);
+    let page = d.app.page("POST", "/intake", Some(&d.operator), Some(&good));
+    assert_eq!(page.status, 303, "{}", page.html);
+    let to = page.header("location").unwrap().to_owned();
+    assert!(to.ends_with("?saved=created"), "{to}");
+    assert_eq!(d.app.count("cases"), cases + 1);
+    let id = to.trim_start_matches("/cases/").trim_end_matches("?saved=created");
+    let case = d.app.get(&format!("/api/v1/cases/{id}"), &d.token).body;
+    assert_eq!(case["risk_level"], "high", "the risk answers set the level");
+    assert_eq!(case["last_seen_at"], "2026-11-28T16:30:00Z", "local time (UTC+2) stored as UTC");
+    assert_eq!(case["identifiers"][0]["value"], "+30 690 000 1234");
+    let shown = d.app.page("GET", &to, Some(&d.operator), None);
+    assert!(shown.html.contains("hand the case over to the police now"), "the next step for high risk");
+}
+
+#[test]
+fn a_status_change_is_confirmed_first_and_then_made() {
+    let d = desk();
+    let path = format!("/cases/{}/status", d.case_id);
+    let ask = d.app.page("POST", &path, Some(&d.operator), Some("to=found_safe&reason=home"));
+    assert_eq!(ask.status, 200);
+    assert!(ask.html.contains("from “open (missing)” to “found safe”"), "{}", ask.html);
+    let status = |d: &Desk| d.app.get(&format!("/api/v1/cases/{}", d.case_id), &d.token).body["status"].clone();
+    assert_eq!(status(&d), "open", "asking changes nothing");
+    let done = d.app.page("POST", &path, Some(&d.operator), Some("to=found_safe&reason=home&confirmed=yes"));
+    assert_eq!(done.status, 303);
+    assert_eq!(status(&d), "found_safe");
+    let again = d.app.page("POST", &path, Some(&d.operator), Some("to=found_harmed&confirmed=yes"));
+    assert_eq!(again.status, 409, "found safe cannot become found harmed: {}", again.html);
+    assert_eq!(status(&d), "found_safe");
+}
+
+#[test]
+fn a_form_from_another_site_is_refused() {
+    let d = desk();
+    let notes = d.app.count("notes");
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let request = ureq::http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{}/cases/{}/notes", d.app.addr, d.case_id))
+        .header("Cookie", d.operator.as_str())
+        .header("Origin", "http://evil.example")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(b"text=planted".to_vec())
+        .unwrap();
+    assert_eq!(agent.run(request).unwrap().status().as_u16(), 403);
+    assert_eq!(d.app.count("notes"), notes);
+}
+
+#[test]
+fn a_user_who_chooses_greek_gets_greek_and_page_reads_are_audited() {
+    let d = desk();
+    let set = d.app.page("POST", "/preferences", Some(&d.manager), Some("language=el"));
+    assert_eq!(set.status, 303);
+    let desk = d.app.page("GET", "/", Some(&d.manager), None);
+    assert!(desk.html.contains("<html lang=\"el\">"));
+    assert!(desk.html.contains("Υποθέσεις") && desk.html.contains("ανοιχτή (αγνοείται)"), "{}", desk.html);
+    let unknown = d.app.page("POST", "/preferences", Some(&d.manager), Some("language=xx"));
+    assert_eq!(unknown.status, 400);
+
+    let reads = |d: &Desk| d.app.audit().iter().filter(|e| e.action == "case.read").count();
+    let before = reads(&d);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    assert!(page.html.contains("Ελένη"));
+    assert_eq!(reads(&d), before + 1, "the page read is in the audit log");
+    // Assigning from the page goes through the policy: a case manager may, an operator may not.
+    let assign = d.app.page("POST", &format!("/cases/{}/assign-me", d.case_id), Some(&d.manager), Some(""));
+    assert_eq!(assign.status, 303);
+    let refused = d.app.page("POST", &format!("/cases/{}/assign-me", d.case_id), Some(&d.operator), Some(""));
+    assert_eq!(refused.status, 403);
+    let mine = d.app.page("GET", "/?assignee=me", Some(&d.manager), None);
+    assert!(mine.html.contains(&d.case_id), "the desk filters by assignee");
+}

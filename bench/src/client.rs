@@ -14,6 +14,8 @@ pub struct Response {
     pub body: Vec<u8>,
     /// The server said `Connection: close`; the connection must not be reused.
     pub close: bool,
+    /// The `name=value` part of a `Set-Cookie` header, if the server sent one.
+    pub cookie: Option<String>,
 }
 
 pub struct Client {
@@ -32,14 +34,22 @@ impl Client {
 
     /// Sends one request and waits for its response. `body` is sent as JSON when not empty.
     pub async fn send(&mut self, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> Result<Response> {
+        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+        self.send_with(method, path, &auth, body).await
+    }
+
+    /// Sends one request as a browser with this session cookie (`name=value`).
+    pub async fn send_cookie(&mut self, method: &str, path: &str, cookie: &str, body: &[u8]) -> Result<Response> {
+        self.send_with(method, path, &format!("Cookie: {cookie}\r\n"), body).await
+    }
+
+    async fn send_with(&mut self, method: &str, path: &str, auth: &str, body: &[u8]) -> Result<Response> {
         let mut request = Vec::with_capacity(256 + body.len());
         write!(request, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n", body.len())?;
         if !body.is_empty() {
             request.extend_from_slice(b"Content-Type: application/json\r\n");
         }
-        if let Some(token) = token {
-            write!(request, "Authorization: Bearer {token}\r\n")?;
-        }
+        request.extend_from_slice(auth.as_bytes());
         request.extend_from_slice(b"\r\n");
         request.extend_from_slice(body);
         self.stream.write_all(&request).await.context("cannot send the request")?;
@@ -61,7 +71,7 @@ impl Client {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .with_context(|| format!("malformed status line `{status_line}`"))?;
-        let (mut length, mut close) = (0, false);
+        let (mut length, mut close, mut cookie) = (0, false, None);
         for (name, value) in lines.filter_map(|l| l.split_once(':')) {
             let value = value.trim();
             if name.eq_ignore_ascii_case("content-length") {
@@ -70,6 +80,8 @@ impl Client {
                 bail!("the server sent Transfer-Encoding: {value}, which this client does not read");
             } else if name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close") {
                 close = true;
+            } else if name.eq_ignore_ascii_case("set-cookie") {
+                cookie = value.split(';').next().map(str::to_owned);
             }
         }
         while self.buf.len() < head_len + length {
@@ -77,7 +89,7 @@ impl Client {
         }
         let body = self.buf[head_len..head_len + length].to_vec();
         self.buf.drain(..head_len + length);
-        Ok(Response { status, body, close })
+        Ok(Response { status, body, close, cookie })
     }
 
     async fn fill(&mut self) -> Result<()> {

@@ -35,7 +35,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn record(&mut self, outcome: Result<(), String>, latency: Duration) {
+    pub fn record(&mut self, outcome: Result<(), String>, latency: Duration) {
         match outcome {
             Ok(()) => {
                 self.ok += 1;
@@ -71,6 +71,11 @@ impl Stats {
         // The epsilon keeps binary rounding (99.9 is not exact) from pushing the rank up by one.
         let rank = (p / 100.0 * self.latencies_us.len() as f64 - 1e-9).ceil() as usize;
         self.latencies_us[rank.clamp(1, self.latencies_us.len()) - 1] as f64 / 1000.0
+    }
+
+    /// Sorts the latencies; the percentiles need it.
+    pub fn finish(&mut self) {
+        self.latencies_us.sort_unstable();
     }
 
     pub fn max_ms(&self) -> f64 {

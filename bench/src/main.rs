@@ -8,6 +8,7 @@
 
 mod client;
 mod load;
+mod pages;
 mod plain;
 mod report;
 mod server;
@@ -46,6 +47,8 @@ enum Command {
     Plain(PlainArgs),
     /// Creates cases through a running Homeward server.
     Http(HttpArgs),
+    /// Reads the case desk and a case page, and their API twins, on the demo data.
+    Pages(PagesArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -54,6 +57,28 @@ enum Command {
         http: HttpArgs,
     },
 }
+
+#[derive(Args)]
+struct PagesArgs {
+    /// The `homeward` binary to benchmark (build it with `cargo build --release -p homeward`).
+    #[arg(long)]
+    homeward: PathBuf,
+    /// Cases `homeward demo` writes first.
+    #[arg(long, default_value_t = 2000)]
+    demo_cases: u32,
+    /// Open cases on the desk of the demo's Greek operator, topped up through the API.
+    #[arg(long, default_value_t = 5000)]
+    open_cases: u64,
+    /// Events on the case whose page is read.
+    #[arg(long, default_value_t = 300)]
+    events: usize,
+    /// Times each address is read (after ten rounds of warm-up).
+    #[arg(long, default_value_t = 300)]
+    requests: usize,
+}
+
+/// The target for a page: its 95th percentile, in milliseconds.
+const MAX_PAGE_P95_MS: f64 = 20.0;
 
 #[derive(Args)]
 struct PlainArgs {
@@ -112,6 +137,10 @@ fn run(cli: Cli) -> Result<()> {
             let outcome = run_http(&scratch, &args)?;
             print!("{}", http_tables(&args, &outcome));
         }
+        Command::Pages(args) => {
+            let outcome = run_pages(&scratch, &args)?;
+            print!("{}", pages_table(&outcome));
+        }
         Command::All { plain, http } => {
             let baseline = run_plain(&scratch, &plain)?;
             let outcome = run_http(&scratch, &http)?;
@@ -147,6 +176,49 @@ fn run_http(scratch: &Scratch, args: &HttpArgs) -> Result<HttpOutcome> {
         let server_warnings = server.stop()?;
         Ok(HttpOutcome { open, closed, server_warnings })
     })
+}
+
+fn run_pages(scratch: &Scratch, args: &PagesArgs) -> Result<pages::Outcome> {
+    let dir = scratch.new_dir()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
+    runtime.block_on(async {
+        eprintln!("pages: writing {} demo cases…", args.demo_cases);
+        let server = server::start_demo(&args.homeward, &dir.path, args.demo_cases).await?;
+        let outcome = pages::run(&server, args.open_cases, args.events, args.requests).await?;
+        let warnings = server.stop()?;
+        if !warnings.is_empty() {
+            eprintln!("pages: the server logged {} warnings or errors, e.g. {}", warnings.len(), warnings[0]);
+        }
+        Ok(outcome)
+    })
+}
+
+fn pages_table(o: &pages::Outcome) -> String {
+    let mut s = format!(
+        "### Pages: the case desk with {} open cases, a case page with {} events\n\n\
+         | what | address | requests | p50 ms | p95 ms | max ms | p95 ≤ {MAX_PAGE_P95_MS} ms |\n\
+         |---|---|---:|---:|---:|---:|---|\n",
+        o.open_cases, o.events
+    );
+    for (what, path, stats) in &o.rows {
+        let p95 = stats.percentile_ms(95.0);
+        let _ = writeln!(
+            s,
+            "| {what} | `{path}` | {} | {:.2} | {p95:.2} | {:.2} | {} |",
+            stats.ok,
+            stats.percentile_ms(50.0),
+            stats.max_ms(),
+            if p95 <= MAX_PAGE_P95_MS { "met" } else { "NOT met" }
+        );
+    }
+    let ratio = |a: usize, b: usize| o.rows[a].2.percentile_ms(95.0) / o.rows[b].2.percentile_ms(95.0);
+    let _ = writeln!(
+        s,
+        "\n- desk page p95 / list JSON p95 = {:.2}; case page p95 / (case JSON + events JSON) p95 = {:.2}\n",
+        ratio(0, 1),
+        o.rows[2].2.percentile_ms(95.0) / (o.rows[3].2.percentile_ms(95.0) + o.rows[4].2.percentile_ms(95.0)),
+    );
+    s
 }
 
 fn plain_table(outcome: &plain::Outcome) -> String {

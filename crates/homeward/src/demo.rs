@@ -379,6 +379,13 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         if risk == RiskLevel::High {
             schedule.push((at + Duration::minutes(6), k, Step::Share));
         }
+        // Some children are never found while the demo's years pass: half of the unaccompanied
+        // migrant children (most of them are never traced) and a few others. Their cases stay
+        // open, so the case desk has the long tail a real hotline carries.
+        let never_found = (category == Category::MissingUnaccompaniedMigrant && rng.chance(0.5)) || rng.chance(0.03);
+        if never_found {
+            continue;
+        }
         // Most children are found within days; a few cases stay open for a long time.
         let hours_missing = match rng.below(20) {
             0 => 24 * (30 + rng.below(400)),

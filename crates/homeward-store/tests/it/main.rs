@@ -229,7 +229,7 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
     // Turn the file back into what the first schema alone looked like.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
     conn.execute_batch(
-        "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee;
+        "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee; DROP INDEX cases_desk;
          ALTER TABLE tasks DROP COLUMN done_at;
          ALTER TABLE users DROP COLUMN language; ALTER TABLE users DROP COLUMN time_zone;
          DELETE FROM schema_migrations WHERE version = 2;",
@@ -240,4 +240,44 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
     let open: Vec<String> = upgraded.my_tasks(&f.actor).unwrap().into_iter().map(|t| t.task.title).collect();
     assert_eq!(open, ["Visit the park"]);
     assert_eq!(upgraded.user_by_email("cm@a.example").unwrap().unwrap().language, "en");
+}
+
+/// The desk's order and filters: high risk first, then not yet assessed, then the rest by level;
+/// within a level the child missing longest first; by assignee, case number and identifier.
+#[test]
+fn the_desk_lists_the_most_urgent_first_and_filters_by_assignee_number_and_identifier() {
+    use homeward_domain::view::{Assignee, CaseFilter, CaseOrder};
+    let f = fixture();
+    let open = |last_seen: &str, risk: Option<RiskLevel>| {
+        let mut new = report("2011-04-02");
+        new.last_seen.at =
+            time::OffsetDateTime::parse(last_seen, &time::format_description::well_known::Rfc3339).unwrap();
+        new.risk_level = risk;
+        f.store.create_case(&f.actor, new).unwrap().case
+    };
+    let low_old = open("2026-11-01T10:00:00Z", Some(RiskLevel::Low));
+    let high_new = open("2026-11-27T10:00:00Z", Some(RiskLevel::High));
+    let unassessed = open("2026-11-20T10:00:00Z", None);
+    let high_old = open("2026-11-10T10:00:00Z", Some(RiskLevel::High));
+    let medium = open("2026-11-25T10:00:00Z", Some(RiskLevel::Medium));
+    let list = |filter: CaseFilter| -> Vec<String> {
+        f.store.list_cases(&f.actor, filter).unwrap().items.into_iter().map(|c| c.number).collect()
+    };
+    let urgent = list(CaseFilter { order: CaseOrder::Urgent, ..CaseFilter::default() });
+    let expected: Vec<String> =
+        [&high_old, &high_new, &unassessed, &medium, &low_old].iter().map(|c| c.number.clone()).collect();
+    assert_eq!(urgent, expected);
+
+    f.store.change_case(&f.actor, medium.id, CaseChange::Assign(f.actor.user_id)).unwrap();
+    let mine = list(CaseFilter { assignee: f.actor.user_id.map(Assignee::User), ..CaseFilter::default() });
+    assert_eq!(mine, vec![medium.number]);
+    let nobody = list(CaseFilter { assignee: Some(Assignee::Nobody), ..CaseFilter::default() });
+    assert_eq!(nobody.len(), 4);
+
+    let by_number = list(CaseFilter { number: Some(low_old.number.to_lowercase()), ..CaseFilter::default() });
+    assert_eq!(by_number, vec![low_old.number]);
+    let phone = NewIdentifier { kind: IdentifierKind::Phone, value: "+30 690 111 2222".into(), label: None };
+    f.store.change_case(&f.actor, unassessed.id, CaseChange::LinkIdentifier(phone)).unwrap();
+    let by_phone = list(CaseFilter { identifier: Some("0030 690 1112222".into()), ..CaseFilter::default() });
+    assert_eq!(by_phone, vec![unassessed.number], "the same number written another way");
 }

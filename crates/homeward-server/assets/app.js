@@ -96,11 +96,25 @@
     if (select) select.addEventListener("change", function () { select.dataset.touched = "1"; });
   }
 
-  // The intake form: the browser's offset from UTC goes with the local times typed.
+  // The intake form: what is typed is kept on the server a moment after each change, so a
+  // closed tab loses nothing; the browser's offset from UTC goes with the local times typed.
   function intake() {
     const form = document.getElementById("intake");
     if (!form) return;
+    let timer = null;
+    function keep() {
+      const offset = document.getElementById("utc_offset");
+      if (offset && !offset.value) offset.value = String(new Date().getTimezoneOffset());
+      fetch(form.dataset.draft, {
+        method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(new FormData(form)).toString()
+      }).catch(function () {});
+    }
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
+    form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
     form.addEventListener("submit", function () {
+      clearTimeout(timer);
       const seen = document.getElementById("last_seen_at");
       const at = seen && seen.value ? new Date(seen.value.trim().replace(" ", "T")) : new Date();
       document.getElementById("utc_offset").value = String(isNaN(at) ? new Date().getTimezoneOffset() : at.getTimezoneOffset());

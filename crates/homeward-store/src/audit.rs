@@ -44,6 +44,9 @@ pub enum AuditCode {
     CaseShared = 2020,
     IndicatorObserved = 2021,
     TasksListed = 2022,
+    DraftSaved = 2023,
+    DraftRead = 2024,
+    DraftDiscarded = 2025,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -86,6 +89,9 @@ impl AuditCode {
             CaseShared => "case.shared",
             IndicatorObserved => "case.indicator_observed",
             TasksListed => "case.tasks_listed",
+            DraftSaved => "draft.saved",
+            DraftRead => "draft.read",
+            DraftDiscarded => "draft.discarded",
             AccessDenied => "access.denied",
         }
     }

@@ -125,6 +125,12 @@ pub trait Store: Send + Sync + 'static {
     fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView>;
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView>;
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>>;
+    /// Keeps the report the actor is typing (the form's fields as a JSON object).
+    fn save_draft(&self, actor: &Actor, fields: serde_json::Map<String, serde_json::Value>) -> Result<()>;
+    /// The actor's kept report and when it was last saved.
+    fn draft(&self, actor: &Actor) -> Result<Option<Draft>>;
+    /// Deletes the actor's kept report (saved as a case, or thrown away).
+    fn discard_draft(&self, actor: &Actor) -> Result<()>;
     /// The open tasks assigned to the actor, across the cases they may see.
     fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>>;
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::case::CaseEvent>>;
@@ -152,3 +158,13 @@ pub fn open(url: &str, clock: Clock) -> Result<std::sync::Arc<dyn Store>> {
         )))
     }
 }
+
+/// A report kept while it is typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub saved_at: time::OffsetDateTime,
+}
+
+/// The most a draft may hold, in bytes of JSON: far more than any report needs.
+pub const MAX_DRAFT_BYTES: usize = 64 * 1024;

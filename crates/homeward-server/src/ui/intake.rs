@@ -42,7 +42,35 @@ type Problems = Vec<(String, String)>;
 
 pub(crate) async fn form(State(state): State<AppState>, viewer: Viewer) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    render(&tr, &viewer, StatusCode::OK, &Values::new(), &Problems::new())
+    let actor = viewer.actor.clone();
+    let draft = match state.run(move |store| store.draft(&actor)).await {
+        Ok(draft) => draft,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
+    let values: Values = draft
+        .as_ref()
+        .map(|d| d.fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
+        .unwrap_or_default();
+    render_with(&tr, &viewer, StatusCode::OK, &values, &Problems::new(), draft.map(|d| d.saved_at))
+}
+
+/// Keeps what the operator has typed so far; the script sends it a moment after each change.
+pub(crate) async fn save_draft(State(state): State<AppState>, viewer: Viewer, Form(values): Form<Values>) -> Response {
+    let fields = values.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+    match state.run(move |store| store.save_draft(&viewer.actor, fields)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Throws the kept report away and starts afresh.
+pub(crate) async fn discard_draft(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let actor = viewer.actor.clone();
+    match state.run(move |store| store.discard_draft(&actor)).await {
+        Ok(()) => Redirect::to("/intake").into_response(),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
 }
 
 pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(values): Form<Values>) -> Response {
@@ -59,6 +87,8 @@ pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(v
             for identifier in identifiers {
                 store.change_case(&actor, view.case.id, CaseChange::LinkIdentifier(identifier))?;
             }
+            // The report is a case now; its draft (personal data) goes.
+            store.discard_draft(&actor)?;
             Ok(view.case.id)
         })
         .await;
@@ -230,6 +260,17 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
 }
 
 fn render(tr: &Tr<'_>, viewer: &Viewer, status: StatusCode, values: &Values, problems: &Problems) -> Response {
+    render_with(tr, viewer, status, values, problems, None)
+}
+
+fn render_with(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    status: StatusCode,
+    values: &Values,
+    problems: &Problems,
+    restored: Option<OffsetDateTime>,
+) -> Response {
     let value = |name: &str| values.get(name).cloned().unwrap_or_default();
     let error = |name: &str| -> Markup {
         html! {
@@ -262,13 +303,21 @@ fn render(tr: &Tr<'_>, viewer: &Viewer, status: StatusCode, values: &Values, pro
         keys.into_iter().map(|k| (k.clone(), tr.t(&format!("{prefix}-{k}")))).collect()
     };
     let body = html! {
+        @if let Some(at) = restored {
+            div.notice role="status" #restored {
+                (tr.t("intake-draft-restored")) " " (layout::time(at)) ". "
+                form.inline method="post" action="/intake/discard" {
+                    button.link type="submit" { (tr.t("intake-draft-discard")) }
+                }
+            }
+        }
         @if !problems.is_empty() {
             div.notice.error role="alert" #problems {
                 p { (tr.t("intake-errors")) }
                 ul { @for (field, message) in problems { li { a href=(format!("#{field}")) { (field) } ": " (message) } } }
             }
         }
-        form #intake method="post" action="/intake" novalidate {
+        form #intake method="post" action="/intake" novalidate data-draft="/intake/draft" {
             input type="hidden" name="utc_offset" #utc_offset value=(value("utc_offset"));
             div.grid2 {
                 div {

@@ -38,6 +38,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/password", get(session::password_page).post(session::change_password))
         .route("/preferences", post(session::preferences))
         .route("/intake", get(intake::form).post(intake::submit))
+        .route("/intake/draft", post(intake::save_draft))
+        .route("/intake/discard", post(intake::discard_draft))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/notes", post(case::add_note))
         .route("/cases/{id}/status", post(case::change_status))

@@ -128,6 +128,11 @@ impl Driver {
         self.send("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
     }
 
+    fn value(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.send("GET", &format!("/element/{id}/property/value"), None).as_str().unwrap_or_default().to_owned()
+    }
+
     fn url(&self) -> String {
         self.send("GET", "/url", None).as_str().unwrap_or_default().to_owned()
     }
@@ -176,9 +181,18 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     browser.keys(ENTER);
     browser.wait_for_url(&format!("{site}/"));
 
-    // Take the report with the keyboard alone: the child's given name has the focus.
+    // Take the report with the keyboard alone: the child's given name has the focus. What is
+    // typed is kept on the server: a closed tab brings it back.
     browser.go(&format!("{site}/intake"));
     browser.keys("Ελένη");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.count("drafts") == 0 {
+        assert!(Instant::now() < deadline, "the draft was never kept");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    browser.go(&format!("{site}/"));
+    browser.go(&format!("{site}/intake"));
+    assert_eq!(browser.value("#given_name"), "Ελένη", "the draft came back");
     browser.keys(TAB);
     browser.keys("Παπαδοπούλου");
     browser.keys(TAB);

@@ -235,3 +235,39 @@ fn a_user_who_chooses_greek_gets_greek_and_page_reads_are_audited() {
     let mine = d.app.page("GET", "/?assignee=me", Some(&d.manager), None);
     assert!(mine.html.contains(&d.case_id), "the desk filters by assignee");
 }
+
+#[test]
+fn a_report_being_typed_is_kept_on_the_server_for_its_author_only() {
+    let d = desk();
+    let a = d.app.store.organisation_by_name("Hotline A").unwrap().unwrap();
+    d.app.user(&a, Role::Operator, "colleague@a.example");
+    d.app.user(&a, Role::Analyst, "analyst@a.example");
+    let colleague = d.app.session("colleague@a.example");
+    let analyst = d.app.session("analyst@a.example");
+    let typed = form(&[("given_name", "Μαρία"), ("place", "Thessaloniki"), ("summary", "Aunt is calling")]);
+    let kept = d.app.page("POST", "/intake/draft", Some(&d.operator), Some(&typed));
+    assert_eq!(kept.status, 204, "{}", kept.html);
+    // A closed tab: the form comes back as it was.
+    let back = d.app.page("GET", "/intake", Some(&d.operator), None);
+    assert!(back.html.contains("id=\"restored\""), "{}", back.html);
+    assert!(back.html.contains("value=\"Μαρία\"") && back.html.contains("Aunt is calling"));
+    assert!(d.app.audit().iter().any(|e| e.action == "draft.saved"), "keeping a child's data is audited");
+    // Nobody else sees it, and a role that opens no case keeps none.
+    let other = d.app.page("GET", "/intake", Some(&colleague), None);
+    assert!(!other.html.contains("Μαρία") && !other.html.contains("id=\"restored\""));
+    assert_eq!(d.app.page("POST", "/intake/draft", Some(&analyst), Some(&typed)).status, 403);
+    // Saving the report as a case removes the draft.
+    let complete = form(&[
+        ("given_name", "Μαρία"),
+        ("last_seen_at", "2026-11-28 18:30"),
+        ("category", "runaway"),
+        ("summary", "Aunt is calling"),
+    ]);
+    assert_eq!(d.app.page("POST", "/intake", Some(&d.operator), Some(&complete)).status, 303);
+    assert_eq!(d.app.count("drafts"), 0);
+    // Discarding one does too.
+    d.app.page("POST", "/intake/draft", Some(&colleague), Some(&typed));
+    assert_eq!(d.app.count("drafts"), 1);
+    assert_eq!(d.app.page("POST", "/intake/discard", Some(&colleague), Some("")).status, 303);
+    assert_eq!(d.app.count("drafts"), 0);
+}

@@ -17,3 +17,12 @@ UPDATE tasks SET done_at = (
     WHERE e.case_id = tasks.case_id AND e.kind = 'task_completed'
       AND json_extract(e.data, '$.task_id') = tasks.id
 );
+
+-- The report an operator is typing, kept as they type so that a closed tab or a crash loses
+-- nothing: one per user, the form's fields as JSON. It holds a child's personal data, so it is
+-- deleted when the case is saved or the draft discarded.
+CREATE TABLE drafts (
+    user_id TEXT PRIMARY KEY REFERENCES users (id),
+    data TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;

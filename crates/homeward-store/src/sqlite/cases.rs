@@ -753,3 +753,53 @@ pub(super) fn my_tasks(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<TaskSummary
     tx.audit(actor, AuditCode::TasksListed, "task", None, json!({"task_ids": ids}))?;
     Ok(tasks)
 }
+
+fn draft_owner(actor: &Actor) -> Result<String> {
+    // Only someone who may open a case keeps a report in progress.
+    authorize(actor, Action::CaseCreate, Scope::Own)?;
+    actor.user_id.map(|u| u.to_string()).ok_or_else(|| StoreError::NotFound("user".into()))
+}
+
+pub(super) fn save_draft(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    let user = draft_owner(actor)?;
+    let data = serde_json::Value::Object(fields).to_string();
+    if data.len() > crate::MAX_DRAFT_BYTES {
+        return Err(StoreError::Domain(homeward_domain::DomainError::Invalid(vec![homeward_domain::FieldError {
+            field: "draft".into(),
+            message: format!("is longer than {} bytes", crate::MAX_DRAFT_BYTES),
+        }])));
+    }
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO drafts (user_id, data, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+        )?
+        .execute(params![user, data, timefmt::format(tx.now)])?;
+    tx.audit(actor, AuditCode::DraftSaved, "draft", Some(user), json!({"bytes": data.len()}))
+}
+
+pub(super) fn draft(tx: &mut Tx<'_>, actor: &Actor) -> Result<Option<crate::Draft>> {
+    let user = draft_owner(actor)?;
+    let row: Option<(String, String)> = tx
+        .conn
+        .prepare_cached("SELECT data, updated_at FROM drafts WHERE user_id = ?1")?
+        .query_row([&user], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((data, at)) = row else { return Ok(None) };
+    let fields = from_json(&data, "draft")?;
+    tx.audit(actor, AuditCode::DraftRead, "draft", Some(user), json!({}))?;
+    Ok(Some(crate::Draft { fields, saved_at: timefmt::parse(&at)? }))
+}
+
+pub(super) fn discard_draft(tx: &mut Tx<'_>, actor: &Actor) -> Result<()> {
+    let user = draft_owner(actor)?;
+    let deleted = tx.conn.prepare_cached("DELETE FROM drafts WHERE user_id = ?1")?.execute([&user])?;
+    if deleted > 0 {
+        tx.audit(actor, AuditCode::DraftDiscarded, "draft", Some(user), json!({}))?;
+    }
+    Ok(())
+}

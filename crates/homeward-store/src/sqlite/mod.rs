@@ -580,6 +580,21 @@ impl Store for SqliteStore {
         self.write(move |tx| cases::list_cases(tx, &actor, filter))
     }
 
+    fn save_draft(&self, actor: &Actor, fields: serde_json::Map<String, serde_json::Value>) -> Result<()> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::save_draft(tx, &actor, fields))
+    }
+
+    fn draft(&self, actor: &Actor) -> Result<Option<crate::Draft>> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::draft(tx, &actor))
+    }
+
+    fn discard_draft(&self, actor: &Actor) -> Result<()> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::discard_draft(tx, &actor))
+    }
+
     fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>> {
         let actor = actor.clone();
         self.write(move |tx| cases::my_tasks(tx, &actor))

@@ -229,7 +229,7 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
     // Turn the file back into what the first schema alone looked like.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
     conn.execute_batch(
-        "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee; DROP INDEX cases_desk;
+        "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee; DROP INDEX cases_desk; DROP TABLE drafts;
          ALTER TABLE tasks DROP COLUMN done_at;
          ALTER TABLE users DROP COLUMN language; ALTER TABLE users DROP COLUMN time_zone;
          DELETE FROM schema_migrations WHERE version = 2;",

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::case::{CaseEvent, CaseEventKind, RiskLevel, Status};
 use homeward_domain::policy::{self, Action, Scope};
-use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewTask};
+use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewPerson, NewTask};
 use homeward_domain::view::{CaseChange, CaseView};
 use homeward_domain::{CaseId, TaskId, UserId};
 use maud::{Markup, html};
@@ -59,7 +59,7 @@ pub(crate) async fn page(
     let saved = query.get("saved").map(String::as_str);
     let body = html! {
         @if saved == Some("created") { (next_steps(&tr, &view)) }
-        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment"].contains(w)) {
+        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person"].contains(w)) {
             div.notice role="status" { (tr.t(&format!("saved-{what}"))) }
         }
         div.grid2 {
@@ -73,7 +73,7 @@ pub(crate) async fn page(
                 (status_form(&tr, &viewer, &view, own))
                 (tasks(&tr, &viewer, &view, own))
                 (identifiers(&tr, &viewer, &view, own))
-                (persons(&tr, &view))
+                (persons(&tr, &viewer, &view, own))
             }
         }
     };
@@ -312,14 +312,23 @@ fn identifiers(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Mark
     }
 }
 
-fn persons(tr: &Tr<'_>, view: &CaseView) -> Markup {
+fn persons(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     html! {
         section.panel aria-labelledby="persons-h" {
             h2 #persons-h { (tr.t("case-persons")) }
             @if view.persons.is_empty() { p.muted { (tr.t("case-no-persons")) } }
-            ul {
+            ul #persons {
                 @for p in &view.persons {
                     li { (user_text(&p.details.name)) @if let Some(r) = &p.details.relation { " · " (user_text(r)) } }
+                }
+            }
+            @if own && may(viewer, Action::CaseLinkPerson) {
+                form method="post" action=(format!("/cases/{}/persons", view.case.id)) {
+                    label for="person-name" { (tr.t("case-person-name")) }
+                    input #person-name type="text" name="name" required maxlength="500";
+                    label for="person-relation" { (tr.t("case-person-relation")) }
+                    input #person-relation type="text" name="relation" maxlength="500";
+                    div.actions { button.secondary type="submit" { (tr.t("case-person-add")) } }
                 }
             }
         }
@@ -396,6 +405,16 @@ pub(crate) async fn add_identifier(
         Ok(CaseChange::LinkIdentifier(NewIdentifier { kind, value: field(&form, "value"), label: None }))
     });
     change(&state, viewer, &id, identifier, "identifier").await
+}
+
+pub(crate) async fn add_person(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let person = NewPerson { name: field(&form, "name"), relation: optional(&form, "relation"), description: None };
+    change(&state, viewer, &id, Ok(CaseChange::LinkPerson(person)), "person").await
 }
 
 pub(crate) async fn assign_me(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {

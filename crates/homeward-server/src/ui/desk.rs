@@ -170,7 +170,7 @@ fn case_table(tr: &Tr<'_>, viewer: &Viewer, cases: &[CaseSummary], now: OffsetDa
         return html! { p.muted { (tr.t("desk-empty")) } };
     }
     html! {
-        table #cases {
+        div.table-wrap { table #cases {
             thead { tr {
                 th scope="col" { (tr.t("desk-col-case")) }
                 th scope="col" { (tr.t("desk-col-child")) }
@@ -195,7 +195,7 @@ fn case_table(tr: &Tr<'_>, viewer: &Viewer, cases: &[CaseSummary], now: OffsetDa
                     }
                 }
             }
-        }
+        } }
     }
 }
 

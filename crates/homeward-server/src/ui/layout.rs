@@ -36,6 +36,7 @@ pub(crate) fn page(tr: &Tr<'_>, user: Option<&User>, status: StatusCode, title: 
                             a href="/" { (tr.t("nav-desk")) }
                             a href="/intake" accesskey="n" { (tr.t("nav-intake")) }
                             a href="/search" accesskey="s" { (tr.t("nav-search")) }
+                            a href="/settings" { (tr.t("nav-settings")) }
                         }
                         div.who {
                             form method="post" action="/preferences" {

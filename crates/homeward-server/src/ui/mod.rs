@@ -37,6 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/password", get(session::password_page).post(session::change_password))
         .route("/preferences", post(session::preferences))
+        .route("/settings", get(session::settings_page).post(session::save_settings))
         .route("/intake", get(intake::form).post(intake::submit))
         .route("/intake/draft", post(intake::save_draft))
         .route("/intake/discard", post(intake::discard_draft))
@@ -46,6 +47,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/tasks", post(case::add_task))
         .route("/cases/{id}/tasks/{task}/complete", post(case::complete_task))
         .route("/cases/{id}/identifiers", post(case::add_identifier))
+        .route("/cases/{id}/persons", post(case::add_person))
         .route("/cases/{id}/assign-me", post(case::assign_me))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
@@ -235,5 +237,62 @@ mod tests {
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
         let missing: Vec<_> = wanted.iter().filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "no message for {missing:?}");
+    }
+}
+
+#[cfg(test)]
+mod contrast {
+    /// `--name: #rrggbb` pairs of the stylesheet.
+    fn colours() -> std::collections::HashMap<String, [f64; 3]> {
+        let css = include_str!("../../assets/app.css");
+        let mut map = std::collections::HashMap::new();
+        for decl in css.split(';') {
+            let Some(start) = decl.find("--") else { continue };
+            if let Some((name, value)) = decl[start..].split_once(':') {
+                let (name, value) = (name.trim(), value.trim());
+                if let (Some(name), Some(hex)) = (name.strip_prefix("--"), value.strip_prefix('#'))
+                    && hex.len() == 6
+                {
+                    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map(f64::from).unwrap_or(0.0) / 255.0;
+                    map.insert(name.to_owned(), [c(0), c(2), c(4)]);
+                }
+            }
+        }
+        map.insert("white".into(), [1.0, 1.0, 1.0]);
+        map
+    }
+
+    /// WCAG 2 relative luminance and contrast ratio.
+    fn ratio(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let lum = |c: [f64; 3]| {
+            let lin = |v: f64| if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
+            0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn text_colours_have_enough_contrast_on_their_backgrounds() {
+        let c = colours();
+        let pairs = [
+            ("ink", "paper"),
+            ("ink", "wash"),
+            ("muted", "paper"),
+            ("muted", "wash"),
+            ("accent", "paper"),
+            ("accent", "wash"),
+            ("white", "accent"),
+            ("white", "ink"),
+            ("white", "high"),
+            ("high", "paper"),
+            ("medium", "paper"),
+            ("low", "paper"),
+        ];
+        for (fg, bg) in pairs {
+            let r = ratio(c[fg], c[bg]);
+            assert!(r >= 4.5, "{fg} on {bg}: contrast {r:.2} is below WCAG AA (4.5)");
+        }
+        assert!(ratio(c["focus"], c["ink"]) >= 3.0, "the focus ring must stand out from the header");
     }
 }

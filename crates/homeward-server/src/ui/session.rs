@@ -183,3 +183,66 @@ pub(crate) async fn preferences(
     }
     Redirect::to("/").into_response()
 }
+
+/// Time zones offered first; any IANA name may be typed.
+const ZONES: [&str; 10] = [
+    "Europe/Athens",
+    "Europe/Belgrade",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Europe/Lisbon",
+    "Europe/London",
+    "UTC",
+];
+
+fn settings_form(tr: &Tr<'_>, viewer: &Viewer, status: StatusCode, error: Option<String>) -> Response {
+    let body = html! {
+        @if let Some(error) = error { div.notice.error role="alert" { (error) } }
+        section.panel {
+            form method="post" action="/settings" {
+                label for="s-language" { (tr.t("language-label")) }
+                select #s-language name="language" {
+                    @for (tag, name) in tr.locales.menu() {
+                        option value=(tag) selected[tag == viewer.user.language] { (name) }
+                    }
+                }
+                label for="s-zone" { (tr.t("settings-time-zone")) span.hint { (tr.t("settings-time-zone-hint")) } }
+                input #s-zone type="text" name="time_zone" list="zones" value=(viewer.user.time_zone.clone().unwrap_or_default());
+                datalist #zones { @for z in ZONES { option value=(z) {} } }
+                div.actions { button type="submit" { (tr.t("settings-save")) } }
+            }
+        }
+    };
+    layout::page(tr, Some(&viewer.user), status, &tr.t("settings-title"), body)
+}
+
+pub(crate) async fn settings_page(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    settings_form(&tr, &viewer, StatusCode::OK, None)
+}
+
+pub(crate) async fn save_settings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let language = form.get("language").cloned().unwrap_or_default();
+    if !state.locales.has(&language) {
+        let e = crate::AppError::bad_request(format!("`{language}` is not a language of this installation."));
+        return error_page(&tr, Some(&viewer.user), e);
+    }
+    let preferences = Preferences { language, time_zone: form.get("time_zone").cloned() };
+    let actor = viewer.actor.clone();
+    match state.run(move |store| store.set_preferences(&actor, preferences)).await {
+        Ok(_) => Redirect::to("/settings?saved=1").into_response(),
+        Err(e) if e.status.is_client_error() => {
+            let detail = tr.t1("error-invalid", "detail", e.detail);
+            settings_form(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(detail))
+        }
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
+}

@@ -133,6 +133,19 @@ impl Driver {
         self.send("GET", &format!("/element/{id}/property/value"), None).as_str().unwrap_or_default().to_owned()
     }
 
+    fn resize(&self, width: u32, height: u32) {
+        self.send("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+    }
+
+    fn script(&self, js: &str) -> Value {
+        self.send("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
+    }
+
+    /// True when the page fits the window's width: nothing to scroll sideways.
+    fn fits_width(&self) -> bool {
+        self.script("return document.documentElement.scrollWidth <= window.innerWidth;") == json!(true)
+    }
+
     fn url(&self) -> String {
         self.send("GET", "/url", None).as_str().unwrap_or_default().to_owned()
     }
@@ -228,6 +241,21 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     browser.screenshot("desk");
     browser.click(&format!("#cases a[href='{case_path}']"));
     browser.wait_for_url(&case_path);
+
+    // Usable at 1280×720 and on a tablet held upright: no page needs sideways scrolling.
+    for (width, height, name) in [(1280, 720, "laptop"), (820, 1180, "tablet")] {
+        browser.resize(width, height);
+        for (path, page) in [("/", "desk"), ("/intake", "intake"), (case_path.as_str(), "case")] {
+            browser.go(&format!("{site}{path}"));
+            browser.find("main");
+            assert!(browser.fits_width(), "{page} scrolls sideways at {width}×{height}");
+            if name == "tablet" {
+                browser.screenshot(&format!("{page}-tablet"));
+            }
+        }
+    }
+    browser.resize(1280, 720);
+    browser.go(&format!("{site}{case_path}"));
 
     // Add a note: type it, Tab to the button, Enter.
     browser.click("#note");

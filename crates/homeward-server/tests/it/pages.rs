@@ -271,3 +271,63 @@ fn a_report_being_typed_is_kept_on_the_server_for_its_author_only() {
     assert_eq!(d.app.page("POST", "/intake/discard", Some(&colleague), Some("")).status, 303);
     assert_eq!(d.app.count("drafts"), 0);
 }
+
+/// Every field a person fills in has a label: by `for` = the field's id, or around it.
+fn unlabelled(html: &str) -> Vec<String> {
+    let mut missing = Vec::new();
+    for tag in ["<input", "<select", "<textarea"] {
+        for (pos, _) in html.match_indices(tag) {
+            let end = html[pos..].find('>').map_or(html.len(), |e| pos + e);
+            let element = &html[pos..end];
+            if ["type=\"hidden\"", "type=\"submit\"", "type=\"button\""].iter().any(|t| element.contains(t)) {
+                continue;
+            }
+            let id = element.split("id=\"").nth(1).and_then(|rest| rest.split('"').next());
+            let by_for = id.is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
+            let before = &html[..pos];
+            let wrapped =
+                before.rfind("<label").is_some_and(|open| before.rfind("</label>").is_none_or(|close| close < open));
+            if !by_for && !wrapped {
+                missing.push(element.to_owned());
+            }
+        }
+    }
+    missing
+}
+
+#[test]
+fn every_field_on_every_page_has_a_label() {
+    let d = desk();
+    let case = format!("/cases/{}", d.case_id);
+    let login = d.app.page("GET", "/login", None, None);
+    assert!(unlabelled(&login.html).is_empty(), "{:?}", unlabelled(&login.html));
+    let mut checked = 0;
+    for path in ["/", "/intake", "/search?q=eleni", "/settings", case.as_str()] {
+        let page = d.app.page("GET", path, Some(&d.manager), None);
+        assert_eq!(page.status, 200, "{path}");
+        let missing = unlabelled(&page.html);
+        assert!(missing.is_empty(), "{path}: fields without a label: {missing:?}");
+        checked += page.html.matches("<input").count() + page.html.matches("<select").count();
+    }
+    assert!(checked > 40, "only {checked} fields were checked");
+}
+
+#[test]
+fn settings_and_persons_of_interest_go_through_the_rules() {
+    let d = desk();
+    let saved = d.app.page("POST", "/settings", Some(&d.manager), Some("language=el&time_zone=Europe%2FAthens"));
+    assert_eq!(saved.status, 303);
+    let me = d.app.page("GET", "/settings", Some(&d.manager), None);
+    assert!(me.html.contains("value=\"Europe/Athens\"") && me.html.contains("data-time-zone=\"Europe/Athens\""));
+    let bad = d.app.page("POST", "/settings", Some(&d.manager), Some("language=el&time_zone=%3Cscript%3E"));
+    assert_eq!(bad.status, 422, "{}", bad.html);
+
+    let path = format!("/cases/{}/persons", d.case_id);
+    let added = d.app.page("POST", &path, Some(&d.manager), Some("name=An+older+friend&relation=met+online"));
+    assert_eq!(added.status, 303, "{}", added.html);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    assert!(page.html.contains("An older friend") && page.html.contains("met online"));
+    let empty = d.app.page("POST", &path, Some(&d.manager), Some("name=+"));
+    assert_eq!(empty.status, 422, "a person needs a name");
+    assert_eq!(d.app.count("persons"), 1);
+}

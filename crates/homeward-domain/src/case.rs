@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use crate::child::NewChild;
 use crate::records::{CLOCK_SKEW, IdentifierKind, NewContact};
 use crate::{
-    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
-    Validation,
+    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, Problem, TaskId,
+    UserId, Validation,
 };
 
 /// The 116000 network's categories. `runaway` and `parental_abduction` without a scope are for
@@ -194,15 +194,15 @@ impl NewCase {
     pub fn validate(mut self, now: OffsetDateTime) -> Result<Self, DomainError> {
         let mut v = Validation::new();
         if !crate::dates::plausible(self.last_seen.at) {
-            v.push("last_seen.at", "is not a plausible time; check the year");
+            v.push("last_seen.at", Problem::ImplausibleTime, "is not a plausible time; check the year");
             return Err(DomainError::Invalid(v.into_errors()));
         }
         let last_seen_day = crate::dates::utc_date(self.last_seen.at);
         if self.last_seen.at > now + CLOCK_SKEW {
-            v.push("last_seen.at", "is in the future");
+            v.push("last_seen.at", Problem::InFuture, "is in the future");
         }
         if self.last_seen.at.year() < 1990 {
-            v.push("last_seen.at", "is before 1990; check the year");
+            v.push("last_seen.at", Problem::Before1990, "is before 1990; check the year");
         }
         self.child = self.child.validate(last_seen_day, &mut v);
         crate::child::tidy(&mut self.last_seen.place);
@@ -212,14 +212,14 @@ impl NewCase {
         match (self.last_seen.lat, self.last_seen.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    v.push("last_seen.lat", "must be between -90 and 90");
+                    v.push("last_seen.lat", Problem::Latitude, "must be between -90 and 90");
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    v.push("last_seen.lon", "must be between -180 and 180");
+                    v.push("last_seen.lon", Problem::Longitude, "must be between -180 and 180");
                 }
             }
             (None, None) => {}
-            _ => v.push("last_seen", "give both lat and lon, or neither"),
+            _ => v.push("last_seen", Problem::LatitudeWithoutLongitude, "give both lat and lon, or neither"),
         }
         if let Some(from) = &mut self.last_seen.missing_from {
             crate::child::tidy(&mut from.name);
@@ -234,7 +234,7 @@ impl NewCase {
         if let Some(contact) = self.contact.take() {
             let contact = contact.validate("contact.", now, &mut v);
             if contact.received_at + CLOCK_SKEW < self.last_seen.at {
-                v.push("contact.received_at", "is before the child was last seen");
+                v.push("contact.received_at", Problem::BeforeLastSeen, "is before the child was last seen");
             }
             self.contact = Some(contact);
         }

@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::dates::{AgeRange, PartialDate, age_bounds};
 use crate::org::is_country_code;
-use crate::{ChildId, Validation};
+use crate::{ChildId, Problem, Validation};
 
 /// Sex as recorded by the reporter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -108,23 +108,29 @@ impl NewChild {
             }
         }
         if self.aliases.len() > 20 {
-            v.push("child.aliases", "at most 20 aliases are allowed");
+            v.push_limit("child.aliases", Problem::TooManyAliases, 20, "at most 20 aliases are allowed");
         }
         for (i, alias) in self.aliases.iter().enumerate() {
             v.text(&format!("child.aliases[{i}]"), alias, 200);
         }
         if self.given_name.is_none() && self.family_name.is_none() && self.aliases.is_empty() {
-            v.push("child.given_name", "give at least a given name, a family name or an alias");
+            v.push("child.given_name", Problem::NoName, "give at least a given name, a family name or an alias");
         }
         if let Some(description) = &self.description {
             v.text("child.description", description, 4000);
         }
         if let Some(dob) = &self.date_of_birth {
             if dob.earliest() > on {
-                v.push("child.date_of_birth", format!("{dob} is after the day the child was last seen ({on})"));
-            } else if age_bounds(dob, on).0 >= ADULT_AGE {
                 v.push(
                     "child.date_of_birth",
+                    Problem::BornAfterLastSeen,
+                    format!("{dob} is after the day the child was last seen ({on})"),
+                );
+            } else if age_bounds(dob, on).0 >= ADULT_AGE {
+                v.push_limit(
+                    "child.date_of_birth",
+                    Problem::AdultAtLastSeen,
+                    ADULT_AGE.unsigned_abs(),
                     format!(
                         "a person born {dob} was {ADULT_AGE} or older when last seen; 116000 cases concern children"
                     ),
@@ -133,21 +139,34 @@ impl NewChild {
         }
         if let Some(age) = &self.estimated_age {
             if age.min > age.max {
-                v.push("child.estimated_age", "min must not be greater than max");
+                v.push("child.estimated_age", Problem::AgeRangeReversed, "min must not be greater than max");
             } else if i32::from(age.min) >= ADULT_AGE {
-                v.push("child.estimated_age", format!("min must be under {ADULT_AGE}; 116000 cases concern children"));
+                v.push_limit(
+                    "child.estimated_age",
+                    Problem::AdultAge,
+                    ADULT_AGE.unsigned_abs(),
+                    format!("min must be under {ADULT_AGE}; 116000 cases concern children"),
+                );
             }
         }
         self.nationalities = self.nationalities.iter().map(|n| n.trim().to_ascii_uppercase()).collect();
         for (i, n) in self.nationalities.iter().enumerate() {
             if !is_country_code(n) {
-                v.push(format!("child.nationalities[{i}]"), "must be a two-letter ISO 3166-1 country code");
+                v.push(
+                    format!("child.nationalities[{i}]"),
+                    Problem::CountryCode,
+                    "must be a two-letter ISO 3166-1 country code",
+                );
             }
         }
         self.languages = self.languages.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
         for (i, l) in self.languages.iter().enumerate() {
             if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
-                v.push(format!("child.languages[{i}]"), "must be an ISO 639 language code such as el, sr or ar");
+                v.push(
+                    format!("child.languages[{i}]"),
+                    Problem::LanguageCode,
+                    "must be an ISO 639 language code such as el, sr or ar",
+                );
             }
         }
         self

@@ -22,5 +22,5 @@ pub mod records;
 pub mod text;
 pub mod view;
 
-pub use error::{DomainError, FieldError, Validation};
+pub use error::{DomainError, FieldError, Problem, Validation};
 pub use ids::*;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{OrganisationId, UserId, Validation};
+use crate::{OrganisationId, Problem, UserId, Validation};
 
 /// What kind of organisation this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,7 +50,7 @@ impl NewOrganisation {
         v.required_text("name", &self.name, 200);
         self.country = self.country.trim().to_ascii_uppercase();
         if !is_country_code(&self.country) {
-            v.push("country", "must be a two-letter ISO 3166-1 country code such as GR or RS");
+            v.push("country", Problem::CountryCode, "must be a two-letter ISO 3166-1 country code such as GR or RS");
         }
         v.finish().map(|()| self)
     }
@@ -143,7 +143,7 @@ impl Preferences {
             && self.language.len() <= 16
             && self.language.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
         if !tag_ok {
-            v.push("language", "must be a language tag such as `en` or `el`");
+            v.push("language", Problem::LanguageTag, "must be a language tag such as `en` or `el`");
         }
         self.time_zone = self.time_zone.map(|z| z.trim().to_owned()).filter(|z| !z.is_empty());
         if let Some(zone) = &self.time_zone {
@@ -151,7 +151,7 @@ impl Preferences {
                 && zone.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                 && zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
             if !zone_ok {
-                v.push("time_zone", "must be a time zone name such as `Europe/Athens`");
+                v.push("time_zone", Problem::TimeZone, "must be a time zone name such as `Europe/Athens`");
             }
         }
         v.finish().map(|()| self)
@@ -178,7 +178,7 @@ impl NewUser {
         let mut v = Validation::new();
         self.email = normalise_email(&self.email);
         if !looks_like_email(&self.email) {
-            v.push("email", "must be an e-mail address such as name@example.org");
+            v.push("email", Problem::Email, "must be an e-mail address such as name@example.org");
         }
         v.text("email", &self.email, 254);
         if let Some(name) = &mut self.display_name {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::child::tidy;
-use crate::{CaseId, ContactId, IdentifierId, NoteId, PersonId, TaskId, UserId, Validation};
+use crate::{CaseId, ContactId, IdentifierId, NoteId, PersonId, Problem, TaskId, UserId, Validation};
 
 /// How a report reached the hotline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,9 +94,9 @@ impl NewContact {
             v.text(&format!("{prefix}caller_phone"), phone, 50);
         }
         if !crate::dates::plausible(self.received_at) {
-            v.push(format!("{prefix}received_at"), "is not a plausible time; check the year");
+            v.push(format!("{prefix}received_at"), Problem::ImplausibleTime, "is not a plausible time; check the year");
         } else if self.received_at > now + CLOCK_SKEW {
-            v.push(format!("{prefix}received_at"), "is in the future");
+            v.push(format!("{prefix}received_at"), Problem::InFuture, "is in the future");
         }
         self
     }
@@ -193,7 +193,7 @@ impl NewIdentifier {
             v.text("label", label, 500);
         }
         if crate::text::normalise_identifier(self.kind, &self.value).is_empty() {
-            v.push("value", "has no letters or digits");
+            v.push("value", Problem::NoLettersOrDigits, "has no letters or digits");
         }
         v.finish().map(|()| self)
     }
@@ -270,7 +270,7 @@ impl NewTask {
         self.title = self.title.trim().to_owned();
         v.required_text("title", &self.title, 500);
         if self.due_at.is_some_and(|at| !crate::dates::plausible(at)) {
-            v.push("due_at", "is not a plausible time; check the year");
+            v.push("due_at", Problem::ImplausibleTime, "is not a plausible time; check the year");
         }
         v.finish().map(|()| self)
     }

@@ -55,8 +55,8 @@ impl AppError {
     }
 
     /// One field of the input is not acceptable.
-    pub fn unprocessable(field: &str, message: impl Into<String>) -> Self {
-        let error = FieldError { field: field.to_owned(), message: message.into() };
+    pub fn unprocessable(field: &str, code: homeward_domain::Problem, message: impl Into<String>) -> Self {
+        let error = FieldError::new(field, code, message);
         let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, format!("`{}` {}", error.field, error.message));
         e.errors.push(error);
         e

@@ -58,10 +58,10 @@ pub fn check_new_password(password: &str) -> Result<(), homeward_domain::DomainE
     let mut v = homeward_domain::Validation::new();
     let len = password.chars().count();
     if len < 12 {
-        v.push("new_password", "must be at least 12 characters long");
+        v.push_limit("new_password", homeward_domain::Problem::TooShort, 12, "must be at least 12 characters long");
     }
     if len > 200 {
-        v.push("new_password", "must be at most 200 characters long");
+        v.push_limit("new_password", homeward_domain::Problem::TooLong, 200, "must be at most 200 characters long");
     }
     v.finish()
 }

@@ -233,6 +233,7 @@ pub async fn set_preferences(
     if !state.locales.has(&body.language) {
         return Err(AppError::unprocessable(
             "language",
+            homeward_domain::Problem::LanguageTag,
             format!("is not a language of this installation; choose one of {}", state.locales.tags().join(", ")),
         ));
     }

@@ -10,15 +10,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::case::{Category, LastSeen, MissingFrom, MissingFromKind, NewCase, RiskLevel};
 use homeward_domain::child::{NewChild, Sex};
-use homeward_domain::dates::{AgeRange, PartialDate};
+use homeward_domain::dates::{AgeRange, DateError, PartialDate};
 use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier};
 use homeward_domain::view::CaseChange;
+use homeward_domain::{DomainError, FieldError, Problem};
 use homeward_risk::RiskAnswers;
 use maud::{Markup, html};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::layout;
-use super::{Viewer, error_page, key, parse_key};
+use super::{Viewer, error_page, field_label, key, parse_key, problem_text};
 use crate::AppState;
 use crate::i18n::Tr;
 
@@ -37,8 +38,8 @@ const RISK_QUESTIONS: [&str; 10] = [
 ];
 
 type Values = HashMap<String, String>;
-/// Problems found in the form: (field, message).
-type Problems = Vec<(String, String)>;
+/// Problems found in the form, each naming its form field.
+type Problems = Vec<FieldError>;
 
 pub(crate) async fn form(State(state): State<AppState>, viewer: Viewer) -> Response {
     let tr = state.locales.get(&viewer.user.language);
@@ -95,7 +96,7 @@ pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(v
     match created {
         Ok(id) => Redirect::to(&format!("/cases/{id}?saved=created")).into_response(),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let problems = e.errors.iter().map(|f| (form_field(&f.field), f.message.clone())).collect();
+            let problems = e.errors.iter().map(|f| FieldError { field: form_field(&f.field), ..f.clone() }).collect();
             render(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &values, &problems)
         }
         Err(e) => error_page(&tr, Some(&viewer.user), e),
@@ -109,6 +110,12 @@ fn form_field(path: &str) -> String {
         "child.family_name" => "family_name",
         "child.date_of_birth" => "date_of_birth",
         "child.estimated_age" => "age_from",
+        "child.aliases" => "aliases",
+        "child.description" => "description",
+        "child.latin_given_name" => "latin_given_name",
+        "child.latin_family_name" => "latin_family_name",
+        "last_seen.missing_from.name" => "missing_from_name",
+        "circumstances" => "circumstances",
         "child" => "given_name",
         "last_seen.at" => "last_seen_at",
         "last_seen.place" => "place",
@@ -135,7 +142,8 @@ fn local_time(values: &Values, name: &str, problems: &mut Problems) -> Option<Of
     match local {
         Ok(local) => Some(local.assume_offset(offset).to_offset(UtcOffset::UTC)),
         Err(_) => {
-            problems.push((name.into(), format!("`{raw}` is not a date and time such as 2026-11-28 18:30")));
+            let message = format!("`{raw}` is not a date and time such as 2026-11-28 18:30");
+            problems.push(FieldError::new(name, Problem::TimeFormat, message));
             None
         }
     }
@@ -145,7 +153,7 @@ fn choice<T: serde::de::DeserializeOwned>(values: &Values, name: &str, problems:
     match parse_key(name, values.get(name).map(String::as_str)) {
         Ok(value) => value,
         Err(e) => {
-            problems.push((name.into(), e.detail));
+            problems.push(FieldError::new(name, Problem::NotAChoice, e.detail));
             None
         }
     }
@@ -170,7 +178,11 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
         Some(raw) => match PartialDate::parse(&raw) {
             Ok(d) => Some(d),
             Err(e) => {
-                problems.push(("date_of_birth".into(), e.to_string()));
+                let code = match e {
+                    DateError::Impossible(_) => Problem::DateImpossible,
+                    _ => Problem::DateFormat,
+                };
+                problems.push(FieldError::new("date_of_birth", code, e.to_string()));
                 None
             }
         },
@@ -180,7 +192,7 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
         Some(raw) => match raw.parse::<u8>() {
             Ok(n) => Some(n),
             Err(_) => {
-                problems.push((name.into(), format!("`{raw}` is not an age in years")));
+                problems.push(FieldError::new(name, Problem::AgeFormat, format!("`{raw}` is not an age in years")));
                 None
             }
         },
@@ -207,13 +219,13 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
     };
     let last_seen_at = local_time(values, "last_seen_at", &mut problems);
     if last_seen_at.is_none() && text(values, "last_seen_at").is_none() {
-        problems.push(("last_seen_at".into(), "is needed".into()));
+        problems.push(FieldError::new("last_seen_at", Problem::Required, "is needed"));
     }
     let missing_from = choice::<MissingFromKind>(values, "missing_from", &mut problems)
         .map(|kind| MissingFrom { kind, name: text(values, "missing_from_name") });
     let category = choice::<Category>(values, "category", &mut problems);
-    if category.is_none() && !problems.iter().any(|(f, _)| f == "category") {
-        problems.push(("category".into(), "is needed".into()));
+    if category.is_none() && !problems.iter().any(|p| p.field == "category") {
+        problems.push(FieldError::new("category", Problem::Required, "is needed"));
     }
     let summary = text(values, "summary");
     let contact = summary.map(|summary| NewContact {
@@ -231,7 +243,10 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
         if let Some(value) = text(values, field) {
             match (NewIdentifier { kind, value, label: None }).validate() {
                 Ok(identifier) => identifiers.push(identifier),
-                Err(e) => problems.push((field.into(), e.to_string())),
+                Err(DomainError::Invalid(errors)) => {
+                    problems.extend(errors.into_iter().map(|e| FieldError { field: field.into(), ..e }));
+                }
+                Err(e) => problems.push(FieldError::new(field, Problem::NoLettersOrDigits, e.to_string())),
             }
         }
     }
@@ -249,10 +264,10 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
             // The domain's own checks, so that the form names every problem before anything is
             // written.
             report.validate(now).map(|r| (r, identifiers)).map_err(|e| match e {
-                homeward_domain::DomainError::Invalid(errors) => {
-                    errors.into_iter().map(|f| (form_field(&f.field), f.message)).collect()
+                DomainError::Invalid(errors) => {
+                    errors.into_iter().map(|f| FieldError { field: form_field(&f.field), ..f }).collect()
                 }
-                other => vec![("given_name".into(), other.to_string())],
+                other => vec![FieldError::new("given_name", Problem::NotAChoice, other.to_string())],
             })
         }
         _ => Err(problems),
@@ -274,12 +289,12 @@ fn render_with(
     let value = |name: &str| values.get(name).cloned().unwrap_or_default();
     let error = |name: &str| -> Markup {
         html! {
-            @for (_, message) in problems.iter().filter(|(f, _)| f == name) {
-                span.field-error id=(format!("{name}-error")) { (message) }
+            @for problem in problems.iter().filter(|p| p.field == name) {
+                span.field-error id=(format!("{name}-error")) { (problem_text(tr, problem)) }
             }
         }
     };
-    let invalid = |name: &str| problems.iter().any(|(f, _)| f == name);
+    let invalid = |name: &str| problems.iter().any(|p| p.field == name);
     let text_input = |name: &str, label: &str, hint: Option<&str>, kind: &str| -> Markup {
         html! {
             label for=(name) { (tr.t(label)) @if let Some(h) = hint { span.hint { (tr.t(h)) } } }
@@ -314,7 +329,11 @@ fn render_with(
         @if !problems.is_empty() {
             div.notice.error role="alert" #problems {
                 p { (tr.t("intake-errors")) }
-                ul { @for (field, message) in problems { li { a href=(format!("#{field}")) { (field) } ": " (message) } } }
+                ul {
+                    @for p in problems {
+                        li { a href=(format!("#{}", p.field)) { (field_label(tr, &p.field)) } ": " (problem_text(tr, p)) }
+                    }
+                }
             }
         }
         form #intake method="post" action="/intake" novalidate data-draft="/intake/draft" {
@@ -355,7 +374,7 @@ fn render_with(
                         textarea #summary name="summary" { (value("summary")) }
                         (error("summary"))
                     }
-                    details open[problems.iter().any(|(f, _)| ["description", "circumstances", "phone", "handle", "missing_from"].contains(&f.as_str()))] {
+                    details open[problems.iter().any(|p| ["description", "circumstances", "phone", "handle", "missing_from", "aliases", "latin_given_name", "latin_family_name", "missing_from_name"].contains(&p.field.as_str()))] {
                         summary { (tr.t("intake-more")) }
                         div.row {
                             div { (text_input("latin_given_name", "intake-latin-given", None, "text")) }
@@ -418,7 +437,7 @@ fn risk_panel(tr: &Tr<'_>, values: &Values, problems: &Problems) -> Markup {
                 option value="" { (tr.t("risk-none")) }
                 @for r in RiskLevel::ALL { option value=(key(&r)) selected[key(&r) == chosen] { (tr.t(&format!("risk-{}", key(&r)))) } }
             }
-            @for (_, m) in problems.iter().filter(|(f, _)| f == "risk_level") { span.field-error { (m) } }
+            @for p in problems.iter().filter(|p| p.field == "risk_level") { span.field-error { (problem_text(tr, p)) } }
         }
     }
 }

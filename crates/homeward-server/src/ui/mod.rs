@@ -175,6 +175,46 @@ pub(crate) fn parse_key<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// What is wrong with a field, in the reader's language.
+pub(crate) fn problem_text(tr: &Tr<'_>, problem: &homeward_domain::FieldError) -> String {
+    tr.t1(&format!("problem-{}", key(&problem.code)), "limit", problem.limit.unwrap_or_default())
+}
+
+/// The label of a field a problem names (a form field or a path into the API's body).
+pub(crate) fn field_label(tr: &Tr<'_>, field: &str) -> String {
+    let id = match field.rsplit('.').next().unwrap_or(field) {
+        "given_name" => "intake-given-name",
+        "family_name" => "intake-family-name",
+        "latin_given_name" => "intake-latin-given",
+        "latin_family_name" => "intake-latin-family",
+        "aliases" => "intake-aliases",
+        "date_of_birth" => "intake-dob",
+        "age_from" | "age_to" | "estimated_age" => "intake-age",
+        "last_seen_at" | "at" => "intake-last-seen-at",
+        "place" => "intake-place",
+        "received_at" => "intake-received-at",
+        "summary" => "intake-summary",
+        "description" => "intake-description",
+        "circumstances" => "intake-circumstances",
+        "missing_from" | "kind" => "intake-missing-from",
+        "missing_from_name" | "name" => "intake-missing-from-name",
+        "category" => "intake-category",
+        "channel" => "intake-channel",
+        "caller_relation" => "intake-relation",
+        "risk_level" => "intake-risk-level",
+        "phone" => "intake-phone",
+        "handle" => "intake-handle",
+        "text" => "case-note-text",
+        "title" => "case-task-title",
+        "value" => "case-identifier-value",
+        "new_password" => "password-new",
+        "time_zone" => "settings-time-zone",
+        "language" => "language-label",
+        _ => return field.to_owned(),
+    };
+    tr.t(id)
+}
+
 /// A page that says what went wrong, in the reader's language, with the status of the error.
 pub(crate) fn error_page(tr: &Tr<'_>, user: Option<&User>, e: AppError) -> Response {
     if let Some(cause) = &e.cause {
@@ -183,12 +223,18 @@ pub(crate) fn error_page(tr: &Tr<'_>, user: Option<&User>, e: AppError) -> Respo
     let message = match e.status {
         StatusCode::NOT_FOUND => tr.t("error-not-found"),
         StatusCode::FORBIDDEN => tr.t("error-forbidden"),
-        StatusCode::CONFLICT => tr.t1("error-conflict", "detail", e.detail.clone()),
-        s if s.is_client_error() => tr.t1("error-invalid", "detail", e.detail.clone()),
+        StatusCode::CONFLICT => tr.t("error-conflict"),
+        s if s.is_client_error() && e.errors.is_empty() => tr.t("error-bad-request"),
+        s if s.is_client_error() => tr.t("error-invalid"),
         _ => tr.t("error-internal"),
     };
     let body = maud::html! {
-        div.notice.error role="alert" { (message) }
+        div.notice.error role="alert" {
+            p { (message) }
+            @if !e.errors.is_empty() {
+                ul { @for p in &e.errors { li { (field_label(tr, &p.field)) ": " (problem_text(tr, p)) } } }
+            }
+        }
         p { a href="/" { (tr.t("error-back")) } }
     };
     layout::page(tr, user, e.status, &tr.t("error-title"), body)
@@ -219,6 +265,7 @@ mod tests {
         wanted.extend(IdentifierKind::ALL.iter().map(|k| format!("identifier-{}", key(k))));
         wanted.extend(Role::ALL.iter().map(|r| format!("role-{r}")));
         wanted.extend(["F", "M", "X", "unknown"].iter().map(|s| format!("sex-{s}")));
+        wanted.extend(homeward_domain::Problem::ALL.iter().map(|p| format!("problem-{}", key(p))));
         let events = [
             "opened",
             "contact_added",

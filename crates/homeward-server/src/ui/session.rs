@@ -15,6 +15,16 @@ use crate::AppState;
 use crate::auth::SESSION_COOKIE;
 use crate::i18n::Tr;
 
+/// Every field problem of a refused form, in the reader's language.
+fn problems(tr: &Tr<'_>, e: &crate::AppError) -> String {
+    let each: Vec<String> = e
+        .errors
+        .iter()
+        .map(|p| format!("{}: {}", super::field_label(tr, &p.field), super::problem_text(tr, p)))
+        .collect();
+    if each.is_empty() { tr.t("error-bad-request") } else { each.join("; ") }
+}
+
 /// Where to go after logging in: only a path on this site.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
@@ -158,8 +168,7 @@ pub(crate) async fn change_password(
             password_form(&tr, &viewer, StatusCode::FORBIDDEN, Some(tr.t("password-wrong")))
         }
         Err(e) if e.status.is_client_error() => {
-            let detail = tr.t1("error-invalid", "detail", e.detail);
-            password_form(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(detail))
+            password_form(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(problems(&tr, &e)))
         }
         Err(e) => error_page(&tr, Some(&viewer.user), e),
     }
@@ -240,8 +249,7 @@ pub(crate) async fn save_settings(
     match state.run(move |store| store.set_preferences(&actor, preferences)).await {
         Ok(_) => Redirect::to("/settings?saved=1").into_response(),
         Err(e) if e.status.is_client_error() => {
-            let detail = tr.t1("error-invalid", "detail", e.detail);
-            settings_form(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(detail))
+            settings_form(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(problems(&tr, &e)))
         }
         Err(e) => error_page(&tr, Some(&viewer.user), e),
     }

@@ -221,6 +221,13 @@ fn a_user_who_chooses_greek_gets_greek_and_page_reads_are_audited() {
     assert!(desk.html.contains("Υποθέσεις") && desk.html.contains("ανοιχτή (αγνοείται)"), "{}", desk.html);
     let unknown = d.app.page("POST", "/preferences", Some(&d.manager), Some("language=xx"));
     assert_eq!(unknown.status, 400);
+    // The rules' own words come in Greek too.
+    let bad = form(&[("given_name", "Νίκος"), ("date_of_birth", "2011-02-30"), ("category", "runaway")]);
+    let refused = d.app.page("POST", "/intake", Some(&d.manager), Some(&bad));
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("Ημερομηνία γέννησης</a>: δεν υπάρχει στο ημερολόγιο"), "{}", refused.html);
+    assert!(refused.html.contains("Θεάθηκε τελευταία</a>: χρειάζεται"));
+    assert!(!refused.html.contains("does not exist"), "no English left in a Greek page");
 
     let reads = |d: &Desk| d.app.audit().iter().filter(|e| e.action == "case.read").count();
     let before = reads(&d);

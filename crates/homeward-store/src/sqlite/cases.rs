@@ -108,7 +108,12 @@ fn check_member(conn: &Connection, user: UserId, org: OrganisationId, field: &st
         Some(_) => return Ok(()),
         None => format!("user {user} does not exist"),
     };
-    Err(DomainError::Invalid(vec![homeward_domain::FieldError { field: field.into(), message }]).into())
+    Err(DomainError::Invalid(vec![homeward_domain::FieldError::new(
+        field,
+        homeward_domain::Problem::NotAMember,
+        message,
+    )])
+    .into())
 }
 
 fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<String> {
@@ -768,10 +773,11 @@ pub(super) fn save_draft(
     let user = draft_owner(actor)?;
     let data = serde_json::Value::Object(fields).to_string();
     if data.len() > crate::MAX_DRAFT_BYTES {
-        return Err(StoreError::Domain(homeward_domain::DomainError::Invalid(vec![homeward_domain::FieldError {
-            field: "draft".into(),
-            message: format!("is longer than {} bytes", crate::MAX_DRAFT_BYTES),
-        }])));
+        let message = format!("is longer than {} bytes", crate::MAX_DRAFT_BYTES);
+        let limit = u32::try_from(crate::MAX_DRAFT_BYTES).unwrap_or(u32::MAX);
+        let error =
+            homeward_domain::FieldError::new("draft", homeward_domain::Problem::TooLong, message).with_limit(limit);
+        return Err(StoreError::Domain(homeward_domain::DomainError::Invalid(vec![error])));
     }
     tx.conn
         .prepare_cached(

@@ -298,6 +298,7 @@ event-task_completed = completed a task
 event-shared = shared the case with another organisation
 event-indicator_observed = recorded a trafficking indicator
 event-by = by { $who }
+event-command-line = the command line
 event-someone = a user
 
 ## Search

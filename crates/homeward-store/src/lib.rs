@@ -131,6 +131,9 @@ pub trait Store: Send + Sync + 'static {
     fn draft(&self, actor: &Actor) -> Result<Option<Draft>>;
     /// Deletes the actor's kept report (saved as a case, or thrown away).
     fn discard_draft(&self, actor: &Actor) -> Result<()>;
+    /// Who these users are, as a timeline shows them: the display name of a colleague (same
+    /// organisation), the organisation's name for anyone else. Unknown ids are left out.
+    fn who_is(&self, actor: &Actor, users: &[UserId]) -> Result<std::collections::HashMap<UserId, String>>;
     /// The open tasks assigned to the actor, across the cases they may see.
     fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>>;
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::case::CaseEvent>>;

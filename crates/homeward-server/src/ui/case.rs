@@ -48,10 +48,12 @@ pub(crate) async fn page(
         .run(move |store| {
             let view = store.get_case(&actor, id)?;
             let events = store.case_events(&actor, id)?;
-            Ok((view, events))
+            let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).collect();
+            let names = store.who_is(&actor, &actors)?;
+            Ok((view, events, names))
         })
         .await;
-    let (view, events) = match loaded {
+    let (view, events, names) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
@@ -65,7 +67,7 @@ pub(crate) async fn page(
         div.grid2 {
             div {
                 (child_panel(&tr, &view))
-                (timeline(&tr, &viewer, &events))
+                (timeline(&tr, &viewer, &events, &names))
                 (notes(&tr, &viewer, &view))
             }
             div {
@@ -185,7 +187,7 @@ fn status_form(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Mark
     }
 }
 
-fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent]) -> Markup {
+fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent], names: &HashMap<UserId, String>) -> Markup {
     html! {
         section.panel aria-labelledby="timeline-h" {
             h2 #timeline-h { (tr.t("case-timeline")) }
@@ -194,7 +196,7 @@ fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent]) -> Markup {
                     li {
                         span.when { (time(e.at)) } " "
                         (event_text(tr, &e.kind)) " "
-                        span.muted { (tr.t1("event-by", "who", who(tr, viewer, e.actor))) }
+                        span.muted { (tr.t1("event-by", "who", who(tr, viewer, e.actor, names))) }
                     }
                 }
             }
@@ -202,10 +204,11 @@ fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent]) -> Markup {
     }
 }
 
-fn who(tr: &Tr<'_>, viewer: &Viewer, actor: Option<UserId>) -> String {
+fn who(tr: &Tr<'_>, viewer: &Viewer, actor: Option<UserId>, names: &HashMap<UserId, String>) -> String {
     match actor {
         Some(u) if u == viewer.user.id => tr.t("desk-assigned-me"),
-        _ => tr.t("event-someone"),
+        Some(u) => names.get(&u).cloned().unwrap_or_else(|| tr.t("event-someone")),
+        None => tr.t("event-command-line"),
     }
 }
 

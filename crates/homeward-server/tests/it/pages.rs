@@ -338,3 +338,65 @@ fn settings_and_persons_of_interest_go_through_the_rules() {
     assert_eq!(empty.status, 422, "a person needs a name");
     assert_eq!(d.app.count("persons"), 1);
 }
+
+#[test]
+fn the_timeline_names_colleagues_and_other_organisations() {
+    let d = desk();
+    let note = d.app.page("POST", &format!("/cases/{}/notes", d.case_id), Some(&d.manager), Some("text=Called+back"));
+    assert_eq!(note.status, 303);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    let timeline = page.html.split("id=\"timeline\"").nth(1).unwrap().split("</ol>").next().unwrap();
+    assert!(timeline.contains("by operator@a.example"), "the colleague who opened it: {timeline}");
+    assert!(timeline.contains("by me"), "the reader's own note");
+    // Shared with Hotline B: its people see who acted by organisation, never by name.
+    let b = d.app.store.organisation_by_name("Hotline B").unwrap().unwrap();
+    let supervisor = {
+        let a = d.app.store.organisation_by_name("Hotline A").unwrap().unwrap();
+        d.app.user(&a, Role::Supervisor, "supervisor@a.example").1
+    };
+    let shared =
+        d.app.post(&format!("/api/v1/cases/{}/shares", d.case_id), &supervisor, json!({"organisation_id": b.id}));
+    assert_eq!(shared.status, 200, "{:?}", shared.body);
+    let seen_by_b = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.outsider), None);
+    assert_eq!(seen_by_b.status, 200);
+    assert!(seen_by_b.html.contains("by Hotline A") && !seen_by_b.html.contains("operator@a.example"));
+}
+
+#[test]
+fn a_one_time_password_must_be_replaced_before_any_page() {
+    let d = desk();
+    let a = d.app.store.organisation_by_name("Hotline A").unwrap().unwrap();
+    let created = d
+        .app
+        .store
+        .create_user(
+            &homeward_domain::org::Actor::command_line(),
+            homeward_domain::org::NewUser {
+                email: "new@a.example".into(),
+                display_name: None,
+                role: Role::Operator,
+                organisation_id: Some(a.id),
+            },
+        )
+        .unwrap();
+    let login = form(&[("email", "new@a.example"), ("password", &created.password)]);
+    let page = d.app.page("POST", "/login", None, Some(&login));
+    assert_eq!(page.status, 303);
+    assert_eq!(page.header("location"), Some("/password"));
+    let cookie = page.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let desk = d.app.page("GET", "/", Some(&cookie), None);
+    assert_eq!((desk.status, desk.header("location")), (303, Some("/password")));
+    let wrong = d.app.page("POST", "/password", Some(&cookie), Some("current=nope&new=a+long+new+password"));
+    assert_eq!(wrong.status, 403);
+    assert!(wrong.html.contains("The current password is not correct"));
+    let short = form(&[("current", &created.password), ("new", "short")]);
+    let refused = d.app.page("POST", "/password", Some(&cookie), Some(&short));
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("needs at least 12 characters"), "{}", refused.html);
+    let good = form(&[("current", &created.password), ("new", "a long new password")]);
+    assert_eq!(d.app.page("POST", "/password", Some(&cookie), Some(&good)).status, 303);
+    assert_eq!(d.app.page("GET", "/", Some(&cookie), None).status, 200, "the same session may now work");
+    let bad_login = d.app.page("POST", "/login", None, Some("email=new%40a.example&password=wrong"));
+    assert_eq!(bad_login.status, 401);
+    assert!(bad_login.html.contains("is not correct") && bad_login.html.contains("value=\"new@a.example\""));
+}

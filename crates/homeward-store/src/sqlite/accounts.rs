@@ -333,3 +333,28 @@ pub(super) fn set_preferences(tx: &mut Tx<'_>, actor: &Actor, preferences: Prefe
     )?;
     Ok(user)
 }
+
+/// Colleagues by display name, everyone else by their organisation's name.
+pub(super) fn who_is(
+    conn: &Connection,
+    actor: &Actor,
+    users: &[UserId],
+) -> Result<std::collections::HashMap<UserId, String>> {
+    let mut names = std::collections::HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.display_name, u.organisation_id, o.name FROM users u JOIN organisations o ON o.id = u.organisation_id
+         WHERE u.id = ?1",
+    )?;
+    for user in users {
+        if names.contains_key(user) {
+            continue;
+        }
+        let row: Option<(String, String, String)> =
+            stmt.query_row([user.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        if let Some((name, org, org_name)) = row {
+            let colleague = actor.organisation_id.is_some_and(|own| own.to_string() == org);
+            names.insert(*user, if colleague { name } else { org_name });
+        }
+    }
+    Ok(names)
+}

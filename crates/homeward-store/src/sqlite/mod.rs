@@ -595,6 +595,10 @@ impl Store for SqliteStore {
         self.write(move |tx| cases::discard_draft(tx, &actor))
     }
 
+    fn who_is(&self, actor: &Actor, users: &[UserId]) -> Result<std::collections::HashMap<UserId, String>> {
+        self.read(|conn| accounts::who_is(conn, actor, users))
+    }
+
     fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>> {
         let actor = actor.clone();
         self.write(move |tx| cases::my_tasks(tx, &actor))

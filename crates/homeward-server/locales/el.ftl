@@ -50,6 +50,7 @@ desk-filter-risk = Κίνδυνος
 desk-filter-assignee = Ανατέθηκε σε
 desk-filter-any = όλες
 desk-filter-mine = εμένα
+desk-filter-nobody = κανέναν ακόμη
 desk-filter-apply = Εμφάνιση
 desk-count = { $total ->
     [one] Μία υπόθεση

@@ -51,6 +51,7 @@ desk-filter-risk = Risk
 desk-filter-assignee = Assigned to
 desk-filter-any = any
 desk-filter-mine = me
+desk-filter-nobody = nobody yet
 desk-filter-apply = Show
 desk-count = { $total ->
     [one] One case

@@ -24,7 +24,8 @@ struct DeskFilter {
     status: Option<Status>,
     category: Option<Category>,
     risk: Option<RiskLevel>,
-    mine: bool,
+    /// `me` or `nobody`; anyone when empty.
+    assignee: Option<&'static str>,
     offset: u32,
 }
 
@@ -39,7 +40,12 @@ impl DeskFilter {
             },
             category: parse_key("category", get("category"))?,
             risk: parse_key("risk_level", get("risk_level"))?,
-            mine: get("assignee") == Some("me"),
+            assignee: match get("assignee") {
+                Some("me") => Some("me"),
+                Some("nobody") => Some("nobody"),
+                None | Some("") => None,
+                Some(other) => return Err(AppError::bad_request(format!("`assignee` cannot be `{other}`."))),
+            },
             offset: match get("offset").filter(|o| !o.is_empty()) {
                 None => 0,
                 Some(o) => o.parse().map_err(|_| AppError::bad_request("`offset` must be a number."))?,
@@ -55,8 +61,8 @@ impl DeskFilter {
         if let Some(r) = self.risk {
             q.push_str(&format!("&risk_level={}", key(&r)));
         }
-        if self.mine {
-            q.push_str("&assignee=me");
+        if let Some(a) = self.assignee {
+            q.push_str(&format!("&assignee={a}"));
         }
         q.push_str(&format!("&offset={offset}"));
         q
@@ -77,7 +83,11 @@ pub(crate) async fn desk(
         status: filter.status,
         category: filter.category,
         risk_level: filter.risk,
-        assignee: filter.mine.then_some(Assignee::User(viewer.user.id)),
+        assignee: match filter.assignee {
+            Some("me") => Some(Assignee::User(viewer.user.id)),
+            Some(_) => Some(Assignee::Nobody),
+            None => None,
+        },
         order: CaseOrder::Urgent,
         limit: PAGE,
         offset: filter.offset,
@@ -145,7 +155,8 @@ fn filters(tr: &Tr<'_>, f: &DeskFilter) -> Markup {
                 label for="f-assignee" { (tr.t("desk-filter-assignee")) }
                 select #f-assignee name="assignee" {
                     option value="" { (tr.t("desk-filter-any")) }
-                    option value="me" selected[f.mine] { (tr.t("desk-filter-mine")) }
+                    option value="me" selected[f.assignee == Some("me")] { (tr.t("desk-filter-mine")) }
+                    option value="nobody" selected[f.assignee == Some("nobody")] { (tr.t("desk-filter-nobody")) }
                 }
             }
             button type="submit" { (tr.t("desk-filter-apply")) }

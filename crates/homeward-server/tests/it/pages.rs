@@ -241,6 +241,9 @@ fn a_user_who_chooses_greek_gets_greek_and_page_reads_are_audited() {
     assert_eq!(refused.status, 403);
     let mine = d.app.page("GET", "/?assignee=me", Some(&d.manager), None);
     assert!(mine.html.contains(&d.case_id), "the desk filters by assignee");
+    let unassigned = d.app.page("GET", "/?assignee=nobody", Some(&d.manager), None);
+    assert!(!unassigned.html.contains(&d.case_id), "an assigned case is not unassigned");
+    assert_eq!(d.app.page("GET", "/?assignee=someone", Some(&d.manager), None).status, 400);
 }
 
 #[test]

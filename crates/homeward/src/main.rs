@@ -2,6 +2,7 @@
 //! one of the subcommands. It is the only place that reads the environment.
 
 mod demo;
+mod link;
 mod settings;
 
 use std::net::SocketAddr;
@@ -51,6 +52,22 @@ enum Command {
         cases: u32,
         #[arg(long, default_value_t = 116_000)]
         seed: u64,
+    },
+    /// Finds the same child in one file (deduplication) or across two (linkage); writes the
+    /// pairs at or above the threshold as `left_id,right_id,probability`. Here `--config` names
+    /// a TOML file that maps other columns (`[columns] id = "rec_id" …`) and the date format.
+    Link {
+        /// A CSV file: `id,given_name,family_name,date_of_birth,sex,nationality` unless the
+        /// config maps other columns.
+        left: std::path::PathBuf,
+        /// A second CSV file to link the first with; leave out to deduplicate the first.
+        right: Option<std::path::PathBuf>,
+        /// Where the pairs go.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The lowest match probability written.
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
     },
     /// Checks the audit trail.
     Audit {
@@ -131,6 +148,11 @@ fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn homeward_store::Store>> 
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Linking files needs no database and reads `--config` as its own column map.
+    if let Command::Link { left, right, out, threshold } = cli.command {
+        link::run(&link::Args { left, right, out, config: cli.config, threshold })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let file = match &cli.config {
         Some(path) => settings::FileSettings::read(path)?,
         None => settings::FileSettings::default(),
@@ -166,6 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = demo::fill(database, cases, seed)?;
             println!("{summary}");
         }
+        Command::Link { .. } => unreachable!("handled above"),
         Command::Audit { command: AuditCommand::Verify } => {
             let report = open(database)?.verify_audit().context("cannot read the audit log")?;
             match report.first_bad {

@@ -184,3 +184,90 @@ fn a_bad_indicator_catalogue_stops_the_server_at_start() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("the indicator catalogue catalogue.toml is not valid"), "{}", stderr(&out));
 }
+
+/// Writes a CSV file in `dir`.
+fn csv(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn link_finds_the_same_children_across_scripts_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let left = csv(
+        dir.path(),
+        "left.csv",
+        "id,given_name,family_name,date_of_birth,sex,nationality,ignored\n\
+         a1,Mohammed,Al-Hassan,2010-03-04,M,SY,x\n\
+         a2,Ελένη,Παπαδοπούλου,2011-04-02,F,GR,x\n\
+         a3,Jovana,Jovanović,2012,F,RS,x\n\
+         a4,Ahmad,Karimi,2009-11-20,M,AF,x\n\
+         a5,Maria,Nikolaidou,2013-07-15,F,GR,x\n",
+    );
+    let right = csv(
+        dir.path(),
+        "right.csv",
+        "id,given_name,family_name,date_of_birth,sex,nationality\n\
+         b1,Muhammad,Alhasan,2010-04-03,M,SY\n\
+         b2,Eleni,Papadopoulou,2011-04,F,GR\n\
+         b3,Јована,Јовановић,2012-05-06,F,RS\n\
+         b4,Ali,Rezaei,2008-01-01,M,AF\n\
+         b5,Nikolaidou,Maria,2013-07-15,F,GR\n",
+    );
+    let out = dir.path().join("pairs.csv");
+    let o = homeward(
+        dir.path(),
+        &["link", left.to_str().unwrap(), right.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("left_id,right_id,probability"));
+    let mut pairs: Vec<(String, String)> = lines
+        .map(|l| {
+            let mut f = l.split(',');
+            let (a, b, p) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap().parse::<f64>().unwrap());
+            assert!((0.5..=1.0).contains(&p), "{l}");
+            (a.to_owned(), b.to_owned())
+        })
+        .collect();
+    pairs.sort();
+    let want: Vec<(String, String)> = [("a1", "b1"), ("a2", "b2"), ("a3", "b3"), ("a5", "b5")]
+        .iter()
+        .map(|(a, b)| ((*a).into(), (*b).into()))
+        .collect();
+    assert_eq!(pairs, want, "Mohammed/Muhammad with day and month swapped, Greek/Latin, Cyrillic/Latin, swapped names");
+
+    // One file: deduplication.
+    let both = csv(
+        dir.path(),
+        "both.csv",
+        "id,given_name,family_name,date_of_birth,sex,nationality\nx1,Ahmad,Karimi,2009-11-20,M,AF\nx2,Ahmed,Karimi,2009-11-20,M,AF\nx3,Lena,Stojanović,2014-02-02,F,RS\n",
+    );
+    let o =
+        homeward(dir.path(), &["link", both.to_str().unwrap(), "--out", out.to_str().unwrap(), "--threshold", "0.9"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().skip(1).map(|l| &l[..5]).collect::<Vec<_>>(), ["x1,x2"]);
+}
+
+#[test]
+fn link_refuses_a_malformed_file_with_its_line_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pairs.csv");
+    let ragged = csv(dir.path(), "ragged.csv", "id,given_name,family_name\na1,Maria,Nikolaidou\na2,Eleni\n");
+    let o = homeward(dir.path(), &["link", ragged.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+    let headless = csv(dir.path(), "headless.csv", "id,name\na1,Maria\n");
+    let o = homeward(dir.path(), &["link", headless.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(stderr(&o).contains("no column `given_name`"), "{}", stderr(&o));
+    let bad_date =
+        csv(dir.path(), "dates.csv", "id,given_name,family_name,date_of_birth\na1,Maria,Nikolaidou,2011-02-30\n");
+    let o = homeward(dir.path(), &["link", bad_date.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "an unreadable date counts as unknown: {}", stderr(&o));
+    assert!(stderr(&o).contains("line 2 `2011-02-30`"), "{}", stderr(&o));
+    let o = homeward(dir.path(), &["link", "/nonexistent.csv", "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success() && stderr(&o).contains("cannot read /nonexistent.csv"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+}

@@ -1,0 +1,70 @@
+//! Blocking: which pairs are compared at all. Several keys per record (sound of the family
+//! name with the birth year, the sounds of both names in either order, the full date of birth,
+//! the given name's sound with the birth year); two records are compared when they share any
+//! key. A key shared by very many records (a common name in a common year) says little and
+//! would make the work quadratic, so such blocks are skipped; the other keys still meet.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::record::{Birth, Prepared};
+
+/// Blocks larger than this are not compared within.
+pub const MAX_BLOCK: usize = 2_000;
+
+/// The blocking keys of one record.
+pub fn keys(r: &Prepared) -> Vec<String> {
+    let mut keys = Vec::with_capacity(5);
+    let year = r.birth.map(|b| match b {
+        Birth::Date(d) => d.year(),
+        Birth::Age { min, as_of_year, .. } => as_of_year - i32::from(min),
+    });
+    let (g, f) = (r.given_keys.first(), r.family_keys.first());
+    if let (Some(f), Some(y)) = (f, year) {
+        keys.push(format!("fy:{f}:{y}"));
+    }
+    if let (Some(g), Some(y)) = (g, year) {
+        keys.push(format!("gy:{g}:{y}"));
+    }
+    if let (Some(g), Some(f)) = (g, f) {
+        let (a, b) = if g <= f { (g, f) } else { (f, g) };
+        keys.push(format!("gf:{a}:{b}"));
+    }
+    if let Some(Birth::Date(d)) = r.birth
+        && let (y, Some(m), Some(day)) = d.parts()
+    {
+        keys.push(format!("d:{y}:{m}:{day}"));
+        // The same date with day and month swapped meets here too.
+        let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
+        keys.push(format!("ds:{y}:{lo}:{hi}"));
+    }
+    keys
+}
+
+/// The candidate pairs between `left` and `right`, or within `left` when `right` is `None`
+/// (then each pair once, `i < j`).
+pub fn candidates(left: &[Prepared], right: Option<&[Prepared]>) -> Vec<(u32, u32)> {
+    let other = right.unwrap_or(left);
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    for (j, r) in other.iter().enumerate() {
+        for key in keys(r) {
+            index.entry(key).or_default().push(j as u32);
+        }
+    }
+    let mut pairs = HashSet::new();
+    for (i, r) in left.iter().enumerate() {
+        for key in keys(r) {
+            let Some(block) = index.get(&key) else { continue };
+            if block.len() > MAX_BLOCK {
+                continue;
+            }
+            for &j in block {
+                if right.is_some() || (i as u32) < j {
+                    pairs.insert((i as u32, j));
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+    pairs.sort_unstable();
+    pairs
+}

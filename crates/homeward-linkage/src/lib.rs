@@ -1,0 +1,104 @@
+//! Record linkage for Homeward: finds the same child across reports, scripts and borders.
+//!
+//! normalise → block → compare → score → cluster, all pure and synchronous. Names in Greek,
+//! Cyrillic, Arabic and Latin letters meet in Latin tokens and consonant skeletons
+//! ([`normalise`]); records that share a blocking key are compared field by field into
+//! agreement levels ([`compare`]); a Fellegi–Sunter model whose `u` comes from random pairs and
+//! whose `m` is fitted by expectation maximisation turns the levels into a match probability with
+//! every field's contribution ([`model`]); pairs above a threshold are joined into entities
+//! ([`cluster`]). Comparisons work on prepared keys, not on raw names, so that a later engine
+//! can compare Bloom-filter encodings of the same keys between countries.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod model;
+pub mod normalise;
+pub mod record;
+
+use compare::Vector;
+use model::{Contribution, Frequencies, Model};
+pub use record::{Birth, Prepared, Record};
+
+/// A scored candidate pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// Index into the left (or only) file.
+    pub left: usize,
+    /// Index into the right file, or into the same file when deduplicating.
+    pub right: usize,
+    pub probability: f64,
+    pub explanation: Vec<Contribution>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Linked {
+    /// Every compared pair, highest probability first.
+    pub pairs: Vec<Pair>,
+    pub model: Model,
+}
+
+/// Random pairs counted for `u`.
+const U_SAMPLE: usize = 200_000;
+
+/// Links `left` with `right`, or deduplicates `left` when `right` is `None`.
+pub fn link(left: &[Record], right: Option<&[Record]>, mut progress: impl FnMut(&str, usize, usize)) -> Linked {
+    let l: Vec<Prepared> = left.iter().map(Prepared::new).collect();
+    let r: Option<Vec<Prepared>> = right.map(|rs| rs.iter().map(Prepared::new).collect());
+    let other = r.as_deref().unwrap_or(&l);
+    progress("prepared", l.len() + r.as_ref().map_or(0, Vec::len), 0);
+
+    let mut freq = [Frequencies::default(), Frequencies::default()];
+    for p in l.iter().chain(r.iter().flatten()) {
+        freq[0].add(&p.given_joined());
+        freq[1].add(&p.family_joined());
+    }
+
+    let random = random_vectors(&l, other, U_SAMPLE);
+    let mut model = Model::with_u(&random);
+    let candidates = block::candidates(&l, r.as_deref());
+    progress("blocked", candidates.len(), 0);
+    let vectors: Vec<Vector> =
+        candidates.iter().map(|&(i, j)| compare::compare(&l[i as usize], &other[j as usize])).collect();
+    model.fit_m(&vectors, 10);
+
+    let mut pairs = Vec::with_capacity(candidates.len());
+    for (n, (&(i, j), v)) in candidates.iter().zip(&vectors).enumerate() {
+        let a = &l[i as usize];
+        let tf = [
+            (v[0] == Some(0)).then(|| freq[0].share(&a.given_joined())).flatten(),
+            (v[1] == Some(0)).then(|| freq[1].share(&a.family_joined())).flatten(),
+        ];
+        let explanation = model.explain(v, tf);
+        let probability = model.probability(&explanation);
+        pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });
+        if n % 100_000 == 0 {
+            progress("scored", n, candidates.len());
+        }
+    }
+    pairs.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    Linked { pairs, model }
+}
+
+/// Comparison vectors of pseudo-random pairs (a fixed sequence, so runs repeat exactly).
+fn random_vectors(left: &[Prepared], right: &[Prepared], n: usize) -> Vec<Vector> {
+    if left.is_empty() || right.is_empty() {
+        return Vec::new();
+    }
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let n = n.min(left.len() * right.len());
+    (0..n)
+        .map(|_| {
+            let i = (next() % left.len() as u64) as usize;
+            let j = (next() % right.len() as u64) as usize;
+            compare::compare(&left[i], &right[j])
+        })
+        .collect()
+}

@@ -1,0 +1,157 @@
+//! Names to comparable forms, whatever the script: Greek, Cyrillic and Arabic letters are
+//! rendered in Latin ones, compound names are joined (`Abdul Rahman` → `abdulrahman`,
+//! `Al-Hassan` → `alhassan`), and every token gets a phonetic skeleton that survives the
+//! spellings registries choose (`Mohammed`, `Muhammad`, `Μωχάμεντ`, `محمد` → `mhmd`).
+
+use homeward_domain::text::{fold, latin_key};
+
+/// Particles that belong to the name after them.
+const PARTICLES: [&str; 12] = ["al", "el", "abd", "abdul", "abdel", "abu", "bin", "ben", "ibn", "bint", "ul", "ad"];
+
+/// The Latin tokens of a name, particles joined to the name they introduce.
+pub fn name_tokens(name: &str) -> Vec<String> {
+    let latin: String = fold(name)
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|t| !t.is_empty())
+        .map(|t| arabic_to_latin(&latin_key(t)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut tokens: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for raw in latin.split([' ', '-', '\'']) {
+        let token: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
+        if token.is_empty() {
+            continue;
+        }
+        if PARTICLES.contains(&token.as_str()) {
+            pending.push_str(&token);
+            continue;
+        }
+        tokens.push(std::mem::take(&mut pending) + &token);
+    }
+    if !pending.is_empty() {
+        tokens.push(pending);
+    }
+    tokens
+}
+
+/// A phonetic skeleton of one Latin token: the first letter, then the consonants with
+/// look-alike sounds merged and repeats collapsed. Arabic script writes no short vowels, and
+/// transliterations disagree mostly on vowels, so consonants carry the identity.
+pub fn skeleton(token: &str) -> String {
+    let t = token
+        .replace("ph", "f")
+        .replace("th", "t")
+        .replace("kh", "h")
+        .replace("ch", "h")
+        .replace("gh", "g")
+        .replace("sh", "s")
+        .replace("zh", "z")
+        .replace("dj", "j")
+        .replace("dz", "j")
+        .replace("ck", "k");
+    let mut out = String::with_capacity(t.len());
+    let mut previous = None;
+    for (i, c) in t.chars().enumerate() {
+        let c = match c {
+            'c' | 'q' => 'k',
+            'w' => 'v',
+            'y' | 'j' => 'i',
+            'z' => 's',
+            other => other,
+        };
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+        let repeated = previous == Some(c);
+        previous = Some(c);
+        if i == 0 {
+            out.push(if vowel { 'a' } else { c });
+            continue;
+        }
+        // A doubled letter (`mm`, `ss`) is one sound.
+        if vowel || repeated {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Arabic (and Persian) letters to Latin consonants; short vowels are not written in the
+/// script and so do not appear; long vowels become `a`, `u`, `i`.
+fn arabic_to_latin(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    for c in token.chars() {
+        match c {
+            'ا' | 'أ' | 'إ' | 'آ' | 'ى' => out.push('a'),
+            'ب' => out.push('b'),
+            'پ' => out.push('p'),
+            'ت' | 'ط' | 'ة' => out.push('t'),
+            'ث' => out.push_str("th"),
+            'ج' => out.push('j'),
+            'چ' => out.push_str("ch"),
+            'ح' | 'ه' => out.push('h'),
+            'خ' => out.push_str("kh"),
+            'د' | 'ض' => out.push('d'),
+            'ذ' | 'ظ' => out.push('z'),
+            'ر' => out.push('r'),
+            'ز' | 'ژ' => out.push('z'),
+            'س' | 'ص' => out.push('s'),
+            'ش' => out.push_str("sh"),
+            'ع' | 'ء' | 'ئ' | 'ؤ' => {}
+            'غ' => out.push_str("gh"),
+            'ف' => out.push('f'),
+            'ق' | 'ك' | 'ک' => out.push('k'),
+            'گ' => out.push('g'),
+            'ل' => out.push('l'),
+            'م' => out.push('m'),
+            'ن' => out.push('n'),
+            'و' => out.push('u'),
+            'ي' | 'ی' => out.push('i'),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, tokens: &[&str], skeletons: &[&str]) {
+        let got = name_tokens(name);
+        assert_eq!(got, tokens, "tokens of {name}");
+        let keys: Vec<String> = got.iter().map(|t| skeleton(t)).collect();
+        assert_eq!(keys, skeletons, "skeletons of {name}");
+    }
+
+    #[test]
+    fn names_across_scripts_meet_in_one_skeleton() {
+        check("Mohammed", &["mohammed"], &["mhmd"]);
+        check("Muhammad", &["muhammad"], &["mhmd"]);
+        check("Μωχάμεντ", &["mochamed"], &["mhmd"]);
+        check("محمد", &["mhmd"], &["mhmd"]);
+        check("Мухамед", &["muhamed"], &["mhmd"]);
+        check("Abdul Rahman", &["abdulrahman"], &["abdlrhmn"]);
+        check("Al-Hassan", &["alhassan"], &["alhsn"]);
+        check("Alhasan", &["alhasan"], &["alhsn"]);
+        check("Ελένη Παπαδοπούλου", &["eleni", "papadopoulou"], &["aln", "ppdpl"]);
+        check("Eleni Papadopoulou", &["eleni", "papadopoulou"], &["aln", "ppdpl"]);
+        check("Јована Јовановић", &["jovana", "jovanovic"], &["avn", "avnvk"]);
+        check("Jovana Jovanović", &["jovana", "jovanovic"], &["avn", "avnvk"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_twice_changes_nothing(name in "\\PC{0,24}") {
+            let once = name_tokens(&name).join(" ");
+            let twice = name_tokens(&once).join(" ");
+            proptest::prop_assert_eq!(once, twice);
+        }
+
+        #[test]
+        fn vowels_do_not_change_a_skeleton(token in "[a-z]{1,12}") {
+            let flattened: String = token.chars().map(|c| if "eiou".contains(c) { 'a' } else { c }).collect();
+            proptest::prop_assert_eq!(skeleton(&token), skeleton(&flattened));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! A record as the engine sees it, prepared once: tokens, skeletons and the date facts that
+//! comparisons need.
+
+use homeward_domain::dates::PartialDate;
+
+use crate::normalise::{name_tokens, skeleton};
+
+/// What is known of when a child was born.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Birth {
+    /// A date of birth, exact or partial.
+    Date(PartialDate),
+    /// An estimated age range in years, as of a year (the year of the report).
+    Age { min: u8, max: u8, as_of_year: i32 },
+}
+
+impl Birth {
+    /// The birth years this allows, inclusive.
+    pub fn years(&self) -> (i32, i32) {
+        match self {
+            Birth::Date(d) => (d.year(), d.year()),
+            Birth::Age { min, max, as_of_year } => (as_of_year - i32::from(*max) - 1, as_of_year - i32::from(*min)),
+        }
+    }
+}
+
+/// One input record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth: Option<Birth>,
+    /// `F`, `M`, or empty when unknown.
+    pub sex: Option<char>,
+    /// ISO 3166-1 alpha-2.
+    pub nationality: Option<String>,
+}
+
+/// A record with its comparison keys computed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub given: Vec<String>,
+    pub family: Vec<String>,
+    pub given_keys: Vec<String>,
+    pub family_keys: Vec<String>,
+    pub birth: Option<Birth>,
+    pub sex: Option<char>,
+    pub nationality: Option<String>,
+}
+
+impl Prepared {
+    pub fn new(r: &Record) -> Self {
+        let given = name_tokens(&r.given_name);
+        let family = name_tokens(&r.family_name);
+        let given_keys = given.iter().map(|t| skeleton(t)).collect();
+        let family_keys = family.iter().map(|t| skeleton(t)).collect();
+        Self {
+            given,
+            family,
+            given_keys,
+            family_keys,
+            birth: r.birth,
+            sex: r.sex,
+            nationality: r.nationality.as_ref().map(|n| n.to_ascii_uppercase()),
+        }
+    }
+
+    /// The given name's tokens joined, as one comparable string.
+    pub fn given_joined(&self) -> String {
+        self.given.join("")
+    }
+
+    pub fn family_joined(&self) -> String {
+        self.family.join("")
+    }
+}

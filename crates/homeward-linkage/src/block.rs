@@ -40,9 +40,28 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     keys
 }
 
+/// Only the full date of birth: the pairs `m` of the names is learnt on.
+pub fn date_keys(r: &Prepared) -> Vec<String> {
+    keys(r).into_iter().filter(|k| k.starts_with("d:")).collect()
+}
+
+/// Only the sounds of both names: the pairs `m` of the other fields is learnt on.
+pub fn name_keys(r: &Prepared) -> Vec<String> {
+    keys(r).into_iter().filter(|k| k.starts_with("gf:")).collect()
+}
+
 /// The candidate pairs between `left` and `right`, or within `left` when `right` is `None`
 /// (then each pair once, `i < j`).
 pub fn candidates(left: &[Prepared], right: Option<&[Prepared]>) -> Vec<(u32, u32)> {
+    candidates_by(left, right, keys)
+}
+
+/// The pairs that share a key of `key_fn`.
+pub fn candidates_by(
+    left: &[Prepared],
+    right: Option<&[Prepared]>,
+    keys: fn(&Prepared) -> Vec<String>,
+) -> Vec<(u32, u32)> {
     let other = right.unwrap_or(left);
     let mut index: HashMap<String, Vec<u32>> = HashMap::new();
     for (j, r) in other.iter().enumerate() {

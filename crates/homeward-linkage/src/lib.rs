@@ -57,11 +57,26 @@ pub fn link(left: &[Record], right: Option<&[Record]>, mut progress: impl FnMut(
 
     let random = random_vectors(&l, other, U_SAMPLE);
     let mut model = Model::with_u(&random);
+    let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
+        pairs.iter().map(|&(i, j)| compare::compare(&l[i as usize], &other[j as usize])).collect()
+    };
+    // m of the names, from pairs that share a date of birth (the date left out) …
+    let by_date = vectors_of(&block::candidates_by(&l, r.as_deref(), block::date_keys));
+    let share_by_date = model.fit(&by_date, &[2], 15);
+    // … and of the other fields, from pairs whose names sound alike (the names left out).
+    let by_name = vectors_of(&block::candidates_by(&l, r.as_deref(), block::name_keys));
+    model.fit(&by_name, &[0, 1], 15);
+    // How many matches there are at all: those found sharing a date of birth, over the share of
+    // matches that share one. Over all pairs, that is the prior chance of a match.
+    let all_pairs = match r.as_deref() {
+        Some(rs) => l.len() as f64 * rs.len() as f64,
+        None => l.len() as f64 * (l.len() as f64 - 1.0) / 2.0,
+    };
+    let matches = share_by_date * by_date.len() as f64 / model.m[2][0].max(0.05);
+    model.lambda = (matches / all_pairs.max(1.0)).clamp(1e-9, 0.5);
     let candidates = block::candidates(&l, r.as_deref());
     progress("blocked", candidates.len(), 0);
-    let vectors: Vec<Vector> =
-        candidates.iter().map(|&(i, j)| compare::compare(&l[i as usize], &other[j as usize])).collect();
-    model.fit_m(&vectors, 10);
+    let vectors = vectors_of(&candidates);
 
     let mut pairs = Vec::with_capacity(candidates.len());
     for (n, (&(i, j), v)) in candidates.iter().zip(&vectors).enumerate() {

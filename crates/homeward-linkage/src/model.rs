@@ -1,8 +1,12 @@
 //! Fellegi–Sunter scoring. For each field and agreement level, `m` is the chance of that level
-//! among true matches and `u` among non-matches. `u` is counted on random pairs (almost all of
-//! which are non-matches); `m` and the share of matches are estimated by expectation
-//! maximisation over the blocked pairs, starting from priors. An exact name match is weighed by
-//! how common the name is (term frequency): two "Mohammed"s say less than two "Ilias"es.
+//! among true matches and `u` among non-matches; a pair's weight is the prior log-odds that two
+//! random records match plus log2(m/u) of each field. `u` is counted on random pairs, which are
+//! almost all non-matches. `m` is estimated by expectation maximisation the way Splink does it:
+//! on the pairs that share a date of birth, the names' `m` (the date is left out, since it was
+//! chosen to agree); on the pairs that share both names' sounds, the other fields' `m`. Among
+//! such pairs a non-match agrees on the left-out fields no more than random pairs do, so `u` from
+//! random pairs is right there. An exact name match is weighed by how common the name is (term
+//! frequency): two "Mohammed"s say less than two "Ilias"es.
 
 use std::collections::HashMap;
 
@@ -21,10 +25,26 @@ pub struct Contribution {
 #[derive(Debug, Clone)]
 pub struct Model {
     pub m: Vec<Vec<f64>>,
+    /// Among random pairs: how often two records agree by chance.
     pub u: Vec<Vec<f64>>,
-    /// The prior share of matches among compared pairs.
+    /// The chance that two random records are the same child.
     pub lambda: f64,
 }
+
+/// How many pairs' worth of weight the priors of `m` keep during estimation.
+const PRIOR_WEIGHT: f64 = 20.0;
+
+/// Chance agreement in a large registry: how the random pairs' counts start.
+const PRIOR_U: [&[f64]; 5] = [
+    &[0.002, 0.002, 0.002, 0.01, 0.984],
+    &[0.001, 0.001, 0.002, 0.006, 0.99],
+    &[0.0002, 0.0002, 0.001, 0.03, 0.9686],
+    &[0.5, 0.5],
+    &[0.3, 0.7],
+];
+
+/// How many random pairs' worth the chance-agreement priors weigh.
+const PRIOR_U_WEIGHT: f64 = 200.0;
 
 const PRIOR_M: [&[f64]; 5] = [
     &[0.80, 0.10, 0.05, 0.03, 0.02],
@@ -35,11 +55,13 @@ const PRIOR_M: [&[f64]; 5] = [
 ];
 
 impl Model {
-    /// Counts `u` from comparison vectors of (mostly) non-matching random pairs.
+    /// Counts `u` from comparison vectors of (mostly) non-matching random pairs, starting from
+    /// what agreement by chance looks like in a large registry, so that small files are not
+    /// judged on a handful of pairs.
     pub fn with_u(random: &[Vector]) -> Self {
-        let u = (0..FIELDS.len())
+        let u: Vec<Vec<f64>> = (0..FIELDS.len())
             .map(|f| {
-                let mut counts = vec![1.0; LEVELS[f].len()];
+                let mut counts: Vec<f64> = PRIOR_U[f].iter().map(|p| p * PRIOR_U_WEIGHT).collect();
                 for v in random {
                     if let Some(level) = v[f] {
                         counts[usize::from(level)] += 1.0;
@@ -49,19 +71,28 @@ impl Model {
                 counts.into_iter().map(|c| c / total).collect()
             })
             .collect();
-        Self { m: PRIOR_M.iter().map(|p| p.to_vec()).collect(), u, lambda: 0.01 }
+        Self { m: PRIOR_M.iter().map(|p| p.to_vec()).collect(), u, lambda: 1e-4 }
     }
 
-    /// Estimates `m` and `lambda` by expectation maximisation over the blocked pairs.
-    pub fn fit_m(&mut self, pairs: &[Vector], rounds: usize) {
+    /// Estimates `m` of every field but `left_out` by expectation maximisation over `pairs`,
+    /// keeping `u` as counted on random pairs; returns the share of matches among `pairs`.
+    pub fn fit(&mut self, pairs: &[Vector], left_out: &[usize], rounds: usize) -> f64 {
+        let mut share: f64 = 0.5;
         if pairs.is_empty() {
-            return;
+            return 0.0;
         }
         for _ in 0..rounds {
-            let mut sums: Vec<Vec<f64>> = PRIOR_M.iter().map(|p| p.iter().map(|x| x * 2.0).collect()).collect();
+            let mut sums: Vec<Vec<f64>> =
+                PRIOR_M.iter().map(|p| p.iter().map(|x| x * PRIOR_WEIGHT).collect()).collect();
             let mut total = 0.0;
             for v in pairs {
-                let p = self.probability_plain(v);
+                let w: f64 = v
+                    .iter()
+                    .enumerate()
+                    .filter(|(f, _)| !left_out.contains(f))
+                    .filter_map(|(f, l)| l.map(|l| (self.m[f][usize::from(l)] / self.u[f][usize::from(l)]).log2()))
+                    .sum();
+                let p = to_probability((share / (1.0 - share)).log2() + w);
                 total += p;
                 for (f, level) in v.iter().enumerate() {
                     if let Some(level) = level {
@@ -70,16 +101,15 @@ impl Model {
                 }
             }
             for (f, row) in sums.into_iter().enumerate() {
+                if left_out.contains(&f) {
+                    continue;
+                }
                 let n: f64 = row.iter().sum();
                 self.m[f] = row.into_iter().map(|x| x / n).collect();
             }
-            self.lambda = (total / pairs.len() as f64).clamp(1e-6, 0.999);
+            share = (total / pairs.len() as f64).clamp(1e-6, 0.999);
         }
-    }
-
-    fn probability_plain(&self, v: &Vector) -> f64 {
-        let w: f64 = v.iter().enumerate().filter_map(|(f, l)| l.map(|l| self.weight(f, usize::from(l)))).sum();
-        to_probability(self.prior_weight() + w)
+        share
     }
 
     fn prior_weight(&self) -> f64 {
@@ -98,6 +128,7 @@ impl Model {
                     && f < 2
                     && let Some(freq) = tf[f]
                 {
+                    // Two random records agree on this very name as often as it is common.
                     // Never below what a weaker agreement would earn.
                     let adjusted = (self.m[f][0] / freq.max(1e-7)).log2();
                     weight = adjusted.max(self.weight(f, 1));

@@ -78,6 +78,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     });
     eprintln!();
+    for (f, field) in homeward_linkage::compare::FIELDS.iter().enumerate() {
+        let levels: Vec<String> = homeward_linkage::compare::LEVELS[f]
+            .iter()
+            .enumerate()
+            .map(|(l, name)| format!("{name} m={:.3} u={:.4}", linked.model.m[f][l], linked.model.u[f][l]))
+            .collect();
+        eprintln!("link: model {field}: {}", levels.join("; "));
+    }
+    eprintln!("link: model share of matches among compared pairs {:.3}", linked.model.lambda);
     let other = right.as_deref().unwrap_or(&left);
     let mut out = csv::Writer::from_path(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
     out.write_record(["left_id", "right_id", "probability"])?;

@@ -1,7 +1,7 @@
 //! Blocking: which pairs are compared at all. Several keys per record (sound of the family
 //! name with the birth year, the sounds of both names in either order, the full date of birth,
-//! the given name's sound with the birth year); two records are compared when they share any
-//! key. A key shared by very many records (a common name in a common year) says little and
+//! the given name's sound with the birth year, each mapped extra column); two records are
+//! compared when they share any key. A key shared by very many records (a common name in a common year) says little and
 //! would make the work quadratic, so such blocks are skipped; the other keys still meet.
 
 use std::collections::{HashMap, HashSet};
@@ -10,6 +10,10 @@ use crate::record::{Birth, Prepared};
 
 /// Blocks larger than this are not compared within.
 pub const MAX_BLOCK: usize = 2_000;
+
+/// The same for a block of an extra column: a value shared by more records than this (a region,
+/// a big town) identifies nobody.
+pub const MAX_EXTRA_BLOCK: usize = 50;
 
 /// The blocking keys of one record.
 pub fn keys(r: &Prepared) -> Vec<String> {
@@ -36,6 +40,11 @@ pub fn keys(r: &Prepared) -> Vec<String> {
         // The same date with day and month swapped meets here too.
         let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
         keys.push(format!("ds:{y}:{lo}:{hi}"));
+    }
+    // A mapped column that agrees exactly (a document number, an address) is a key too; the
+    // block size limit keeps a column with few values (a region) from pairing everyone.
+    for (i, value) in r.extra.iter().enumerate().filter(|(_, v)| v.chars().count() >= 3) {
+        keys.push(format!("e{i}:{value}"));
     }
     keys
 }
@@ -73,7 +82,8 @@ pub fn candidates_by(
     for (i, r) in left.iter().enumerate() {
         for key in keys(r) {
             let Some(block) = index.get(&key) else { continue };
-            if block.len() > MAX_BLOCK {
+            let limit = if key.starts_with('e') { MAX_EXTRA_BLOCK } else { MAX_BLOCK };
+            if block.len() > limit {
                 continue;
             }
             for &j in block {

@@ -16,8 +16,17 @@ pub const LEVELS: [&[&str]; 5] = [
     &["same", "different"],
 ];
 
-/// One pair's levels; `None` where either record lacks the field.
-pub type Vector = [Option<u8>; 5];
+/// The levels of a column the user maps besides the built-in fields.
+pub const EXTRA_LEVELS: &[&str] = &["exact", "very similar", "similar", "different"];
+
+/// The levels of field `f` (the built-in fields, then the extra columns).
+pub fn levels(f: usize) -> &'static [&'static str] {
+    LEVELS.get(f).copied().unwrap_or(EXTRA_LEVELS)
+}
+
+/// One pair's levels, the built-in fields then the extra columns; `None` where either record
+/// lacks the field.
+pub type Vector = Vec<Option<u8>>;
 
 /// Compares two records.
 pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
@@ -37,7 +46,7 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
     } else {
         straight
     };
-    [
+    let mut vector = vec![
         given,
         family,
         match (a.birth, b.birth) {
@@ -52,7 +61,26 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
             (Some(x), Some(y)) => Some(u8::from(x != y)),
             _ => None,
         },
-    ]
+    ];
+    vector.extend(a.extra.iter().zip(&b.extra).map(|(x, y)| extra_level(x, y)));
+    vector
+}
+
+fn extra_level(a: &str, b: &str) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(0);
+    }
+    let similarity = jaro_winkler(a, b);
+    Some(if similarity >= 0.9 {
+        1
+    } else if similarity >= 0.7 {
+        2
+    } else {
+        3
+    })
 }
 
 fn name_level(a: &[String], a_keys: &[String], b: &[String], b_keys: &[String]) -> Option<u8> {
@@ -151,6 +179,7 @@ mod tests {
             birth: dob.map(|d| Birth::Date(PartialDate::parse(d).unwrap())),
             sex: Some('M'),
             nationality: None,
+            extra: Vec::new(),
         })
     }
 
@@ -160,24 +189,24 @@ mod tests {
         check(
             rec("Mohammed", "Al-Hassan", Some("2010-03-04")),
             rec("Muhammad", "Alhasan", Some("2010-03-04")),
-            [Some(1), Some(1), Some(0), Some(0), None],
+            vec![Some(1), Some(1), Some(0), Some(0), None],
         );
         check(
             rec("Μωχάμεντ", "Χασάν", Some("2010-03")),
             rec("Mohamed", "Hasan", Some("2010-03-04")),
-            [Some(1), Some(1), Some(1), Some(0), None],
+            vec![Some(1), Some(1), Some(1), Some(0), None],
         );
         check(
             rec("Hasan", "Mohamed", Some("2010-04-03")),
             rec("Mohamed", "Hasan", Some("2010-03-04")),
-            [Some(0), Some(0), Some(1), Some(0), None],
+            vec![Some(0), Some(0), Some(1), Some(0), None],
         );
         check(
             rec("Jovana", "Petrović", Some("2011")),
             rec("Ana", "Nikolić", Some("2015-01-01")),
-            [Some(4), Some(4), Some(4), Some(0), None],
+            vec![Some(4), Some(4), Some(4), Some(0), None],
         );
-        check(rec("Eleni", "", None), rec("Ελένη", "Papadopoulou", None), [Some(0), None, None, Some(0), None]);
+        check(rec("Eleni", "", None), rec("Ελένη", "Papadopoulou", None), vec![Some(0), None, None, Some(0), None]);
     }
 
     #[test]

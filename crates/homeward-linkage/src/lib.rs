@@ -42,8 +42,14 @@ pub struct Linked {
 /// Random pairs counted for `u`.
 const U_SAMPLE: usize = 200_000;
 
-/// Links `left` with `right`, or deduplicates `left` when `right` is `None`.
-pub fn link(left: &[Record], right: Option<&[Record]>, mut progress: impl FnMut(&str, usize, usize)) -> Linked {
+/// Links `left` with `right`, or deduplicates `left` when `right` is `None`. `extra` names the
+/// extra columns the records carry (`Record::extra`, in that order).
+pub fn link(
+    left: &[Record],
+    right: Option<&[Record]>,
+    extra: &[String],
+    mut progress: impl FnMut(&str, usize, usize),
+) -> Linked {
     let l: Vec<Prepared> = left.iter().map(Prepared::new).collect();
     let r: Option<Vec<Prepared>> = right.map(|rs| rs.iter().map(Prepared::new).collect());
     let other = r.as_deref().unwrap_or(&l);
@@ -56,7 +62,7 @@ pub fn link(left: &[Record], right: Option<&[Record]>, mut progress: impl FnMut(
     }
 
     let random = random_vectors(&l, other, U_SAMPLE);
-    let mut model = Model::with_u(&random);
+    let mut model = Model::with_u(&random, extra);
     let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
         pairs.iter().map(|&(i, j)| compare::compare(&l[i as usize], &other[j as usize])).collect()
     };

@@ -10,12 +10,12 @@
 
 use std::collections::HashMap;
 
-use crate::compare::{FIELDS, LEVELS, Vector};
+use crate::compare::{FIELDS, Vector, levels};
 
 /// One field's contribution to a pair's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub field: &'static str,
+    pub field: String,
     pub level: &'static str,
     /// log2(m / u): positive for evidence of a match.
     pub weight: f64,
@@ -24,6 +24,8 @@ pub struct Contribution {
 /// A fitted model.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The fields' names: the built-in ones, then the extra columns.
+    pub fields: Vec<String>,
     pub m: Vec<Vec<f64>>,
     /// Among random pairs: how often two records agree by chance.
     pub u: Vec<Vec<f64>>,
@@ -46,6 +48,18 @@ const PRIOR_U: [&[f64]; 5] = [
 /// How many random pairs' worth the chance-agreement priors weigh.
 const PRIOR_U_WEIGHT: f64 = 200.0;
 
+/// Priors of an extra column (exact, very similar, similar, different).
+const PRIOR_U_EXTRA: &[f64] = &[0.01, 0.01, 0.05, 0.93];
+const PRIOR_M_EXTRA: &[f64] = &[0.85, 0.08, 0.04, 0.03];
+
+fn prior_u(f: usize) -> &'static [f64] {
+    PRIOR_U.get(f).copied().unwrap_or(PRIOR_U_EXTRA)
+}
+
+fn prior_m(f: usize) -> &'static [f64] {
+    PRIOR_M.get(f).copied().unwrap_or(PRIOR_M_EXTRA)
+}
+
 const PRIOR_M: [&[f64]; 5] = [
     &[0.80, 0.10, 0.05, 0.03, 0.02],
     &[0.80, 0.10, 0.05, 0.03, 0.02],
@@ -58,10 +72,11 @@ impl Model {
     /// Counts `u` from comparison vectors of (mostly) non-matching random pairs, starting from
     /// what agreement by chance looks like in a large registry, so that small files are not
     /// judged on a handful of pairs.
-    pub fn with_u(random: &[Vector]) -> Self {
-        let u: Vec<Vec<f64>> = (0..FIELDS.len())
+    pub fn with_u(random: &[Vector], extra: &[String]) -> Self {
+        let fields: Vec<String> = FIELDS.iter().map(|f| (*f).to_owned()).chain(extra.iter().cloned()).collect();
+        let u: Vec<Vec<f64>> = (0..fields.len())
             .map(|f| {
-                let mut counts: Vec<f64> = PRIOR_U[f].iter().map(|p| p * PRIOR_U_WEIGHT).collect();
+                let mut counts: Vec<f64> = prior_u(f).iter().map(|p| p * PRIOR_U_WEIGHT).collect();
                 for v in random {
                     if let Some(level) = v[f] {
                         counts[usize::from(level)] += 1.0;
@@ -71,7 +86,8 @@ impl Model {
                 counts.into_iter().map(|c| c / total).collect()
             })
             .collect();
-        Self { m: PRIOR_M.iter().map(|p| p.to_vec()).collect(), u, lambda: 1e-4 }
+        let m = (0..fields.len()).map(|f| prior_m(f).to_vec()).collect();
+        Self { fields, m, u, lambda: 1e-4 }
     }
 
     /// Estimates `m` of every field but `left_out` by expectation maximisation over `pairs`,
@@ -83,7 +99,7 @@ impl Model {
         }
         for _ in 0..rounds {
             let mut sums: Vec<Vec<f64>> =
-                PRIOR_M.iter().map(|p| p.iter().map(|x| x * PRIOR_WEIGHT).collect()).collect();
+                (0..self.fields.len()).map(|f| prior_m(f).iter().map(|x| x * PRIOR_WEIGHT).collect()).collect();
             let mut total = 0.0;
             for v in pairs {
                 let w: f64 = v
@@ -133,7 +149,7 @@ impl Model {
                     let adjusted = (self.m[f][0] / freq.max(1e-7)).log2();
                     weight = adjusted.max(self.weight(f, 1));
                 }
-                Some(Contribution { field: FIELDS[f], level: LEVELS[f][level], weight })
+                Some(Contribution { field: self.fields[f].clone(), level: levels(f)[level], weight })
             })
             .collect()
     }
@@ -183,20 +199,27 @@ mod tests {
     fn model() -> Model {
         let mut random = Vec::new();
         for i in 0..1000u32 {
-            random.push([Some(4), Some(4), Some(if i % 10 == 0 { 3 } else { 4 }), Some((i % 2) as u8), Some(0)]);
+            random.push(vec![
+                Some(4),
+                Some(4),
+                Some(if i % 10 == 0 { 3 } else { 4 }),
+                Some((i % 2) as u8),
+                Some(0),
+                Some(3),
+            ]);
         }
-        Model::with_u(&random)
+        Model::with_u(&random, &["document".to_owned()])
     }
 
     #[test]
     fn more_agreement_never_lowers_the_probability() {
         let m = model();
-        for f in 0..FIELDS.len() {
-            let levels = LEVELS[f].len() as u8;
-            for better in 0..levels {
-                for worse in better..levels {
-                    let mut a: Vector = [Some(2), Some(2), Some(2), Some(0), Some(0)];
-                    let mut b = a;
+        for f in 0..m.fields.len() {
+            let count = levels(f).len() as u8;
+            for better in 0..count {
+                for worse in better..count {
+                    let mut a: Vector = vec![Some(2), Some(2), Some(2), Some(0), Some(0), Some(1)];
+                    let mut b = a.clone();
                     a[f] = Some(better);
                     b[f] = Some(worse);
                     let (pa, pb) = (m.probability(&m.explain(&a, [None; 2])), m.probability(&m.explain(&b, [None; 2])));
@@ -209,7 +232,7 @@ mod tests {
     #[test]
     fn a_common_name_counts_for_less_than_a_rare_one() {
         let m = model();
-        let v: Vector = [Some(0), Some(0), Some(0), Some(0), None];
+        let v: Vector = vec![Some(0), Some(0), Some(0), Some(0), None, None];
         let common = m.probability(&m.explain(&v, [Some(0.05), Some(0.05)]));
         let rare = m.probability(&m.explain(&v, [Some(0.0001), Some(0.0001)]));
         assert!(rare > common, "rare {rare} common {common}");

@@ -35,6 +35,8 @@ pub struct Record {
     pub sex: Option<char>,
     /// ISO 3166-1 alpha-2.
     pub nationality: Option<String>,
+    /// Values of the extra columns the user mapped (an address, a document number), in order.
+    pub extra: Vec<String>,
 }
 
 /// A record with its comparison keys computed.
@@ -47,6 +49,8 @@ pub struct Prepared {
     pub birth: Option<Birth>,
     pub sex: Option<char>,
     pub nationality: Option<String>,
+    /// The extra columns, folded.
+    pub extra: Vec<String>,
 }
 
 impl Prepared {
@@ -63,6 +67,7 @@ impl Prepared {
             birth: r.birth,
             sex: r.sex,
             nationality: r.nationality.as_ref().map(|n| n.to_ascii_uppercase()),
+            extra: r.extra.iter().map(|e| homeward_domain::text::fold(e.trim())).collect(),
         }
     }
 

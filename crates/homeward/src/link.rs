@@ -36,6 +36,8 @@ struct Columns {
     date_of_birth: Option<String>,
     sex: Option<String>,
     nationality: Option<String>,
+    /// Any other columns to compare (an address, a document number).
+    extra: Vec<String>,
 }
 
 impl Default for Columns {
@@ -47,6 +49,7 @@ impl Default for Columns {
             date_of_birth: Some("date_of_birth".into()),
             sex: Some("sex".into()),
             nationality: Some("nationality".into()),
+            extra: Vec::new(),
         }
     }
 }
@@ -70,7 +73,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         right.as_ref().map(|r| format!(" against {}", r.len())).unwrap_or_else(|| " (deduplicating)".into())
     );
     let started = std::time::Instant::now();
-    let linked = homeward_linkage::link(&left, right.as_deref(), |stage, done, total| {
+    let linked = homeward_linkage::link(&left, right.as_deref(), &config.columns.extra, |stage, done, total| {
         if total > 0 {
             eprint!("\rlink: {stage} {done}/{total} ({:.0} %)   ", done as f64 * 100.0 / total as f64);
         } else {
@@ -78,15 +81,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     });
     eprintln!();
-    for (f, field) in homeward_linkage::compare::FIELDS.iter().enumerate() {
-        let levels: Vec<String> = homeward_linkage::compare::LEVELS[f]
+    for (f, field) in linked.model.fields.iter().enumerate() {
+        let levels: Vec<String> = homeward_linkage::compare::levels(f)
             .iter()
             .enumerate()
             .map(|(l, name)| format!("{name} m={:.3} u={:.4}", linked.model.m[f][l], linked.model.u[f][l]))
             .collect();
         eprintln!("link: model {field}: {}", levels.join("; "));
     }
-    eprintln!("link: model share of matches among compared pairs {:.3}", linked.model.lambda);
+    eprintln!("link: model chance that two random records are the same child {:.2e}", linked.model.lambda);
     let other = right.as_deref().unwrap_or(&left);
     let mut out = csv::Writer::from_path(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
     out.write_record(["left_id", "right_id", "probability"])?;
@@ -126,6 +129,7 @@ fn read(path: &Path, config: &Config) -> anyhow::Result<Vec<Record>> {
     let (id, given, family) = (column(&c.id)?, column(&c.given_name)?, column(&c.family_name)?);
     let optional = |name: &Option<String>| name.as_deref().and_then(|n| position.get(n).copied());
     let (dob, sex, nationality) = (optional(&c.date_of_birth), optional(&c.sex), optional(&c.nationality));
+    let extra: Vec<usize> = c.extra.iter().map(|name| column(name)).collect::<anyhow::Result<_>>()?;
     let compact = config.date_format.as_deref() == Some("YYYYMMDD");
     let mut records = Vec::new();
     let mut unreadable = Vec::new();
@@ -158,6 +162,7 @@ fn read(path: &Path, config: &Config) -> anyhow::Result<Vec<Record>> {
                 .map(|c| c.to_ascii_uppercase())
                 .filter(|c| *c == 'F' || *c == 'M'),
             nationality: field(nationality).map(str::to_owned),
+            extra: extra.iter().map(|&i| row.get(i).unwrap_or_default().to_owned()).collect(),
         });
     }
     if !unreadable.is_empty() {

@@ -134,13 +134,33 @@ fn birth_level(a: Birth, b: Birth) -> u8 {
 
 /// Jaro–Winkler similarity of two strings, 0 to 1.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    // Names are short and mostly ASCII after normalisation: compare bytes without allocating.
+    if a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64 {
+        return jaro_winkler_of(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    jaro_winkler_of(&a, &b)
+}
+
+fn jaro_winkler_of<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return if a.is_empty() && b.is_empty() { 1.0 } else { 0.0 };
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
-    let mut a_match = vec![false; a.len()];
-    let mut b_match = vec![false; b.len()];
+    let (mut a_store, mut b_store) = ([false; 64], [false; 64]);
+    let (mut a_heap, mut b_heap) = (Vec::new(), Vec::new());
+    let a_match: &mut [bool] = if a.len() <= 64 {
+        &mut a_store[..a.len()]
+    } else {
+        a_heap.resize(a.len(), false);
+        &mut a_heap
+    };
+    let b_match: &mut [bool] = if b.len() <= 64 {
+        &mut b_store[..b.len()]
+    } else {
+        b_heap.resize(b.len(), false);
+        &mut b_heap
+    };
     let mut matches = 0usize;
     for (i, ca) in a.iter().enumerate() {
         let (lo, hi) = (i.saturating_sub(window), (i + window + 1).min(b.len()));
@@ -156,12 +176,12 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     if matches == 0 {
         return 0.0;
     }
-    let a_seq = a.iter().zip(&a_match).filter(|(_, m)| **m).map(|(c, _)| c);
-    let b_seq: Vec<&char> = b.iter().zip(&b_match).filter(|(_, m)| **m).map(|(c, _)| c).collect();
+    let a_seq = a.iter().zip(a_match.iter()).filter(|(_, m)| **m).map(|(c, _)| c);
+    let b_seq = b.iter().zip(b_match.iter()).filter(|(_, m)| **m).map(|(c, _)| c);
     let transpositions = a_seq.zip(b_seq).filter(|(x, y)| x != y).count() / 2;
     let m = matches as f64;
     let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0;
-    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    let prefix = a.iter().zip(b.iter()).take(4).take_while(|(x, y)| x == y).count() as f64;
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 

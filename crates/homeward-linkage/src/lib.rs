@@ -40,7 +40,7 @@ pub struct Linked {
 }
 
 /// Random pairs counted for `u`.
-const U_SAMPLE: usize = 200_000;
+const U_SAMPLE: usize = 100_000;
 
 /// Links `left` with `right`, or deduplicates `left` when `right` is `None`. `extra` names the
 /// extra columns the records carry (`Record::extra`, in that order).
@@ -57,14 +57,14 @@ pub fn link(
 
     let mut freq = [Frequencies::default(), Frequencies::default()];
     for p in l.iter().chain(r.iter().flatten()) {
-        freq[0].add(&p.given_joined());
-        freq[1].add(&p.family_joined());
+        freq[0].add(&p.given_joined);
+        freq[1].add(&p.family_joined);
     }
 
     let random = random_vectors(&l, other, U_SAMPLE);
     let mut model = Model::with_u(&random, extra);
     let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
-        pairs.iter().map(|&(i, j)| compare::compare(&l[i as usize], &other[j as usize])).collect()
+        in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
     };
     // m of the names, from pairs that share a date of birth (the date left out) …
     let by_date = vectors_of(&block::candidates_by(&l, r.as_deref(), block::date_keys));
@@ -88,8 +88,8 @@ pub fn link(
     for (n, (&(i, j), v)) in candidates.iter().zip(&vectors).enumerate() {
         let a = &l[i as usize];
         let tf = [
-            (v[0] == Some(0)).then(|| freq[0].share(&a.given_joined())).flatten(),
-            (v[1] == Some(0)).then(|| freq[1].share(&a.family_joined())).flatten(),
+            (v[0] == Some(0)).then(|| freq[0].share(&a.given_joined)).flatten(),
+            (v[1] == Some(0)).then(|| freq[1].share(&a.family_joined)).flatten(),
         ];
         let explanation = model.explain(v, tf);
         let probability = model.probability(&explanation);
@@ -100,6 +100,21 @@ pub fn link(
     }
     pairs.sort_by(|a, b| b.probability.total_cmp(&a.probability));
     Linked { pairs, model }
+}
+
+/// Maps `items` with `f` on every core (comparisons are pure and independent), keeping order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    if threads == 1 || items.len() < 10_000 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
 }
 
 /// Comparison vectors of pseudo-random pairs (a fixed sequence, so runs repeat exactly).
@@ -115,11 +130,7 @@ fn random_vectors(left: &[Prepared], right: &[Prepared], n: usize) -> Vec<Vector
         state
     };
     let n = n.min(left.len() * right.len());
-    (0..n)
-        .map(|_| {
-            let i = (next() % left.len() as u64) as usize;
-            let j = (next() % right.len() as u64) as usize;
-            compare::compare(&left[i], &right[j])
-        })
-        .collect()
+    let picks: Vec<(usize, usize)> =
+        (0..n).map(|_| ((next() % left.len() as u64) as usize, (next() % right.len() as u64) as usize)).collect();
+    in_parallel(&picks, |&(i, j)| compare::compare(&left[i], &right[j]))
 }

@@ -15,7 +15,7 @@ use crate::compare::{FIELDS, Vector, levels};
 /// One field's contribution to a pair's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub field: String,
+    pub field: std::sync::Arc<str>,
     pub level: &'static str,
     /// log2(m / u): positive for evidence of a match.
     pub weight: f64,
@@ -25,7 +25,7 @@ pub struct Contribution {
 #[derive(Debug, Clone)]
 pub struct Model {
     /// The fields' names: the built-in ones, then the extra columns.
-    pub fields: Vec<String>,
+    pub fields: Vec<std::sync::Arc<str>>,
     pub m: Vec<Vec<f64>>,
     /// Among random pairs: how often two records agree by chance.
     pub u: Vec<Vec<f64>>,
@@ -73,7 +73,11 @@ impl Model {
     /// what agreement by chance looks like in a large registry, so that small files are not
     /// judged on a handful of pairs.
     pub fn with_u(random: &[Vector], extra: &[String]) -> Self {
-        let fields: Vec<String> = FIELDS.iter().map(|f| (*f).to_owned()).chain(extra.iter().cloned()).collect();
+        let fields: Vec<std::sync::Arc<str>> = FIELDS
+            .iter()
+            .map(|f| std::sync::Arc::from(*f))
+            .chain(extra.iter().map(|e| std::sync::Arc::from(e.as_str())))
+            .collect();
         let u: Vec<Vec<f64>> = (0..fields.len())
             .map(|f| {
                 let mut counts: Vec<f64> = prior_u(f).iter().map(|p| p * PRIOR_U_WEIGHT).collect();

@@ -46,6 +46,11 @@ pub struct Prepared {
     pub family: Vec<String>,
     pub given_keys: Vec<String>,
     pub family_keys: Vec<String>,
+    /// The tokens and the skeletons joined, computed once for the comparisons.
+    pub given_joined: String,
+    pub family_joined: String,
+    pub given_keys_joined: String,
+    pub family_keys_joined: String,
     pub birth: Option<Birth>,
     pub sex: Option<char>,
     pub nationality: Option<String>,
@@ -57,9 +62,13 @@ impl Prepared {
     pub fn new(r: &Record) -> Self {
         let given = name_tokens(&r.given_name);
         let family = name_tokens(&r.family_name);
-        let given_keys = given.iter().map(|t| skeleton(t)).collect();
-        let family_keys = family.iter().map(|t| skeleton(t)).collect();
+        let given_keys: Vec<String> = given.iter().map(|t| skeleton(t)).collect();
+        let family_keys: Vec<String> = family.iter().map(|t| skeleton(t)).collect();
         Self {
+            given_joined: given.join(""),
+            family_joined: family.join(""),
+            given_keys_joined: given_keys.join(""),
+            family_keys_joined: family_keys.join(""),
             given,
             family,
             given_keys,
@@ -69,14 +78,5 @@ impl Prepared {
             nationality: r.nationality.as_ref().map(|n| n.to_ascii_uppercase()),
             extra: r.extra.iter().map(|e| homeward_domain::text::fold(e.trim())).collect(),
         }
-    }
-
-    /// The given name's tokens joined, as one comparable string.
-    pub fn given_joined(&self) -> String {
-        self.given.join("")
-    }
-
-    pub fn family_joined(&self) -> String {
-        self.family.join("")
     }
 }

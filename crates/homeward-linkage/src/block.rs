@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::record::{Birth, Prepared};
 
 /// Blocks larger than this are not compared within.
-pub const MAX_BLOCK: usize = 2_000;
+pub const MAX_BLOCK: usize = 300;
 
 /// The same for a block of an extra column: a value shared by more records than this (a region,
 /// a big town) identifies nobody.
@@ -23,11 +23,14 @@ pub fn keys(r: &Prepared) -> Vec<String> {
         Birth::Age { min, as_of_year, .. } => as_of_year - i32::from(min),
     });
     let (g, f) = (r.given_keys.first(), r.family_keys.first());
-    if let (Some(f), Some(y)) = (f, year) {
-        keys.push(format!("fy:{f}:{y}"));
+    // The first letter of the other name's sound narrows each key, so that blocks stay small
+    // as the files grow (a common given name in a common year would otherwise pair thousands).
+    let initial = |k: Option<&String>| k.and_then(|k| k.chars().next()).unwrap_or('-');
+    if let (Some(fk), Some(y)) = (f, year) {
+        keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
     }
-    if let (Some(g), Some(y)) = (g, year) {
-        keys.push(format!("gy:{g}:{y}"));
+    if let (Some(gk), Some(y)) = (g, year) {
+        keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
     }
     if let (Some(g), Some(f)) = (g, f) {
         let (a, b) = if g <= f { (g, f) } else { (f, g) };
@@ -36,10 +39,13 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()
     {
-        keys.push(format!("d:{y}:{m}:{day}"));
-        // The same date with day and month swapped meets here too.
-        let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
-        keys.push(format!("ds:{y}:{lo}:{hi}"));
+        // With either name's initial, so that a misspelt given or family name still meets.
+        for name in [initial(g), initial(f)] {
+            keys.push(format!("d:{y}:{m}:{day}:{name}"));
+            // The same date with day and month swapped meets here too.
+            let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
+            keys.push(format!("ds:{y}:{lo}:{hi}:{name}"));
+        }
     }
     // A mapped column that agrees exactly (a document number, an address) is a key too; the
     // block size limit keeps a column with few values (a region) from pairing everyone.
@@ -51,12 +57,20 @@ pub fn keys(r: &Prepared) -> Vec<String> {
 
 /// Only the full date of birth: the pairs `m` of the names is learnt on.
 pub fn date_keys(r: &Prepared) -> Vec<String> {
-    keys(r).into_iter().filter(|k| k.starts_with("d:")).collect()
+    match r.birth {
+        Some(Birth::Date(d)) if d.parts().2.is_some() => vec![format!("d:{d}")],
+        _ => Vec::new(),
+    }
 }
 
-/// Only the sounds of both names: the pairs `m` of the other fields is learnt on.
+/// Both names exactly (as normalised): the pairs `m` of the other fields is learnt on. Sounds
+/// would be too broad here: many different children share them, and their dates of birth would
+/// teach the model that a true match often disagrees on the date.
 pub fn name_keys(r: &Prepared) -> Vec<String> {
-    keys(r).into_iter().filter(|k| k.starts_with("gf:")).collect()
+    if r.given_joined.is_empty() || r.family_joined.is_empty() {
+        return Vec::new();
+    }
+    vec![format!("gfx:{}:{}", r.given_joined, r.family_joined)]
 }
 
 /// The candidate pairs between `left` and `right`, or within `left` when `right` is `None`

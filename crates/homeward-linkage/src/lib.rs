@@ -55,10 +55,14 @@ pub fn link(
     let other = r.as_deref().unwrap_or(&l);
     progress("prepared", l.len() + r.as_ref().map_or(0, Vec::len), 0);
 
+    // How common each name and each name's sound is, for term-frequency adjustment.
     let mut freq = [Frequencies::default(), Frequencies::default()];
+    let mut sound = [Frequencies::default(), Frequencies::default()];
     for p in l.iter().chain(r.iter().flatten()) {
         freq[0].add(&p.given_joined);
         freq[1].add(&p.family_joined);
+        sound[0].add(&p.given_keys_joined);
+        sound[1].add(&p.family_keys_joined);
     }
 
     let random = random_vectors(&l, other, U_SAMPLE);
@@ -87,10 +91,12 @@ pub fn link(
     let mut pairs = Vec::with_capacity(candidates.len());
     for (n, (&(i, j), v)) in candidates.iter().zip(&vectors).enumerate() {
         let a = &l[i as usize];
-        let tf = [
-            (v[0] == Some(0)).then(|| freq[0].share(&a.given_joined)).flatten(),
-            (v[1] == Some(0)).then(|| freq[1].share(&a.family_joined)).flatten(),
-        ];
+        let share = |f: usize, name: &str, key: &str| match v[f] {
+            Some(0) => freq[f].share(name),
+            Some(1) => sound[f].share(key),
+            _ => None,
+        };
+        let tf = [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)];
         let explanation = model.explain(v, tf);
         let probability = model.probability(&explanation);
         pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });

@@ -3,7 +3,7 @@
 //! random records match plus log2(m/u) of each field. `u` is counted on random pairs, which are
 //! almost all non-matches. `m` is estimated by expectation maximisation the way Splink does it:
 //! on the pairs that share a date of birth, the names' `m` (the date is left out, since it was
-//! chosen to agree); on the pairs that share both names' sounds, the other fields' `m`. Among
+//! chosen to agree); on the pairs that share both names exactly, the other fields' `m`. Among
 //! such pairs a non-match agrees on the left-out fields no more than random pairs do, so `u` from
 //! random pairs is right there. An exact name match is weighed by how common the name is (term
 //! frequency): two "Mohammed"s say less than two "Ilias"es.
@@ -136,22 +136,24 @@ impl Model {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
-    /// Each field's contribution; `tf` gives, for an exact name agreement, how common the name
-    /// is (its share of all names), which replaces `u` when it is rarer or commoner than average.
+    /// Each field's contribution; `tf` gives, for a name that agrees exactly or by sound, how
+    /// common that name or sound is (its share of all names), which replaces `u`.
     pub fn explain(&self, v: &Vector, tf: [Option<f64>; 2]) -> Vec<Contribution> {
         v.iter()
             .enumerate()
             .filter_map(|(f, level)| {
                 let level = usize::from((*level)?);
                 let mut weight = self.weight(f, level);
-                if level == 0
+                if level <= 1
                     && f < 2
                     && let Some(freq) = tf[f]
                 {
-                    // Two random records agree on this very name as often as it is common.
-                    // Never below what a weaker agreement would earn.
-                    let adjusted = (self.m[f][0] / freq.max(1e-7)).log2();
-                    weight = adjusted.max(self.weight(f, 1));
+                    // Two random records agree on this very name (or sound) as often as it is
+                    // common. Never below what a weaker agreement would earn, never above a
+                    // closer one.
+                    let adjusted = (self.m[f][level] / freq.max(1e-7)).log2();
+                    let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
+                    weight = adjusted.max(self.weight(f, level + 1)).min(ceiling);
                 }
                 Some(Contribution { field: self.fields[f].clone(), level: levels(f)[level], weight })
             })

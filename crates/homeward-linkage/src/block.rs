@@ -4,7 +4,7 @@
 //! compared when they share any key. A key shared by very many records (a common name in a common year) says little and
 //! would make the work quadratic, so such blocks are skipped; the other keys still meet.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::record::{Birth, Prepared};
 
@@ -23,9 +23,9 @@ pub fn keys(r: &Prepared) -> Vec<String> {
         Birth::Age { min, as_of_year, .. } => as_of_year - i32::from(min),
     });
     let (g, f) = (r.given_keys.first(), r.family_keys.first());
-    // The first letter of the other name's sound narrows each key, so that blocks stay small
+    // The first two letters of the other name's sound narrow each key, so that blocks stay small
     // as the files grow (a common given name in a common year would otherwise pair thousands).
-    let initial = |k: Option<&String>| k.and_then(|k| k.chars().next()).unwrap_or('-');
+    let initial = |k: Option<&String>| k.map(|k| k.chars().take(2).collect::<String>()).unwrap_or_default();
     if let (Some(fk), Some(y)) = (f, year) {
         keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
     }
@@ -92,7 +92,7 @@ pub fn candidates_by(
             index.entry(key).or_default().push(j as u32);
         }
     }
-    let mut pairs = HashSet::new();
+    let mut pairs = Vec::new();
     for (i, r) in left.iter().enumerate() {
         for key in keys(r) {
             let Some(block) = index.get(&key) else { continue };
@@ -102,12 +102,12 @@ pub fn candidates_by(
             }
             for &j in block {
                 if right.is_some() || (i as u32) < j {
-                    pairs.insert((i as u32, j));
+                    pairs.push((i as u32, j));
                 }
             }
         }
     }
-    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
     pairs.sort_unstable();
+    pairs.dedup();
     pairs
 }

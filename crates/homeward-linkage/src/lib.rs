@@ -34,20 +34,37 @@ pub struct Pair {
 /// What a run produced.
 #[derive(Debug)]
 pub struct Linked {
-    /// Every compared pair, highest probability first.
+    /// The compared pairs at or above `keep_from`, highest probability first.
     pub pairs: Vec<Pair>,
+    /// How many pairs were compared.
+    pub compared: usize,
     pub model: Model,
+}
+
+/// At most this many pairs train each estimation of `m`: enough for the shares, and on large
+/// files the pairs that share a date of birth run into millions.
+const TRAIN_SAMPLE: usize = 200_000;
+
+/// Every `len / n`-th pair, when there are more than `n`.
+fn sample(pairs: Vec<(u32, u32)>, n: usize) -> Vec<(u32, u32)> {
+    if pairs.len() <= n {
+        return pairs;
+    }
+    let step = pairs.len().div_ceil(n);
+    pairs.into_iter().step_by(step).collect()
 }
 
 /// Random pairs counted for `u`.
 const U_SAMPLE: usize = 100_000;
 
 /// Links `left` with `right`, or deduplicates `left` when `right` is `None`. `extra` names the
-/// extra columns the records carry (`Record::extra`, in that order).
+/// extra columns the records carry (`Record::extra`, in that order). Pairs below `keep_from` are
+/// scored but not kept: on large files almost every compared pair is a non-match.
 pub fn link(
     left: &[Record],
     right: Option<&[Record]>,
     extra: &[String],
+    keep_from: f64,
     mut progress: impl FnMut(&str, usize, usize),
 ) -> Linked {
     let l: Vec<Prepared> = left.iter().map(Prepared::new).collect();
@@ -71,10 +88,12 @@ pub fn link(
         in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
     };
     // m of the names, from pairs that share a date of birth (the date left out) …
-    let by_date = vectors_of(&block::candidates_by(&l, r.as_deref(), block::date_keys));
+    let date_candidates = block::candidates_by(&l, r.as_deref(), block::date_keys);
+    let date_pairs = date_candidates.len();
+    let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
     let share_by_date = model.fit(&by_date, &[2], 15);
     // … and of the other fields, from pairs whose names sound alike (the names left out).
-    let by_name = vectors_of(&block::candidates_by(&l, r.as_deref(), block::name_keys));
+    let by_name = vectors_of(&sample(block::candidates_by(&l, r.as_deref(), block::name_keys), TRAIN_SAMPLE));
     model.fit(&by_name, &[0, 1], 15);
     // How many matches there are at all: those found sharing a date of birth, over the share of
     // matches that share one. Over all pairs, that is the prior chance of a match.
@@ -82,30 +101,33 @@ pub fn link(
         Some(rs) => l.len() as f64 * rs.len() as f64,
         None => l.len() as f64 * (l.len() as f64 - 1.0) / 2.0,
     };
-    let matches = share_by_date * by_date.len() as f64 / model.m[2][0].max(0.05);
+    let matches = share_by_date * date_pairs as f64 / model.m[2][0].max(0.05);
     model.lambda = (matches / all_pairs.max(1.0)).clamp(1e-9, 0.5);
     let candidates = block::candidates(&l, r.as_deref());
     progress("blocked", candidates.len(), 0);
-    let vectors = vectors_of(&candidates);
-
-    let mut pairs = Vec::with_capacity(candidates.len());
-    for (n, (&(i, j), v)) in candidates.iter().zip(&vectors).enumerate() {
-        let a = &l[i as usize];
-        let share = |f: usize, name: &str, key: &str| match v[f] {
-            Some(0) => freq[f].share(name),
-            Some(1) => sound[f].share(key),
-            _ => None,
-        };
-        let tf = [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)];
-        let explanation = model.explain(v, tf);
-        let probability = model.probability(&explanation);
-        pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });
-        if n % 100_000 == 0 {
-            progress("scored", n, candidates.len());
+    // Scored a million at a time, so that memory holds the kept pairs, not every comparison.
+    let mut pairs = Vec::new();
+    for (c, chunk) in candidates.chunks(1 << 20).enumerate() {
+        let vectors = vectors_of(chunk);
+        for (&(i, j), v) in chunk.iter().zip(&vectors) {
+            let a = &l[i as usize];
+            let share = |f: usize, name: &str, key: &str| match v[f] {
+                Some(0) => freq[f].share(name),
+                Some(1) => sound[f].share(key),
+                _ => None,
+            };
+            let tf =
+                [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)];
+            let explanation = model.explain(v, tf);
+            let probability = model.probability(&explanation);
+            if probability >= keep_from {
+                pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });
+            }
         }
+        progress("scored", (c << 20) + chunk.len(), candidates.len());
     }
     pairs.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-    Linked { pairs, model }
+    Linked { pairs, model, compared: candidates.len() }
 }
 
 /// Maps `items` with `f` on every core (comparisons are pure and independent), keeping order.

@@ -73,13 +73,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         right.as_ref().map(|r| format!(" against {}", r.len())).unwrap_or_else(|| " (deduplicating)".into())
     );
     let started = std::time::Instant::now();
-    let linked = homeward_linkage::link(&left, right.as_deref(), &config.columns.extra, |stage, done, total| {
-        if total > 0 {
-            eprint!("\rlink: {stage} {done}/{total} ({:.0} %)   ", done as f64 * 100.0 / total as f64);
-        } else {
-            eprintln!("link: {stage} {done}");
-        }
-    });
+    let linked =
+        homeward_linkage::link(&left, right.as_deref(), &config.columns.extra, args.threshold, |stage, done, total| {
+            if total > 0 {
+                eprint!("\rlink: {stage} {done}/{total} ({:.0} %)   ", done as f64 * 100.0 / total as f64);
+            } else {
+                eprintln!("link: {stage} {done}");
+            }
+        });
     eprintln!();
     for (f, field) in linked.model.fields.iter().enumerate() {
         let levels: Vec<String> = homeward_linkage::compare::levels(f)
@@ -101,7 +102,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     out.flush().with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!(
         "link: compared {} pairs, wrote {written} at or above {} to {} in {:.1} s",
-        linked.pairs.len(),
+        linked.compared,
         args.threshold,
         args.out.display(),
         started.elapsed().as_secs_f64()

@@ -57,13 +57,14 @@ pub fn router(state: AppState) -> Router {
 
 /// Headers on every answer. Answers carry children's personal data, so nothing may be cached
 /// by a browser or a proxy, sniffed into another type, framed by another site or leak its
-/// address through a referrer.
+/// address through a referrer to another site (`same-origin`: Homeward's own forms still name
+/// their origin, which the interface checks).
 async fn protective_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
     response
 }

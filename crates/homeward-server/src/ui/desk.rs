@@ -219,7 +219,7 @@ pub(super) fn assignee(tr: &Tr<'_>, viewer: &Viewer, who: Option<homeward_domain
 }
 
 fn pager(tr: &Tr<'_>, f: &DeskFilter, page: &Page<CaseSummary>) -> Markup {
-    let next = f.offset + PAGE;
+    let next = f.offset.saturating_add(PAGE);
     html! {
         nav.pager aria-label=(tr.t("desk-next")) {
             @if f.offset > 0 {

@@ -139,8 +139,12 @@ fn local_time(values: &Values, name: &str, problems: &mut Problems) -> Option<Of
     let local = PrimitiveDateTime::parse(&raw, &without).or_else(|_| PrimitiveDateTime::parse(&raw, &with_seconds));
     let offset_minutes: i32 = text(values, "utc_offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let offset = UtcOffset::from_whole_seconds(-offset_minutes.clamp(-18 * 60, 18 * 60) * 60).unwrap_or(UtcOffset::UTC);
-    match local {
-        Ok(local) => Some(local.assume_offset(offset).to_offset(UtcOffset::UTC)),
+    match local.map(|l| l.assume_offset(offset).checked_to_offset(UtcOffset::UTC)) {
+        Ok(Some(at)) => Some(at),
+        Ok(None) => {
+            problems.push(FieldError::new(name, Problem::ImplausibleTime, format!("`{raw}` is out of range")));
+            None
+        }
         Err(_) => {
             let message = format!("`{raw}` is not a date and time such as 2026-11-28 18:30");
             problems.push(FieldError::new(name, Problem::TimeFormat, message));

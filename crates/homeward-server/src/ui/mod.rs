@@ -128,11 +128,12 @@ async fn same_origin_forms(request: Request, next: Next) -> Response {
         let headers = request.headers();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        // Pages send `Referrer-Policy: same-origin`, so a browser names the origin of a form
+        // sent from them; `null` (a sandboxed frame, a data: page) is someone else.
         let foreign_origin = headers
             .get(header::ORIGIN)
             .and_then(|o| o.to_str().ok())
-            .filter(|o| *o != "null")
-            .is_some_and(|o| o.split_once("://").map(|(_, rest)| rest) != host);
+            .is_some_and(|o| o == "null" || o.split_once("://").map(|(_, rest)| rest) != host);
         if cross_site || foreign_origin {
             return (StatusCode::FORBIDDEN, "Forms may only be sent from Homeward's own pages.").into_response();
         }

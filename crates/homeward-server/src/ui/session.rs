@@ -28,7 +28,13 @@ fn problems(tr: &Tr<'_>, e: &crate::AppError) -> String {
 /// Where to go after logging in: only a path on this site.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        // Browsers drop tabs and line breaks from a URL, so `/\t/evil.example` would become
+        // `//evil.example`: no control character may pass.
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) =>
+        {
+            n
+        }
         _ => "/",
     }
 }

@@ -403,3 +403,34 @@ fn a_one_time_password_must_be_replaced_before_any_page() {
     assert_eq!(bad_login.status, 401);
     assert!(bad_login.html.contains("is not correct") && bad_login.html.contains("value=\"new@a.example\""));
 }
+
+/// Regressions found in review: a tab in `next` became an open redirect; a time at the end of
+/// the calendar with the largest offset panicked; a huge page offset overflowed; a form with
+/// `Origin: null` was let through.
+#[test]
+fn hostile_input_to_pages_is_refused_cleanly() {
+    let d = desk();
+    let login =
+        form(&[("email", "operator@a.example"), ("password", crate::support::PASSWORD), ("next", "/\t/evil.example")]);
+    let page = d.app.page("POST", "/login", None, Some(&login));
+    assert_eq!((page.status, page.header("location")), (303, Some("/")));
+    let edge = form(&[
+        ("given_name", "Νίκος"),
+        ("last_seen_at", "9999-12-31 23:59"),
+        ("utc_offset", "1080"),
+        ("category", "runaway"),
+    ]);
+    let page = d.app.page("POST", "/intake", Some(&d.operator), Some(&edge));
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert_eq!(d.app.page("GET", "/?offset=4294967295", Some(&d.operator), None).status, 200);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let request = ureq::http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{}/cases/{}/notes", d.app.addr, d.case_id))
+        .header("Cookie", d.operator.as_str())
+        .header("Origin", "null")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(b"text=planted".to_vec())
+        .unwrap();
+    assert_eq!(agent.run(request).unwrap().status().as_u16(), 403);
+}

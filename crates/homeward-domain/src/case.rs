@@ -187,6 +187,10 @@ pub struct NewCase {
     pub contact: Option<NewContact>,
     #[serde(default)]
     pub assignee: Option<UserId>,
+    /// Phone numbers, handles and the like already known at intake, linked in the same
+    /// transaction as the case.
+    #[serde(default)]
+    pub identifiers: Vec<crate::records::NewIdentifier>,
 }
 
 impl NewCase {
@@ -231,6 +235,19 @@ impl NewCase {
         if let Some(c) = &self.circumstances {
             v.text("circumstances", c, 20_000);
         }
+        let mut identifiers = Vec::with_capacity(self.identifiers.len());
+        for (i, identifier) in std::mem::take(&mut self.identifiers).into_iter().enumerate() {
+            match identifier.validate() {
+                Ok(identifier) => identifiers.push(identifier),
+                Err(DomainError::Invalid(errors)) => {
+                    for e in errors {
+                        v.push_error(crate::FieldError { field: format!("identifiers[{i}].{}", e.field), ..e });
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        self.identifiers = identifiers;
         if let Some(contact) = self.contact.take() {
             let contact = contact.validate("contact.", now, &mut v);
             if contact.received_at + CLOCK_SKEW < self.last_seen.at {

@@ -117,6 +117,11 @@ impl Validation {
         self.errors.push(FieldError::new(field, code, message));
     }
 
+    /// Records a problem found by another part's validation.
+    pub fn push_error(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
     /// Records a problem with `field` that is about a number (a length, an age).
     pub fn push_limit(&mut self, field: impl Into<String>, code: Problem, limit: u32, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, code, message).with_limit(limit));

@@ -348,6 +348,7 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
                 summary: summary.into(),
             }),
             assignee: None,
+            identifiers: Vec::new(),
         };
         reports.push((reported, org_index, new));
 

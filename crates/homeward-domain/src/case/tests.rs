@@ -219,6 +219,7 @@ proptest! {
                 summary: "s".into(),
             }),
             assignee: None,
+            identifiers: Vec::new(),
         };
         if let Ok(case) = case.validate(now) {
             let seen_day = crate::dates::utc_date(case.last_seen.at);

@@ -12,7 +12,6 @@ use homeward_domain::case::{Category, LastSeen, MissingFrom, MissingFromKind, Ne
 use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::dates::{AgeRange, DateError, PartialDate};
 use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier};
-use homeward_domain::view::CaseChange;
 use homeward_domain::{DomainError, FieldError, Problem};
 use homeward_risk::RiskAnswers;
 use maud::{Markup, html};
@@ -77,20 +76,22 @@ pub(crate) async fn discard_draft(State(state): State<AppState>, viewer: Viewer)
 pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(values): Form<Values>) -> Response {
     let tr = state.locales.get(&viewer.user.language);
     let now = OffsetDateTime::now_utc();
-    let (report, identifiers) = match read(&values, now) {
-        Ok(read) => read,
+    let report = match read(&values, now) {
+        Ok(report) => report,
         Err(problems) => return render(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &values, &problems),
     };
     let actor = viewer.actor.clone();
+    // The case and its identifiers are one command: it is written whole or not at all.
     let created = state
         .run(move |store| {
-            let view = store.create_case(&actor, report)?;
-            for identifier in identifiers {
-                store.change_case(&actor, view.case.id, CaseChange::LinkIdentifier(identifier))?;
+            let id = store.create_case(&actor, report)?.case.id;
+            // The report is a case now; its draft (personal data) goes. Should that fail, the
+            // case stands and the operator goes to it: a draft left behind is only offered
+            // again, and saving it twice would open a second case.
+            if let Err(e) = store.discard_draft(&actor) {
+                tracing::error!(error = %e, "a saved report's draft could not be deleted");
             }
-            // The report is a case now; its draft (personal data) goes.
-            store.discard_draft(&actor)?;
-            Ok(view.case.id)
+            Ok(id)
         })
         .await;
     match created {
@@ -174,8 +175,8 @@ fn risk_answers(values: &Values) -> Option<RiskAnswers> {
     serde_json::from_value(serde_json::Value::Object(json)).ok()
 }
 
-/// The report and the identifiers to link to it, or every problem at once.
-fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentifier>), Problems> {
+/// The report, identifiers included, or every problem at once.
+fn read(values: &Values, now: OffsetDateTime) -> Result<NewCase, Problems> {
     let mut problems = Problems::new();
     let date_of_birth = match text(values, "date_of_birth") {
         None => None,
@@ -264,10 +265,11 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<(NewCase, Vec<NewIdentif
                 circumstances: text(values, "circumstances"),
                 contact,
                 assignee: None,
+                identifiers,
             };
             // The domain's own checks, so that the form names every problem before anything is
             // written.
-            report.validate(now).map(|r| (r, identifiers)).map_err(|e| match e {
+            report.validate(now).map_err(|e| match e {
                 DomainError::Invalid(errors) => {
                     errors.into_iter().map(|f| FieldError { field: form_field(&f.field), ..f }).collect()
                 }

@@ -246,3 +246,24 @@ fn the_risk_questions_suggest_a_level_with_reasons() {
     assert_eq!(app.post("/api/v1/risk-suggestion", &auth, json!({"under_13": "yes"})).status, 422);
     assert_eq!(app.post("/api/v1/risk-suggestion", &auth, json!({"age": 12})).status, 422);
 }
+
+#[test]
+fn identifiers_known_at_intake_are_linked_with_the_case_in_one_go() {
+    let app = crate::support::TestApp::spawn();
+    let org = app.org("Hotline", "GR", homeward_domain::org::OrganisationKind::Hotline);
+    let (_, auth) = app.user(&org, homeward_domain::org::Role::Operator, "op@a.example");
+    let mut report = crate::support::issue_report();
+    report["identifiers"] = serde_json::json!([
+        {"kind": "phone", "value": "+30 690 000 1234", "label": "the mother's phone"},
+        {"kind": "social_handle", "value": "@eleni.p"}
+    ]);
+    let created = app.post("/api/v1/cases", &auth, report);
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let ids = created.body["identifiers"].as_array().unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0]["normalised"], "+306900001234");
+    assert_eq!(created.body["version"], 4, "opened, contact, two identifiers: one event each");
+    let id = created.body["id"].as_str().unwrap();
+    let found = app.get("/api/v1/cases?identifier=eleni.p", &auth).body;
+    assert_eq!(found["items"][0]["id"], id, "found by the handle without its @");
+}

@@ -5,7 +5,9 @@ use homeward_domain::case::{Case, CaseCommand, CaseEvent, CaseEventKind, LastSee
 use homeward_domain::child::{Child, NewChild};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{self, Action, Scope};
-use homeward_domain::records::{Contact, Identifier, IdentifierKind, NewContact, NewNote, Note, Person, Task};
+use homeward_domain::records::{
+    Contact, Identifier, IdentifierKind, NewContact, NewIdentifier, NewNote, Note, Person, Task,
+};
 use homeward_domain::text::{latin_key, normalise_identifier, search_keys, tokens};
 use homeward_domain::view::{
     Assignee, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page, TaskSummary,
@@ -26,6 +28,33 @@ use crate::{Result, StoreError};
 
 fn new_id() -> Uuid {
     Uuid::now_v7()
+}
+
+/// Stores a validated identifier with the case and appends its event.
+fn link_identifier(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, identifier: NewIdentifier) -> Result<Identifier> {
+    let identifier_id = IdentifierId(new_id());
+    let normalised = normalise_identifier(identifier.kind, &identifier.value);
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            identifier_id.to_string(),
+            case.id.to_string(),
+            enum_name(&identifier.kind)?,
+            identifier.value,
+            normalised,
+            identifier.label
+        ])?;
+    append(tx, case, actor, CaseCommand::LinkIdentifier { identifier_id, kind: identifier.kind })?;
+    Ok(Identifier {
+        id: identifier_id,
+        case_id: case.id,
+        kind: identifier.kind,
+        value: identifier.value,
+        normalised,
+        label: identifier.label,
+    })
 }
 
 pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Result<CaseView> {
@@ -67,6 +96,10 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         append(tx, &mut case, actor, CaseCommand::AddContact(id))?;
         contacts.push(Contact { id, case_id, details, recorded_by: actor.user_id });
     }
+    let mut identifiers = Vec::with_capacity(new.identifiers.len());
+    for identifier in new.identifiers {
+        identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
+    }
     save_projection(tx.conn, &case)?;
     tx.audit(
         actor,
@@ -90,7 +123,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         circumstances: new.circumstances,
         contacts,
         notes: Vec::new(),
-        identifiers: Vec::new(),
+        identifiers,
         persons: Vec::new(),
         tasks: Vec::new(),
     })
@@ -375,22 +408,8 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             (AuditCode::Assigned, json!({"assignee": assignee}))
         }
         CaseChange::LinkIdentifier(identifier) => {
-            let identifier = identifier.validate()?;
-            let identifier_id = IdentifierId(new_id());
-            tx.conn
-                .prepare_cached(
-                    "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    identifier_id.to_string(),
-                    id.to_string(),
-                    enum_name(&identifier.kind)?,
-                    identifier.value,
-                    normalise_identifier(identifier.kind, &identifier.value),
-                    identifier.label
-                ])?;
-            append(tx, &mut case, actor, CaseCommand::LinkIdentifier { identifier_id, kind: identifier.kind })?;
-            (AuditCode::IdentifierLinked, json!({"identifier_id": identifier_id, "kind": identifier.kind}))
+            let identifier = link_identifier(tx, &mut case, actor, identifier.validate()?)?;
+            (AuditCode::IdentifierLinked, json!({"identifier_id": identifier.id, "kind": identifier.kind}))
         }
         CaseChange::LinkPerson(person) => {
             let person = person.validate()?;

@@ -10,7 +10,9 @@ and prints wall time, peak memory and precision / recall / F1 of each tool again
 Splink runs up to --splink-max records a side (it has no transliteration, so its model is the
 usual one for names, dates of birth, sex and nationality).
 """
-import argparse, csv, os, subprocess, sys, tempfile, textwrap, time
+import argparse, csv, os, subprocess, sys, tempfile, textwrap
+
+from common import has_splink, prf, timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -51,21 +53,10 @@ SPLINK = textwrap.dedent('''
 ''')
 
 
-def timed(cmd):
-    report = tempfile.mktemp()
-    start = time.perf_counter()
-    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report] + cmd, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start, int(open(report).read().split()[-1]) / 1024
-
-
 def score(found_path, truth_path):
     truth = {(r["left_id"], r["right_id"]) for r in csv.DictReader(open(truth_path))}
     found = {(r["left_id"], r["right_id"]) for r in csv.DictReader(open(found_path))}
-    tp = len(truth & found)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(truth) if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return prf(len(truth & found), len(found), len(truth))
 
 
 def main():
@@ -75,7 +66,7 @@ def main():
     ap.add_argument("--sizes", default="20000,100000")
     ap.add_argument("--splink-max", type=int, default=100_000)
     args = ap.parse_args()
-    has_splink = subprocess.run([args.splink_python, "-c", "import splink"], capture_output=True).returncode == 0
+    has_splink = has_splink(args.splink_python)
     print("| records a side | tool | wall s | peak MiB | precision | recall | F1 |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for size in [int(s) for s in args.sizes.split(",")]:

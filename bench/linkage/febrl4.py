@@ -10,7 +10,9 @@ precision / recall / F1 against the truth (record `rec-N-org` is `rec-N-dup-0`).
 the Python given with --splink-python (a virtual environment with `pip install splink`); it is
 skipped when that Python cannot import splink.
 """
-import argparse, csv, glob, os, subprocess, sys, tempfile, textwrap, time, zipfile
+import argparse, csv, glob, os, subprocess, sys, tempfile, textwrap, zipfile
+
+from common import has_splink, prf, timed
 
 CONFIG = """date_format = "YYYYMMDD"
 [columns]
@@ -69,21 +71,7 @@ def score(path):
     found = {(r["left_id"], r["right_id"]) for r in csv.DictReader(open(path))}
     key = lambda i: i.split("-")[1]
     tp = sum(1 for a, b in found if key(a) == key(b))
-    precision = tp / len(found) if found else 0.0
-    recall = tp / 5000
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return len(found), precision, recall, f1
-
-
-def timed(cmd):
-    """Wall seconds and peak resident memory (MiB) of one command, from GNU time."""
-    report = tempfile.mktemp()
-    start = time.perf_counter()
-    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report] + cmd, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    kib = int(open(report).read().split()[-1])
-    return seconds, kib / 1024
+    return (len(found),) + prf(tp, len(found), 5000)
 
 
 def main():
@@ -107,7 +95,7 @@ def main():
     rows.append(("homeward link", seconds, mib) + score(out))
     script = os.path.join(work, "splink_febrl4.py")
     open(script, "w").write(SPLINK)
-    if subprocess.run([args.splink_python, "-c", "import splink"], capture_output=True).returncode == 0:
+    if has_splink(args.splink_python):
         out = os.path.join(work, "splink.csv")
         seconds, mib = timed([args.splink_python, script, files[0], files[1], out])
         rows.append(("Splink " + subprocess.run([args.splink_python, "-c", "import splink; print(splink.__version__)"], capture_output=True, text=True).stdout.strip(), seconds, mib) + score(out))

@@ -92,7 +92,7 @@ pub fn link(
     let date_pairs = date_candidates.len();
     let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
     let share_by_date = model.fit(&by_date, &[2], 15);
-    // … and of the other fields, from pairs whose names sound alike (the names left out).
+    // … and of the other fields, from pairs whose names agree exactly (the names left out).
     let by_name = vectors_of(&sample(block::candidates_by(&l, r.as_deref(), block::name_keys), TRAIN_SAMPLE));
     model.fit(&by_name, &[0, 1], 15);
     // How many matches there are at all: those found sharing a date of birth, over the share of

@@ -124,33 +124,9 @@ pub(crate) async fn desk(
 fn filters(tr: &Tr<'_>, f: &DeskFilter) -> Markup {
     html! {
         form.filters method="get" action="/" {
-            div {
-                label for="f-status" { (tr.t("desk-filter-status")) }
-                select #f-status name="status" {
-                    option value="" selected[f.status.is_none()] { (tr.t("desk-filter-any")) }
-                    @for s in Status::ALL {
-                        option value=(s.as_str()) selected[f.status == Some(s)] { (tr.t(&format!("status-{}", s.as_str()))) }
-                    }
-                }
-            }
-            div {
-                label for="f-category" { (tr.t("desk-filter-category")) }
-                select #f-category name="category" {
-                    option value="" { (tr.t("desk-filter-any")) }
-                    @for c in Category::ALL {
-                        option value=(key(&c)) selected[f.category == Some(c)] { (tr.t(&format!("category-{}", key(&c)))) }
-                    }
-                }
-            }
-            div {
-                label for="f-risk" { (tr.t("desk-filter-risk")) }
-                select #f-risk name="risk_level" {
-                    option value="" { (tr.t("desk-filter-any")) }
-                    @for r in RiskLevel::ALL {
-                        option value=(key(&r)) selected[f.risk == Some(r)] { (tr.t(&format!("risk-{}", key(&r)))) }
-                    }
-                }
-            }
+            (choice(tr, "status", "desk-filter-status", "status", &Status::ALL, f.status))
+            (choice(tr, "category", "desk-filter-category", "category", &Category::ALL, f.category))
+            (choice(tr, "risk_level", "desk-filter-risk", "risk", &RiskLevel::ALL, f.risk))
             div {
                 label for="f-assignee" { (tr.t("desk-filter-assignee")) }
                 select #f-assignee name="assignee" {
@@ -160,6 +136,29 @@ fn filters(tr: &Tr<'_>, f: &DeskFilter) -> Markup {
                 }
             }
             button type="submit" { (tr.t("desk-filter-apply")) }
+        }
+    }
+}
+
+/// A filter menu over every value of an enum, each named by its message `{prefix}-{value}`.
+fn choice<T: serde::Serialize + PartialEq + Copy>(
+    tr: &Tr<'_>,
+    name: &str,
+    label: &str,
+    prefix: &str,
+    all: &[T],
+    current: Option<T>,
+) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        div {
+            label for=(id) { (tr.t(label)) }
+            select id=(id) name=(name) {
+                option value="" selected[current.is_none()] { (tr.t("desk-filter-any")) }
+                @for v in all {
+                    option value=(key(v)) selected[current == Some(*v)] { (tr.t(&format!("{prefix}-{}", key(v)))) }
+                }
+            }
         }
     }
 }

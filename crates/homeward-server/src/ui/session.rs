@@ -180,18 +180,29 @@ pub(crate) async fn change_password(
     }
 }
 
+/// The settings a form asks for, with a language the interface speaks.
+fn chosen(
+    state: &AppState,
+    form: &HashMap<String, String>,
+    time_zone: Option<String>,
+) -> Result<Preferences, crate::AppError> {
+    let language = form.get("language").cloned().unwrap_or_default();
+    if !state.locales.has(&language) {
+        return Err(crate::AppError::bad_request(format!("`{language}` is not a language of this installation.")));
+    }
+    Ok(Preferences { language, time_zone })
+}
+
 pub(crate) async fn preferences(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let language = form.get("language").cloned().unwrap_or_default();
-    if !state.locales.has(&language) {
-        let e = crate::AppError::bad_request(format!("`{language}` is not a language of this installation."));
-        return error_page(&tr, Some(&viewer.user), e);
-    }
-    let preferences = Preferences { language, time_zone: viewer.user.time_zone.clone() };
+    let preferences = match chosen(&state, &form, viewer.user.time_zone.clone()) {
+        Ok(preferences) => preferences,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
     let actor = viewer.actor.clone();
     if let Err(e) = state.run(move |store| store.set_preferences(&actor, preferences)).await {
         return error_page(&tr, Some(&viewer.user), e);
@@ -245,12 +256,10 @@ pub(crate) async fn save_settings(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let language = form.get("language").cloned().unwrap_or_default();
-    if !state.locales.has(&language) {
-        let e = crate::AppError::bad_request(format!("`{language}` is not a language of this installation."));
-        return error_page(&tr, Some(&viewer.user), e);
-    }
-    let preferences = Preferences { language, time_zone: form.get("time_zone").cloned() };
+    let preferences = match chosen(&state, &form, form.get("time_zone").cloned()) {
+        Ok(preferences) => preferences,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
     let actor = viewer.actor.clone();
     match state.run(move |store| store.set_preferences(&actor, preferences)).await {
         Ok(_) => Redirect::to("/settings?saved=1").into_response(),

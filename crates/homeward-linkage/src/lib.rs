@@ -15,6 +15,7 @@ pub mod compare;
 pub mod model;
 pub mod normalise;
 pub mod record;
+pub mod search;
 
 use compare::Vector;
 use model::{Contribution, Frequencies, Model};
@@ -72,53 +73,19 @@ pub fn link(
     let other = r.as_deref().unwrap_or(&l);
     progress("prepared", l.len() + r.as_ref().map_or(0, Vec::len), 0);
 
-    // How common each name and each name's sound is, for term-frequency adjustment.
-    let mut freq = [Frequencies::default(), Frequencies::default()];
-    let mut sound = [Frequencies::default(), Frequencies::default()];
+    let mut names = Names::default();
     for p in l.iter().chain(r.iter().flatten()) {
-        freq[0].add(&p.given_joined);
-        freq[1].add(&p.family_joined);
-        sound[0].add(&p.given_keys_joined);
-        sound[1].add(&p.family_keys_joined);
+        names.add(p);
     }
-
-    let random = random_vectors(&l, other, U_SAMPLE);
-    let mut model = Model::with_u(&random, extra);
-    let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
-        in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
-    };
-    // m of the names, from pairs that share a date of birth (the date left out) …
-    let date_candidates = block::candidates_by(&l, r.as_deref(), block::date_keys);
-    let date_pairs = date_candidates.len();
-    let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
-    let share_by_date = model.fit(&by_date, &[2], 15);
-    // … and of the other fields, from pairs whose names agree exactly (the names left out).
-    let by_name = vectors_of(&sample(block::candidates_by(&l, r.as_deref(), block::name_keys), TRAIN_SAMPLE));
-    model.fit(&by_name, &[0, 1], 15);
-    // How many matches there are at all: those found sharing a date of birth, over the share of
-    // matches that share one. Over all pairs, that is the prior chance of a match.
-    let all_pairs = match r.as_deref() {
-        Some(rs) => l.len() as f64 * rs.len() as f64,
-        None => l.len() as f64 * (l.len() as f64 - 1.0) / 2.0,
-    };
-    let matches = share_by_date * date_pairs as f64 / model.m[2][0].max(0.05);
-    model.lambda = (matches / all_pairs.max(1.0)).clamp(1e-9, 0.5);
+    let model = fit(&l, r.as_deref(), extra);
     let candidates = block::candidates(&l, r.as_deref());
     progress("blocked", candidates.len(), 0);
     // Scored a million at a time, so that memory holds the kept pairs, not every comparison.
     let mut pairs = Vec::new();
     for (c, chunk) in candidates.chunks(1 << 20).enumerate() {
-        let vectors = vectors_of(chunk);
+        let vectors = in_parallel(chunk, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]));
         for (&(i, j), v) in chunk.iter().zip(&vectors) {
-            let a = &l[i as usize];
-            let share = |f: usize, name: &str, key: &str| match v[f] {
-                Some(0) => freq[f].share(name),
-                Some(1) => sound[f].share(key),
-                _ => None,
-            };
-            let tf =
-                [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)];
-            let explanation = model.explain(v, tf);
+            let explanation = model.explain(v, names.tf(&l[i as usize], v));
             let probability = model.probability(&explanation);
             if probability >= keep_from {
                 pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });
@@ -128,6 +95,60 @@ pub fn link(
     }
     pairs.sort_by(|a, b| b.probability.total_cmp(&a.probability));
     Linked { pairs, model, compared: candidates.len() }
+}
+
+/// Fits a model to `left` against `right`, or to `left` alone when deduplicating: `u` from
+/// random pairs, `m` by expectation maximisation, and the chance that two random records match.
+pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
+    let other = r.unwrap_or(l);
+    let random = random_vectors(l, other, U_SAMPLE);
+    let mut model = Model::with_u(&random, extra);
+    let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
+        in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
+    };
+    // m of the names, from pairs that share a date of birth (the date left out) …
+    let date_candidates = block::candidates_by(l, r, block::date_keys);
+    let date_pairs = date_candidates.len();
+    let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
+    let share_by_date = model.fit(&by_date, &[2], 15);
+    // … and of the other fields, from pairs whose names agree exactly (the names left out).
+    let by_name = vectors_of(&sample(block::candidates_by(l, r, block::name_keys), TRAIN_SAMPLE));
+    model.fit(&by_name, &[0, 1], 15);
+    // How many matches there are at all: those found sharing a date of birth, over the share of
+    // matches that share one. Over all pairs, that is the prior chance of a match.
+    let all_pairs = match r {
+        Some(rs) => l.len() as f64 * rs.len() as f64,
+        None => l.len() as f64 * (l.len() as f64 - 1.0) / 2.0,
+    };
+    let matches = share_by_date * date_pairs as f64 / model.m[2][0].max(0.05);
+    model.lambda = (matches / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+    model
+}
+
+/// How common each name and each name's sound is, for term-frequency adjustment.
+#[derive(Debug, Default)]
+pub struct Names {
+    exact: [Frequencies; 2],
+    sound: [Frequencies; 2],
+}
+
+impl Names {
+    pub fn add(&mut self, p: &Prepared) {
+        self.exact[0].add(&p.given_joined);
+        self.exact[1].add(&p.family_joined);
+        self.sound[0].add(&p.given_keys_joined);
+        self.sound[1].add(&p.family_keys_joined);
+    }
+
+    /// For each name of `a` that agrees exactly or by sound in `v`, how common it is.
+    pub fn tf(&self, a: &Prepared, v: &Vector) -> [Option<f64>; 2] {
+        let share = |f: usize, name: &str, key: &str| match v[f] {
+            Some(0) => self.exact[f].share(name),
+            Some(1) => self.sound[f].share(key),
+            _ => None,
+        };
+        [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)]
+    }
 }
 
 /// Maps `items` with `f` on every core (comparisons are pure and independent), keeping order.

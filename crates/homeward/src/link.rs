@@ -14,6 +14,7 @@ pub struct Args {
     pub out: PathBuf,
     pub config: Option<PathBuf>,
     pub threshold: f64,
+    pub explain: bool,
 }
 
 /// How to read a file whose columns are not the default ones.
@@ -93,10 +94,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     eprintln!("link: model chance that two random records are the same child {:.2e}", linked.model.lambda);
     let other = right.as_deref().unwrap_or(&left);
     let mut out = csv::Writer::from_path(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
-    out.write_record(["left_id", "right_id", "probability"])?;
+    let mut header = vec!["left_id", "right_id", "probability"];
+    if args.explain {
+        header.push("explanation");
+    }
+    out.write_record(&header)?;
     let mut written = 0;
     for pair in linked.pairs.iter().take_while(|p| p.probability >= args.threshold) {
-        out.write_record([&left[pair.left].id, &other[pair.right].id, &format!("{:.6}", pair.probability)])?;
+        let mut row =
+            vec![left[pair.left].id.clone(), other[pair.right].id.clone(), format!("{:.6}", pair.probability)];
+        if args.explain {
+            row.push(explanation(&pair.explanation));
+        }
+        out.write_record(&row)?;
         written += 1;
     }
     out.flush().with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -108,6 +118,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `given_name exact +6.2; birth different -3.1`: what each field said about a pair.
+fn explanation(contributions: &[homeward_linkage::model::Contribution]) -> String {
+    contributions.iter().map(|c| format!("{} {} {:+.1}", c.field, c.level, c.weight)).collect::<Vec<_>>().join("; ")
 }
 
 fn read(path: &Path, config: &Config) -> anyhow::Result<Vec<Record>> {

@@ -68,6 +68,9 @@ enum Command {
         /// The lowest match probability written.
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
+        /// Adds an `explanation` column: each field's agreement and its weight in bits.
+        #[arg(long)]
+        explain: bool,
     },
     /// Checks the audit trail.
     Audit {
@@ -149,8 +152,8 @@ fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn homeward_store::Store>> 
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Linking files needs no database and reads `--config` as its own column map.
-    if let Command::Link { left, right, out, threshold } = cli.command {
-        link::run(&link::Args { left, right, out, config: cli.config, threshold })?;
+    if let Command::Link { left, right, out, threshold, explain } = cli.command {
+        link::run(&link::Args { left, right, out, config: cli.config, threshold, explain })?;
         return Ok(ExitCode::SUCCESS);
     }
     let file = match &cli.config {

@@ -11,6 +11,7 @@ mod load;
 mod pages;
 mod plain;
 mod report;
+mod search;
 mod server;
 
 use std::fmt::Write as _;
@@ -49,6 +50,9 @@ enum Command {
     Http(HttpArgs),
     /// Reads the case desk and a case page, and their API twins, on the demo data.
     Pages(PagesArgs),
+    /// Candidate search at intake: the right file's matched records against the left file
+    /// indexed (the output of `bench/linkage/synth.py`), beside an exhaustive search.
+    Search(SearchArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -79,6 +83,24 @@ struct PagesArgs {
 
 /// The target for a page: its 95th percentile, in milliseconds.
 const MAX_PAGE_P95_MS: f64 = 20.0;
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The folder `bench/linkage/synth.py --dir` wrote (left.csv, right.csv, truth.csv).
+    #[arg(long)]
+    data: PathBuf,
+    /// Queries asked of the index.
+    #[arg(long, default_value_t = 2000)]
+    queries: usize,
+    /// Of those, how many the exhaustive baseline answers too (each compares every record).
+    #[arg(long, default_value_t = 100)]
+    exhaustive: usize,
+}
+
+/// The targets for candidate search: p95 of one query, and the share of queries whose true
+/// match is in the top ten.
+const MAX_SEARCH_P95_MS: f64 = 10.0;
+const MIN_SEARCH_RECALL: f64 = 0.99;
 
 #[derive(Args)]
 struct PlainArgs {
@@ -140,6 +162,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pages(args) => {
             let outcome = run_pages(&scratch, &args)?;
             print!("{}", pages_table(&outcome));
+        }
+        Command::Search(args) => {
+            let outcome = search::run(&args.data, args.queries, args.exhaustive)?;
+            print!("{}", search_table(&outcome));
         }
         Command::All { plain, http } => {
             let baseline = run_plain(&scratch, &plain)?;
@@ -219,6 +245,38 @@ fn pages_table(o: &pages::Outcome) -> String {
         o.rows[2].2.percentile_ms(95.0) / (o.rows[3].2.percentile_ms(95.0) + o.rows[4].2.percentile_ms(95.0)),
     );
     s
+}
+
+fn search_table(o: &search::Outcome) -> String {
+    let p95 = search::percentile_ms(&o.latencies, 95.0);
+    let exhaustive_p95 = search::percentile_ms(&o.exhaustive, 95.0);
+    let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
+    let recall = share(o.found_top10, o.queries);
+    format!(
+        "### Candidate search: top 10 of {} indexed children (index built in {:.1} s)\n\n\
+         | search | queries | p50 ms | p95 ms | p99 ms | max ms | true match first | in top 10 |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n\
+         | index | {} | {:.2} | {p95:.2} | {:.2} | {:.2} | {:.4} | {recall:.4} |\n\
+         | exhaustive (baseline) | {} | {:.1} | {exhaustive_p95:.1} | {:.1} | {:.1} | | {:.4} (index on the same queries: {:.4}) |\n\n\
+         - p95 ≤ {MAX_SEARCH_P95_MS} ms: {}; true match in the top 10 ≥ {MIN_SEARCH_RECALL}: {}; \
+         exhaustive p95 / index p95 = {:.0}\n\n",
+        o.indexed,
+        o.build.as_secs_f64(),
+        o.queries,
+        search::percentile_ms(&o.latencies, 50.0),
+        search::percentile_ms(&o.latencies, 99.0),
+        search::percentile_ms(&o.latencies, 100.0),
+        share(o.found_top1, o.queries),
+        o.exhaustive_queries,
+        search::percentile_ms(&o.exhaustive, 50.0),
+        search::percentile_ms(&o.exhaustive, 99.0),
+        search::percentile_ms(&o.exhaustive, 100.0),
+        share(o.exhaustive_top10, o.exhaustive_queries),
+        share(o.index_top10_on_exhaustive, o.exhaustive_queries),
+        if p95 <= MAX_SEARCH_P95_MS { "met" } else { "NOT met" },
+        if recall >= MIN_SEARCH_RECALL { "met" } else { "NOT met" },
+        exhaustive_p95 / p95.max(1e-9),
+    )
 }
 
 fn plain_table(outcome: &plain::Outcome) -> String {

@@ -122,14 +122,29 @@ impl Index {
         }
         slots.sort_unstable();
         slots.dedup();
+        self.rank(&query, slots.into_iter(), limit, keep)
+    }
+
+    /// The same as [`Index::search`], but comparing `record` with every indexed child: what
+    /// the blocking keys are measured against.
+    pub fn search_exhaustive(&self, record: &Record, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<Candidate<'_>> {
+        self.rank(&Prepared::new(record), 0..self.records.len() as u32, limit, keep)
+    }
+
+    fn rank(
+        &self,
+        query: &Prepared,
+        slots: impl Iterator<Item = u32>,
+        limit: usize,
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<Candidate<'_>> {
         let prior = (REPEAT_SHARE / self.len().max(1) as f64).min(0.5);
         let prior = (prior / (1.0 - prior)).log2();
         let mut scored: Vec<(f64, u32, Vec<Contribution>)> = slots
-            .into_iter()
             .filter(|&s| !self.gone[s as usize] && keep(&self.ids[s as usize]))
             .map(|s| {
-                let v = compare(&query, &self.records[s as usize]);
-                let explanation = self.model.explain(&v, self.names.tf(&query, &v));
+                let v = compare(query, &self.records[s as usize]);
+                let explanation = self.model.explain(&v, self.names.tf(query, &v));
                 let weight: f64 = explanation.iter().map(|c| c.weight).sum();
                 (prior + weight, s, explanation)
             })
@@ -139,7 +154,6 @@ impl Index {
         };
         if scored.len() > limit && limit > 0 {
             scored.select_nth_unstable_by(limit - 1, by_weight);
-            scored.truncate(limit);
         }
         scored.truncate(limit);
         scored.sort_by(by_weight);

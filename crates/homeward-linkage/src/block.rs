@@ -39,8 +39,10 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()
     {
-        // With either name's initial, so that a misspelt given or family name still meets.
-        for name in [initial(g), initial(f)] {
+        // With either name's first letter, so that a misspelt given or family name, or one
+        // transliterated another way after its first sound, still meets.
+        let first = |k: Option<&String>| k.and_then(|k| k.chars().next()).map(String::from).unwrap_or_default();
+        for name in [first(g), first(f)] {
             keys.push(format!("d:{y}:{m}:{day}:{name}"));
             // The same date with day and month swapped meets here too.
             let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
@@ -109,5 +111,38 @@ pub fn candidates_by(
     }
     pairs.sort_unstable();
     pairs.dedup();
+    pairs
+}
+
+/// The pairs of blocks that hold exactly one record of each side (two records when
+/// deduplicating): with a key as narrow as both names exactly, such a pair is almost always the
+/// same child, and what its other fields say is what a true match looks like.
+pub fn unique_pairs(
+    left: &[Prepared],
+    right: Option<&[Prepared]>,
+    keys: fn(&Prepared) -> Vec<String>,
+) -> Vec<(u32, u32)> {
+    let mut blocks: HashMap<String, (Vec<u32>, Vec<u32>)> = HashMap::new();
+    for (i, r) in left.iter().enumerate() {
+        for key in keys(r) {
+            blocks.entry(key).or_default().0.push(i as u32);
+        }
+    }
+    if let Some(right) = right {
+        for (j, r) in right.iter().enumerate() {
+            for key in keys(r) {
+                blocks.entry(key).or_default().1.push(j as u32);
+            }
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = blocks
+        .into_values()
+        .filter_map(|(l, r)| match (l.as_slice(), r.as_slice(), right.is_some()) {
+            ([i], [j], true) => Some((*i, *j)),
+            ([i, j], [], false) => Some((*i, *j)),
+            _ => None,
+        })
+        .collect();
+    pairs.sort_unstable();
     pairs
 }

@@ -111,9 +111,12 @@ pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
     let date_pairs = date_candidates.len();
     let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
     let share_by_date = model.fit(&by_date, &[2], 15);
-    // … and of the other fields, from pairs whose names agree exactly (the names left out).
-    let by_name = vectors_of(&sample(block::candidates_by(l, r, block::name_keys), TRAIN_SAMPLE));
-    model.fit(&by_name, &[0, 1], 15);
+    // … and of the other fields, from pairs whose names agree exactly and are the only such
+    // pair (the names left out). Expectation maximisation is no use here: among such pairs, sex
+    // and nationality follow from the names and say nothing, and a date alone cannot tell a
+    // namesake from a match; but a name pair found once on each side is almost always one child.
+    let anchors = vectors_of(&sample(block::unique_pairs(l, r, block::name_keys), TRAIN_SAMPLE));
+    model.count_m(&anchors, &[0, 1]);
     // How many matches there are at all: those found sharing a date of birth, over the share of
     // matches that share one. Over all pairs, that is the prior chance of a match.
     let all_pairs = match r {

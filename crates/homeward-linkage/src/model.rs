@@ -29,8 +29,21 @@ pub struct Model {
     pub m: Vec<Vec<f64>>,
     /// Among random pairs: how often two records agree by chance.
     pub u: Vec<Vec<f64>>,
+    /// The same among random pairs whose names agree (exactly or by sound). Sex and
+    /// nationality follow from a name (Eleni is a Greek girl), so among such pairs they agree
+    /// far more often by chance; counting them as independent evidence would count the name
+    /// twice.
+    pub u_names_agree: Vec<Vec<f64>>,
     /// The chance that two random records are the same child.
     pub lambda: f64,
+}
+
+/// The fields that follow from a name: sex and nationality.
+const DEPENDENT: [usize; 2] = [3, 4];
+
+/// Whether either name agrees exactly or by sound.
+fn names_agree(v: &Vector) -> bool {
+    v.iter().take(2).any(|l| l.is_some_and(|l| l <= 1))
 }
 
 /// How many pairs' worth of weight the priors of `m` keep during estimation.
@@ -78,20 +91,31 @@ impl Model {
             .map(|f| std::sync::Arc::from(*f))
             .chain(extra.iter().map(|e| std::sync::Arc::from(e.as_str())))
             .collect();
-        let u: Vec<Vec<f64>> = (0..fields.len())
-            .map(|f| {
-                let mut counts: Vec<f64> = prior_u(f).iter().map(|p| p * PRIOR_U_WEIGHT).collect();
-                for v in random {
-                    if let Some(level) = v[f] {
-                        counts[usize::from(level)] += 1.0;
-                    }
+        let count = |f: usize, prior: &[f64], weight: f64, pairs: &mut dyn Iterator<Item = &Vector>| {
+            let mut counts: Vec<f64> = prior.iter().map(|p| p * weight).collect();
+            for v in pairs {
+                if let Some(level) = v[f] {
+                    counts[usize::from(level)] += 1.0;
                 }
-                let total: f64 = counts.iter().sum();
-                counts.into_iter().map(|c| c / total).collect()
+            }
+            let total: f64 = counts.iter().sum();
+            counts.into_iter().map(|c| c / total).collect::<Vec<f64>>()
+        };
+        let u: Vec<Vec<f64>> =
+            (0..fields.len()).map(|f| count(f, prior_u(f), PRIOR_U_WEIGHT, &mut random.iter())).collect();
+        // Sex and nationality among pairs whose names agree: names agree by chance rarely, so
+        // the prior (the unconditional share) weighs little and the few such pairs speak.
+        let u_names_agree = (0..fields.len())
+            .map(|f| {
+                if DEPENDENT.contains(&f) {
+                    count(f, &u[f], 10.0, &mut random.iter().filter(|v| names_agree(v)))
+                } else {
+                    u[f].clone()
+                }
             })
             .collect();
         let m = (0..fields.len()).map(|f| prior_m(f).to_vec()).collect();
-        Self { fields, m, u, lambda: 1e-4 }
+        Self { fields, m, u, u_names_agree, lambda: 1e-4 }
     }
 
     /// Estimates `m` of every field but `left_out` by expectation maximisation over `pairs`,
@@ -106,11 +130,12 @@ impl Model {
                 (0..self.fields.len()).map(|f| prior_m(f).iter().map(|x| x * PRIOR_WEIGHT).collect()).collect();
             let mut total = 0.0;
             for v in pairs {
+                let u = if names_agree(v) { &self.u_names_agree } else { &self.u };
                 let w: f64 = v
                     .iter()
                     .enumerate()
                     .filter(|(f, _)| !left_out.contains(f))
-                    .filter_map(|(f, l)| l.map(|l| (self.m[f][usize::from(l)] / self.u[f][usize::from(l)]).log2()))
+                    .filter_map(|(f, l)| l.map(|l| (self.m[f][usize::from(l)] / u[f][usize::from(l)]).log2()))
                     .sum();
                 let p = to_probability((share / (1.0 - share)).log2() + w);
                 total += p;
@@ -132,28 +157,65 @@ impl Model {
         share
     }
 
+    /// Sets `m` of every field but `left_out` to its shares among `matches` (pairs taken to be
+    /// the same child), starting from the priors.
+    pub fn count_m(&mut self, matches: &[Vector], left_out: &[usize]) {
+        for f in (0..self.fields.len()).filter(|f| !left_out.contains(f)) {
+            let mut counts: Vec<f64> = prior_m(f).iter().map(|x| x * PRIOR_WEIGHT).collect();
+            for v in matches {
+                if let Some(level) = v[f] {
+                    counts[usize::from(level)] += 1.0;
+                }
+            }
+            let n: f64 = counts.iter().sum();
+            self.m[f] = counts.into_iter().map(|x| x / n).collect();
+        }
+    }
+
     fn prior_weight(&self) -> f64 {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
     /// Each field's contribution; `tf` gives, for a name that agrees exactly or by sound, how
     /// common that name or sound is (its share of all names), which replaces `u`.
+    ///
+    /// When a name agrees, sex and nationality are weighed by how often they agree among pairs
+    /// whose names agree. So that a closer name can never lower a pair's probability through
+    /// that switch, a name that does not agree weighs at most what agreement by sound would,
+    /// less what sex and nationality would then lose (`discount`), and agreement weighs at least
+    /// the level below it plus that loss.
     pub fn explain(&self, v: &Vector, tf: [Option<f64>; 2]) -> Vec<Contribution> {
+        let agree = names_agree(v);
+        let dependent = |u: &[Vec<f64>]| -> f64 {
+            DEPENDENT.iter().filter_map(|&f| v.get(f).copied().flatten().map(|l| self.weight_in(u, f, l.into()))).sum()
+        };
+        let discount = (dependent(&self.u) - dependent(&self.u_names_agree)).max(0.0);
         v.iter()
             .enumerate()
             .filter_map(|(f, level)| {
                 let level = usize::from((*level)?);
                 let mut weight = self.weight(f, level);
-                if level <= 1
-                    && f < 2
-                    && let Some(freq) = tf[f]
-                {
-                    // Two random records agree on this very name (or sound) as often as it is
-                    // common. Never below what a weaker agreement would earn, never above a
-                    // closer one.
-                    let adjusted = (self.m[f][level] / freq.max(1e-7)).log2();
-                    let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
-                    weight = adjusted.max(self.weight(f, level + 1)).min(ceiling);
+                if f < 2 {
+                    // The discount matters only when this name alone decides whether names agree.
+                    let other_agrees = v[1 - f].is_some_and(|l| l <= 1);
+                    let discount = if other_agrees { 0.0 } else { discount };
+                    let below = self.weight(f, 2).min(self.weight(f, 1) - discount);
+                    if level >= 2 {
+                        weight = weight.min(self.weight(f, 1) - discount);
+                    } else {
+                        // Exact never below what agreement by sound earns without its frequency.
+                        let floor = if level == 0 { self.weight(f, 1) } else { below + discount };
+                        if let Some(freq) = tf[f] {
+                            // Two random records agree on this very name (or sound) as often as
+                            // it is common. Never above a closer agreement.
+                            let adjusted = (self.m[f][level] / freq.max(1e-7)).log2();
+                            let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
+                            weight = adjusted.min(ceiling);
+                        }
+                        weight = weight.max(floor);
+                    }
+                } else if agree && DEPENDENT.contains(&f) {
+                    weight = self.weight_in(&self.u_names_agree, f, level);
                 }
                 Some(Contribution { field: self.fields[f].clone(), level: levels(f)[level], weight })
             })
@@ -163,7 +225,11 @@ impl Model {
     /// log2(m / u) of a level, made non-increasing from the closest level to the farthest, so
     /// that closer agreement can never lower a pair's probability whatever the data taught.
     fn weight(&self, f: usize, level: usize) -> f64 {
-        (0..=level).map(|l| (self.m[f][l] / self.u[f][l]).log2()).fold(f64::INFINITY, f64::min)
+        self.weight_in(&self.u, f, level)
+    }
+
+    fn weight_in(&self, u: &[Vec<f64>], f: usize, level: usize) -> f64 {
+        (0..=level).map(|l| (self.m[f][l] / u[f][l]).log2()).fold(f64::INFINITY, f64::min)
     }
 
     /// The match probability of a pair from its contributions.

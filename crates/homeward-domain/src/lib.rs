@@ -16,6 +16,7 @@ pub mod child;
 pub mod dates;
 pub mod error;
 pub mod ids;
+pub mod linkage;
 pub mod org;
 pub mod policy;
 pub mod records;

@@ -29,6 +29,8 @@ pub enum Action {
     CaseManageTasks,
     /// Share a case with another organisation (a police unit, a hotline abroad).
     CaseShare,
+    /// Confirm or reject that two cases are about the same child (record linkage).
+    CaseLinkMatch,
     OrganisationCreate,
     OrganisationList,
     UserCreate,
@@ -55,6 +57,7 @@ impl Action {
             CaseLinkPerson => "case_link_person",
             CaseManageTasks => "case_manage_tasks",
             CaseShare => "case_share",
+            CaseLinkMatch => "case_link_match",
             OrganisationCreate => "organisation_create",
             OrganisationList => "organisation_list",
             UserCreate => "user_create",
@@ -63,7 +66,7 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -77,6 +80,7 @@ impl Action {
         Action::CaseLinkPerson,
         Action::CaseManageTasks,
         Action::CaseShare,
+        Action::CaseLinkMatch,
         Action::OrganisationCreate,
         Action::OrganisationList,
         Action::UserCreate,
@@ -141,6 +145,11 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
             PoliceLiaison | Analyst | Admin,
             CaseChangeStatus | CaseAssessRisk | CaseLinkIdentifier | CaseLinkPerson | CaseManageTasks,
         ) => NONE,
+
+        // Whether two reports are about one child is judged by whoever reads and annotates both
+        // cases; the decision links episodes, it changes neither case.
+        (Operator | CaseManager | Supervisor | PoliceLiaison, CaseLinkMatch) => OWN_SHARED,
+        (Analyst | Admin, CaseLinkMatch) => NONE,
 
         (CaseManager | Supervisor, CaseRecategorise | CaseAssign | CaseShare) => OWN,
         (Operator | PoliceLiaison | Analyst | Admin, CaseRecategorise | CaseAssign | CaseShare) => NONE,

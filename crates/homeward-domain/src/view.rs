@@ -35,6 +35,9 @@ pub struct CaseView {
     pub identifiers: Vec<Identifier>,
     pub persons: Vec<Person>,
     pub tasks: Vec<Task>,
+    /// The child's other disappearance episodes that the reader may see (cases a person
+    /// confirmed to be about the same child), oldest first.
+    pub episodes: Vec<crate::linkage::Episode>,
 }
 
 /// One row of a case list.

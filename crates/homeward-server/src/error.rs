@@ -128,6 +128,7 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         CaseLinkPerson => "link a person of interest",
         CaseManageTasks => "manage tasks",
         CaseShare => "share a case",
+        CaseLinkMatch => "decide whether two cases are about the same child",
         OrganisationCreate => "create an organisation",
         OrganisationList => "list organisations",
         UserCreate => "create a user",

@@ -47,6 +47,16 @@ pub enum AuditCode {
     DraftSaved = 2023,
     DraftRead = 2024,
     DraftDiscarded = 2025,
+    /// Children who may be the one a report describes, shown to a person (names: an audited read).
+    CandidatesListed = 2026,
+    /// The suggested and decided matches of a case, shown to a person.
+    MatchesRead = 2027,
+    MatchConfirmed = 2028,
+    MatchRejected = 2029,
+    /// Pairs the linkage engine suggested, recorded by the system's own job.
+    MatchesSuggested = 2030,
+    /// Children's records read by the system to build its linkage index.
+    LinkageRecordsRead = 2031,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -92,6 +102,12 @@ impl AuditCode {
             DraftSaved => "draft.saved",
             DraftRead => "draft.read",
             DraftDiscarded => "draft.discarded",
+            CandidatesListed => "case.candidates_listed",
+            MatchesRead => "case.matches_read",
+            MatchConfirmed => "case.match_confirmed",
+            MatchRejected => "case.match_rejected",
+            MatchesSuggested => "linkage.suggested",
+            LinkageRecordsRead => "linkage.records_read",
             AccessDenied => "access.denied",
         }
     }

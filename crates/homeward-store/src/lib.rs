@@ -16,10 +16,11 @@ pub mod sqlite;
 mod timefmt;
 
 use homeward_domain::case::NewCase;
+use homeward_domain::linkage::{Candidate, CaseMatch, LinkageRecord, MatchDecision, MatchReason, MatchSuggestion};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::Denied;
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::{CaseId, DomainError, UserId};
+use homeward_domain::{CaseId, ChildId, DomainError, UserId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
@@ -123,6 +124,16 @@ pub trait Store: Send + Sync + 'static {
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>>;
 
     fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView>;
+    /// Opens a case and, in the same transaction, answers the children it may be about:
+    /// [`Store::match_candidates`] for the new case, with what the linkage engine found for the
+    /// report before it was written. One command, one commit.
+    fn create_case_with_candidates(
+        &self,
+        actor: &Actor,
+        new: NewCase,
+        found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+        limit: usize,
+    ) -> Result<(CaseView, Vec<Candidate>)>;
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView>;
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>>;
     /// Keeps the report the actor is typing (the form's fields as a JSON object).
@@ -138,6 +149,41 @@ pub trait Store: Send + Sync + 'static {
     fn my_tasks(&self, actor: &Actor) -> Result<Vec<homeward_domain::view::TaskSummary>>;
     fn case_events(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::case::CaseEvent>>;
     fn change_case(&self, actor: &Actor, id: CaseId, change: CaseChange) -> Result<CaseView>;
+
+    /// Children who may be the one a report describes, as the cases the actor may read: `found`
+    /// is what the linkage engine found (child, probability, reasons; most likely first) and is
+    /// filtered here, so that no child of a case the actor may not read is ever answered, nor
+    /// counted. With `case` (the case just opened) those at or above
+    /// [`homeward_domain::linkage::SUGGEST_FROM`] are kept as suggestions to decide. Audited.
+    fn match_candidates(
+        &self,
+        actor: &Actor,
+        case: Option<CaseId>,
+        found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+        limit: usize,
+    ) -> Result<Vec<Candidate>>;
+    /// The suggested and decided matches of a case, as far as the actor may read the other case.
+    fn case_matches(&self, actor: &Actor, id: CaseId) -> Result<Vec<CaseMatch>>;
+    /// A person's decision that two cases are (confirm) or are not (reject) about the same child.
+    /// A confirmation joins the two children's identities, so their episodes count together; a
+    /// pair already decided is a conflict. Audited.
+    fn decide_match(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        other: CaseId,
+        decision: MatchDecision,
+        reason: Option<String>,
+    ) -> Result<CaseMatch>;
+    /// The children after `after` (ids are time-ordered), oldest first, for the system's linkage
+    /// index and job. Audited as the system.
+    fn linkage_records(&self, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>>;
+    /// The last child the linkage job has linked.
+    fn linkage_watermark(&self) -> Result<Option<ChildId>>;
+    /// Keeps the pairs the linkage job found (at or above the suggestion threshold; pairs already
+    /// suggested or decided are left as they are) and moves the job's watermark. Returns how many
+    /// pairs were new. Audited as the system.
+    fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<ChildId>) -> Result<u32>;
 
     /// Walks the audit chain from the first entry.
     fn verify_audit(&self) -> Result<VerifyReport>;

@@ -126,6 +126,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         identifiers,
         persons: Vec::new(),
         tasks: Vec::new(),
+        episodes: Vec::new(),
     })
 }
 
@@ -165,7 +166,8 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<St
 fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     tx.conn
         .prepare_cached(
-            "INSERT INTO children (id, sex, birth_year, nationalities, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO children (id, sex, birth_year, nationalities, created_at, identity_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?1)",
         )?
         .execute(params![
             id.to_string(),
@@ -301,7 +303,7 @@ fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
 }
 
 /// Loads a case the actor may see; one they may not see is "not found".
-fn visible_case(conn: &Connection, actor: &Actor, id: CaseId) -> Result<(Case, Scope)> {
+pub(super) fn visible_case(conn: &Connection, actor: &Actor, id: CaseId) -> Result<(Case, Scope)> {
     let case = load_case(conn, id)?;
     let scope = scope_of(conn, actor, &case.organisation_id.to_string(), Some(&case.id.to_string()))?;
     let visible = actor.role.is_some_and(|role| policy::may_see_case(role, scope));
@@ -321,7 +323,7 @@ pub(super) fn get_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Cas
     let (case, scope) = visible_case(tx.conn, actor, id)?;
     let full = reads_in_full(actor, scope)?;
     tx.audit(actor, AuditCode::CaseRead, "case", Some(id.to_string()), json!({"pseudonymous": !full}))?;
-    load_view(tx.conn, case, full)
+    load_view(tx.conn, case, full, actor.organisation_id)
 }
 
 pub(super) fn case_events(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<CaseEvent>> {
@@ -479,7 +481,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
     let mut detail = detail;
     detail["answered_with"] = json!(if full { "personal_data" } else { "pseudonymous" });
     tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
-    load_view(tx.conn, case, full)
+    load_view(tx.conn, case, full, actor.organisation_id)
 }
 
 fn child_skeleton(conn: &Connection, id: ChildId) -> Result<ChildSkeleton> {
@@ -509,8 +511,9 @@ fn records<T>(
     Ok(out)
 }
 
-fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
+fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<OrganisationId>) -> Result<CaseView> {
     let child_skeleton = child_skeleton(conn, case.child_id)?;
+    let episodes = super::linkage::episodes(conn, case.id, case.child_id, reader)?;
     if !full {
         return Ok(CaseView {
             case,
@@ -524,6 +527,7 @@ fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
             identifiers: Vec::new(),
             persons: Vec::new(),
             tasks: Vec::new(),
+            episodes,
         });
     }
     let id = case.id;
@@ -605,6 +609,7 @@ fn load_view(conn: &Connection, case: Case, full: bool) -> Result<CaseView> {
         identifiers,
         persons,
         tasks,
+        episodes,
     })
 }
 

@@ -5,6 +5,7 @@ mod accounts;
 pub use accounts::SESSION_HOURS;
 mod audit_log;
 mod cases;
+mod linkage;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -13,10 +14,11 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use homeward_domain::case::{CaseEvent, NewCase};
+use homeward_domain::linkage::{Candidate, CaseMatch, LinkageRecord, MatchDecision, MatchReason, MatchSuggestion};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::{CaseId, UserId};
+use homeward_domain::{CaseId, ChildId, UserId};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 
@@ -27,6 +29,7 @@ use crate::{Clock, CreatedUser, Credential, Result, Store, StoreError};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "interface", include_str!("../../migrations/sqlite/0002_interface.sql")),
+    (3, "linkage", include_str!("../../migrations/sqlite/0003_linkage.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -570,6 +573,21 @@ impl Store for SqliteStore {
         self.write(move |tx| cases::create_case(tx, &actor, new))
     }
 
+    fn create_case_with_candidates(
+        &self,
+        actor: &Actor,
+        new: NewCase,
+        found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+        limit: usize,
+    ) -> Result<(CaseView, Vec<Candidate>)> {
+        let actor = actor.clone();
+        self.write(move |tx| {
+            let view = cases::create_case(tx, &actor, new)?;
+            let candidates = linkage::match_candidates(tx, &actor, Some(view.case.id), found, limit)?;
+            Ok((view, candidates))
+        })
+    }
+
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView> {
         let who = actor.clone();
         self.refused(actor, id, "read", self.write(move |tx| cases::get_case(tx, &who, id)))
@@ -613,6 +631,51 @@ impl Store for SqliteStore {
         let who = actor.clone();
         let attempt = change.action().name();
         self.refused(actor, id, attempt, self.write(move |tx| cases::change_case(tx, &who, id, change)))
+    }
+
+    fn match_candidates(
+        &self,
+        actor: &Actor,
+        case: Option<CaseId>,
+        found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+        limit: usize,
+    ) -> Result<Vec<Candidate>> {
+        let who = actor.clone();
+        let result = self.write(move |tx| linkage::match_candidates(tx, &who, case, found, limit));
+        match case {
+            Some(id) => self.refused(actor, id, "read_candidates", result),
+            None => result,
+        }
+    }
+
+    fn case_matches(&self, actor: &Actor, id: CaseId) -> Result<Vec<CaseMatch>> {
+        let who = actor.clone();
+        self.refused(actor, id, "read_matches", self.write(move |tx| linkage::case_matches(tx, &who, id)))
+    }
+
+    fn decide_match(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        other: CaseId,
+        decision: MatchDecision,
+        reason: Option<String>,
+    ) -> Result<CaseMatch> {
+        let who = actor.clone();
+        let result = self.write(move |tx| linkage::decide_match(tx, &who, id, other, decision, reason));
+        self.refused(actor, id, Action::CaseLinkMatch.name(), result)
+    }
+
+    fn linkage_records(&self, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>> {
+        self.write(move |tx| linkage::linkage_records(tx, after, limit))
+    }
+
+    fn linkage_watermark(&self) -> Result<Option<ChildId>> {
+        self.read(linkage::linkage_watermark)
+    }
+
+    fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<ChildId>) -> Result<u32> {
+        self.write(move |tx| linkage::record_suggestions(tx, suggestions, watermark))
     }
 
     fn verify_audit(&self) -> Result<VerifyReport> {

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use homeward_domain::case::{Case, CaseEvent, NewCase, RiskLevel, Status};
+use homeward_domain::linkage::{FoundBy, MatchDecision, MatchReason, MatchStatus, MatchSuggestion};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewTask};
 use homeward_domain::view::CaseChange;
-use homeward_store::{SqliteStore, Store, StoreError, system_clock};
+use homeward_store::{AuditCode, SqliteStore, Store, StoreError, system_clock};
 use serde_json::json;
 
 fn report(dob: &str) -> NewCase {
@@ -148,7 +149,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 2, "0001 and 0002, each once");
+    assert_eq!(versions, 3, "0001, 0002 and 0003, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -235,6 +236,7 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
          DELETE FROM schema_migrations WHERE version = 2;",
     )
     .unwrap();
+    conn.execute_batch(UNDO_0003).unwrap();
     drop(conn);
     let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
     let open: Vec<String> = upgraded.my_tasks(&f.actor).unwrap().into_iter().map(|t| t.task.title).collect();
@@ -280,4 +282,154 @@ fn the_desk_lists_the_most_urgent_first_and_filters_by_assignee_number_and_ident
     f.store.change_case(&f.actor, unassessed.id, CaseChange::LinkIdentifier(phone)).unwrap();
     let by_phone = list(CaseFilter { identifier: Some("0030 690 1112222".into()), ..CaseFilter::default() });
     assert_eq!(by_phone, vec![unassessed.number], "the same number written another way");
+}
+
+/// A second organisation with a case manager, for what must never cross organisations.
+fn other_org(f: &Fixture) -> Actor {
+    let cli = Actor::command_line();
+    let org = f
+        .store
+        .create_organisation(
+            &cli,
+            NewOrganisation { name: "Elsewhere".into(), kind: OrganisationKind::Hotline, country: "RS".into() },
+        )
+        .unwrap();
+    let user = f
+        .store
+        .create_user_with_password(
+            &cli,
+            NewUser {
+                email: "cm@b.example".into(),
+                display_name: None,
+                role: Role::CaseManager,
+                organisation_id: Some(org.id),
+            },
+            "a long password",
+        )
+        .unwrap();
+    Actor::user(&user, "test")
+}
+
+fn reasons() -> Vec<MatchReason> {
+    vec![MatchReason { field: "given_name".into(), level: "exact".into(), weight: 4.0 }]
+}
+
+#[test]
+fn a_confirmed_match_joins_the_episodes_and_a_decision_is_kept() {
+    let f = fixture();
+    let first = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let second = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let third = f.store.create_case(&f.actor, report("2011-04")).unwrap();
+    let child = |v: &homeward_domain::view::CaseView| v.case.child_id;
+    // The intake keeps the likely candidate as a suggestion on the new case.
+    let found = vec![(child(&first), 0.97, reasons()), (child(&third), 0.3, reasons())];
+    let shown = f.store.match_candidates(&f.actor, Some(second.case.id), found, 10).unwrap();
+    assert_eq!(shown.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, third.case.id]);
+    assert_eq!(shown[0].child_name, "Ελένη Παπαδοπούλου");
+    let open = f.store.case_matches(&f.actor, second.case.id).unwrap();
+    assert_eq!(open.len(), 1, "only the likely one is kept: {open:?}");
+    assert_eq!((open[0].status, open[0].found_by), (MatchStatus::Suggested, FoundBy::Intake));
+    assert_eq!(f.store.case_matches(&f.actor, first.case.id).unwrap().len(), 1, "seen from both cases");
+
+    // A rejection needs a reason; a confirmation joins the two children.
+    let no_reason = f.store.decide_match(&f.actor, second.case.id, first.case.id, MatchDecision::Reject, None);
+    assert!(matches!(no_reason, Err(StoreError::Domain(_))), "{no_reason:?}");
+    let decided = f.store.decide_match(&f.actor, second.case.id, first.case.id, MatchDecision::Confirm, None).unwrap();
+    assert_eq!(decided.status, MatchStatus::Confirmed);
+    assert_eq!(decided.decided_by, f.actor.user_id);
+    let again = f.store.decide_match(&f.actor, first.case.id, second.case.id, MatchDecision::Reject, Some("no".into()));
+    assert!(matches!(&again, Err(StoreError::Conflict(m)) if m.contains("already confirmed")), "{again:?}");
+    let view = f.store.get_case(&f.actor, second.case.id).unwrap();
+    assert_eq!(view.episodes.iter().map(|e| e.case_id).collect::<Vec<_>>(), vec![first.case.id]);
+    assert_eq!(f.store.get_case(&f.actor, first.case.id).unwrap().episodes.len(), 1);
+
+    // Confirming the third with the first joins all three; a rejection is kept and never
+    // suggested again.
+    f.store
+        .decide_match(&f.actor, third.case.id, first.case.id, MatchDecision::Confirm, Some("mother".into()))
+        .unwrap();
+    assert_eq!(f.store.get_case(&f.actor, second.case.id).unwrap().episodes.len(), 2);
+    let moot = f.store.decide_match(&f.actor, third.case.id, second.case.id, MatchDecision::Confirm, None);
+    assert!(matches!(&moot, Err(StoreError::Conflict(m)) if m.contains("through their other episodes")), "{moot:?}");
+    let fourth = f.store.create_case(&f.actor, report("2012-01-01")).unwrap();
+    f.store
+        .decide_match(&f.actor, fourth.case.id, first.case.id, MatchDecision::Reject, Some("another girl".into()))
+        .unwrap();
+    let suggestion =
+        MatchSuggestion { child: child(&fourth), other: child(&first), probability: 0.9, explanation: reasons() };
+    assert_eq!(f.store.record_match_suggestions(vec![suggestion], None).unwrap(), 0);
+    let kept = f.store.case_matches(&f.actor, fourth.case.id).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].status, kept[0].reason.as_deref()), (MatchStatus::Rejected, Some("another girl")));
+
+    let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
+    for code in
+        [AuditCode::CandidatesListed, AuditCode::MatchesRead, AuditCode::MatchConfirmed, AuditCode::MatchRejected]
+    {
+        assert!(codes.contains(&code.code()), "no {code:?} in the audit log");
+    }
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+
+#[test]
+fn another_organisations_child_is_never_a_candidate_nor_a_match() {
+    let f = fixture();
+    let elsewhere = other_org(&f);
+    let theirs = f.store.create_case(&elsewhere, report("2011-04-02")).unwrap();
+    let ours = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let found = vec![(theirs.case.child_id, 0.99, reasons())];
+    assert!(f.store.match_candidates(&f.actor, Some(ours.case.id), found.clone(), 10).unwrap().is_empty());
+    assert!(f.store.match_candidates(&f.actor, None, found, 10).unwrap().is_empty());
+    // The job knows the pair; neither organisation is shown it.
+    let s = MatchSuggestion {
+        child: ours.case.child_id,
+        other: theirs.case.child_id,
+        probability: 0.99,
+        explanation: reasons(),
+    };
+    assert_eq!(f.store.record_match_suggestions(vec![s], None).unwrap(), 1);
+    assert!(f.store.case_matches(&f.actor, ours.case.id).unwrap().is_empty());
+    assert!(f.store.case_matches(&elsewhere, theirs.case.id).unwrap().is_empty());
+    let refused = f.store.decide_match(&f.actor, ours.case.id, theirs.case.id, MatchDecision::Confirm, None);
+    assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
+}
+
+#[test]
+fn the_job_reads_every_child_once_and_keeps_its_watermark() {
+    let f = fixture();
+    let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let b = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    assert_eq!(f.store.linkage_watermark().unwrap(), None);
+    let all = f.store.linkage_records(None, 10).unwrap();
+    assert_eq!(all.iter().map(|r| r.child_id).collect::<Vec<_>>(), vec![a.case.child_id, b.case.child_id]);
+    assert_eq!(all[0].details.given_name.as_deref(), Some("Ελένη"));
+    let s =
+        MatchSuggestion { child: b.case.child_id, other: a.case.child_id, probability: 0.8, explanation: reasons() };
+    let weak = MatchSuggestion { probability: 0.2, ..s.clone() };
+    assert_eq!(f.store.record_match_suggestions(vec![s.clone(), weak], Some(b.case.child_id)).unwrap(), 1);
+    assert_eq!(f.store.record_match_suggestions(vec![s], Some(b.case.child_id)).unwrap(), 0, "idempotent");
+    assert_eq!(f.store.linkage_watermark().unwrap(), Some(b.case.child_id));
+    assert!(f.store.linkage_records(Some(b.case.child_id), 10).unwrap().is_empty());
+    let found = f.store.case_matches(&f.actor, a.case.id).unwrap();
+    assert_eq!((found.len(), found[0].found_by), (1, FoundBy::Job));
+}
+
+/// What migration 0003 added, taken away again: the file as the second schema left it.
+const UNDO_0003: &str = "DROP TABLE job_watermarks; DROP TABLE child_matches; DROP INDEX children_by_identity;
+     ALTER TABLE children DROP COLUMN identity_id; DELETE FROM schema_migrations WHERE version = 3;";
+
+/// A database written before migration 0003: every child becomes an identity of their own, so
+/// every case starts as one episode.
+#[test]
+fn upgrading_gives_every_child_an_identity_of_their_own() {
+    let f = fixture();
+    let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let b = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(UNDO_0003).unwrap();
+    drop(conn);
+    let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
+    assert!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.is_empty());
+    upgraded.decide_match(&f.actor, a.case.id, b.case.id, MatchDecision::Confirm, None).unwrap();
+    assert_eq!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.len(), 1);
 }

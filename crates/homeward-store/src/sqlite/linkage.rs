@@ -1,0 +1,438 @@
+//! Record linkage in the store: the records the engine indexes, the pairs it suggests, what a
+//! person decides about them, and the identities that join a child's episodes.
+//!
+//! The engine itself runs outside the store (it is pure and keeps its index in memory); the
+//! store decides who may see which pair. A pair is shown only as far as the reader may read the
+//! other child's case, so a child of another organisation never appears, not even as a count.
+
+use homeward_domain::child::NewChild;
+use homeward_domain::linkage::{
+    Candidate, CaseMatch, Episode, FoundBy, LinkageRecord, MatchDecision, MatchReason, MatchStatus, MatchSuggestion,
+    SUGGEST_FROM,
+};
+use homeward_domain::org::Actor;
+use homeward_domain::policy::{Action, Scope};
+use homeward_domain::{CaseId, ChildId, DomainError, FieldError, OrganisationId, Problem};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+
+use super::cases::visible_case;
+use super::rows::{enum_from, enum_name, from_json, parse, parse_opt, to_json};
+use super::{Tx, authorize};
+use crate::audit::AuditCode;
+use crate::{Result, StoreError, timefmt};
+
+/// The name of the linkage job's watermark.
+const LINKAGE_JOB: &str = "linkage";
+
+/// The system's own linkage job, as the audit log names it.
+fn system() -> Actor {
+    Actor { user_id: None, organisation_id: None, role: None, origin: "system:linkage".into() }
+}
+
+/// A pair with the smaller id first, as it is stored.
+fn ordered(a: ChildId, b: ChildId) -> (ChildId, ChildId) {
+    if a.0 <= b.0 { (a, b) } else { (b, a) }
+}
+
+fn identity(conn: &Connection, child: ChildId) -> Result<String> {
+    conn.prepare_cached("SELECT COALESCE(identity_id, id) FROM children WHERE id = ?1")?
+        .query_row([child.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("child {child}")))
+}
+
+pub(super) fn linkage_records(tx: &mut Tx<'_>, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>> {
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let mut stmt = tx.conn.prepare_cached(
+        "SELECT ch.id, cp.details, ch.created_at FROM children ch JOIN child_personal cp ON cp.child_id = ch.id
+         WHERE ch.id > ?1 ORDER BY ch.id LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![after, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let records = rows
+        .into_iter()
+        .map(|(id, details, at)| {
+            Ok(LinkageRecord {
+                child_id: parse(&id, "child id")?,
+                details: from_json(&details, "child")?,
+                reported_at: timefmt::parse(&at)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !records.is_empty() {
+        let last = records.last().map(|r| r.child_id.to_string());
+        let detail = json!({"after": after, "count": records.len(), "last": last});
+        tx.audit(&system(), AuditCode::LinkageRecordsRead, "child", None, detail)?;
+    }
+    Ok(records)
+}
+
+pub(super) fn linkage_watermark(conn: &Connection) -> Result<Option<ChildId>> {
+    let mark: Option<String> = conn
+        .prepare_cached("SELECT mark FROM job_watermarks WHERE job = ?1")?
+        .query_row([LINKAGE_JOB], |r| r.get(0))
+        .optional()?;
+    parse_opt(mark, "watermark")
+}
+
+/// Stores a pair the engine found unless it is stored already (suggested or decided) or the
+/// two children are already one identity. True when it was new.
+fn suggest(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bool> {
+    if s.child == s.other || identity(tx.conn, s.child)? == identity(tx.conn, s.other)? {
+        return Ok(false);
+    }
+    let (a, b) = ordered(s.child, s.other);
+    let inserted = tx
+        .conn
+        .prepare_cached(
+            "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'suggested') ON CONFLICT (child_a, child_b) DO NOTHING",
+        )?
+        .execute(params![
+            a.to_string(),
+            b.to_string(),
+            s.probability,
+            to_json(&s.explanation)?,
+            timefmt::format(tx.now),
+            enum_name(&found_by)?
+        ])?;
+    Ok(inserted == 1)
+}
+
+pub(super) fn record_suggestions(
+    tx: &mut Tx<'_>,
+    suggestions: Vec<MatchSuggestion>,
+    watermark: Option<ChildId>,
+) -> Result<u32> {
+    let mut pairs = Vec::new();
+    for s in suggestions.iter().filter(|s| s.probability >= SUGGEST_FROM) {
+        if suggest(tx, FoundBy::Job, s)? {
+            let (a, b) = ordered(s.child, s.other);
+            pairs.push(json!([a, b, (s.probability * 1000.0).round() / 1000.0]));
+        }
+    }
+    if let Some(mark) = watermark {
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO job_watermarks (job, mark, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (job) DO UPDATE SET mark = excluded.mark, updated_at = excluded.updated_at",
+            )?
+            .execute(params![LINKAGE_JOB, mark.to_string(), timefmt::format(tx.now)])?;
+    }
+    if !pairs.is_empty() {
+        let detail = json!({"found_by": "job", "pairs": pairs});
+        tx.audit(&system(), AuditCode::MatchesSuggested, "child", None, detail)?;
+    }
+    Ok(u32::try_from(pairs.len()).unwrap_or(u32::MAX))
+}
+
+/// The newest case of `child` that the actor may read in full, as a candidate.
+fn readable_case_of(
+    conn: &Connection,
+    actor: &Actor,
+    org: OrganisationId,
+    child: ChildId,
+    probability: Option<f64>,
+    explanation: Vec<MatchReason>,
+) -> Result<Option<Candidate>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details
+             FROM cases c JOIN child_personal cp ON cp.child_id = c.child_id
+             WHERE c.child_id = ?1
+               AND (c.organisation_id = ?2 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?2))
+             ORDER BY c.opened_at DESC LIMIT 1",
+        )?
+        .query_row(params![child.to_string(), org.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, number, owner, status, opened_at, details)) = row else { return Ok(None) };
+    let organisation_id: OrganisationId = parse(&owner, "organisation id")?;
+    let scope = if organisation_id == org { Scope::Own } else { Scope::Shared };
+    if authorize(actor, Action::CaseRead, scope).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(Candidate {
+        case_id: parse(&id, "case id")?,
+        number,
+        organisation_id,
+        case_status: enum_from(&status, "status")?,
+        opened_at: timefmt::parse(&opened_at)?,
+        child_id: child,
+        child_name: from_json::<NewChild>(&details, "child")?.display_name(),
+        probability,
+        explanation,
+    }))
+}
+
+fn actor_org(actor: &Actor) -> Result<OrganisationId> {
+    actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))
+}
+
+pub(super) fn match_candidates(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    case: Option<CaseId>,
+    found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+    limit: usize,
+) -> Result<Vec<Candidate>> {
+    // Candidates are children's names: only someone who reads cases in full may ask.
+    authorize(actor, Action::CaseRead, Scope::Own)?;
+    let org = actor_org(actor)?;
+    let child = match case {
+        Some(id) => {
+            let (case, scope) = visible_case(tx.conn, actor, id)?;
+            authorize(actor, Action::CaseRead, scope)?;
+            Some((case.child_id, identity(tx.conn, case.child_id)?))
+        }
+        None => None,
+    };
+    let mut candidates = Vec::new();
+    for (other, probability, explanation) in found {
+        if candidates.len() >= limit {
+            break;
+        }
+        if let Some((child, child_identity)) = &child
+            && (other == *child || identity(tx.conn, other)? == *child_identity)
+        {
+            continue;
+        }
+        if let Some(c) = readable_case_of(tx.conn, actor, org, other, Some(probability), explanation)? {
+            candidates.push(c);
+        }
+    }
+    let mut suggested = 0;
+    if let Some((child, _)) = child {
+        for c in candidates.iter().filter(|c| c.probability.is_some_and(|p| p >= SUGGEST_FROM)) {
+            let s = MatchSuggestion {
+                child,
+                other: c.child_id,
+                probability: c.probability.unwrap_or_default(),
+                explanation: c.explanation.clone(),
+            };
+            suggested += u32::from(suggest(tx, FoundBy::Intake, &s)?);
+        }
+    }
+    // An empty answer reads nobody's data (and most reports name a child not known before).
+    if !candidates.is_empty() {
+        let ids: Vec<String> = candidates.iter().map(|c| c.case_id.to_string()).collect();
+        let detail = json!({"case_ids": ids, "suggested": suggested});
+        tx.audit(actor, AuditCode::CandidatesListed, "case", case.map(|c| c.to_string()), detail)?;
+    }
+    Ok(candidates)
+}
+
+/// A stored pair, as read from `child_matches`.
+struct Row {
+    a: ChildId,
+    b: ChildId,
+    probability: Option<f64>,
+    explanation: Vec<MatchReason>,
+    found_at: String,
+    found_by: String,
+    status: String,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    reason: Option<String>,
+}
+
+const ROW_COLUMNS: &str =
+    "child_a, child_b, probability, explanation, found_at, found_by, status, decided_by, decided_at, reason";
+
+fn read_row(r: &rusqlite::Row<'_>) -> Result<Row> {
+    Ok(Row {
+        a: parse(&r.get::<_, String>(0)?, "child id")?,
+        b: parse(&r.get::<_, String>(1)?, "child id")?,
+        probability: r.get(2)?,
+        explanation: from_json(&r.get::<_, String>(3)?, "explanation")?,
+        found_at: r.get(4)?,
+        found_by: r.get(5)?,
+        status: r.get(6)?,
+        decided_by: r.get(7)?,
+        decided_at: r.get(8)?,
+        reason: r.get(9)?,
+    })
+}
+
+fn to_match(row: Row, candidate: Candidate) -> Result<CaseMatch> {
+    Ok(CaseMatch {
+        candidate,
+        status: enum_from(&row.status, "match status")?,
+        found_by: enum_from(&row.found_by, "found by")?,
+        found_at: timefmt::parse(&row.found_at)?,
+        decided_by: parse_opt(row.decided_by, "user id")?,
+        decided_at: row.decided_at.as_deref().map(timefmt::parse).transpose()?,
+        reason: row.reason,
+    })
+}
+
+pub(super) fn case_matches(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<CaseMatch>> {
+    let (case, scope) = visible_case(tx.conn, actor, id)?;
+    authorize(actor, Action::CaseRead, scope)?;
+    let org = actor_org(actor)?;
+    let child = case.child_id;
+    let mut stmt = tx.conn.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1
+         UNION ALL SELECT {ROW_COLUMNS} FROM child_matches WHERE child_b = ?1"
+    ))?;
+    let mut rows = stmt.query([child.to_string()])?;
+    let mut stored = Vec::new();
+    while let Some(r) = rows.next()? {
+        stored.push(read_row(r)?);
+    }
+    drop(rows);
+    drop(stmt);
+    let own_identity = identity(tx.conn, child)?;
+    let mut matches = Vec::new();
+    for row in stored {
+        let other = if row.a == child { row.b } else { row.a };
+        // A suggestion made moot by a confirmation through another episode is not asked again.
+        if row.status == "suggested" && identity(tx.conn, other)? == own_identity {
+            continue;
+        }
+        let explanation = row.explanation.clone();
+        if let Some(candidate) = readable_case_of(tx.conn, actor, org, other, row.probability, explanation)? {
+            matches.push(to_match(row, candidate)?);
+        }
+    }
+    // Open questions first, most likely first; then the decisions, latest first.
+    matches.sort_by(|x, y| {
+        (x.status != MatchStatus::Suggested)
+            .cmp(&(y.status != MatchStatus::Suggested))
+            .then(y.candidate.probability.unwrap_or(0.0).total_cmp(&x.candidate.probability.unwrap_or(0.0)))
+            .then(y.decided_at.cmp(&x.decided_at))
+    });
+    let ids: Vec<String> = matches.iter().map(|m| m.candidate.case_id.to_string()).collect();
+    tx.audit(actor, AuditCode::MatchesRead, "case", Some(id.to_string()), json!({"case_ids": ids}))?;
+    Ok(matches)
+}
+
+pub(super) fn decide_match(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    id: CaseId,
+    other_id: CaseId,
+    decision: MatchDecision,
+    reason: Option<String>,
+) -> Result<CaseMatch> {
+    let reason = decision.check_reason(reason)?;
+    if id == other_id {
+        let problem = FieldError::new("other_case", Problem::NotAChoice, "is this case itself");
+        return Err(DomainError::Invalid(vec![problem]).into());
+    }
+    let (case, scope) = visible_case(tx.conn, actor, id)?;
+    authorize(actor, Action::CaseLinkMatch, scope)?;
+    let (other, other_scope) = visible_case(tx.conn, actor, other_id)?;
+    authorize(actor, Action::CaseLinkMatch, other_scope)?;
+    let org = actor_org(actor)?;
+    let (a, b) = ordered(case.child_id, other.child_id);
+    let stored = tx
+        .conn
+        .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1 AND child_b = ?2"))?
+        .query_row([a.to_string(), b.to_string()], |r| Ok(read_row(r)))
+        .optional()?
+        .transpose()?;
+    if let Some(row) = &stored
+        && row.status != "suggested"
+    {
+        return Err(StoreError::Conflict(format!(
+            "{} and {} were already {} as {} on {}; a decision is kept, not made twice.",
+            case.number,
+            other.number,
+            row.status,
+            if row.status == "confirmed" { "the same child" } else { "different children" },
+            row.decided_at.as_deref().unwrap_or("an earlier day").get(..10).unwrap_or("an earlier day"),
+        )));
+    }
+    let (identity_a, identity_b) = (identity(tx.conn, a)?, identity(tx.conn, b)?);
+    if identity_a == identity_b {
+        return Err(StoreError::Conflict(format!(
+            "{} and {} are already confirmed as the same child through their other episodes.",
+            case.number, other.number
+        )));
+    }
+    let status = enum_name(&decision.status())?;
+    let now = timefmt::format(tx.now);
+    let user = actor.user_id.map(|u| u.to_string());
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status,
+                 decided_by, decided_at, reason)
+             VALUES (?1, ?2, NULL, '[]', ?3, 'person', ?4, ?5, ?3, ?6)
+             ON CONFLICT (child_a, child_b) DO UPDATE SET status = excluded.status,
+                 decided_by = excluded.decided_by, decided_at = excluded.decided_at, reason = excluded.reason",
+        )?
+        .execute(params![a.to_string(), b.to_string(), now, status, user, reason])?;
+    if decision == MatchDecision::Confirm {
+        // One identity for both children and every episode already joined to either.
+        let (keep, drop) = if identity_a <= identity_b { (identity_a, identity_b) } else { (identity_b, identity_a) };
+        tx.conn.prepare_cached("UPDATE children SET identity_id = ?1 WHERE identity_id = ?2")?.execute([keep, drop])?;
+    }
+    let code = match decision {
+        MatchDecision::Confirm => AuditCode::MatchConfirmed,
+        MatchDecision::Reject => AuditCode::MatchRejected,
+    };
+    let probability = stored.as_ref().and_then(|r| r.probability);
+    let detail = json!({"other_case_id": other_id, "child_ids": [a, b], "probability": probability});
+    tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
+    let row = tx
+        .conn
+        .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1 AND child_b = ?2"))?
+        .query_row([a.to_string(), b.to_string()], |r| Ok(read_row(r)))??;
+    let explanation = row.explanation.clone();
+    let candidate = readable_case_of(tx.conn, actor, org, other.child_id, row.probability, explanation)?
+        .ok_or_else(|| StoreError::NotFound(format!("case {other_id}")))?;
+    to_match(row, candidate)
+}
+
+/// The other episodes of a case's child that a reader of `org` may see, oldest first.
+pub(super) fn episodes(
+    conn: &Connection,
+    id: CaseId,
+    child: ChildId,
+    org: Option<OrganisationId>,
+) -> Result<Vec<Episode>> {
+    let Some(org) = org else { return Ok(Vec::new()) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.number, c.status, c.last_seen_at, c.opened_at
+         FROM children k JOIN cases c ON c.child_id = k.id
+         WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = ?1) AND c.id != ?2
+           AND (c.organisation_id = ?3 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?3))
+         ORDER BY c.opened_at, c.id",
+    )?;
+    let rows = stmt
+        .query_map(params![child.to_string(), id.to_string(), org.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(case_id, number, status, last_seen_at, opened_at)| {
+            Ok(Episode {
+                case_id: parse(&case_id, "case id")?,
+                number,
+                status: enum_from(&status, "status")?,
+                last_seen_at: timefmt::parse(&last_seen_at)?,
+                opened_at: timefmt::parse(&opened_at)?,
+            })
+        })
+        .collect()
+}

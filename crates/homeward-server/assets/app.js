@@ -35,36 +35,72 @@
     });
   }
 
-  // While the child's name is typed: cases that may be the same child.
+  // While the child is described: children already known who may be the same child, with
+  // how likely and why (the server answers only cases the operator may read).
   function matches() {
     const panel = document.getElementById("matches");
     if (!panel) return;
-    const given = document.getElementById("given_name"), family = document.getElementById("family_name");
+    const words = {};
+    document.querySelectorAll("#match-words li").forEach(function (li) { words[li.dataset.key] = li.textContent; });
+    const field = function (id) { const el = document.getElementById(id); return el ? el.value.trim() : ""; };
+    const bands = [[0.95, "almost_certain"], [0.8, "very_likely"], [0.5, "likely"], [0.2, "possible"], [0, "unlikely"]];
     let timer = null, last = "";
+    function query() {
+      const child = {};
+      if (field("given_name")) child.given_name = field("given_name");
+      if (field("family_name")) child.family_name = field("family_name");
+      if (["F", "M", "X"].indexOf(field("sex")) >= 0) child.sex = field("sex");
+      if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(field("date_of_birth"))) child.date_of_birth = field("date_of_birth");
+      const from = parseInt(field("age_from"), 10), to = parseInt(field("age_to"), 10);
+      if (!child.date_of_birth && from >= 0 && from < 18) child.estimated_age = { min: from, max: to >= from && to < 18 ? to : from };
+      return child;
+    }
+    function likelihood(p) {
+      const band = bands.find(function (b) { return p >= b[0]; }) || bands[bands.length - 1];
+      // A match is never certain, nor ruled out: shown between 1 and 99 %.
+      return (words["band_" + band[1]] || band[1]) + " (" + Math.min(99, Math.max(1, Math.round(p * 100))) + " %)";
+    }
     function search() {
-      const q = [given.value, family.value].join(" ").trim();
-      if (q === last) return;
-      last = q;
-      if (q.length < 2) { panel.textContent = panel.dataset.empty; return; }
-      fetch("/api/v1/cases?limit=8&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      const child = query(), body = JSON.stringify(child);
+      if (body === last) return;
+      last = body;
+      if ((child.given_name || "") + (child.family_name || "") === "") { panel.textContent = panel.dataset.empty; return; }
+      fetch("/api/v1/candidates", {
+        method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/json" }, body: body
+      })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (page) {
-          if (!page) return;
+        .then(function (found) {
+          if (!found) return;
           panel.textContent = "";
-          if (page.items.length === 0) { panel.textContent = panel.dataset.none; return; }
+          if (found.length === 0) { panel.textContent = panel.dataset.none; return; }
           const ul = document.createElement("ul");
-          page.items.forEach(function (c) {
+          found.forEach(function (c) {
             const li = document.createElement("li"), a = document.createElement("a");
-            a.href = "/cases/" + c.id; a.target = "_blank"; a.rel = "noopener";
-            a.textContent = c.number + " · " + (c.child_name || "") + " · " + c.status;
-            li.appendChild(a); ul.appendChild(li);
+            a.href = "/cases/" + c.case_id; a.target = "_blank"; a.rel = "noopener";
+            a.textContent = c.number + " · " + c.child_name;
+            const how = document.createElement("strong");
+            how.textContent = " " + likelihood(c.probability || 0);
+            li.appendChild(a); li.appendChild(how);
+            const why = document.createElement("ul");
+            why.className = "reasons";
+            c.explanation.forEach(function (r) {
+              const item = document.createElement("li");
+              item.className = r.weight >= 0 ? "for" : "against";
+              item.textContent = (r.weight >= 0 ? "+ " : "− ") + (words["field_" + r.field] || r.field) + ": " + (words["level_" + r.level] || r.level);
+              why.appendChild(item);
+            });
+            li.appendChild(why); ul.appendChild(li);
           });
           panel.appendChild(ul);
         })
         .catch(function () {});
     }
-    [given, family].forEach(function (el) {
-      if (el) el.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 250); });
+    ["given_name", "family_name", "sex", "date_of_birth", "age_from", "age_to"].forEach(function (id) {
+      const el = document.getElementById(id);
+      if (el) ["input", "change"].forEach(function (ev) {
+        el.addEventListener(ev, function () { clearTimeout(timer); timer = setTimeout(search, 250); });
+      });
     });
   }
 

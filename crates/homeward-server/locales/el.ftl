@@ -350,3 +350,42 @@ problem-date_impossible = δεν υπάρχει στο ημερολόγιο
 problem-time_format = δεν είναι ημερομηνία και ώρα, π.χ. 2026-11-28 18:30
 problem-age_format = δεν είναι ηλικία σε έτη
 problem-not_a_choice = δεν είναι μία από τις επιλογές
+
+## Το ίδιο παιδί σε πολλές αναφορές (σύνδεση εγγραφών)
+match-title = Ίσως το ίδιο παιδί
+match-none = Καμία άλλη υπόθεση δεν μοιάζει να αφορά το ίδιο παιδί.
+match-confirm = Επιβεβαίωση: το ίδιο παιδί
+match-reject = Απόρριψη: όχι το ίδιο παιδί
+match-reject-reason = Γιατί δεν είναι το ίδιο παιδί
+match-decided = Αποφασισμένα
+match-by-person = συνδέθηκε από άνθρωπο
+match-status-suggested = δεν έχει αποφασιστεί
+match-status-confirmed = επιβεβαιώθηκε ως το ίδιο παιδί
+match-status-rejected = απορρίφθηκε: όχι το ίδιο παιδί
+match-likelihood-almost_certain = σχεδόν σίγουρα το ίδιο παιδί
+match-likelihood-very_likely = πολύ πιθανόν το ίδιο παιδί
+match-likelihood-likely = πιθανόν το ίδιο παιδί
+match-likelihood-possible = ίσως το ίδιο παιδί
+match-likelihood-unlikely = μάλλον όχι το ίδιο παιδί
+match-field-given_name = Όνομα
+match-field-family_name = Επώνυμο
+match-field-birth = Γέννηση
+match-field-sex = Φύλο
+match-field-nationality = Ιθαγένεια
+match-level-exact = ίδιο
+match-level-same-sound = ακούγεται ίδιο
+match-level-very-similar = πολύ παρόμοιο
+match-level-similar = παρόμοιο
+match-level-different = διαφορετικό
+match-level-same-date = ίδια ημερομηνία
+match-level-compatible-or-day-and-month-swapped = ταιριάζει, ή ημέρα και μήνας ανάποδα
+match-level-near-miss = κοντινή
+match-level-years-overlap = τα έτη συμπίπτουν
+match-level-same = ίδιο
+episodes-title = Επεισόδια αυτού του παιδιού
+episodes-count = { $count ->
+    [one] Ένα επεισόδιο
+   *[other] { $count } επεισόδια, επιβεβαιωμένα ως το ίδιο παιδί
+}
+saved-match-confirm = Επιβεβαιώθηκε: το ίδιο παιδί. Τα επεισόδια συνδέθηκαν.
+saved-match-reject = Απορρίφθηκε: όχι το ίδιο παιδί. Αυτό το ζεύγος δεν θα προταθεί ξανά.

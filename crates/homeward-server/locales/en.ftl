@@ -351,3 +351,42 @@ problem-date_impossible = does not exist in the calendar
 problem-time_format = is not a date and time such as 2026-11-28 18:30
 problem-age_format = is not an age in years
 problem-not_a_choice = is not one of the choices
+
+## The same child across reports (record linkage)
+match-title = Possibly the same child
+match-none = No other case looks like the same child.
+match-confirm = Confirm: the same child
+match-reject = Reject: not the same child
+match-reject-reason = Why not the same child
+match-decided = Decided
+match-by-person = linked by a person
+match-status-suggested = not decided yet
+match-status-confirmed = confirmed as the same child
+match-status-rejected = rejected: not the same child
+match-likelihood-almost_certain = almost certainly the same child
+match-likelihood-very_likely = very likely the same child
+match-likelihood-likely = likely the same child
+match-likelihood-possible = possibly the same child
+match-likelihood-unlikely = unlikely to be the same child
+match-field-given_name = Given name
+match-field-family_name = Family name
+match-field-birth = Birth
+match-field-sex = Sex
+match-field-nationality = Nationality
+match-level-exact = the same
+match-level-same-sound = sounds the same
+match-level-very-similar = very similar
+match-level-similar = similar
+match-level-different = different
+match-level-same-date = the same date
+match-level-compatible-or-day-and-month-swapped = fits, or day and month swapped
+match-level-near-miss = close
+match-level-years-overlap = the years overlap
+match-level-same = the same
+episodes-title = Episodes of this child
+episodes-count = { $count ->
+    [one] One episode
+   *[other] { $count } episodes, confirmed as the same child
+}
+saved-match-confirm = Confirmed: the same child. The episodes are linked.
+saved-match-reject = Rejected: not the same child. This pair will not be suggested again.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod linkage;
 pub mod openapi;
 pub(crate) mod routes;
 pub(crate) mod ui;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// The interface's languages.
     pub locales: Arc<i18n::Locales>,
+    /// Every child in the store, indexed for the candidate search.
+    pub linkage: Arc<linkage::Linkage>,
 }
 
 impl AppState {
@@ -63,7 +66,13 @@ impl AppState {
             tracing::error!(error = %e, "the interface's message files could not be loaded");
             i18n::Locales::empty()
         });
+        // Without the index no candidate is ever shown, but every case can still be taken.
+        let linkage = linkage::Linkage::load(store.as_ref()).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the children could not be indexed for the candidate search");
+            linkage::Linkage::default()
+        });
         Self {
+            linkage: Arc::new(linkage),
             store,
             catalogue: Arc::new(catalogue),
             throttle: Arc::new(auth::LoginThrottle::default()),
@@ -76,6 +85,11 @@ impl AppState {
     pub fn with_catalogue(mut self, catalogue: homeward_risk::Catalogue) -> Self {
         self.catalogue = Arc::new(catalogue);
         self
+    }
+
+    /// The background linkage job, once (see [`linkage::run_once`]).
+    pub fn run_linkage_job(&self) -> Result<linkage::JobReport, homeward_store::StoreError> {
+        linkage::run_once(self.store.as_ref(), &self.linkage)
     }
 
     /// Runs a store command on the blocking pool.

@@ -47,6 +47,9 @@ use crate::routes;
         routes::cases::share,
         routes::cases::observe_indicator,
         routes::cases::suggest_risk,
+        routes::cases::candidates,
+        routes::cases::matches,
+        routes::cases::decide_match,
     )
 )]
 struct ApiDoc;

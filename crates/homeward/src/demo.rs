@@ -13,6 +13,7 @@ use homeward_domain::CaseId;
 use homeward_domain::case::{Category, LastSeen, MissingFrom, MissingFromKind, NewCase, RiskLevel, Status};
 use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::dates::{AgeRange, PartialDate};
+use homeward_domain::linkage::MatchDecision::Confirm;
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role, User};
 use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier, NewNote};
 use homeward_domain::view::CaseChange;
@@ -242,7 +243,10 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
 
     let mut schedule: Vec<(OffsetDateTime, usize, Step)> = Vec::new();
     let mut reports = Vec::new();
-    let mut children: Vec<(usize, NewChild)> = Vec::new();
+    // Each child reported so far, with the report that first named them.
+    let mut children: Vec<(usize, NewChild, usize)> = Vec::new();
+    // For a repeat episode: the report of the child's first episode.
+    let mut repeat_of: Vec<Option<usize>> = Vec::new();
     let span = (now - start).whole_minutes().max(1) as u64;
     let mut opened: Vec<i64> = (0..cases).map(|_| (rng.next() % span) as i64).collect();
     opened.sort_unstable();
@@ -271,16 +275,19 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
             c.date_of_birth
                 .is_none_or(|d| homeward_domain::dates::age_bounds(&d, day).1 < homeward_domain::child::ADULT_AGE - 1)
         };
-        let previous: Vec<&(usize, NewChild)> =
-            children.iter().filter(|(o, c)| *o == org_index && still_a_child(c)).collect();
+        let previous: Vec<&(usize, NewChild, usize)> =
+            children.iter().filter(|(o, c, _)| *o == org_index && still_a_child(c)).collect();
         let repeat = matches!(category, Category::Runaway | Category::RunawayNational)
             && !previous.is_empty()
             && rng.chance(0.33);
         let child = if repeat {
-            previous[rng.below(previous.len())].1.clone()
+            let (_, child, first) = previous[rng.below(previous.len())];
+            repeat_of.push(Some(*first));
+            child.clone()
         } else {
             let child = new_child(&mut rng, country, category, reported);
-            children.push((org_index, child.clone()));
+            children.push((org_index, child.clone(), k));
+            repeat_of.push(None);
             child
         };
         let (place, lat, lon) = *rng.pick(country.places);
@@ -424,6 +431,17 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         let users = &orgs[org_index].3;
         let view = store.create_case(&Actor::user(&users.operator, "demo"), new).context("demo case")?;
         case_ids[k] = Some((view.case.id, org_index));
+        // Every other repeat episode was confirmed by the case manager as the same child; the
+        // rest are left for the linkage job to suggest when the server starts.
+        if let Some(Some(first)) = repeat_of.get(k)
+            && k % 2 == 0
+            && let Some((first_case, _)) = case_ids[*first]
+        {
+            let reason = Some("The family confirmed on the phone that this is the same child.".to_owned());
+            store
+                .decide_match(&Actor::user(&users.case_manager, "demo"), view.case.id, first_case, Confirm, reason)
+                .context("demo repeat episode")?;
+        }
     }
     for (at, case, step) in steps {
         applied += u32::from(play(&store, &clock, &orgs, &case_ids, at, case, step)?);

@@ -214,8 +214,32 @@ fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("no local address")?;
         tracing::info!("Homeward is listening on http://{addr} (API at /api/v1, described at /api/v1/openapi.json)");
         println!("Homeward is listening on http://{addr}");
+        tokio::spawn(linkage_job(state.clone()));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
+}
+
+/// How often the linkage job looks for new children.
+const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The background linkage job: links the children added since its last run against every child
+/// in the store and keeps the likely pairs as suggestions for a person to decide. A failed run
+/// is logged and tried again at the next turn; it never stops the server.
+async fn linkage_job(state: AppState) {
+    loop {
+        let run = state.clone();
+        match tokio::task::spawn_blocking(move || run.run_linkage_job()).await {
+            Ok(Ok(report)) if report.children > 0 => tracing::info!(
+                children = report.children,
+                suggested = report.suggested,
+                "linked new children against the store"
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the linkage job failed; it will try again"),
+            Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
+        }
+        tokio::time::sleep(LINKAGE_EVERY).await;
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what service managers send), so requests in flight finish.

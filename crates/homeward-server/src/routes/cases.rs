@@ -4,9 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use homeward_domain::case::{CaseEvent, Category, NewCase, RiskLevel, Status};
+use homeward_domain::child::NewChild;
+use homeward_domain::linkage::{Candidate, CaseMatch, MatchDecision};
 use homeward_domain::records::{NewContact, NewIdentifier, NewNote, NewPerson, NewTask};
 use homeward_domain::view::{Assignee, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, Page, TaskSummary};
-use homeward_domain::{CaseId, OrganisationId, TaskId, UserId};
+use homeward_domain::{CaseId, DomainError, FieldError, OrganisationId, Problem as FieldProblem, TaskId, UserId};
+use homeward_store::StoreError;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -15,17 +18,102 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
-/// Opens a case from a report.
+/// A case just opened, with the children it may be about.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedCase {
+    #[serde(flatten)]
+    pub case: CaseView,
+    /// Up to ten children already known who may be this one, most likely first, among the cases
+    /// the caller may read; those with a probability of 0.5 or more are kept on the case as
+    /// suggestions for a person to confirm or reject (`/api/v1/cases/{id}/matches`).
+    pub candidates: Vec<Candidate>,
+}
+
+/// Opens a case from a report; answers it with the children it may be about.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCase, tag = "cases",
-    responses((status = 201, body = CaseView), (status = 400, body = Problem), (status = 403, body = Problem),
+    responses((status = 201, body = CreatedCase), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
     ApiJson(body): ApiJson<NewCase>,
-) -> Result<(StatusCode, Json<CaseView>), AppError> {
-    let view = state.run(move |store| store.create_case(&who.actor, body)).await?;
-    Ok((StatusCode::CREATED, Json(view)))
+) -> Result<(StatusCode, Json<CreatedCase>), AppError> {
+    let linkage = state.linkage.clone();
+    let (case, candidates) =
+        state.run(move |store| crate::linkage::open_case(store, &linkage, &who.actor, body)).await?;
+    let created = CreatedCase { case, candidates };
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The children already known who may be the one described, as the operator types the report:
+/// nothing is stored. The body is the `child` part of a report; a child without any name finds
+/// no one. Only cases the caller may read are answered, and only they are counted.
+#[utoipa::path(post, path = "/api/v1/candidates", request_body = NewChild, tag = "linkage",
+    responses((status = 200, body = Vec<Candidate>), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn candidates(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(child): ApiJson<NewChild>,
+) -> Result<Json<Vec<Candidate>>, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut v = homeward_domain::Validation::new();
+    let child = child.validate(homeward_domain::dates::utc_date(now), &mut v);
+    // A report without a name yet is still being typed: it finds no one, which is no error.
+    let problems: Vec<FieldError> = v.into_errors().into_iter().filter(|e| e.code != FieldProblem::NoName).collect();
+    if !problems.is_empty() {
+        return Err(StoreError::Domain(DomainError::Invalid(problems)).into());
+    }
+    let linkage = state.linkage.clone();
+    let found = state
+        .run(move |store| {
+            let found = linkage.candidates(&child, now.year());
+            store.match_candidates(&who.actor, None, found, crate::linkage::SHOWN)
+        })
+        .await?;
+    Ok(Json(found))
+}
+
+/// The suggested and decided matches of a case: other cases that may be about the same child,
+/// each with its probability and reasons, as far as the caller may read them.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/matches", params(("id" = CaseId, Path)), tag = "linkage",
+    responses((status = 200, body = Vec<CaseMatch>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn matches(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<Vec<CaseMatch>>, AppError> {
+    Ok(Json(state.run(move |store| store.case_matches(&who.actor, id)).await?))
+}
+
+/// A person's decision about a pair of cases.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchDecisionRequest {
+    /// The other case.
+    pub other_case: CaseId,
+    pub decision: MatchDecision,
+    /// Why; needed to reject (the next person who wonders should learn why).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Confirms or rejects that another case is about the same child. A confirmation links the
+/// episodes of the child (they count as repeat episodes); a rejection keeps the pair from being
+/// suggested again. A pair already decided is a 409.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/matches", params(("id" = CaseId, Path)), request_body = MatchDecisionRequest,
+    tag = "linkage",
+    responses((status = 200, body = CaseMatch), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn decide_match(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<MatchDecisionRequest>,
+) -> Result<Json<CaseMatch>, AppError> {
+    let decided =
+        state.run(move |store| store.decide_match(&who.actor, id, body.other_case, body.decision, body.reason)).await?;
+    Ok(Json(decided))
 }
 
 /// Filters for the case list.
@@ -165,9 +253,15 @@ fn trafficking(catalogue: &homeward_risk::Catalogue, view: &CaseView) -> Traffic
         .as_ref()
         .and_then(|c| c.details.date_of_birth)
         .or_else(|| view.child_skeleton.birth_year.and_then(|year| PartialDate::new(year, None, None).ok()));
-    // Repeat episodes and registration times come with record linkage and intake fields.
-    let facts =
-        Facts { missing_from: view.case.missing_from, age: born.map(|b| age_bounds(&b, seen)), ..Facts::default() };
+    // Earlier episodes of the same child, as a person confirmed them (and as the reader may see
+    // them). Registration times come with intake fields.
+    let previous = view.episodes.iter().filter(|e| e.opened_at < view.case.opened_at).count();
+    let facts = Facts {
+        previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
+        missing_from: view.case.missing_from,
+        age: born.map(|b| age_bounds(&b, seen)),
+        ..Facts::default()
+    };
     match homeward_risk::assess(catalogue, &observations, &facts) {
         Ok(a) => Trafficking {
             concern: a.concern,

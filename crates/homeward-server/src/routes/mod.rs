@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
         .route("/cases/{id}/shares", post(cases::share))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
+        .route("/cases/{id}/matches", get(cases::matches).post(cases::decide_match))
+        .route("/candidates", post(cases::candidates))
         .route("/risk-suggestion", post(cases::suggest_risk))
         .route("/openapi.json", get(openapi));
     Router::new()

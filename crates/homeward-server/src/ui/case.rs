@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use super::desk::{assignee, child_name, risk_badge};
 use super::layout::{self, clock, nothing, time, user_text};
-use super::{Viewer, error_page, key, parse_key};
+use super::{Viewer, error_page, key, matches, parse_key};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -50,10 +50,12 @@ pub(crate) async fn page(
             let events = store.case_events(&actor, id)?;
             let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).collect();
             let names = store.who_is(&actor, &actors)?;
-            Ok((view, events, names))
+            // Matches name children: only a reader of personal data is shown them.
+            let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
+            Ok((view, events, names, matches))
         })
         .await;
-    let (view, events, names) = match loaded {
+    let (view, events, names, matches) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
@@ -61,12 +63,14 @@ pub(crate) async fn page(
     let saved = query.get("saved").map(String::as_str);
     let body = html! {
         @if saved == Some("created") { (next_steps(&tr, &view)) }
-        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person"].contains(w)) {
+        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person", "match-confirm", "match-reject"].contains(w)) {
             div.notice role="status" { (tr.t(&format!("saved-{what}"))) }
         }
         div.grid2 {
             div {
                 (child_panel(&tr, &view))
+                (matches::episodes(&tr, &view))
+                (matches::panel(&tr, &viewer, &view, &matches))
                 (timeline(&tr, &viewer, &events, &names))
                 (notes(&tr, &viewer, &view))
             }

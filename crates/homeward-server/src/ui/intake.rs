@@ -81,10 +81,12 @@ pub(crate) async fn submit(State(state): State<AppState>, viewer: Viewer, Form(v
         Err(problems) => return render(&tr, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &values, &problems),
     };
     let actor = viewer.actor.clone();
+    let linkage = state.linkage.clone();
     // The case and its identifiers are one command: it is written whole or not at all.
     let created = state
         .run(move |store| {
-            let id = store.create_case(&actor, report)?.case.id;
+            // The children it may be about are kept on the case as suggestions to decide.
+            let id = crate::linkage::open_case(store, &linkage, &actor, report)?.0.case.id;
             // The report is a case now; its draft (personal data) goes. Should that fail, the
             // case stands and the operator goes to it: a draft left behind is only offered
             // again, and saving it twice would open a second case.
@@ -409,6 +411,7 @@ fn render_with(
                         h2 #matches-h { (tr.t("intake-matches")) }
                         div #matches aria-live="polite" data-empty=(tr.t("intake-matches-empty"))
                             data-none=(tr.t("intake-matches-none")) { (tr.t("intake-matches-empty")) }
+                        (super::matches::script_words(tr))
                     }
                     (risk_panel(tr, values, problems))
                 }

@@ -11,6 +11,7 @@ mod case;
 mod desk;
 mod intake;
 mod layout;
+mod matches;
 mod session;
 
 use axum::Router;
@@ -49,6 +50,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/identifiers", post(case::add_identifier))
         .route("/cases/{id}/persons", post(case::add_person))
         .route("/cases/{id}/assign-me", post(case::assign_me))
+        .route("/cases/{id}/matches", post(matches::decide))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -283,6 +285,16 @@ mod tests {
             "indicator_observed",
         ];
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
+        // What the linkage engine says about a pair, in words.
+        wanted.extend(homeward_linkage::compare::FIELDS.iter().map(|f| format!("match-field-{f}")));
+        let levels = homeward_linkage::compare::LEVELS.iter().flat_map(|l| l.iter());
+        wanted.extend(levels.map(|l| super::matches::level_id(l)));
+        wanted.extend(
+            ["almost_certain", "very_likely", "likely", "possible", "unlikely"]
+                .map(|b| format!("match-likelihood-{b}")),
+        );
+        wanted.extend(["suggested", "confirmed", "rejected"].map(|s| format!("match-status-{s}")));
+        wanted.extend(["confirm", "reject"].map(|d| format!("saved-match-{d}")));
         let missing: Vec<_> = wanted.iter().filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "no message for {missing:?}");
     }

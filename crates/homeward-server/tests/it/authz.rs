@@ -39,9 +39,12 @@ enum Ep {
     RiskSuggestion,
     MyTasks,
     Preferences,
+    Matches,
+    DecideMatch,
+    Candidates,
 }
 
-const CASE_ENDPOINTS: [Ep; 14] = [
+const CASE_ENDPOINTS: [Ep; 16] = [
     Ep::GetCase,
     Ep::Events,
     Ep::AddContact,
@@ -56,9 +59,11 @@ const CASE_ENDPOINTS: [Ep; 14] = [
     Ep::CompleteTask,
     Ep::Share,
     Ep::Indicator,
+    Ep::Matches,
+    Ep::DecideMatch,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 14] = [
+const OTHER_ENDPOINTS: [Ep; 15] = [
     Ep::CreateCase,
     Ep::ListCases,
     Ep::ListOrgs,
@@ -73,6 +78,7 @@ const OTHER_ENDPOINTS: [Ep; 14] = [
     Ep::RiskSuggestion,
     Ep::MyTasks,
     Ep::Preferences,
+    Ep::Candidates,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +118,8 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::RiskSuggestion => allow(runs_cases, 200),
         Ep::MyTasks => allow(!matches!(role, Analyst | Admin), 200),
         Ep::Preferences => 200,
+        Ep::Matches | Ep::DecideMatch => allow(annotates, 200),
+        Ep::Candidates => allow(annotates, 200),
     }
 }
 
@@ -124,6 +132,8 @@ struct World {
     police: homeward_domain::OrganisationId,
     a_users: Vec<(Role, Auth)>,
     b_users: Vec<(Role, Auth)>,
+    /// A case of A shared with B: the other case of every match decision.
+    twin: CaseId,
 }
 
 fn world() -> World {
@@ -134,7 +144,11 @@ fn world() -> World {
     let (owner, _) = app.user(&a, Role::CaseManager, "owner@a.example");
     let a_users = Role::ALL.iter().map(|r| (*r, app.user(&a, *r, &format!("{r}@a.example")).1)).collect();
     let b_users = Role::ALL.iter().map(|r| (*r, app.user(&b, *r, &format!("{r}@b.example")).1)).collect();
+    let owner_actor = Actor::user(&owner, "test");
+    let twin = app.store.create_case(&owner_actor, serde_json::from_value(issue_report()).unwrap()).unwrap().case.id;
+    app.store.change_case(&owner_actor, twin, CaseChange::Share(b.id)).unwrap();
     World {
+        twin,
         owner: Actor::user(&owner, "test"),
         owner_id: owner.id,
         org_a: a,
@@ -188,6 +202,14 @@ impl World {
             Ep::CompleteTask => app.call("POST", &path(&format!("/tasks/{task}/complete")), auth, None).status,
             Ep::Share => post(path("/shares"), json!({"organisation_id": self.police})),
             Ep::Indicator => post(path("/indicators"), json!({"indicator": "threats", "evidence": "messages"})),
+            Ep::Matches => app.get(&path("/matches"), auth).status,
+            Ep::DecideMatch => post(
+                path("/matches"),
+                json!({"other_case": self.twin, "decision": "reject", "reason": "another girl of the same name"}),
+            ),
+            Ep::Candidates => {
+                post("/api/v1/candidates".into(), json!({"given_name": "Ελένη", "family_name": "Παπαδοπούλου"}))
+            }
             Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
             Ep::CreateOrg => {
                 post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"}))
@@ -257,7 +279,8 @@ fn every_endpoint_for_every_role_and_scope() {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
                 }
                 let after = w.version(case.0);
-                let writes = !matches!(ep, Ep::GetCase | Ep::Events);
+                // A match decision changes no case: it joins or separates children.
+                let writes = !matches!(ep, Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch);
                 let changed = after != before;
                 if writes && changed != (200..300).contains(&want) {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): version {before} -> {after}"));
@@ -311,7 +334,8 @@ fn another_organisations_cases_never_appear_in_lists() {
         if *role == Role::Analyst {
             assert_eq!(filtered.status, 403, "an analyst may not search by name");
         } else {
-            assert_eq!(filtered.body["total"], 1, "{role}: name search must count only visible cases");
+            // The shared case and the world's shared twin; never the hidden one.
+            assert_eq!(filtered.body["total"], 2, "{role}: name search must count only visible cases");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! End to end in a real headless Chromium, driven over WebDriver (Debian's chromium and
 //! chromium-driver, which `.ci/run` installs): an operator logs in, takes a report with the
-//! keyboard alone, finds the case on the desk, opens it, adds a note, changes its status and
-//! logs out; an operator of another organisation then cannot see the case. Screenshots of the
+//! keyboard alone (the same-child panel finds the girl reported before in Latin letters), finds
+//! the case on the desk, opens it, adds a note, changes its status and logs out; an operator of
+//! another organisation then cannot see the case. Screenshots of the
 //! main pages are kept under `$CARGO_TARGET_TMPDIR/screenshots`.
 //!
 //! Without `chromedriver` on the PATH the test says so and passes, except under `CI=true`,
@@ -180,8 +181,13 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     let app = TestApp::spawn();
     let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
     let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
-    app.user(&a, Role::Operator, "night@a.example");
+    let (_, night) = app.user(&a, Role::Operator, "night@a.example");
     app.user(&b, Role::Operator, "operator@b.example");
+    // The same girl, reported last month in Latin letters.
+    let earlier = json!({"category": "runaway",
+        "child": {"given_name": "Eleni", "family_name": "Papadopoulou", "sex": "F", "date_of_birth": "2011-04-02"},
+        "last_seen": {"at": "2026-10-20T18:00:00Z"}});
+    let earlier = app.post("/api/v1/cases", &night, earlier).body["number"].as_str().unwrap().to_owned();
     let Some(browser) = Driver::start() else { return };
     let site = format!("http://{}", app.addr);
 
@@ -226,13 +232,15 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     browser.keys(TAB);
     browser.keys(TAB); // received: now
     browser.keys("Mother reports her daughter did not come home from school");
-    assert!(browser.text("#matches").contains("No case with this name"), "the same-child panel searched");
+    let panel = browser.text("#matches");
+    assert!(panel.contains(&earlier) && panel.contains("the same child ("), "the same-child panel: {panel}");
     browser.screenshot("intake");
     browser.keys(SHIFT_TAB); // back to "received at", where Enter sends the form
     browser.keys(ENTER);
     let case_url = browser.wait_for_url("saved=created");
     assert!(browser.text("#next-step").contains("Assess the risk now"), "what to do next is shown");
     assert!(browser.text("#child-name").contains("Ελένη Παπαδοπούλου"));
+    assert!(browser.text("#same-child").contains(&earlier), "the match is offered on the case page");
     let case_path = case_url.trim_start_matches(&site).split('?').next().unwrap().to_owned();
 
     // Find it on the desk and open it.

@@ -8,5 +8,6 @@ mod authz;
 mod browser;
 mod cases;
 mod input;
+mod linkage;
 mod pages;
 mod sessions;

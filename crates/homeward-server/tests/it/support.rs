@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Arc<dyn Store>,
+    /// The server's own state, for what a test drives directly (the linkage job).
+    pub state: AppState,
     pub db_path: PathBuf,
     agent: ureq::Agent,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -61,6 +63,7 @@ impl TestApp {
         let store =
             homeward_store::open(&format!("sqlite://{}", db_path.display()), homeward_store::system_clock()).unwrap();
         let state = AppState::new(store.clone(), ServerConfig::default());
+        let server_state = state.clone();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -68,7 +71,7 @@ impl TestApp {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                homeward_server::serve(listener, state, async {
+                homeward_server::serve(listener, server_state, async {
                     let _ = stopped.await;
                 })
                 .await
@@ -78,7 +81,7 @@ impl TestApp {
         let addr = addr_rx.recv().unwrap();
         let agent: ureq::Agent =
             ureq::Agent::config_builder().http_status_as_error(false).max_idle_connections(0).build().into();
-        Self { addr, store, db_path, agent, stop: Some(stop), thread: Some(thread), _dir: dir }
+        Self { addr, store, state, db_path, agent, stop: Some(stop), thread: Some(thread), _dir: dir }
     }
 
     /// Sends a request with an optional JSON body.

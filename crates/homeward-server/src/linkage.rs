@@ -1,0 +1,235 @@
+//! Finding the same child: the in-memory candidate index over every child in the store, the
+//! candidates shown at intake, and the background job that links new children.
+//!
+//! The index ([`homeward_linkage::search::Index`]) holds every child, whoever's they are: the
+//! engine must see the whole store to find a child reported by another organisation. What a
+//! person is shown is decided by the store ([`Store::match_candidates`], [`Store::case_matches`]),
+//! which drops every child of a case the reader may not read and writes the audit entry. The
+//! server only ever hands the engine's raw findings to the store, never to a person.
+
+use std::collections::HashSet;
+use std::sync::RwLock;
+
+use homeward_domain::ChildId;
+use homeward_domain::case::NewCase;
+use homeward_domain::child::{NewChild, Sex};
+use homeward_domain::linkage::{Candidate, LinkageRecord, MatchReason, MatchSuggestion, SUGGEST_FROM};
+use homeward_domain::org::Actor;
+use homeward_domain::view::CaseView;
+use homeward_linkage::search::Index;
+use homeward_linkage::{Birth, Record};
+use homeward_store::{Store, StoreError};
+use time::OffsetDateTime;
+
+/// How many of the engine's best candidates are handed to the store to filter: the reader sees
+/// the best of those they may read.
+const SEARCH_DEPTH: usize = 100;
+
+/// How many candidates a person is shown.
+pub const SHOWN: usize = 10;
+
+/// How many children the job and the start-up read from the store at once.
+const BATCH: u32 = 5_000;
+
+/// What the engine found for one child: the other child, the probability, the reasons.
+pub type Found = Vec<(ChildId, f64, Vec<MatchReason>)>;
+
+/// The candidate index, shared by every request and the job.
+#[derive(Debug, Default)]
+pub struct Linkage {
+    index: RwLock<Indexed>,
+}
+
+/// The index and which children it holds: the index replaces a child inserted twice by adding
+/// it again, so the job adds only the children it does not hold yet.
+#[derive(Debug, Default)]
+struct Indexed {
+    index: Index,
+    children: HashSet<ChildId>,
+}
+
+/// A child as the engine compares them; `None` for a child without any name, whom no name can
+/// find. `reported_year` turns an estimated age into birth years.
+pub fn record(child: &NewChild, reported_year: i32) -> Option<Record> {
+    let given = child.given_name.as_ref().or(child.latin_given_name.as_ref()).or(child.aliases.first());
+    let family = child.family_name.as_ref().or(child.latin_family_name.as_ref());
+    if given.is_none() && family.is_none() {
+        return None;
+    }
+    let birth = match (child.date_of_birth, child.estimated_age) {
+        (Some(date), _) => Some(Birth::Date(date)),
+        (None, Some(age)) => Some(Birth::Age { min: age.min, max: age.max, as_of_year: reported_year }),
+        (None, None) => None,
+    };
+    Some(Record {
+        id: String::new(),
+        given_name: given.cloned().unwrap_or_default(),
+        family_name: family.cloned().unwrap_or_default(),
+        birth,
+        sex: match child.sex {
+            Sex::Female => Some('F'),
+            Sex::Male => Some('M'),
+            Sex::Other | Sex::Unknown => None,
+        },
+        nationality: child.nationalities.first().cloned(),
+        extra: Vec::new(),
+    })
+}
+
+fn record_of(r: &LinkageRecord) -> Option<Record> {
+    record(&r.details, r.reported_at.year())
+}
+
+impl Linkage {
+    /// Indexes every child in the store.
+    pub fn load(store: &dyn Store) -> Result<Self, StoreError> {
+        let linkage = Self::default();
+        let mut after = None;
+        loop {
+            let batch = store.linkage_records(after, BATCH)?;
+            linkage.add(&batch);
+            match batch.last() {
+                Some(last) if batch.len() == BATCH as usize => after = Some(last.child_id),
+                _ => break,
+            }
+        }
+        Ok(linkage)
+    }
+
+    /// How many children can be found.
+    pub fn len(&self) -> usize {
+        self.index.read().map(|i| i.index.len()).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn add(&self, records: &[LinkageRecord]) {
+        // A poisoned lock only means a search panicked; the index itself is whole.
+        let mut indexed = self.index.write().unwrap_or_else(|p| p.into_inner());
+        for r in records {
+            if !indexed.children.contains(&r.child_id)
+                && let Some(record) = record_of(r)
+            {
+                indexed.index.insert(&r.child_id.to_string(), &record);
+                indexed.children.insert(r.child_id);
+            }
+        }
+    }
+
+    /// Adds (or replaces) one child.
+    pub fn insert(&self, child: ChildId, record: &Record) {
+        let mut indexed = self.index.write().unwrap_or_else(|p| p.into_inner());
+        indexed.index.insert(&child.to_string(), record);
+        indexed.children.insert(child);
+    }
+
+    /// The children most likely to be `record`, leaving out `itself`; most likely first.
+    pub fn search(&self, record: &Record, itself: Option<ChildId>, limit: usize) -> Found {
+        let indexed = self.index.read().unwrap_or_else(|p| p.into_inner());
+        let itself = itself.map(|c| c.to_string()).unwrap_or_default();
+        indexed
+            .index
+            .search(record, limit, |id| id != itself)
+            .into_iter()
+            .filter_map(|c| {
+                let child: ChildId = c.id.parse().ok()?;
+                let explanation = c
+                    .explanation
+                    .into_iter()
+                    .map(|x| MatchReason { field: x.field.to_string(), level: x.level.to_owned(), weight: x.weight })
+                    .collect();
+                Some((child, c.probability, explanation))
+            })
+            .collect()
+    }
+
+    /// What the engine finds for a child described, to hand to the store's filter.
+    pub fn candidates(&self, child: &NewChild, reported_year: i32) -> Found {
+        record(child, reported_year).map(|r| self.search(&r, None, SEARCH_DEPTH)).unwrap_or_default()
+    }
+}
+
+/// Opens a case with the children it may be about (as far as the actor may read them; the
+/// store keeps the likely ones as suggestions on the case), in one store command, then indexes
+/// the new child so that the next report finds it.
+pub fn open_case(
+    store: &dyn Store,
+    linkage: &Linkage,
+    actor: &Actor,
+    new: NewCase,
+) -> Result<(CaseView, Vec<Candidate>), StoreError> {
+    let year = OffsetDateTime::now_utc().year();
+    let record = record(&new.child, year);
+    let found = record.as_ref().map(|r| linkage.search(r, None, SEARCH_DEPTH)).unwrap_or_default();
+    let (view, candidates) = store.create_case_with_candidates(actor, new, found, SHOWN)?;
+    if let (Some(record), Some(child)) = (record, &view.child) {
+        linkage.insert(child.id, &record);
+    }
+    Ok((view, candidates))
+}
+
+/// What one run of the job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobReport {
+    /// Children linked against the whole store.
+    pub children: usize,
+    /// Pairs suggested that were not known before.
+    pub suggested: u32,
+}
+
+/// The background job, once: links every child added since the job's watermark against every
+/// child in the store, keeps the pairs at or above [`SUGGEST_FROM`] as suggestions (a pair
+/// already suggested or decided stays as it is) and moves the watermark. Running it again finds
+/// nothing new. `homeward serve` runs it in a loop; tests call it directly.
+pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, StoreError> {
+    let mut report = JobReport::default();
+    let mut after = store.linkage_watermark()?;
+    loop {
+        let batch = store.linkage_records(after, BATCH)?;
+        let Some(last) = batch.last().map(|r| r.child_id) else { break };
+        // Children written by another process (the demo, a second instance) are indexed first,
+        // so that the new children of one batch also find each other.
+        linkage.add(&batch);
+        let mut suggestions = Vec::new();
+        for r in &batch {
+            let Some(record) = record_of(r) else { continue };
+            for (other, probability, explanation) in linkage.search(&record, Some(r.child_id), SHOWN) {
+                if probability >= SUGGEST_FROM {
+                    suggestions.push(MatchSuggestion { child: r.child_id, other, probability, explanation });
+                }
+            }
+        }
+        report.children += batch.len();
+        report.suggested += store.record_match_suggestions(suggestions, Some(last))?;
+        after = Some(last);
+        if batch.len() < BATCH as usize {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_without_names_is_not_indexed() {
+        assert!(record(&NewChild::default(), 2026).is_none());
+        let child = NewChild { latin_family_name: Some("Hassan".into()), ..NewChild::default() };
+        assert_eq!(record(&child, 2026).map(|r| r.family_name), Some("Hassan".into()));
+    }
+
+    #[test]
+    fn an_estimated_age_counts_from_the_year_of_the_report() {
+        let child = NewChild {
+            given_name: Some("Omar".into()),
+            estimated_age: Some(homeward_domain::dates::AgeRange { min: 14, max: 15 }),
+            ..NewChild::default()
+        };
+        let birth = record(&child, 2026).and_then(|r| r.birth);
+        assert_eq!(birth, Some(Birth::Age { min: 14, max: 15, as_of_year: 2026 }));
+    }
+}

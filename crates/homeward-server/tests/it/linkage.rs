@@ -1,0 +1,246 @@
+//! The same child across reports, end to end: candidates when a case is opened and while a
+//! report is typed, never from another organisation; a person's decision, kept and audited;
+//! confirmed episodes counted per child and fed to the trafficking assessment; the background
+//! job.
+
+use homeward_domain::org::{Actor, OrganisationKind, Role};
+use serde_json::{Value, json};
+
+use crate::support::{Auth, TestApp};
+
+/// A report about a boy with these names, born as given.
+fn boy(given: &str, family: &str, dob: &str, seen: &str) -> Value {
+    json!({"category": "runaway",
+     "child": {"given_name": given, "family_name": family, "sex": "M", "date_of_birth": dob},
+     "last_seen": {"at": seen, "place": "Athens, Victoria square"},
+     "contact": {"channel": "phone", "received_at": seen, "summary": "The centre called"}})
+}
+
+struct World {
+    app: TestApp,
+    a: Auth,
+    b: Auth,
+    analyst: Auth,
+}
+
+fn world() -> World {
+    let app = TestApp::spawn();
+    let a = app.org("Hotline A", "GR", OrganisationKind::Hotline);
+    let b = app.org("Hotline B", "RS", OrganisationKind::Hotline);
+    let (_, auth_a) = app.user(&a, Role::Operator, "operator@a.example");
+    app.user(&a, Role::CaseManager, "manager@a.example");
+    let (_, analyst) = app.user(&a, Role::Analyst, "analyst@a.example");
+    let (_, auth_b) = app.user(&b, Role::Operator, "operator@b.example");
+    World { app, a: auth_a, b: auth_b, analyst }
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|c| c["case_id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Opens a case and answers its id and the candidates it came with.
+fn open(w: &World, auth: &Auth, report: Value) -> (String, Value) {
+    let created = w.app.post("/api/v1/cases", auth, report);
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    (created.body["id"].as_str().unwrap().to_owned(), created.body["candidates"].clone())
+}
+
+#[test]
+fn a_child_written_in_greek_finds_the_same_child_written_in_latin_letters() {
+    let w = world();
+    let (first, none) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    assert_eq!(none, json!([]));
+    open(&w, &w.a, boy("Eleni", "Papadopoulou", "2011-05-06", "2026-10-02T20:00:00Z"));
+    let (second, candidates) = open(&w, &w.a, boy("Μωχάμεντ", "Χασάν", "2010-03", "2026-11-20T20:00:00Z"));
+    assert_eq!(ids(&candidates).first(), Some(&first), "{candidates}");
+    let best = &candidates[0];
+    assert!(best["probability"].as_f64().unwrap() > 0.5, "{best}");
+    assert_eq!(best["child_name"], "Mohammed Al-Hassan");
+    assert!(best["number"].as_str().unwrap().starts_with("GR-"));
+    let fields: Vec<&str> =
+        best["explanation"].as_array().unwrap().iter().map(|r| r["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"family_name") && fields.contains(&"birth"), "{best}");
+    // The likely one is kept on the new case for a person to decide.
+    let matches = w.app.get(&format!("/api/v1/cases/{second}/matches"), &w.a);
+    assert_eq!(matches.status, 200);
+    assert_eq!(ids(&matches.body), vec![first.clone()]);
+    assert_eq!(matches.body[0]["status"], "suggested");
+    assert_eq!(matches.body[0]["found_by"], "intake");
+
+    // While a report is typed: the same answer, nothing stored.
+    let before = w.app.count("child_matches");
+    let typed = w.app.post("/api/v1/candidates", &w.a, json!({"given_name": "Μωχάμεντ", "family_name": "Χασάν"}));
+    assert_eq!(typed.status, 200, "{:?}", typed.body);
+    assert!(ids(&typed.body).contains(&first), "{}", typed.body);
+    assert_eq!(w.app.count("child_matches"), before);
+    let nameless = w.app.post("/api/v1/candidates", &w.a, json!({"sex": "M"}));
+    assert_eq!((nameless.status, nameless.body.clone()), (200, json!([])));
+    // Names are personal data: an analyst may not probe for them.
+    assert_eq!(w.app.post("/api/v1/candidates", &w.analyst, json!({"given_name": "Mohammed"})).status, 403);
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{second}/matches"), &w.analyst).status, 403);
+    let audited = w.app.audit().iter().filter(|e| e.action == "case.candidates_listed").count();
+    assert!(audited >= 2, "every list of candidates is audited");
+}
+
+#[test]
+fn another_organisations_child_never_appears_nor_counts() {
+    let w = world();
+    let (theirs, _) = open(&w, &w.b, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (ours, candidates) = open(&w, &w.a, boy("Mohammed", "Al Hassan", "2010-03-04", "2026-11-20T20:00:00Z"));
+    assert_eq!(candidates, json!([]), "not even a count of another organisation's children");
+    let typed = w.app.post("/api/v1/candidates", &w.a, json!({"given_name": "Mohammed", "family_name": "Al-Hassan"}));
+    assert_eq!(ids(&typed.body), vec![ours.clone()], "only the organisation's own child");
+    // The job sees the whole store and keeps the pair; neither organisation is shown it.
+    let report = w.app.state.run_linkage_job().unwrap();
+    assert!(report.suggested >= 1, "{report:?}");
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{ours}/matches"), &w.a).body, json!([]));
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{theirs}/matches"), &w.b).body, json!([]));
+    let decide = json!({"other_case": theirs, "decision": "confirm"});
+    assert_eq!(w.app.post(&format!("/api/v1/cases/{ours}/matches"), &w.a, decide).status, 404);
+    let text = w.app.get(&format!("/api/v1/cases/{ours}"), &w.a).body.to_string();
+    assert!(!text.contains(&theirs), "{text}");
+}
+
+#[test]
+fn a_confirmed_match_counts_a_repeat_episode_and_a_decision_is_kept_and_audited() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (second, candidates) = open(&w, &w.a, boy("Μωχάμεντ", "Χασάν", "2010-03", "2026-11-20T20:00:00Z"));
+    assert_eq!(ids(&candidates), vec![first.clone()]);
+    let path = format!("/api/v1/cases/{second}/matches");
+    let reject_without_reason = w.app.post(&path, &w.a, json!({"other_case": first, "decision": "reject"}));
+    assert_eq!(reject_without_reason.status, 422, "{:?}", reject_without_reason.body);
+    assert_eq!(reject_without_reason.body["errors"][0]["field"], "reason");
+
+    let confirmed =
+        w.app.post(&path, &w.a, json!({"other_case": first, "decision": "confirm", "reason": "same mother"}));
+    assert_eq!(confirmed.status, 200, "{:?}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "confirmed");
+    assert_eq!(confirmed.body["reason"], "same mother");
+    let twice =
+        w.app.post(&path, &w.a, json!({"other_case": first, "decision": "reject", "reason": "changed my mind"}));
+    assert_eq!(twice.status, 409, "{:?}", twice.body);
+    assert!(twice.body["detail"].as_str().unwrap().contains("already confirmed"), "{:?}", twice.body);
+    let kept = w.app.get(&format!("/api/v1/cases/{first}/matches"), &w.a).body;
+    assert_eq!(kept[0]["status"], "confirmed", "{kept}");
+
+    // Two episodes of one child; the later one is a repeat episode for the assessment.
+    let case = w.app.get(&format!("/api/v1/cases/{second}"), &w.a).body;
+    assert_eq!(ids(&case["episodes"]), vec![first.clone()]);
+    let reasons: Vec<&str> =
+        case["trafficking"]["reasons"].as_array().unwrap().iter().map(|r| r["indicator"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"repeat_missing"), "{}", case["trafficking"]);
+    let earlier = w.app.get(&format!("/api/v1/cases/{first}"), &w.a).body;
+    assert_eq!(earlier["episodes"].as_array().unwrap().len(), 1);
+    let audit = w.app.audit();
+    let entry = audit.iter().find(|e| e.action == "case.match_confirmed").expect("the decision is audited");
+    assert_eq!(entry.record_id.as_deref(), Some(second.as_str()));
+    assert!(entry.detail.contains(&first), "{}", entry.detail);
+}
+
+#[test]
+fn a_rejected_pair_is_never_suggested_again() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (second, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-11-20T20:00:00Z"));
+    let path = format!("/api/v1/cases/{second}/matches");
+    let rejected = w.app.post(
+        &path,
+        &w.a,
+        json!({"other_case": first, "decision": "reject", "reason": "another boy, older brother"}),
+    );
+    assert_eq!(rejected.status, 200, "{:?}", rejected.body);
+    w.app.state.run_linkage_job().unwrap();
+    let matches = w.app.get(&path, &w.a).body;
+    assert_eq!(matches.as_array().unwrap().len(), 1, "{matches}");
+    assert_eq!(matches[0]["status"], "rejected");
+    assert_eq!(matches[0]["reason"], "another boy, older brother");
+    assert!(w.app.get(&format!("/api/v1/cases/{second}"), &w.a).body["episodes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_job_links_a_child_opened_without_candidates_and_runs_once_per_child() {
+    let w = world();
+    // Written straight into the store (as another instance or the demo would): no candidates
+    // were looked for, and the server's index does not know them yet.
+    let operator = w.app.store.user_by_email("operator@a.example").unwrap().unwrap();
+    let actor = Actor::user(&operator, "test");
+    let report = |seen: &str| serde_json::from_value(boy("Јован", "Петровић", "2012-06-01", seen)).unwrap();
+    let first = w.app.store.create_case(&actor, report("2026-10-01T20:00:00Z")).unwrap().case.id;
+    let second = w.app.store.create_case(&actor, report("2026-11-01T20:00:00Z")).unwrap().case.id;
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{second}/matches"), &w.a).body, json!([]));
+    let report = w.app.state.run_linkage_job().unwrap();
+    assert_eq!((report.children, report.suggested), (2, 1), "{report:?}");
+    let matches = w.app.get(&format!("/api/v1/cases/{second}/matches"), &w.a).body;
+    assert_eq!(ids(&matches), vec![first.to_string()]);
+    assert_eq!(matches[0]["found_by"], "job");
+    let again = w.app.state.run_linkage_job().unwrap();
+    assert_eq!((again.children, again.suggested), (0, 0), "nothing new the second time");
+    // A later child is linked against the whole store, old children included.
+    let (third, _) = open(&w, &w.a, boy("Jovan", "Petrovic", "2012-06-01", "2026-11-25T20:00:00Z"));
+    let after = w.app.state.run_linkage_job().unwrap();
+    assert_eq!(after.children, 1);
+    let found = ids(&w.app.get(&format!("/api/v1/cases/{third}/matches"), &w.a).body);
+    assert!(found.contains(&first.to_string()) && found.contains(&second.to_string()), "{found:?}");
+    assert!(w.app.audit().iter().any(|e| e.action == "linkage.suggested" && e.actor_user_id.is_none()));
+}
+
+#[test]
+fn bad_decisions_and_queries_are_4xx_never_500() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let path = format!("/api/v1/cases/{first}/matches");
+    let bodies = [
+        json!({"other_case": "not-a-uuid", "decision": "confirm"}),
+        json!({"other_case": first, "decision": "maybe"}),
+        json!({"decision": "confirm"}),
+        json!({"other_case": first, "decision": "confirm", "extra": 1}),
+        json!({"other_case": first, "decision": "confirm"}),
+        json!({"other_case": "01a22944-4574-7495-a6e1-ccc87f12231a", "decision": "confirm"}),
+        json!({"other_case": first, "decision": "reject", "reason": "x".repeat(2001)}),
+    ];
+    for body in bodies {
+        let r = w.app.post(&path, &w.a, body.clone());
+        assert!((400..500).contains(&r.status), "{body} -> {} {:?}", r.status, r.body);
+        assert_eq!(r.header("content-type"), Some("application/problem+json"), "{body}");
+    }
+    assert_eq!(w.app.get("/api/v1/cases/not-a-case/matches", &w.a).status, 400);
+    for body in [json!({"given_name": 5}), json!({"nickname": "Mo"}), json!({"given_name": "M".repeat(300)})] {
+        let r = w.app.post("/api/v1/candidates", &w.a, body.clone());
+        assert!((400..500).contains(&r.status), "{body} -> {} {:?}", r.status, r.body);
+    }
+    assert_eq!(w.app.count("child_matches"), 0);
+}
+
+#[test]
+fn the_case_page_offers_the_match_and_shows_the_episodes_once_confirmed() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (second, _) = open(&w, &w.a, boy("Μωχάμεντ", "Χασάν", "2010-03", "2026-11-20T20:00:00Z"));
+    let cookie = w.app.session("manager@a.example");
+    let page = w.app.page("GET", &format!("/cases/{second}"), Some(&cookie), None);
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("Possibly the same child") && page.html.contains("Mohammed Al-Hassan"), "{}", page.html);
+    assert!(
+        page.html.contains("the same child (") || page.html.contains("likely the same child"),
+        "likelihood in words"
+    );
+    assert!(page.html.contains("Confirm: the same child") && page.html.contains("Why not the same child"));
+    let form = format!("other_case={first}&decision=confirm");
+    let confirmed = w.app.page("POST", &format!("/cases/{second}/matches"), Some(&cookie), Some(&form));
+    assert_eq!(confirmed.status, 303, "{}", confirmed.html);
+    assert_eq!(confirmed.header("location"), Some(format!("/cases/{second}?saved=match-confirm").as_str()));
+    let page = w.app.page("GET", &format!("/cases/{second}?saved=match-confirm"), Some(&cookie), None);
+    assert!(page.html.contains("Episodes of this child") && page.html.contains("2 episodes"), "{}", page.html);
+    assert!(page.html.contains("confirmed as the same child"));
+    let again = w.app.page("POST", &format!("/cases/{second}/matches"), Some(&cookie), Some(&form));
+    assert_eq!(again.status, 409);
+    // The intake carries the words its script shows candidates with.
+    let intake = w.app.page("GET", "/intake", Some(&cookie), None);
+    assert!(intake.html.contains("id=\"match-words\"") && intake.html.contains("sounds the same"));
+    // Greek readers read it in Greek.
+    let el = w.app.session("operator@a.example");
+    w.app.call("PUT", "/api/v1/me/preferences", &Auth::Cookie(el.clone()), Some(json!({"language": "el"})));
+    let greek = w.app.page("GET", &format!("/cases/{first}"), Some(&el), None);
+    assert!(greek.html.contains("Επεισόδια αυτού του παιδιού"), "{}", greek.html);
+}

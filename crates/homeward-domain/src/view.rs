@@ -63,6 +63,9 @@ pub struct CaseSummary {
     /// `None` for a pseudonymous reader.
     pub child_name: Option<String>,
     pub child_skeleton: ChildSkeleton,
+    /// How many episodes of this child the reader may see, this one included: more than one
+    /// once a person has confirmed another case to be about the same child.
+    pub episodes: u32,
 }
 
 /// Which cases to list. Every filter is optional; they combine with AND.

@@ -389,3 +389,4 @@ episodes-count = { $count ->
 }
 saved-match-confirm = Επιβεβαιώθηκε: το ίδιο παιδί. Τα επεισόδια συνδέθηκαν.
 saved-match-reject = Απορρίφθηκε: όχι το ίδιο παιδί. Αυτό το ζεύγος δεν θα προταθεί ξανά.
+desk-episodes = ({ $count } επεισόδια)

@@ -390,3 +390,4 @@ episodes-count = { $count ->
 }
 saved-match-confirm = Confirmed: the same child. The episodes are linked.
 saved-match-reject = Rejected: not the same child. This pair will not be suggested again.
+desk-episodes = ({ $count } episodes)

@@ -195,7 +195,10 @@ fn case_table(tr: &Tr<'_>, viewer: &Viewer, cases: &[CaseSummary], now: OffsetDa
                 @for c in cases {
                     tr {
                         td { a href=(format!("/cases/{}", c.id)) { (c.number) } }
-                        td { (child_name(tr, c.child_name.as_deref())) }
+                        td {
+                            (child_name(tr, c.child_name.as_deref()))
+                            @if c.episodes > 1 { " " span.episodes { (tr.t1("desk-episodes", "count", c.episodes)) } }
+                        }
                         td { (risk_badge(tr, c.risk_level)) }
                         td { (clock(tr, c.last_seen_at, now)) }
                         td { (clock(tr, c.opened_at, now)) }

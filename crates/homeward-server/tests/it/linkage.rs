@@ -235,6 +235,13 @@ fn the_case_page_offers_the_match_and_shows_the_episodes_once_confirmed() {
     assert!(page.html.contains("confirmed as the same child"));
     let again = w.app.page("POST", &format!("/cases/{second}/matches"), Some(&cookie), Some(&form));
     assert_eq!(again.status, 409);
+    // The desk counts the episodes of each child.
+    assert!(w.app.page("GET", "/", Some(&cookie), None).html.contains("(2 episodes)"));
+    let list = w.app.get("/api/v1/cases", &w.a).body;
+    let counts: Vec<u64> = list["items"].as_array().unwrap().iter().map(|c| c["episodes"].as_u64().unwrap()).collect();
+    assert_eq!(counts, vec![2, 2]);
+    let theirs = w.app.get("/api/v1/cases", &w.b).body;
+    assert_eq!(theirs["total"], 0, "another organisation counts nothing of it");
     // The intake carries the words its script shows candidates with.
     let intake = w.app.page("GET", "/intake", Some(&cookie), None);
     assert!(intake.html.contains("id=\"match-words\"") && intake.html.contains("sounds the same"));

@@ -695,7 +695,8 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     let sql = format!(
         "WITH page AS MATERIALIZED (SELECT c.id FROM cases c WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
          SELECT c.id, c.number, c.organisation_id, c.category, c.risk_level, c.status, c.last_seen_at, c.opened_at,
-                c.updated_at, c.assignee, ch.sex, ch.birth_year, ch.nationalities, cp.details
+                c.updated_at, c.assignee, ch.sex, ch.birth_year, ch.nationalities, cp.details,
+                COALESCE(ch.identity_id, ch.id)
          FROM page JOIN cases c ON c.id = page.id JOIN children ch ON ch.id = c.child_id
               LEFT JOIN child_personal cp ON cp.child_id = c.child_id
          ORDER BY {order}",
@@ -704,7 +705,9 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     let mut stmt = tx.conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
     let mut items = Vec::new();
+    let mut identities = Vec::new();
     while let Some(r) = rows.next()? {
+        identities.push(r.get::<_, String>(14)?);
         let organisation_id: OrganisationId = parse(&r.get::<_, String>(2)?, "organisation id")?;
         let scope = if organisation_id == org { Scope::Own } else { Scope::Shared };
         let full = authorize(actor, Action::CaseRead, scope).is_ok();
@@ -731,10 +734,15 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
                 birth_year: r.get(11)?,
                 nationalities: from_json(&r.get::<_, String>(12)?, "nationalities")?,
             },
+            episodes: 1,
         });
     }
     drop(rows);
     drop(stmt);
+    let episodes = super::linkage::episode_counts(tx.conn, org, &identities)?;
+    for (item, identity) in items.iter_mut().zip(&identities) {
+        item.episodes = episodes.get(identity).copied().unwrap_or(1);
+    }
     let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
     tx.audit(actor, AuditCode::CasesListed, "case", None, json!({"case_ids": ids, "total": total}))?;
     Ok(Page { items, total, limit, offset: filter.offset })

@@ -436,3 +436,28 @@ pub(super) fn episodes(
         })
         .collect()
 }
+
+/// For each identity, how many of its cases a reader of `org` may see (one query for a page).
+pub(super) fn episode_counts(
+    conn: &Connection,
+    org: OrganisationId,
+    identities: &[String],
+) -> Result<std::collections::HashMap<String, u32>> {
+    if identities.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let marks = vec!["?"; identities.len()].join(", ");
+    let sql = format!(
+        "SELECT k.identity_id, COUNT(*) FROM children k JOIN cases c ON c.child_id = k.id
+         WHERE k.identity_id IN ({marks})
+           AND (c.organisation_id = ? OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?))
+         GROUP BY k.identity_id"
+    );
+    let org = org.to_string();
+    let args = identities.iter().map(String::as_str).chain([org.as_str(), org.as_str()]);
+    let mut stmt = conn.prepare(&sql)?;
+    let counts = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(counts)
+}

@@ -328,6 +328,9 @@ pub enum CaseEventKind {
         indicator: String,
         note_id: Option<NoteId>,
     },
+    /// What is known of the child was corrected or completed (the details, personal, are in
+    /// the child's own record).
+    ChildEdited {},
 }
 
 impl CaseEventKind {
@@ -347,6 +350,7 @@ impl CaseEventKind {
             CaseEventKind::TaskCompleted { .. } => "task_completed",
             CaseEventKind::Shared { .. } => "shared",
             CaseEventKind::IndicatorObserved { .. } => "indicator_observed",
+            CaseEventKind::ChildEdited { .. } => "child_edited",
         }
     }
 }
@@ -465,6 +469,7 @@ pub enum CaseCommand {
         indicator: String,
         note_id: Option<NoteId>,
     },
+    EditChild,
 }
 
 impl Case {
@@ -563,6 +568,7 @@ impl Case {
                 CaseEventKind::IdentifierLinked { identifier_id, kind }
             }
             CaseCommand::LinkPerson(person_id) => CaseEventKind::PersonLinked { person_id },
+            CaseCommand::EditChild => CaseEventKind::ChildEdited {},
             CaseCommand::CreateTask { task_id, due_at, assignee } => {
                 CaseEventKind::TaskCreated { task_id, due_at, assignee }
             }
@@ -635,6 +641,7 @@ impl Case {
             CaseEventKind::Assigned { assignee } => self.assignee = *assignee,
             CaseEventKind::IdentifierLinked { identifier_id, .. } => self.identifier_ids.push(*identifier_id),
             CaseEventKind::PersonLinked { person_id } => self.person_ids.push(*person_id),
+            CaseEventKind::ChildEdited {} => {}
             CaseEventKind::TaskCreated { task_id, due_at, assignee } => {
                 self.tasks.push(TaskState { id: *task_id, due_at: *due_at, assignee: *assignee, done: false })
             }

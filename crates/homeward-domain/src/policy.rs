@@ -31,6 +31,8 @@ pub enum Action {
     CaseShare,
     /// Confirm or reject that two cases are about the same child (record linkage).
     CaseLinkMatch,
+    /// Correct or complete what is known of the child (names, date of birth, description).
+    CaseEditChild,
     OrganisationCreate,
     OrganisationList,
     UserCreate,
@@ -58,6 +60,7 @@ impl Action {
             CaseManageTasks => "case_manage_tasks",
             CaseShare => "case_share",
             CaseLinkMatch => "case_link_match",
+            CaseEditChild => "case_edit_child",
             OrganisationCreate => "organisation_create",
             OrganisationList => "organisation_list",
             UserCreate => "user_create",
@@ -66,7 +69,7 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -81,6 +84,7 @@ impl Action {
         Action::CaseManageTasks,
         Action::CaseShare,
         Action::CaseLinkMatch,
+        Action::CaseEditChild,
         Action::OrganisationCreate,
         Action::OrganisationList,
         Action::UserCreate,
@@ -139,11 +143,11 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
 
         (
             Operator | CaseManager | Supervisor,
-            CaseChangeStatus | CaseAssessRisk | CaseLinkIdentifier | CaseLinkPerson | CaseManageTasks,
+            CaseChangeStatus | CaseAssessRisk | CaseLinkIdentifier | CaseLinkPerson | CaseManageTasks | CaseEditChild,
         ) => OWN,
         (
             PoliceLiaison | Analyst | Admin,
-            CaseChangeStatus | CaseAssessRisk | CaseLinkIdentifier | CaseLinkPerson | CaseManageTasks,
+            CaseChangeStatus | CaseAssessRisk | CaseLinkIdentifier | CaseLinkPerson | CaseManageTasks | CaseEditChild,
         ) => NONE,
 
         // Whether two reports are about one child is judged by whoever reads and annotates both

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::case::{Case, Category, LastSeen, RiskLevel, Status};
-use crate::child::{Child, Sex};
+use crate::child::{Child, NewChild, Sex};
 use crate::records::{Contact, Identifier, NewContact, NewIdentifier, NewNote, NewPerson, NewTask, Note, Person, Task};
 use crate::{CaseId, OrganisationId, TaskId, UserId};
 
@@ -160,6 +160,8 @@ pub enum CaseChange {
         indicator: String,
         evidence: Option<String>,
     },
+    /// The child as now known: replaces the names, date of birth or age, description.
+    EditChild(NewChild),
 }
 
 impl CaseChange {
@@ -179,6 +181,7 @@ impl CaseChange {
             CaseChange::Share(_) => Action::CaseShare,
             // Operators ask the indicator questions as part of the risk assessment.
             CaseChange::ObserveIndicator { .. } => Action::CaseAssessRisk,
+            CaseChange::EditChild(_) => Action::CaseEditChild,
         }
     }
 }

@@ -391,3 +391,7 @@ episodes-count = { $count ->
 saved-match-confirm = Confirmed: the same child. The episodes are linked.
 saved-match-reject = Rejected: not the same child. This pair will not be suggested again.
 desk-episodes = ({ $count } episodes)
+event-child_edited = corrected what is known of the child
+case-edit-child = Correct the child's details
+case-edit-child-save = Save the child's details
+saved-child = The child's details are saved. Cases that may be the same child are shown below.

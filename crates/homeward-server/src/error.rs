@@ -129,6 +129,7 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         CaseManageTasks => "manage tasks",
         CaseShare => "share a case",
         CaseLinkMatch => "decide whether two cases are about the same child",
+        CaseEditChild => "edit what is known of the child",
         OrganisationCreate => "create an organisation",
         OrganisationList => "list organisations",
         UserCreate => "create a user",

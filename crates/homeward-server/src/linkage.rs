@@ -10,12 +10,12 @@
 use std::collections::HashSet;
 use std::sync::RwLock;
 
-use homeward_domain::ChildId;
 use homeward_domain::case::NewCase;
 use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::linkage::{Candidate, LinkageRecord, MatchReason, MatchSuggestion, SUGGEST_FROM};
 use homeward_domain::org::Actor;
-use homeward_domain::view::CaseView;
+use homeward_domain::view::{CaseChange, CaseView};
+use homeward_domain::{CaseId, ChildId};
 use homeward_linkage::search::Index;
 use homeward_linkage::{Birth, Record};
 use homeward_store::{Store, StoreError};
@@ -167,6 +167,29 @@ pub fn open_case(
     if let (Some(record), Some(child)) = (record, &view.child) {
         linkage.insert(child.id, &record);
     }
+    Ok((view, candidates))
+}
+
+/// Corrects or completes what is known of a case's child, re-indexes the child and answers the
+/// children they may now be about (the likely ones are kept as suggestions on the case). The
+/// edit stands whatever happens after it, so a failure to find candidates is logged and answered
+/// as none.
+pub fn edit_child(
+    store: &dyn Store,
+    linkage: &Linkage,
+    actor: &Actor,
+    id: CaseId,
+    child: NewChild,
+) -> Result<(CaseView, Vec<Candidate>), StoreError> {
+    let view = store.change_case(actor, id, CaseChange::EditChild(child))?;
+    let Some(child) = &view.child else { return Ok((view, Vec::new())) };
+    let Some(record) = record(&child.details, view.case.opened_at.year()) else { return Ok((view, Vec::new())) };
+    linkage.insert(child.id, &record);
+    let found = linkage.search(&record, Some(child.id), SEARCH_DEPTH);
+    let candidates = store.match_candidates(actor, Some(id), found, SHOWN).unwrap_or_else(|e| {
+        tracing::error!(error = %e, case = %id, "candidates for an edited child could not be found");
+        Vec::new()
+    });
     Ok((view, candidates))
 }
 

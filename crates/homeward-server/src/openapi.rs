@@ -50,6 +50,7 @@ use crate::routes;
         routes::cases::candidates,
         routes::cases::matches,
         routes::cases::decide_match,
+        routes::cases::edit_child,
     )
 )]
 struct ApiDoc;

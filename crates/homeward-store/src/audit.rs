@@ -57,6 +57,7 @@ pub enum AuditCode {
     MatchesSuggested = 2030,
     /// Children's records read by the system to build its linkage index.
     LinkageRecordsRead = 2031,
+    ChildEdited = 2032,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -108,6 +109,7 @@ impl AuditCode {
             MatchRejected => "case.match_rejected",
             MatchesSuggested => "linkage.suggested",
             LinkageRecordsRead => "linkage.records_read",
+            ChildEdited => "case.child_edited",
             AccessDenied => "access.denied",
         }
     }

@@ -18,9 +18,9 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
-/// A case just opened, with the children it may be about.
+/// A case just opened or whose child was just edited, with the children it may be about.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct CreatedCase {
+pub struct CaseWithCandidates {
     #[serde(flatten)]
     pub case: CaseView,
     /// Up to ten children already known who may be this one, most likely first, among the cases
@@ -31,18 +31,36 @@ pub struct CreatedCase {
 
 /// Opens a case from a report; answers it with the children it may be about.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCase, tag = "cases",
-    responses((status = 201, body = CreatedCase), (status = 400, body = Problem), (status = 403, body = Problem),
+    responses((status = 201, body = CaseWithCandidates), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
     ApiJson(body): ApiJson<NewCase>,
-) -> Result<(StatusCode, Json<CreatedCase>), AppError> {
+) -> Result<(StatusCode, Json<CaseWithCandidates>), AppError> {
     let linkage = state.linkage.clone();
     let (case, candidates) =
         state.run(move |store| crate::linkage::open_case(store, &linkage, &who.actor, body)).await?;
-    let created = CreatedCase { case, candidates };
+    let created = CaseWithCandidates { case, candidates };
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Corrects or completes what is known of the child (the body replaces the `child` of the
+/// report); answers the case with the children it may now be about, as when it was opened.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/child", params(("id" = CaseId, Path)), request_body = NewChild,
+    tag = "cases",
+    responses((status = 200, body = CaseWithCandidates), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn edit_child(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(child): ApiJson<NewChild>,
+) -> Result<Json<CaseWithCandidates>, AppError> {
+    let linkage = state.linkage.clone();
+    let (case, candidates) =
+        state.run(move |store| crate::linkage::edit_child(store, &linkage, &who.actor, id, child)).await?;
+    Ok(Json(CaseWithCandidates { case, candidates }))
 }
 
 /// The children already known who may be the one described, as the operator types the report:

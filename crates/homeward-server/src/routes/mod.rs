@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/shares", post(cases::share))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
         .route("/cases/{id}/matches", get(cases::matches).post(cases::decide_match))
+        .route("/cases/{id}/child", axum::routing::put(cases::edit_child))
         .route("/candidates", post(cases::candidates))
         .route("/risk-suggestion", post(cases::suggest_risk))
         .route("/openapi.json", get(openapi));

@@ -8,6 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::case::{CaseEvent, CaseEventKind, RiskLevel, Status};
+use homeward_domain::child::{NewChild, Sex};
+use homeward_domain::dates::PartialDate;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewPerson, NewTask};
 use homeward_domain::view::{CaseChange, CaseView};
@@ -63,12 +65,12 @@ pub(crate) async fn page(
     let saved = query.get("saved").map(String::as_str);
     let body = html! {
         @if saved == Some("created") { (next_steps(&tr, &view)) }
-        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person", "match-confirm", "match-reject"].contains(w)) {
+        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person", "child", "match-confirm", "match-reject"].contains(w)) {
             div.notice role="status" { (tr.t(&format!("saved-{what}"))) }
         }
         div.grid2 {
             div {
-                (child_panel(&tr, &view))
+                (child_panel(&tr, &viewer, &view, own))
                 (matches::episodes(&tr, &view))
                 (matches::panel(&tr, &viewer, &view, &matches))
                 (timeline(&tr, &viewer, &events, &names))
@@ -102,8 +104,12 @@ fn next_steps(tr: &Tr<'_>, view: &CaseView) -> Markup {
     }
 }
 
-fn child_panel(tr: &Tr<'_>, view: &CaseView) -> Markup {
+fn child_panel(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     let skeleton = &view.child_skeleton;
+    let edit = match &view.child {
+        Some(child) if own && may(viewer, Action::CaseEditChild) => edit_child_form(tr, view.case.id, &child.details),
+        _ => nothing(),
+    };
     html! {
         section.panel aria-labelledby="child-h" {
             h2 #child-h { (tr.t("case-child")) }
@@ -131,7 +137,83 @@ fn child_panel(tr: &Tr<'_>, view: &CaseView) -> Markup {
                     }
                 }
             }
+            (edit)
         }
+    }
+}
+
+/// Corrects the names, sex and date of birth as a later call tells them; the rest of what is
+/// known stays. The same child may then be found among the cases already known.
+fn edit_child_form(tr: &Tr<'_>, id: CaseId, d: &NewChild) -> Markup {
+    let text = |name: &str, label: &str, value: &Option<String>| {
+        html! {
+            label for=(format!("child-{name}")) { (tr.t(label)) }
+            input id=(format!("child-{name}")) type="text" name=(name) value=(value.clone().unwrap_or_default()) maxlength="200";
+        }
+    };
+    html! {
+        details #edit-child {
+            summary { (tr.t("case-edit-child")) }
+            form method="post" action=(format!("/cases/{id}/child")) {
+                (text("given_name", "intake-given-name", &d.given_name))
+                (text("family_name", "intake-family-name", &d.family_name))
+                (text("latin_given_name", "intake-latin-given", &d.latin_given_name))
+                (text("latin_family_name", "intake-latin-family", &d.latin_family_name))
+                label for="child-sex" { (tr.t("intake-sex")) }
+                select #child-sex name="sex" {
+                    @for s in [Sex::Unknown, Sex::Female, Sex::Male, Sex::Other] {
+                        option value=(s.as_str()) selected[s == d.sex] { (tr.t(&format!("sex-{}", s.as_str()))) }
+                    }
+                }
+                (text("date_of_birth", "intake-dob", &d.date_of_birth.map(|b| b.to_string())))
+                div.actions { button.secondary type="submit" { (tr.t("case-edit-child-save")) } }
+            }
+        }
+    }
+}
+
+/// The child as corrected on the case page, over what was known.
+pub(crate) async fn edit_child(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let id = match case_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
+    let date_of_birth = match optional(&form, "date_of_birth").map(|d| PartialDate::parse(&d)).transpose() {
+        Ok(d) => d,
+        Err(e) => {
+            let e = AppError::unprocessable("date_of_birth", homeward_domain::Problem::DateFormat, e.to_string());
+            return error_page(&tr, Some(&viewer.user), e);
+        }
+    };
+    let sex = form.get("sex").and_then(|s| Sex::parse(s.trim())).unwrap_or_default();
+    let actor = viewer.actor.clone();
+    let linkage = state.linkage.clone();
+    let edited = state
+        .run(move |store| {
+            let known = store.get_case(&actor, id)?.child.map(|c| c.details).unwrap_or_default();
+            let child = NewChild {
+                given_name: optional(&form, "given_name"),
+                family_name: optional(&form, "family_name"),
+                latin_given_name: optional(&form, "latin_given_name"),
+                latin_family_name: optional(&form, "latin_family_name"),
+                sex,
+                // A date of birth replaces an estimated age.
+                estimated_age: if date_of_birth.is_some() { None } else { known.estimated_age },
+                date_of_birth,
+                ..known
+            };
+            crate::linkage::edit_child(store, &linkage, &actor, id, child)
+        })
+        .await;
+    match edited {
+        Ok(_) => Redirect::to(&format!("/cases/{id}?saved=child")).into_response(),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
     }
 }
 

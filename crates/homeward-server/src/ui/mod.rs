@@ -51,6 +51,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/persons", post(case::add_person))
         .route("/cases/{id}/assign-me", post(case::assign_me))
         .route("/cases/{id}/matches", post(matches::decide))
+        .route("/cases/{id}/child", post(case::edit_child))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -283,6 +284,7 @@ mod tests {
             "task_completed",
             "shared",
             "indicator_observed",
+            "child_edited",
         ];
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
         // What the linkage engine says about a pair, in words.

@@ -42,9 +42,10 @@ enum Ep {
     Matches,
     DecideMatch,
     Candidates,
+    EditChild,
 }
 
-const CASE_ENDPOINTS: [Ep; 16] = [
+const CASE_ENDPOINTS: [Ep; 17] = [
     Ep::GetCase,
     Ep::Events,
     Ep::AddContact,
@@ -61,6 +62,7 @@ const CASE_ENDPOINTS: [Ep; 16] = [
     Ep::Indicator,
     Ep::Matches,
     Ep::DecideMatch,
+    Ep::EditChild,
 ];
 
 const OTHER_ENDPOINTS: [Ep; 15] = [
@@ -103,7 +105,7 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
     match ep {
         Ep::GetCase | Ep::Events => 200,
         Ep::AddContact | Ep::AddNote => allow(annotates, 201),
-        Ep::Status | Ep::Risk | Ep::CompleteTask => allow(own && runs_cases, 200),
+        Ep::Status | Ep::Risk | Ep::CompleteTask | Ep::EditChild => allow(own && runs_cases, 200),
         Ep::Identifier | Ep::Person | Ep::Task | Ep::Indicator => allow(own && runs_cases, 201),
         Ep::Category | Ep::Assign | Ep::Share => allow(own && manages_cases, 200),
         Ep::CreateCase => allow(runs_cases, 201),
@@ -207,6 +209,10 @@ impl World {
                 path("/matches"),
                 json!({"other_case": self.twin, "decision": "reject", "reason": "another girl of the same name"}),
             ),
+            Ep::EditChild => {
+                let child = json!({"given_name": "Ελένη", "family_name": "Παπαδοπούλου", "latin_given_name": "Eleni"});
+                app.call("PUT", &path("/child"), auth, Some(child)).status
+            }
             Ep::Candidates => {
                 post("/api/v1/candidates".into(), json!({"given_name": "Ελένη", "family_name": "Παπαδοπούλου"}))
             }

@@ -191,6 +191,7 @@ fn health_and_the_api_document() {
         "/api/v1/cases/{id}/tasks/{task_id}/complete",
         "/api/v1/cases/{id}/matches",
         "/api/v1/candidates",
+        "/api/v1/cases/{id}/child",
         "/api/v1/session",
         "/api/v1/users",
         "/api/v1/organisations",
@@ -199,7 +200,7 @@ fn health_and_the_api_document() {
         assert!(paths.contains_key(path), "{path} missing from the document");
     }
     assert!(doc["components"]["schemas"]["NewCase"].is_object());
-    for schema in ["CreatedCase", "Candidate", "CaseMatch", "MatchDecisionRequest", "Episode"] {
+    for schema in ["CaseWithCandidates", "Candidate", "CaseMatch", "MatchDecisionRequest", "Episode"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing from the document");
     }
     let missing = app.get("/nowhere", &Auth::None);

@@ -186,6 +186,43 @@ fn the_job_links_a_child_opened_without_candidates_and_runs_once_per_child() {
 }
 
 #[test]
+fn a_child_edited_finds_the_same_child_at_once() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    // The first call gave only a nickname; the second brings the name as the centre wrote it.
+    let (second, none) = open(&w, &w.a, boy("Mo", "", "2010-03", "2026-11-20T20:00:00Z"));
+    assert_eq!(none, json!([]), "{none}");
+    let child = json!({"given_name": "Μωχάμεντ", "family_name": "Χασάν", "sex": "M", "date_of_birth": "2010-03"});
+    let edited = w.app.call("PUT", &format!("/api/v1/cases/{second}/child"), &w.a, Some(child));
+    assert_eq!(edited.status, 200, "{:?}", edited.body);
+    assert_eq!(edited.body["child"]["given_name"], "Μωχάμεντ");
+    assert_eq!(ids(&edited.body["candidates"]), vec![first.clone()]);
+    assert_eq!(ids(&w.app.get(&format!("/api/v1/cases/{second}/matches"), &w.a).body), vec![first.clone()]);
+    let events = w.app.get(&format!("/api/v1/cases/{second}/events"), &w.a).body;
+    assert!(events.as_array().unwrap().iter().any(|e| e["type"] == "child_edited"));
+    assert!(w.app.audit().iter().any(|e| e.action == "case.child_edited"));
+    // The new name is found by name search and by the next report.
+    let found = w.app.get("/api/v1/cases?q=Μωχάμεντ", &w.a).body;
+    assert_eq!(found["total"], 1, "{found}");
+    assert!(
+        w.app.get("/api/v1/cases?q=Mo&limit=200", &w.a).body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["child_name"] != "Mo")
+    );
+    let (_, third) = open(&w, &w.a, boy("Muhammad", "Hassan", "2010-03-04", "2026-11-25T20:00:00Z"));
+    assert!(ids(&third).contains(&second), "{third}");
+    // Bad edits are problems, and change nothing.
+    let bad = [json!({"sex": "M"}), json!({"given_name": "M".repeat(300)}), json!({"given_name": 5})];
+    for body in bad {
+        let r = w.app.call("PUT", &format!("/api/v1/cases/{second}/child"), &w.a, Some(body.clone()));
+        assert!((400..500).contains(&r.status), "{body} -> {} {:?}", r.status, r.body);
+    }
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{second}"), &w.a).body["child"]["given_name"], "Μωχάμεντ");
+}
+
+#[test]
 fn bad_decisions_and_queries_are_4xx_never_500() {
     let w = world();
     let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
@@ -250,4 +287,29 @@ fn the_case_page_offers_the_match_and_shows_the_episodes_once_confirmed() {
     w.app.call("PUT", "/api/v1/me/preferences", &Auth::Cookie(el.clone()), Some(json!({"language": "el"})));
     let greek = w.app.page("GET", &format!("/cases/{first}"), Some(&el), None);
     assert!(greek.html.contains("Επεισόδια αυτού του παιδιού"), "{}", greek.html);
+}
+
+#[test]
+fn the_child_corrected_on_the_case_page_is_offered_the_same_child() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (second, _) = open(&w, &w.a, boy("Mo", "", "2010-03", "2026-11-20T20:00:00Z"));
+    let cookie = w.app.session("operator@a.example");
+    let page = w.app.page("GET", &format!("/cases/{second}"), Some(&cookie), None);
+    assert!(page.html.contains("Correct the child&#39;s details") || page.html.contains("Correct the child's details"));
+    assert!(page.html.contains("No other case looks like the same child."));
+    let form =
+        "given_name=%CE%9C%CF%89%CF%87%CE%AC%CE%BC%CE%B5%CE%BD%CF%84&family_name=Al-Hassan&sex=M&date_of_birth=2010-03";
+    let saved = w.app.page("POST", &format!("/cases/{second}/child"), Some(&cookie), Some(form));
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    let page = w.app.page("GET", &format!("/cases/{second}?saved=child"), Some(&cookie), None);
+    assert!(page.html.contains("Μωχάμεντ Al-Hassan"), "{}", page.html);
+    assert!(page.html.contains(&format!("/cases/{first}")), "the same child is offered: {}", page.html);
+    let bad = w.app.page(
+        "POST",
+        &format!("/cases/{second}/child"),
+        Some(&cookie),
+        Some("given_name=Mo&date_of_birth=2010-13"),
+    );
+    assert_eq!(bad.status, 422);
 }

@@ -186,6 +186,40 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     Ok(())
 }
 
+/// Replaces what is known of a child: the personal record, the search keys and the skeleton.
+fn update_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
+    let id = id.to_string();
+    // The old keys, by their own primary key: the table has no index by child.
+    let old: Option<String> = tx
+        .conn
+        .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
+        .query_row([&id], |r| r.get(0))
+        .optional()?;
+    if let Some(old) = old {
+        let old: NewChild = from_json(&old, "child")?;
+        let mut stmt = tx.conn.prepare_cached("DELETE FROM child_search WHERE key = ?1 AND child_id = ?2")?;
+        for key in search_keys(old.names()) {
+            stmt.execute(params![key, id])?;
+        }
+    }
+    tx.conn
+        .prepare_cached("UPDATE children SET sex = ?2, birth_year = ?3, nationalities = ?4 WHERE id = ?1")?
+        .execute(params![
+            id,
+            child.sex.as_str(),
+            child.date_of_birth.map(|d| d.year()),
+            to_json(&child.nationalities)?
+        ])?;
+    tx.conn
+        .prepare_cached("UPDATE child_personal SET details = ?2 WHERE child_id = ?1")?
+        .execute(params![id, to_json(child)?])?;
+    let mut stmt = tx.conn.prepare_cached("INSERT OR IGNORE INTO child_search (key, child_id) VALUES (?1, ?2)")?;
+    for key in search_keys(child.names()) {
+        stmt.execute(params![key, id])?;
+    }
+    Ok(())
+}
+
 fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, contact: &NewContact) -> Result<()> {
     tx.conn
         .prepare_cached(
@@ -463,6 +497,14 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             let note_id = reason_note(tx, id, actor, evidence)?;
             append(tx, &mut case, actor, CaseCommand::ObserveIndicator { indicator: indicator.clone(), note_id })?;
             (AuditCode::IndicatorObserved, json!({"indicator": indicator}))
+        }
+        CaseChange::EditChild(child) => {
+            let mut v = homeward_domain::Validation::new();
+            let child = child.validate(homeward_domain::dates::utc_date(case.last_seen_at), &mut v);
+            v.finish()?;
+            update_child(tx, case.child_id, &child)?;
+            append(tx, &mut case, actor, CaseCommand::EditChild)?;
+            (AuditCode::ChildEdited, json!({"child_id": case.child_id}))
         }
         CaseChange::Share(org) => {
             if organisation_by_id(tx.conn, org)?.is_none() {

@@ -186,10 +186,26 @@ pub fn edit_child(
     let Some(record) = record(&child.details, view.case.opened_at.year()) else { return Ok((view, Vec::new())) };
     linkage.insert(child.id, &record);
     let found = linkage.search(&record, Some(child.id), SEARCH_DEPTH);
+    // The job links only children newer than its watermark: the pairs of an edited child with
+    // children the actor may not read are kept here, as the job would keep them.
+    let suggestions: Vec<MatchSuggestion> = found
+        .iter()
+        .take(SHOWN)
+        .filter(|(_, p, _)| *p >= SUGGEST_FROM)
+        .map(|(other, p, why)| MatchSuggestion {
+            child: child.id,
+            other: *other,
+            probability: *p,
+            explanation: why.clone(),
+        })
+        .collect();
     let candidates = store.match_candidates(actor, Some(id), found, SHOWN).unwrap_or_else(|e| {
         tracing::error!(error = %e, case = %id, "candidates for an edited child could not be found");
         Vec::new()
     });
+    if let Err(e) = store.record_match_suggestions(suggestions, None) {
+        tracing::error!(error = %e, case = %id, "the pairs of an edited child could not be kept");
+    }
     Ok((view, candidates))
 }
 

@@ -223,6 +223,22 @@ fn a_child_edited_finds_the_same_child_at_once() {
 }
 
 #[test]
+fn an_edited_child_is_linked_with_every_organisations_children_as_the_job_would() {
+    let w = world();
+    // Organisation B's boy is linked by the job while A's child is known only as "Mo".
+    open(&w, &w.b, boy("Mohammed", "Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));
+    let (ours, _) = open(&w, &w.a, boy("Mo", "", "2010-03", "2026-11-20T20:00:00Z"));
+    w.app.state.run_linkage_job().unwrap();
+    let before = w.app.count("child_matches");
+    let child = json!({"given_name": "Μωχάμεντ", "family_name": "Χασάν", "sex": "M", "date_of_birth": "2010-03"});
+    let edited = w.app.call("PUT", &format!("/api/v1/cases/{ours}/child"), &w.a, Some(child));
+    assert_eq!(edited.status, 200, "{:?}", edited.body);
+    assert_eq!(edited.body["candidates"], json!([]), "B's child is not shown");
+    assert_eq!(w.app.count("child_matches"), before + 1, "but the pair is kept, as the job would keep it");
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{ours}/matches"), &w.a).body, json!([]));
+}
+
+#[test]
 fn bad_decisions_and_queries_are_4xx_never_500() {
     let w = world();
     let (first, _) = open(&w, &w.a, boy("Mohammed", "Al-Hassan", "2010-03-04", "2026-10-01T20:00:00Z"));

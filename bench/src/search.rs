@@ -79,6 +79,10 @@ pub fn run(dir: &Path, queries: usize, exhaustive_queries: usize) -> Result<Outc
         let want = &truth[&q.id];
         found_top1 += usize::from(found.first().is_some_and(|c| c.id == want));
         let hit = found.iter().any(|c| c.id == want);
+        if !hit && std::env::var_os("SEARCH_SHOW_MISSES").is_some() {
+            let truth_record = left.iter().find(|r| &r.id == want);
+            eprintln!("miss: {q:?}\n   true: {truth_record:?}");
+        }
         found_top10 += usize::from(hit);
         top10s.push(hit);
     }

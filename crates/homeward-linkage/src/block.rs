@@ -18,19 +18,27 @@ pub const MAX_EXTRA_BLOCK: usize = 50;
 /// The blocking keys of one record.
 pub fn keys(r: &Prepared) -> Vec<String> {
     let mut keys = Vec::with_capacity(5);
-    let year = r.birth.map(|b| match b {
-        Birth::Date(d) => d.year(),
-        Birth::Age { min, as_of_year, .. } => as_of_year - i32::from(min),
-    });
+    // A year written alone is filed under the years either side too (it is often an estimated
+    // age); an estimated age under its most likely year.
+    let years: Vec<i32> = match r.birth {
+        Some(Birth::Age { min, as_of_year, .. }) => vec![as_of_year - i32::from(min)],
+        Some(b) => {
+            let (from, to) = b.block_years();
+            (from..=to).collect()
+        }
+        None => Vec::new(),
+    };
     let (g, f) = (r.given_keys.first(), r.family_keys.first());
     // The first two letters of the other name's sound narrow each key, so that blocks stay small
     // as the files grow (a common given name in a common year would otherwise pair thousands).
     let initial = |k: Option<&String>| k.map(|k| k.chars().take(2).collect::<String>()).unwrap_or_default();
-    if let (Some(fk), Some(y)) = (f, year) {
-        keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
-    }
-    if let (Some(gk), Some(y)) = (g, year) {
-        keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
+    for y in years {
+        if let Some(fk) = f {
+            keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
+        }
+        if let Some(gk) = g {
+            keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
+        }
     }
     if let (Some(g), Some(f)) = (g, f) {
         let (a, b) = if g <= f { (g, f) } else { (f, g) };

@@ -98,7 +98,11 @@ fn name_level(a: &[String], a_keys: &[String], b: &[String], b_keys: &[String]) 
     let similarity = jaro_winkler(&ja, &jb);
     Some(if similarity >= 0.92 {
         2
-    } else if similarity >= 0.80 || a_keys.iter().any(|k| b_keys.contains(k)) {
+    } else if similarity >= 0.80
+        || a_keys.iter().any(|k| b_keys.contains(k))
+        // One side in Arabic letters has no vowels to compare: its skeleton does.
+        || jaro_winkler(&a_keys.join(""), &b_keys.join("")) >= 0.85
+    {
         3
     } else {
         4

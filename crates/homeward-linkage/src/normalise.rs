@@ -74,16 +74,17 @@ pub fn skeleton(token: &str) -> String {
             other => other,
         };
         let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
-        let repeated = previous == Some(c);
-        previous = Some(c);
         if i == 0 {
             out.push(if vowel { 'a' } else { c });
+            previous = (!vowel).then_some(c);
             continue;
         }
-        // A doubled letter (`mm`, `ss`) is one sound.
-        if vowel || repeated {
+        // A doubled letter (`mm`, `ss`) is one sound, and so is a consonant repeated across a
+        // vowel: Arabic letters leave the vowel out (`Fusizadeh`, `فسزدح`).
+        if vowel || previous == Some(c) {
             continue;
         }
+        previous = Some(c);
         out.push(c);
     }
     out
@@ -93,12 +94,16 @@ pub fn skeleton(token: &str) -> String {
 /// script and so do not appear; long vowels become `a`, `u`, `i`.
 fn arabic_to_latin(token: &str) -> String {
     let mut out = String::with_capacity(token.len());
-    for c in token.chars() {
+    for (i, c) in token.chars().enumerate() {
         match c {
+            // Waw begins a name as a consonant (Walid, Vahid) and is a vowel inside one.
+            'و' if i == 0 => out.push('v'),
+            // Ta marbuta ends a name as a vowel: Fatima, Khadija.
+            'ة' => {}
             'ا' | 'أ' | 'إ' | 'آ' | 'ى' => out.push('a'),
             'ب' => out.push('b'),
             'پ' => out.push('p'),
-            'ت' | 'ط' | 'ة' => out.push('t'),
+            'ت' | 'ط' => out.push('t'),
             'ث' => out.push_str("th"),
             'ج' => out.push('j'),
             'چ' => out.push_str("ch"),
@@ -149,12 +154,18 @@ mod tests {
         check("El Hassan", &["hassan"], &["hsn"]);
         check("Alhasan", &["alhasan"], &["hsn"]);
         check("Alexandros", &["alexandros"], &["alxndrs"]);
-        check("Ελένη Παπαδοπούλου", &["eleni", "papadopoulou"], &["aln", "bbdbl"]);
-        check("Eleni Papadopoulou", &["eleni", "papadopoulou"], &["aln", "bbdbl"]);
+        check("Ελένη Παπαδοπούλου", &["eleni", "papadopoulou"], &["aln", "bdbl"]);
+        check("Eleni Papadopoulou", &["eleni", "papadopoulou"], &["aln", "bdbl"]);
         check("Јована Јовановић", &["jovana", "jovanovic"], &["avn", "avnvk"]);
         check("Jovana Jovanović", &["jovana", "jovanovic"], &["avn", "avnvk"]);
         // Arabic letters have no `p`: Pedai written in Arabic comes back as Bdi.
         check("Pedai", &["pedai"], &["bd"]);
+        check("Fusizadeh", &["fusizadeh"], &["fsdh"]);
+        check("فسزدح", &["fszdh"], &["fsdh"]);
+        check("وليد", &["vlid"], &["vld"]);
+        check("Walid", &["walid"], &["vld"]);
+        check("فاطمة", &["fatm"], &["ftm"]);
+        check("Fatima", &["fatima"], &["ftm"]);
         check("بدي", &["bdi"], &["bd"]);
     }
 

@@ -22,6 +22,16 @@ impl Birth {
             Birth::Age { min, max, as_of_year } => (as_of_year - i32::from(*max) - 1, as_of_year - i32::from(*min)),
         }
     }
+
+    /// The birth years under which blocking files the record: a year written alone is often an
+    /// age estimated and turned into a year, a year off either way.
+    pub fn block_years(&self) -> (i32, i32) {
+        match self {
+            Birth::Date(d) if d.parts().1.is_none() => (d.year() - 1, d.year() + 1),
+            Birth::Date(d) => (d.year(), d.year()),
+            Birth::Age { min, max, as_of_year } => (as_of_year - i32::from(*max) - 1, as_of_year - i32::from(*min)),
+        }
+    }
 }
 
 /// One input record.

@@ -179,8 +179,8 @@ fn hashed(parts: impl Hash) -> u64 {
 /// swapped), and the family name's sound alone when the birth is unknown.
 fn keys(r: &Prepared) -> Vec<u64> {
     let mut keys = Vec::with_capacity(12);
-    // An estimated age spans two or three birth years.
-    let years = r.birth.map(|b| b.years());
+    // An estimated age spans two or three birth years; a year alone is often one too.
+    let years = r.birth.map(|b| b.block_years());
     let names: Vec<&String> = r.given_keys.iter().take(2).chain(r.family_keys.iter().take(2)).collect();
     if let Some((from, to)) = years {
         for y in from..=to.min(from + 3) {

@@ -81,7 +81,10 @@ pub fn run(dir: &Path, queries: usize, exhaustive_queries: usize) -> Result<Outc
         let hit = found.iter().any(|c| c.id == want);
         if !hit && std::env::var_os("SEARCH_SHOW_MISSES").is_some() {
             let truth_record = left.iter().find(|r| &r.id == want);
-            eprintln!("miss: {q:?}\n   true: {truth_record:?}");
+            let all = index.search_exhaustive(q, 1000, |_| true);
+            let rank = all.iter().position(|c| c.id == want);
+            let why = rank.map(|r| (all[r].probability, all[r].explanation.clone()));
+            eprintln!("miss: {q:?}\n   true: {truth_record:?}\n   exhaustive rank {rank:?} {why:?}");
         }
         found_top10 += usize::from(hit);
         top10s.push(hit);

@@ -28,22 +28,30 @@ pub fn keys(r: &Prepared) -> Vec<String> {
         }
         None => Vec::new(),
     };
-    let (g, f) = (r.given_keys.first(), r.family_keys.first());
+    // A name with an inner v is filed under its loose skeleton too, where the same name
+    // written in Arabic letters is filed.
+    let mut sounds = vec![(r.given_keys.first(), r.family_keys.first())];
+    if r.given_loose != r.given_keys || r.family_loose != r.family_keys {
+        sounds.push((r.given_loose.first(), r.family_loose.first()));
+    }
     // The first two letters of the other name's sound narrow each key, so that blocks stay small
     // as the files grow (a common given name in a common year would otherwise pair thousands).
     let initial = |k: Option<&String>| k.map(|k| k.chars().take(2).collect::<String>()).unwrap_or_default();
-    for y in years {
-        if let Some(fk) = f {
-            keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
+    for &(g, f) in &sounds {
+        for &y in &years {
+            if let Some(fk) = f {
+                keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
+            }
+            if let Some(gk) = g {
+                keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
+            }
         }
-        if let Some(gk) = g {
-            keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
+        if let (Some(g), Some(f)) = (g, f) {
+            let (a, b) = if g <= f { (g, f) } else { (f, g) };
+            keys.push(format!("gf:{a}:{b}"));
         }
     }
-    if let (Some(g), Some(f)) = (g, f) {
-        let (a, b) = if g <= f { (g, f) } else { (f, g) };
-        keys.push(format!("gf:{a}:{b}"));
-    }
+    let (g, f) = sounds[0];
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()
     {

@@ -30,14 +30,14 @@ pub type Vector = Vec<Option<u8>>;
 
 /// Compares two records.
 pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
-    let straight = (
-        name_level(&a.given, &a.given_keys, &b.given, &b.given_keys),
-        name_level(&a.family, &a.family_keys, &b.family, &b.family_keys),
-    );
-    let swapped = (
-        name_level(&a.given, &a.given_keys, &b.family, &b.family_keys),
-        name_level(&a.family, &a.family_keys, &b.given, &b.given_keys),
-    );
+    // Against a name in Arabic letters, which write v and u alike, the loose skeletons.
+    let ((ag, af), (bg, bf)) = if a.arabic || b.arabic {
+        ((&a.given_loose, &a.family_loose), (&b.given_loose, &b.family_loose))
+    } else {
+        ((&a.given_keys, &a.family_keys), (&b.given_keys, &b.family_keys))
+    };
+    let straight = (name_level(&a.given, ag, &b.given, bg), name_level(&a.family, af, &b.family, bf));
+    let swapped = (name_level(&a.given, ag, &b.family, bf), name_level(&a.family, af, &b.given, bg));
     let total = |(g, f): (Option<u8>, Option<u8>)| g.unwrap_or(4) + f.unwrap_or(4);
     // Swapped names: which of the two crossed comparisons is called "given" must not depend on
     // which record comes first.

@@ -46,6 +46,21 @@ pub fn name_tokens(name: &str) -> Vec<String> {
 /// look-alike sounds merged and repeats collapsed. Arabic script writes no short vowels, and
 /// transliterations disagree mostly on vowels, so consonants carry the identity.
 pub fn skeleton(token: &str) -> String {
+    skeleton_of(token, false)
+}
+
+/// The skeleton without a `v` after the first letter: what a name written in Latin letters
+/// looks like once written in Arabic ones.
+pub fn loose_skeleton(token: &str) -> String {
+    skeleton_of(token, true)
+}
+
+/// Whether a name is written in Arabic (or Persian) letters.
+pub fn is_arabic(name: &str) -> bool {
+    name.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+fn skeleton_of(token: &str, loose: bool) -> String {
     // The article written together with the name (`Alhasan`) is dropped as when written apart.
     let bytes = token.as_bytes();
     let token =
@@ -63,12 +78,16 @@ pub fn skeleton(token: &str) -> String {
         .replace("ck", "k");
     let mut out = String::with_capacity(t.len());
     let mut previous = None;
+    let length = t.chars().count();
     for (i, c) in t.chars().enumerate() {
         let c = match c {
             'c' | 'q' => 'k',
+            'ħ' => 'h',
             // Arabic has no `p`: a name written in Arabic letters comes back with `b`.
             'p' => 'b',
             'w' => 'v',
+            // Against Arabic letters, j and g are one letter (`Jamal`, `Gamal`, `جمال`).
+            'j' if loose => 'g',
             'y' | 'j' => 'i',
             'z' => 's',
             other => other,
@@ -79,6 +98,10 @@ pub fn skeleton(token: &str) -> String {
             previous = (!vowel).then_some(c);
             continue;
         }
+        // A final h is how Latin letters end a name whose Arabic ending is a vowel (`Sarah`,
+        // `سارة`); and in the loose skeleton, compared with names written in Arabic letters,
+        // v goes too: those letters write v, w, o and u alike (`Navid`, `نوید`).
+        let vowel = vowel || (c == 'h' && i + 1 == length) || (loose && c == 'v');
         // A doubled letter (`mm`, `ss`) is one sound, and so is a consonant repeated across a
         // vowel: Arabic letters leave the vowel out (`Fusizadeh`, `فسزدح`).
         if vowel || previous == Some(c) {
@@ -91,7 +114,9 @@ pub fn skeleton(token: &str) -> String {
 }
 
 /// Arabic (and Persian) letters to Latin consonants; short vowels are not written in the
-/// script and so do not appear; long vowels become `a`, `u`, `i`.
+/// script and so do not appear; long vowels become `a`, `u`, `i`. Each letter becomes one
+/// Latin letter, the one its usual digraph (`kh`, `sh`) stands for in a skeleton, so that two
+/// letters side by side (`ك` `ح`) never read as a digraph.
 fn arabic_to_latin(token: &str) -> String {
     let mut out = String::with_capacity(token.len());
     for (i, c) in token.chars().enumerate() {
@@ -104,19 +129,20 @@ fn arabic_to_latin(token: &str) -> String {
             'ب' => out.push('b'),
             'پ' => out.push('p'),
             'ت' | 'ط' => out.push('t'),
-            'ث' => out.push_str("th"),
+            'ث' => out.push('t'),
             'ج' => out.push('j'),
-            'چ' => out.push_str("ch"),
-            'ح' | 'ه' => out.push('h'),
-            'خ' => out.push_str("kh"),
+            'چ' => out.push('h'),
+            // An h of its own, so that a letter before it never makes a digraph with it.
+            'ح' | 'ه' => out.push('ħ'),
+            'خ' => out.push('h'),
             'د' | 'ض' => out.push('d'),
             'ذ' | 'ظ' => out.push('z'),
             'ر' => out.push('r'),
             'ز' | 'ژ' => out.push('z'),
             'س' | 'ص' => out.push('s'),
-            'ش' => out.push_str("sh"),
+            'ش' => out.push('s'),
             'ع' | 'ء' | 'ئ' | 'ؤ' => {}
-            'غ' => out.push_str("gh"),
+            'غ' => out.push('g'),
             'ف' => out.push('f'),
             'ق' | 'ك' | 'ک' => out.push('k'),
             'گ' => out.push('g'),
@@ -147,7 +173,7 @@ mod tests {
         check("Mohammed", &["mohammed"], &["mhmd"]);
         check("Muhammad", &["muhammad"], &["mhmd"]);
         check("Μωχάμεντ", &["mochamed"], &["mhmd"]);
-        check("محمد", &["mhmd"], &["mhmd"]);
+        check("محمد", &["mħmd"], &["mhmd"]);
         check("Мухамед", &["muhamed"], &["mhmd"]);
         check("Abdul Rahman", &["abdulrahman"], &["abdlrhmn"]);
         check("Al-Hassan", &["hassan"], &["hsn"]);
@@ -160,13 +186,25 @@ mod tests {
         check("Jovana Jovanović", &["jovana", "jovanovic"], &["avn", "avnvk"]);
         // Arabic letters have no `p`: Pedai written in Arabic comes back as Bdi.
         check("Pedai", &["pedai"], &["bd"]);
-        check("Fusizadeh", &["fusizadeh"], &["fsdh"]);
-        check("فسزدح", &["fszdh"], &["fsdh"]);
+        check("Fusizadeh", &["fusizadeh"], &["fsd"]);
+        check("فسزدح", &["fszdħ"], &["fsd"]);
         check("وليد", &["vlid"], &["vld"]);
         check("Walid", &["walid"], &["vld"]);
+        check("Sarah", &["sarah"], &["sr"]);
+        check("سارة", &["sar"], &["sr"]);
         check("فاطمة", &["fatm"], &["ftm"]);
         check("Fatima", &["fatima"], &["ftm"]);
         check("بدي", &["bdi"], &["bd"]);
+    }
+
+    #[test]
+    fn loose_skeletons_meet_arabic_letters() {
+        assert_eq!(loose_skeleton("navid"), loose_skeleton(&name_tokens("نوید")[0]));
+        assert_eq!(loose_skeleton("parviz"), loose_skeleton(&name_tokens("پرویز")[0]));
+        assert_eq!(loose_skeleton("gulozadeh"), loose_skeleton(&name_tokens("جلزدح")[0]));
+        assert_eq!(skeleton("nefukuah"), skeleton(&name_tokens("نفكح")[0]));
+        assert_ne!(skeleton("jovana"), skeleton("ana"));
+        assert!(is_arabic("نوید") && !is_arabic("Navid") && !is_arabic("Νάβιντ"));
     }
 
     proptest::proptest! {

@@ -3,7 +3,7 @@
 
 use homeward_domain::dates::PartialDate;
 
-use crate::normalise::{name_tokens, skeleton};
+use crate::normalise::{is_arabic, loose_skeleton, name_tokens, skeleton};
 
 /// What is known of when a child was born.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,11 @@ pub struct Prepared {
     pub family: Vec<String>,
     pub given_keys: Vec<String>,
     pub family_keys: Vec<String>,
+    /// The skeletons without an inner `v`, for comparison with names in Arabic letters.
+    pub given_loose: Vec<String>,
+    pub family_loose: Vec<String>,
+    /// Whether either name is written in Arabic letters.
+    pub arabic: bool,
     /// The tokens and the skeletons joined, computed once for the comparisons.
     pub given_joined: String,
     pub family_joined: String,
@@ -74,7 +79,12 @@ impl Prepared {
         let family = name_tokens(&r.family_name);
         let given_keys: Vec<String> = given.iter().map(|t| skeleton(t)).collect();
         let family_keys: Vec<String> = family.iter().map(|t| skeleton(t)).collect();
+        let given_loose = given.iter().map(|t| loose_skeleton(t)).collect();
+        let family_loose = family.iter().map(|t| loose_skeleton(t)).collect();
         Self {
+            arabic: is_arabic(&r.given_name) || is_arabic(&r.family_name),
+            given_loose,
+            family_loose,
             given_joined: given.join(""),
             family_joined: family.join(""),
             given_keys_joined: given_keys.join(""),

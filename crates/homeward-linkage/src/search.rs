@@ -181,7 +181,13 @@ fn keys(r: &Prepared) -> Vec<u64> {
     let mut keys = Vec::with_capacity(12);
     // An estimated age spans two or three birth years; a year alone is often one too.
     let years = r.birth.map(|b| b.block_years());
-    let names: Vec<&String> = r.given_keys.iter().take(2).chain(r.family_keys.iter().take(2)).collect();
+    // Each name's sound, and its loose sound (where the same name in Arabic letters is filed).
+    let mut names: Vec<&String> = [&r.given_keys, &r.family_keys, &r.given_loose, &r.family_loose]
+        .into_iter()
+        .flat_map(|k| k.iter().take(2))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
     if let Some((from, to)) = years {
         for y in from..=to.min(from + 3) {
             for name in &names {
@@ -193,9 +199,11 @@ fn keys(r: &Prepared) -> Vec<u64> {
             keys.push(hashed(("n", name.as_str())));
         }
     }
-    if let (Some(g), Some(f)) = (r.given_keys.first(), r.family_keys.first()) {
-        let (a, b) = if g <= f { (g, f) } else { (f, g) };
-        keys.push(hashed(("gf", a.as_str(), b.as_str())));
+    for (g, f) in [(&r.given_keys, &r.family_keys), (&r.given_loose, &r.family_loose)] {
+        if let (Some(g), Some(f)) = (g.first(), f.first()) {
+            let (a, b) = if g <= f { (g, f) } else { (f, g) };
+            keys.push(hashed(("gf", a.as_str(), b.as_str())));
+        }
     }
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()

@@ -11,7 +11,7 @@ pub const FIELDS: [&str; 5] = ["given_name", "family_name", "birth", "sex", "nat
 pub const LEVELS: [&[&str]; 5] = [
     &["exact", "same sound", "very similar", "similar", "different"],
     &["exact", "same sound", "very similar", "similar", "different"],
-    &["same date", "compatible or day and month swapped", "near miss", "years overlap", "different"],
+    &["same date", "same month or day and month swapped", "near miss", "same year", "years overlap", "different"],
     &["same", "different"],
     &["same", "different"],
 ];
@@ -118,22 +118,35 @@ fn sorted(tokens: &[String]) -> Vec<&str> {
 fn birth_level(a: Birth, b: Birth) -> u8 {
     if let (Birth::Date(x), Birth::Date(y)) = (a, b) {
         let ((ya, ma, da), (yb, mb, db)) = (x.parts(), y.parts());
-        if (ya, ma, da) == (yb, mb, db) && da.is_some() {
-            return 0;
-        }
-        let compatible =
-            ya == yb && (ma.is_none() || mb.is_none() || ma == mb) && (da.is_none() || db.is_none() || da == db);
-        let swapped = ya == yb && ma.is_some() && da.is_some() && ma == db && da == mb;
-        if compatible || swapped || (ya, ma, da) == (yb, mb, db) {
-            return 1;
-        }
-        let near = (ya == yb && ma == mb) || ((ya - yb).abs() == 1 && ma == mb && da == db && ma.is_some());
-        if near {
+        let full = da.is_some() && db.is_some();
+        if ya == yb {
+            if (ma, da) == (mb, db) && full {
+                return 0;
+            }
+            let swapped = full && ma == db && da == mb;
+            let same_month = ma.is_some() && ma == mb && (da.is_none() || db.is_none() || da == db);
+            if swapped || same_month {
+                return 1;
+            }
+            // One part of a full date off (a typo), or the same month.
+            if (ma.is_some() && ma == mb) || (da.is_some() && da == db) {
+                return 2;
+            }
+            // A year alone, or an age turned into one, says little more than that.
+            if ma.is_none() || mb.is_none() {
+                return 3;
+            }
+        } else if (ya - yb).abs() == 1 && ma.is_some() && ma == mb && da == db {
             return 2;
+        }
+        // Two full dates that differ in more than one part are two children's, even within a
+        // year: only a partial date or an estimated age can merely overlap.
+        if full {
+            return 5;
         }
     }
     let ((a0, a1), (b0, b1)) = (a.years(), b.years());
-    if a0 <= b1 + 1 && b0 <= a1 + 1 { 3 } else { 4 }
+    if a0 <= b1 + 1 && b0 <= a1 + 1 { 4 } else { 5 }
 }
 
 /// Jaro–Winkler similarity of two strings, 0 to 1.
@@ -228,9 +241,31 @@ mod tests {
         check(
             rec("Jovana", "Petrović", Some("2011")),
             rec("Ana", "Nikolić", Some("2015-01-01")),
-            vec![Some(4), Some(4), Some(4), Some(0), None],
+            vec![Some(4), Some(4), Some(5), Some(0), None],
         );
         check(rec("Eleni", "", None), rec("Ελένη", "Papadopoulou", None), vec![Some(0), None, None, Some(0), None]);
+        // Two full dates in one year, months and days apart: two children. A year alone (an
+        // estimated age) next to a full date a year off only overlaps.
+        check(
+            rec("Eleni", "Papa", Some("2015-05-06")),
+            rec("Eleni", "Papa", Some("2015-11-30")),
+            vec![Some(0), Some(0), Some(5), Some(0), None],
+        );
+        check(
+            rec("Eleni", "Papa", Some("2016")),
+            rec("Eleni", "Papa", Some("2015-11-30")),
+            vec![Some(0), Some(0), Some(4), Some(0), None],
+        );
+        check(
+            rec("Eleni", "Papa", Some("2015")),
+            rec("Eleni", "Papa", Some("2015-11-30")),
+            vec![Some(0), Some(0), Some(3), Some(0), None],
+        );
+        check(
+            rec("Eleni", "Papa", Some("2015-08-30")),
+            rec("Eleni", "Papa", Some("2015-11-30")),
+            vec![Some(0), Some(0), Some(2), Some(0), None],
+        );
     }
 
     #[test]

@@ -55,10 +55,8 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()
     {
-        // With either name's first letter, so that a misspelt given or family name, or one
-        // transliterated another way after its first sound, still meets.
-        let first = |k: Option<&String>| k.and_then(|k| k.chars().next()).map(String::from).unwrap_or_default();
-        for name in [first(g), first(f)] {
+        // With either name's initial, so that a misspelt given or family name still meets.
+        for name in [initial(g), initial(f)] {
             keys.push(format!("d:{y}:{m}:{day}:{name}"));
             // The same date with day and month swapped meets here too.
             let (lo, hi) = if m <= day { (m, day) } else { (day, m) };

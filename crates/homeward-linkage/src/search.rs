@@ -73,6 +73,11 @@ impl Index {
         self.slots.len()
     }
 
+    /// Whether a child is indexed under `id`.
+    pub fn contains(&self, id: &str) -> bool {
+        self.slots.contains_key(id)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
@@ -262,7 +267,9 @@ mod tests {
         let found = index.search(&query, 10, |_| true);
         assert_eq!(found.iter().filter(|c| c.id == "c1").count(), 1, "{found:?}");
         assert_eq!(index.len(), 4);
+        assert!(index.contains("c1"));
         index.remove("c1");
+        assert!(!index.contains("c1"));
         assert!(index.search(&query, 10, |_| true).iter().all(|c| c.id != "c1"));
         assert_eq!(index.len(), 3);
     }

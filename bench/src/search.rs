@@ -84,7 +84,8 @@ pub fn run(dir: &Path, queries: usize, exhaustive_queries: usize) -> Result<Outc
             let all = index.search_exhaustive(q, 1000, |_| true);
             let rank = all.iter().position(|c| c.id == want);
             let why = rank.map(|r| (all[r].probability, all[r].explanation.clone()));
-            eprintln!("miss: {q:?}\n   true: {truth_record:?}\n   exhaustive rank {rank:?} {why:?}");
+            let top = all.first().map(|c| (c.probability, c.explanation.clone(), left.iter().find(|r| r.id == c.id)));
+            eprintln!("miss: {q:?}\n   true: {truth_record:?}\n   exhaustive rank {rank:?} {why:?}\n   first: {top:?}");
         }
         found_top10 += usize::from(hit);
         top10s.push(hit);

@@ -85,7 +85,7 @@ pub fn link(
     for (c, chunk) in candidates.chunks(1 << 20).enumerate() {
         let vectors = in_parallel(chunk, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]));
         for (&(i, j), v) in chunk.iter().zip(&vectors) {
-            let explanation = model.explain(v, names.tf(&l[i as usize], v));
+            let explanation = model.explain(v, names.tf(&l[i as usize], &other[j as usize], v));
             let probability = model.probability(&explanation);
             if probability >= keep_from {
                 pairs.push(Pair { left: i as usize, right: j as usize, probability, explanation });
@@ -143,14 +143,26 @@ impl Names {
         self.sound[1].add(&p.family_keys_joined);
     }
 
-    /// For each name of `a` that agrees exactly or by sound in `v`, how common it is.
-    pub fn tf(&self, a: &Prepared, v: &Vector) -> [Option<f64>; 2] {
+    /// Forgets a record's names (it was replaced or erased).
+    pub fn remove(&mut self, p: &Prepared) {
+        self.exact[0].remove(&p.given_joined);
+        self.exact[1].remove(&p.family_joined);
+        self.sound[0].remove(&p.given_keys_joined);
+        self.sound[1].remove(&p.family_keys_joined);
+    }
+
+    /// For each name of `a` that agrees exactly or by sound with `b` in `v`, how common it is;
+    /// and whether the two are written in different scripts.
+    pub fn tf(&self, a: &Prepared, b: &Prepared, v: &Vector) -> model::Tf {
         let share = |f: usize, name: &str, key: &str| match v[f] {
             Some(0) => self.exact[f].share(name),
             Some(1) => self.sound[f].share(key),
             _ => None,
         };
-        [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)]
+        model::Tf {
+            share: [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)],
+            cross_script: a.arabic != b.arabic,
+        }
     }
 }
 

@@ -12,6 +12,15 @@ use std::collections::HashMap;
 
 use crate::compare::{FIELDS, Vector, levels};
 
+/// What a pair's names say beyond their levels: for a name that agrees exactly or by sound,
+/// how common that name or sound is (its share of all names), which replaces `u`; and whether
+/// one record is in Arabic letters and the other is not.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tf {
+    pub share: [Option<f64>; 2],
+    pub cross_script: bool,
+}
+
 /// One field's contribution to a pair's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
@@ -176,50 +185,50 @@ impl Model {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
-    /// Each field's contribution; `tf` gives, for a name that agrees exactly or by sound, how
-    /// common that name or sound is (its share of all names), which replaces `u`.
+    /// Each field's contribution; `tf` says how common a name that agrees exactly or by sound
+    /// is, which replaces `u`.
     ///
     /// When a name agrees, sex and nationality are weighed by how often they agree among pairs
-    /// whose names agree. So that a closer name can never lower a pair's probability through
-    /// that switch, a name that does not agree weighs at most what agreement by sound would,
-    /// less what sex and nationality would then lose (`discount`), and agreement weighs at least
-    /// the level below it plus that loss.
-    pub fn explain(&self, v: &Vector, tf: [Option<f64>; 2]) -> Vec<Contribution> {
-        let agree = names_agree(v);
+    /// whose names agree. When no name agrees they are weighed the way that gives them less, so
+    /// that a name coming to agree can never lower a pair's probability through that switch:
+    /// the probability never falls as any one field agrees more closely.
+    pub fn explain(&self, v: &Vector, tf: Tf) -> Vec<Contribution> {
         let dependent = |u: &[Vec<f64>]| -> f64 {
             DEPENDENT.iter().filter_map(|&f| v.get(f).copied().flatten().map(|l| self.weight_in(u, f, l.into()))).sum()
         };
-        let discount = (dependent(&self.u) - dependent(&self.u_names_agree)).max(0.0);
+        let conditional = names_agree(v) || dependent(&self.u_names_agree) < dependent(&self.u);
         v.iter()
             .enumerate()
             .filter_map(|(f, level)| {
                 let level = usize::from((*level)?);
-                let mut weight = self.weight(f, level);
-                if f < 2 {
-                    // The discount matters only when this name alone decides whether names agree.
-                    let other_agrees = v[1 - f].is_some_and(|l| l <= 1);
-                    let discount = if other_agrees { 0.0 } else { discount };
-                    let below = self.weight(f, 2).min(self.weight(f, 1) - discount);
-                    if level >= 2 {
-                        weight = weight.min(self.weight(f, 1) - discount);
-                    } else {
-                        // Exact never below what agreement by sound earns without its frequency.
-                        let floor = if level == 0 { self.weight(f, 1) } else { below + discount };
-                        if let Some(freq) = tf[f] {
-                            // Two random records agree on this very name (or sound) as often as
-                            // it is common. Never above a closer agreement.
-                            let adjusted = (self.m[f][level] / freq.max(1e-7)).log2();
-                            let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
-                            weight = adjusted.min(ceiling);
-                        }
-                        weight = weight.max(floor);
-                    }
-                } else if agree && DEPENDENT.contains(&f) {
-                    weight = self.weight_in(&self.u_names_agree, f, level);
-                }
+                let weight = if f < 2 && level <= 1 {
+                    self.name_weight(f, level, tf)
+                } else if conditional && DEPENDENT.contains(&f) {
+                    self.weight_in(&self.u_names_agree, f, level)
+                } else {
+                    self.weight(f, level)
+                };
                 Some(Contribution { field: self.fields[f].clone(), level: levels(f)[level], weight })
             })
             .collect()
+    }
+
+    /// The weight of a name that agrees exactly (`level` 0) or by sound (1): how common that
+    /// name or sound is replaces `u`, never below the next level down nor above a closer one.
+    fn name_weight(&self, f: usize, level: usize, tf: Tf) -> f64 {
+        // Between Arabic letters and Latin ones a name cannot agree exactly: agreement by sound
+        // is the closest there is, and true matches reach it as often as either level elsewhere.
+        let cross = level == 1 && tf.cross_script;
+        let m = if cross { self.m[f][0] + self.m[f][1] } else { self.m[f][level] };
+        let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
+        // Exact agreement never below agreement by sound of the same pair.
+        let floor = if level == 0 { self.name_weight(f, 1, tf) } else { self.weight(f, 2) };
+        let weight = match tf.share[f] {
+            Some(freq) => (m / freq.max(1e-7)).log2(),
+            None if cross => (m / self.u[f][1]).log2(),
+            None => self.weight(f, level),
+        };
+        weight.min(ceiling).max(floor)
     }
 
     /// log2(m / u) of a level, made non-increasing from the closest level to the farthest, so
@@ -254,6 +263,17 @@ impl Frequencies {
         if !name.is_empty() {
             *self.counts.entry(name.to_owned()).or_default() += 1;
             self.total += 1;
+        }
+    }
+
+    /// Forgets one occurrence of `name` (a record replaced or erased).
+    pub fn remove(&mut self, name: &str) {
+        if let Some(n) = self.counts.get_mut(name) {
+            *n -= 1;
+            self.total -= 1;
+            if *n == 0 {
+                self.counts.remove(name);
+            }
         }
     }
 
@@ -294,8 +314,62 @@ mod tests {
                     let mut b = a.clone();
                     a[f] = Some(better);
                     b[f] = Some(worse);
-                    let (pa, pb) = (m.probability(&m.explain(&a, [None; 2])), m.probability(&m.explain(&b, [None; 2])));
+                    let (pa, pb) =
+                        (m.probability(&m.explain(&a, Tf::default())), m.probability(&m.explain(&b, Tf::default())));
                     assert!(pa >= pb, "field {f}: level {better} gives {pa}, level {worse} gives {pb}");
+                }
+            }
+        }
+    }
+
+    /// A model whose random pairs include names that agree, with sex and nationality that
+    /// follow the names, so that the weights of sex and nationality depend on the names.
+    fn dependent_model() -> Model {
+        let mut random = Vec::new();
+        for i in 0..2000u32 {
+            let agree = i % 20 == 0;
+            let name = if agree { (i % 40 == 0) as u8 } else { 2 + (i % 3) as u8 };
+            let follows = |spread: u32| Some(if agree || i % spread == 0 { 0 } else { 1 });
+            random.push(vec![Some(name), Some(4 - (i % 2) as u8), Some(5 - (i % 3) as u8), follows(2), follows(5)]);
+        }
+        let mut m = Model::with_u(&random, &[]);
+        m.lambda = 1e-5;
+        m
+    }
+
+    #[test]
+    fn closer_agreement_of_any_field_never_lowers_the_probability() {
+        let m = dependent_model();
+        let counts: Vec<u8> = (0..5).map(|f| levels(f).len() as u8).collect();
+        let tfs = [
+            Tf::default(),
+            Tf { share: [Some(0.05), Some(0.2)], cross_script: false },
+            Tf { share: [Some(1e-5), None], cross_script: true },
+            Tf { share: [None, Some(1e-4)], cross_script: true },
+        ];
+        let mut vectors: Vec<Vector> = vec![Vec::new()];
+        for &count in &counts {
+            vectors = vectors
+                .into_iter()
+                .flat_map(|v| {
+                    (0..=count).map(move |l| {
+                        let mut v = v.clone();
+                        v.push((l < count).then_some(l));
+                        v
+                    })
+                })
+                .collect();
+        }
+        for tf in tfs {
+            for v in &vectors {
+                let p = m.probability(&m.explain(v, tf));
+                for f in 0..5 {
+                    if let Some(level) = v[f].filter(|l| *l > 0) {
+                        let mut closer = v.clone();
+                        closer[f] = Some(level - 1);
+                        let q = m.probability(&m.explain(&closer, tf));
+                        assert!(q >= p - 1e-12, "{tf:?}: {v:?} gives {p}, field {f} closer gives {q}");
+                    }
                 }
             }
         }
@@ -305,8 +379,9 @@ mod tests {
     fn a_common_name_counts_for_less_than_a_rare_one() {
         let m = model();
         let v: Vector = vec![Some(0), Some(0), Some(0), Some(0), None, None];
-        let common = m.probability(&m.explain(&v, [Some(0.05), Some(0.05)]));
-        let rare = m.probability(&m.explain(&v, [Some(0.0001), Some(0.0001)]));
+        let tf = |share| Tf { share: [Some(share); 2], cross_script: false };
+        let common = m.probability(&m.explain(&v, tf(0.05)));
+        let rare = m.probability(&m.explain(&v, tf(0.0001)));
         assert!(rare > common, "rare {rare} common {common}");
     }
 }

@@ -87,7 +87,7 @@ impl Index {
         let prepared = Prepared::new(record);
         let slot = self.records.len() as u32;
         if let Some(old) = self.slots.insert(id.to_owned(), slot) {
-            self.gone[old as usize] = true;
+            self.forget(old);
         }
         for key in keys(&prepared) {
             self.blocks.entry(key).or_default().push(slot);
@@ -101,8 +101,16 @@ impl Index {
     /// Forgets a child (erasure): it is never returned again.
     pub fn remove(&mut self, id: &str) {
         if let Some(slot) = self.slots.remove(id) {
-            self.gone[slot as usize] = true;
+            self.forget(slot);
         }
+    }
+
+    /// A replaced or removed record's slot stays (its keys still point at it) but is never
+    /// returned, and its names no longer count in how common a name is. Its memory is given
+    /// back only when the index is rebuilt: edits and erasures are rare next to reports.
+    fn forget(&mut self, slot: u32) {
+        self.gone[slot as usize] = true;
+        self.names.remove(&self.records[slot as usize]);
     }
 
     /// Fits the model to the indexed children themselves (`u` from random pairs, `m` by
@@ -148,8 +156,9 @@ impl Index {
         let mut scored: Vec<(f64, u32, Vec<Contribution>)> = slots
             .filter(|&s| !self.gone[s as usize] && keep(&self.ids[s as usize]))
             .map(|s| {
-                let v = compare(query, &self.records[s as usize]);
-                let explanation = self.model.explain(&v, self.names.tf(query, &v));
+                let candidate = &self.records[s as usize];
+                let v = compare(query, candidate);
+                let explanation = self.model.explain(&v, self.names.tf(query, candidate, &v));
                 let weight: f64 = explanation.iter().map(|c| c.weight).sum();
                 (prior + weight, s, explanation)
             })
@@ -272,6 +281,29 @@ mod tests {
         assert!(!index.contains("c1"));
         assert!(index.search(&query, 10, |_| true).iter().all(|c| c.id != "c1"));
         assert_eq!(index.len(), 3);
+    }
+
+    #[test]
+    fn a_replaced_name_no_longer_counts_as_common() {
+        let mut index = Index::default();
+        for i in 0..20 {
+            index.insert(&format!("a{i}"), &rec("Eleni", &format!("Family{i}"), "2011-05-06", 'F'));
+        }
+        for i in 0..200 {
+            index.insert(&format!("b{i}"), &rec(&format!("Given{i}"), "Other", "2012-05-06", 'F'));
+        }
+        let query = rec("Eleni", "Family0", "2011-05-06", 'F');
+        let given = |index: &Index| {
+            let found = index.search(&query, 1, |_| true);
+            assert_eq!(found[0].id, "a0");
+            found[0].explanation[0].weight
+        };
+        let common = given(&index);
+        for i in 1..20 {
+            index.insert(&format!("a{i}"), &rec("Ioanna", &format!("Family{i}"), "2011-05-06", 'F'));
+        }
+        let rare = given(&index);
+        assert!(rare > common + 1.0, "one Eleni left is rare: {common} -> {rare}");
     }
 
     #[test]

@@ -20,11 +20,19 @@ pub const SUGGEST_FROM: f64 = 0.5;
 /// The longest reason a person may give with a decision.
 pub const MAX_REASON: usize = 2_000;
 
+/// Where a child stands in the order in which children were committed to the store (1, 2, …;
+/// 0 is before the first). Unlike a child id, which is taken from a clock, it never lets a child
+/// committed later sort before one the linkage job has already passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LinkageSeq(pub i64);
+
 /// A child as the engine reads them: the personal details and when they were reported (an
 /// estimated age is an age in the year of the report).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkageRecord {
     pub child_id: ChildId,
+    /// The child's place in the order children were committed (see [`LinkageSeq`]).
+    pub seq: LinkageSeq,
     pub details: NewChild,
     pub reported_at: OffsetDateTime,
 }

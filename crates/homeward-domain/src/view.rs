@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::case::{Case, Category, LastSeen, RiskLevel, Status};
 use crate::child::{Child, NewChild, Sex};
+use crate::dates::PartialDate;
 use crate::records::{Contact, Identifier, NewContact, NewIdentifier, NewNote, NewPerson, NewTask, Note, Person, Task};
 use crate::{CaseId, OrganisationId, TaskId, UserId};
 
@@ -162,6 +163,47 @@ pub enum CaseChange {
     },
     /// The child as now known: replaces the names, date of birth or age, description.
     EditChild(NewChild),
+    /// Some of what is known of the child (the case page's form): the other fields stay as the
+    /// store holds them when the change is made, so a concurrent edit of those is not undone.
+    EditChildFields(ChildFields),
+}
+
+/// The fields of the child that a form may change; `None` leaves a field as it is, `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChildFields {
+    pub given_name: Option<Option<String>>,
+    pub family_name: Option<Option<String>>,
+    pub latin_given_name: Option<Option<String>>,
+    pub latin_family_name: Option<Option<String>>,
+    pub sex: Option<Sex>,
+    pub date_of_birth: Option<Option<PartialDate>>,
+}
+
+impl ChildFields {
+    /// `known` with these fields changed. A date of birth replaces an estimated age.
+    pub fn apply(self, known: NewChild) -> NewChild {
+        let mut child = known;
+        let set = |field: &mut Option<String>, value: Option<Option<String>>| {
+            if let Some(value) = value {
+                *field = value;
+            }
+        };
+        set(&mut child.given_name, self.given_name);
+        set(&mut child.family_name, self.family_name);
+        set(&mut child.latin_given_name, self.latin_given_name);
+        set(&mut child.latin_family_name, self.latin_family_name);
+        if let Some(sex) = self.sex {
+            child.sex = sex;
+        }
+        if let Some(date_of_birth) = self.date_of_birth {
+            if date_of_birth.is_some() {
+                child.estimated_age = None;
+            }
+            child.date_of_birth = date_of_birth;
+        }
+        child
+    }
 }
 
 impl CaseChange {
@@ -181,7 +223,7 @@ impl CaseChange {
             CaseChange::Share(_) => Action::CaseShare,
             // Operators ask the indicator questions as part of the risk assessment.
             CaseChange::ObserveIndicator { .. } => Action::CaseAssessRisk,
-            CaseChange::EditChild(_) => Action::CaseEditChild,
+            CaseChange::EditChild(_) | CaseChange::EditChildFields(_) => Action::CaseEditChild,
         }
     }
 }

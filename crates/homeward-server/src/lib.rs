@@ -66,9 +66,11 @@ impl AppState {
             tracing::error!(error = %e, "the interface's message files could not be loaded");
             i18n::Locales::empty()
         });
-        // Without the index no candidate is ever shown, but every case can still be taken.
+        // A hotline must take reports even when linkage fails, so the server starts with an
+        // empty index; the linkage job loads it again on each run, and links nothing, until the
+        // load succeeds.
         let linkage = linkage::Linkage::load(store.as_ref()).unwrap_or_else(|e| {
-            tracing::error!(error = %e, "the children could not be indexed for the candidate search");
+            tracing::error!(error = %e, "the children could not be indexed for the candidate search; the linkage job will try again");
             linkage::Linkage::default()
         });
         Self {

@@ -7,12 +7,12 @@
 //! which drops every child of a case the reader may not read and writes the audit entry. The
 //! server only ever hands the engine's raw findings to the store, never to a person.
 
-use std::collections::HashSet;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use homeward_domain::case::NewCase;
 use homeward_domain::child::{NewChild, Sex};
-use homeward_domain::linkage::{Candidate, LinkageRecord, MatchReason, MatchSuggestion, SUGGEST_FROM};
+use homeward_domain::linkage::{Candidate, LinkageRecord, LinkageSeq, MatchReason, MatchSuggestion, SUGGEST_FROM};
 use homeward_domain::org::Actor;
 use homeward_domain::view::{CaseChange, CaseView};
 use homeward_domain::{CaseId, ChildId};
@@ -37,15 +37,10 @@ pub type Found = Vec<(ChildId, f64, Vec<MatchReason>)>;
 /// The candidate index, shared by every request and the job.
 #[derive(Debug, Default)]
 pub struct Linkage {
-    index: RwLock<Indexed>,
-}
-
-/// The index and which children it holds: the index replaces a child inserted twice by adding
-/// it again, so the job adds only the children it does not hold yet.
-#[derive(Debug, Default)]
-struct Indexed {
-    index: Index,
-    children: HashSet<ChildId>,
+    index: RwLock<Index>,
+    /// Set once every child in the store has been indexed. A load that failed at start is
+    /// retried by the job, which links nothing until it has succeeded.
+    loaded: AtomicBool,
 }
 
 /// A child as the engine compares them; `None` for a child without any name, whom no name can
@@ -84,53 +79,96 @@ impl Linkage {
     /// Indexes every child in the store.
     pub fn load(store: &dyn Store) -> Result<Self, StoreError> {
         let linkage = Self::default();
-        let mut after = None;
+        linkage.load_all(store)?;
+        Ok(linkage)
+    }
+
+    /// Whether every child in the store has been indexed.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire)
+    }
+
+    fn load_all(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let mut after = LinkageSeq::default();
         loop {
             let batch = store.linkage_records(after, BATCH)?;
-            linkage.add(&batch);
+            self.add(&batch);
             match batch.last() {
-                Some(last) if batch.len() == BATCH as usize => after = Some(last.child_id),
+                Some(last) if batch.len() == BATCH as usize => after = last.seq,
                 _ => break,
             }
         }
-        Ok(linkage)
+        self.loaded.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// How many children can be found.
     pub fn len(&self) -> usize {
-        self.index.read().map(|i| i.index.len()).unwrap_or_default()
+        self.read().len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    // A poisoned lock only means a search panicked; the index itself is whole.
+    fn read(&self) -> RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Index> {
+        self.index.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds the children not indexed yet. One already indexed is left as it is: it was indexed
+    /// when its case was opened or re-read from the store when it was edited, either of which
+    /// is at least as new as what a batch read earlier holds.
     fn add(&self, records: &[LinkageRecord]) {
-        // A poisoned lock only means a search panicked; the index itself is whole.
-        let mut indexed = self.index.write().unwrap_or_else(|p| p.into_inner());
+        let mut index = self.write();
         for r in records {
-            if !indexed.children.contains(&r.child_id)
+            let id = r.child_id.to_string();
+            if !index.contains(&id)
                 && let Some(record) = record_of(r)
             {
-                indexed.index.insert(&r.child_id.to_string(), &record);
-                indexed.children.insert(r.child_id);
+                index.insert(&id, &record);
             }
         }
     }
 
-    /// Adds (or replaces) one child.
-    pub fn insert(&self, child: ChildId, record: &Record) {
-        let mut indexed = self.index.write().unwrap_or_else(|p| p.into_inner());
-        indexed.index.insert(&child.to_string(), record);
-        indexed.children.insert(child);
+    /// Adds a child just created, unless an edit of them has been indexed already.
+    pub fn insert_new(&self, child: ChildId, record: &Record) {
+        let mut index = self.write();
+        let id = child.to_string();
+        if !index.contains(&id) {
+            index.insert(&id, record);
+        }
+    }
+
+    /// Re-indexes a child as the store holds them now, or forgets them when they have no name
+    /// left to find them by; answers the record indexed. The store is read while the index is
+    /// locked, so of two edits of one child committed one after the other the later one is
+    /// what stays indexed, whichever of them gets here first.
+    pub fn refresh(&self, store: &dyn Store, child: ChildId) -> Result<Option<Record>, StoreError> {
+        let mut index = self.write();
+        let current = store.linkage_record(child)?;
+        let id = child.to_string();
+        match current.as_ref().and_then(record_of) {
+            Some(record) => {
+                index.insert(&id, &record);
+                Ok(Some(record))
+            }
+            None => {
+                index.remove(&id);
+                Ok(None)
+            }
+        }
     }
 
     /// The children most likely to be `record`, leaving out `itself`; most likely first.
     pub fn search(&self, record: &Record, itself: Option<ChildId>, limit: usize) -> Found {
-        let indexed = self.index.read().unwrap_or_else(|p| p.into_inner());
+        let index = self.read();
         let itself = itself.map(|c| c.to_string()).unwrap_or_default();
-        indexed
-            .index
+        index
             .search(record, limit, |id| id != itself)
             .into_iter()
             .filter_map(|c| {
@@ -165,28 +203,35 @@ pub fn open_case(
     let found = record.as_ref().map(|r| linkage.search(r, None, SEARCH_DEPTH)).unwrap_or_default();
     let (view, candidates) = store.create_case_with_candidates(actor, new, found, SHOWN)?;
     if let (Some(record), Some(child)) = (record, &view.child) {
-        linkage.insert(child.id, &record);
+        linkage.insert_new(child.id, &record);
     }
     Ok((view, candidates))
 }
 
-/// Corrects or completes what is known of a case's child, re-indexes the child and answers the
-/// children they may now be about (the likely ones are kept as suggestions on the case). The
-/// edit stands whatever happens after it, so a failure to find candidates is logged and answered
-/// as none.
+/// Corrects or completes what is known of a case's child (`change` is
+/// [`CaseChange::EditChild`] or [`CaseChange::EditChildFields`]), re-indexes the child and
+/// answers the children they may now be about (the likely ones are kept as suggestions on the
+/// case). The edit stands whatever happens after it, so a failure to re-index or to find
+/// candidates is logged and answered as none.
 pub fn edit_child(
     store: &dyn Store,
     linkage: &Linkage,
     actor: &Actor,
     id: CaseId,
-    child: NewChild,
+    change: CaseChange,
 ) -> Result<(CaseView, Vec<Candidate>), StoreError> {
-    let view = store.change_case(actor, id, CaseChange::EditChild(child))?;
+    let view = store.change_case(actor, id, change)?;
     let Some(child) = &view.child else { return Ok((view, Vec::new())) };
-    let Some(record) = record(&child.details, view.case.opened_at.year()) else { return Ok((view, Vec::new())) };
-    linkage.insert(child.id, &record);
+    let record = match linkage.refresh(store, child.id) {
+        Ok(Some(record)) => record,
+        Ok(None) => return Ok((view, Vec::new())),
+        Err(e) => {
+            tracing::error!(error = %e, case = %id, "an edited child could not be re-indexed");
+            return Ok((view, Vec::new()));
+        }
+    };
     let found = linkage.search(&record, Some(child.id), SEARCH_DEPTH);
-    // The job links only children newer than its watermark: the pairs of an edited child with
+    // The job links only children committed after its watermark: the pairs of an edited child with
     // children the actor may not read are kept here, as the job would keep them.
     let suggestions: Vec<MatchSuggestion> = found
         .iter()
@@ -218,16 +263,23 @@ pub struct JobReport {
     pub suggested: u32,
 }
 
-/// The background job, once: links every child added since the job's watermark against every
-/// child in the store, keeps the pairs at or above [`SUGGEST_FROM`] as suggestions (a pair
+/// The background job, once: first indexes the whole store if that failed at start, then links
+/// every child committed since the job's watermark (in commit order, whatever their ids) against
+/// every child in the store, keeps the pairs at or above [`SUGGEST_FROM`] as suggestions (a pair
 /// already suggested or decided stays as it is) and moves the watermark. Running it again finds
 /// nothing new. `homeward serve` runs it in a loop; tests call it directly.
 pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, StoreError> {
+    if !linkage.is_loaded() {
+        // Linking against part of the store would move the watermark past children that never
+        // met the rest: the load that failed at start comes first.
+        linkage.load_all(store)?;
+        tracing::info!(children = linkage.len(), "the children are indexed for the candidate search");
+    }
     let mut report = JobReport::default();
     let mut after = store.linkage_watermark()?;
     loop {
         let batch = store.linkage_records(after, BATCH)?;
-        let Some(last) = batch.last().map(|r| r.child_id) else { break };
+        let Some(last) = batch.last().map(|r| r.seq) else { break };
         // Children written by another process (the demo, a second instance) are indexed first,
         // so that the new children of one batch also find each other.
         linkage.add(&batch);
@@ -242,7 +294,7 @@ pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, Store
         }
         report.children += batch.len();
         report.suggested += store.record_match_suggestions(suggestions, Some(last))?;
-        after = Some(last);
+        after = last;
         if batch.len() < BATCH as usize {
             break;
         }

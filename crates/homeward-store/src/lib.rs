@@ -16,7 +16,9 @@ pub mod sqlite;
 mod timefmt;
 
 use homeward_domain::case::NewCase;
-use homeward_domain::linkage::{Candidate, CaseMatch, LinkageRecord, MatchDecision, MatchReason, MatchSuggestion};
+use homeward_domain::linkage::{
+    Candidate, CaseMatch, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchSuggestion,
+};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::Denied;
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
@@ -175,15 +177,19 @@ pub trait Store: Send + Sync + 'static {
         decision: MatchDecision,
         reason: Option<String>,
     ) -> Result<CaseMatch>;
-    /// The children after `after` (ids are time-ordered), oldest first, for the system's linkage
-    /// index and job. Audited as the system.
-    fn linkage_records(&self, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>>;
-    /// The last child the linkage job has linked.
-    fn linkage_watermark(&self) -> Result<Option<ChildId>>;
+    /// The children committed after `after`, in the order they were committed, for the system's
+    /// linkage index and job. Audited as the system.
+    fn linkage_records(&self, after: LinkageSeq, limit: u32) -> Result<Vec<LinkageRecord>>;
+    /// One child as the linkage index reads them now (`None`: no such child). Audited as the
+    /// system.
+    fn linkage_record(&self, child: ChildId) -> Result<Option<LinkageRecord>>;
+    /// The place of the last child the linkage job has linked (0 before its first run).
+    fn linkage_watermark(&self) -> Result<LinkageSeq>;
     /// Keeps the pairs the linkage job found (at or above the suggestion threshold; pairs already
     /// suggested or decided are left as they are) and moves the job's watermark. Returns how many
     /// pairs were new. Audited as the system.
-    fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<ChildId>) -> Result<u32>;
+    fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<LinkageSeq>)
+    -> Result<u32>;
 
     /// Walks the audit chain from the first entry.
     fn verify_audit(&self) -> Result<VerifyReport>;

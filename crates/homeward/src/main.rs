@@ -224,7 +224,8 @@ const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The background linkage job: links the children added since its last run against every child
 /// in the store and keeps the likely pairs as suggestions for a person to decide. A failed run
-/// is logged and tried again at the next turn; it never stops the server.
+/// (an index that could not be loaded at start included) is logged and tried again at the next
+/// turn; it never stops the server.
 async fn linkage_job(state: AppState) {
     loop {
         let run = state.clone();

@@ -58,8 +58,9 @@ pub async fn edit_child(
     ApiJson(child): ApiJson<NewChild>,
 ) -> Result<Json<CaseWithCandidates>, AppError> {
     let linkage = state.linkage.clone();
-    let (case, candidates) =
-        state.run(move |store| crate::linkage::edit_child(store, &linkage, &who.actor, id, child)).await?;
+    let (case, candidates) = state
+        .run(move |store| crate::linkage::edit_child(store, &linkage, &who.actor, id, CaseChange::EditChild(child)))
+        .await?;
     Ok(Json(CaseWithCandidates { case, candidates }))
 }
 

@@ -12,7 +12,7 @@ use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::dates::PartialDate;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewPerson, NewTask};
-use homeward_domain::view::{CaseChange, CaseView};
+use homeward_domain::view::{CaseChange, CaseView, ChildFields};
 use homeward_domain::{CaseId, TaskId, UserId};
 use maud::{Markup, html};
 use time::OffsetDateTime;
@@ -191,25 +191,32 @@ pub(crate) async fn edit_child(
             return error_page(&tr, Some(&viewer.user), e);
         }
     };
-    let sex = form.get("sex").and_then(|s| Sex::parse(s.trim())).unwrap_or_default();
+    let sex = match form.get("sex").map(|s| s.trim()) {
+        None => None,
+        Some(s) => match Sex::parse(s) {
+            Some(sex) => Some(sex),
+            None => {
+                let e = AppError::unprocessable("sex", homeward_domain::Problem::NotAChoice, "is not a choice");
+                return error_page(&tr, Some(&viewer.user), e);
+            }
+        },
+    };
+    // Only the fields the form sent: the store applies them to the child as it holds them, in
+    // the same command, so what the form does not show (aliases, description) is never
+    // overwritten with what was read before.
+    let submitted = |name: &str| form.contains_key(name).then(|| optional(&form, name));
+    let fields = ChildFields {
+        given_name: submitted("given_name"),
+        family_name: submitted("family_name"),
+        latin_given_name: submitted("latin_given_name"),
+        latin_family_name: submitted("latin_family_name"),
+        sex,
+        date_of_birth: form.contains_key("date_of_birth").then_some(date_of_birth),
+    };
     let actor = viewer.actor.clone();
     let linkage = state.linkage.clone();
     let edited = state
-        .run(move |store| {
-            let known = store.get_case(&actor, id)?.child.map(|c| c.details).unwrap_or_default();
-            let child = NewChild {
-                given_name: optional(&form, "given_name"),
-                family_name: optional(&form, "family_name"),
-                latin_given_name: optional(&form, "latin_given_name"),
-                latin_family_name: optional(&form, "latin_family_name"),
-                sex,
-                // A date of birth replaces an estimated age.
-                estimated_age: if date_of_birth.is_some() { None } else { known.estimated_age },
-                date_of_birth,
-                ..known
-            };
-            crate::linkage::edit_child(store, &linkage, &actor, id, child)
-        })
+        .run(move |store| crate::linkage::edit_child(store, &linkage, &actor, id, CaseChange::EditChildFields(fields)))
         .await;
     match edited {
         Ok(_) => Redirect::to(&format!("/cases/{id}?saved=child")).into_response(),

@@ -175,6 +175,20 @@ impl World {
         (view.case.id, view.tasks[0].id)
     }
 
+    /// Every stored pair and every child's identity, as they stand.
+    fn links(&self) -> Vec<String> {
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        conn.prepare(
+            "SELECT child_a || ' ' || child_b || ' ' || status FROM child_matches
+             UNION ALL SELECT id || ' = ' || identity_id FROM children ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
     fn version(&self, id: CaseId) -> u32 {
         self.app.store.get_case(&self.owner, id).unwrap().case.version
     }
@@ -279,17 +293,24 @@ fn every_endpoint_for_every_role_and_scope() {
                 n += 1;
                 let case = w.case(scope == Scope::Shared);
                 let before = w.version(case.0);
+                let links_before = w.links();
                 let got = w.hit(ep, auth, Some(case), n);
                 let want = expected(ep, *role, scope);
                 if got != want {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
                 }
                 let after = w.version(case.0);
+                let allowed = (200..300).contains(&want);
                 // A match decision changes no case: it joins or separates children.
                 let writes = !matches!(ep, Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch);
                 let changed = after != before;
-                if writes && changed != (200..300).contains(&want) {
+                if changed != (writes && allowed) {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): version {before} -> {after}"));
+                }
+                // A refusal joins, separates or suggests no children either.
+                if !allowed && w.links() != links_before {
+                    failures
+                        .push(format!("{ep:?} as {role} ({scope:?}): refused, yet the pairs or identities changed"));
                 }
             }
             if scope == Scope::Own {

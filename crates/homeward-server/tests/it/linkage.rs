@@ -329,3 +329,168 @@ fn the_child_corrected_on_the_case_page_is_offered_the_same_child() {
     );
     assert_eq!(bad.status, 422);
 }
+
+/// The child of a case, read straight from the database file.
+fn child_of(w: &World, case: &str) -> String {
+    let conn = rusqlite::Connection::open(&w.app.db_path).unwrap();
+    conn.query_row("SELECT child_id FROM cases WHERE id = ?1", [case], |r| r.get(0)).unwrap()
+}
+
+/// Replaces a child's stored details, as a damaged or hand-edited database would hold them.
+fn set_details(w: &World, child: &str, details: &str) {
+    let conn = rusqlite::Connection::open(&w.app.db_path).unwrap();
+    conn.execute("UPDATE child_personal SET details = ?2 WHERE child_id = ?1", [child, details]).unwrap();
+}
+
+fn details(w: &World, child: &str) -> String {
+    let conn = rusqlite::Connection::open(&w.app.db_path).unwrap();
+    conn.query_row("SELECT details FROM child_personal WHERE child_id = ?1", [child], |r| r.get(0)).unwrap()
+}
+
+/// Regression: the candidates were found in the case's own savepoint, so a failure there
+/// rolled the report back and answered 500.
+#[test]
+fn a_failing_candidate_search_still_creates_the_case() {
+    let w = world();
+    let (first, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    // The index still finds the first child, whose stored record can no longer be read.
+    set_details(&w, &child_of(&w, &first), r#"{"given_name": 7}"#);
+    let (second, candidates) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-11-20T20:00:00Z"));
+    assert_eq!(candidates, json!([]));
+    assert_eq!(w.app.get(&format!("/api/v1/cases/{second}"), &w.a).status, 200);
+    assert_eq!(w.app.count("cases"), 2);
+    assert_eq!(w.app.count("child_matches"), 0, "what the failed search wrote is rolled back");
+    assert!(w.app.store.verify_audit().unwrap().is_ok());
+}
+
+/// Regression: a rejection could be overruled indirectly (reject A-B, confirm A-C, confirm C-B).
+#[test]
+fn confirming_across_a_rejected_pair_is_a_conflict() {
+    let w = world();
+    let (a, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-09-01T20:00:00Z"));
+    let (b, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let (c, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-11-01T20:00:00Z"));
+    let decide = |case: &str, other: &str, decision: &str| {
+        let body = json!({"other_case": other, "decision": decision, "reason": "the mother says so"});
+        w.app.post(&format!("/api/v1/cases/{case}/matches"), &w.a, body)
+    };
+    assert_eq!(decide(&a, &b, "reject").status, 200);
+    assert_eq!(decide(&a, &c, "confirm").status, 200);
+    let matches_before = w.app.count("child_matches");
+    let through = decide(&c, &b, "confirm");
+    assert_eq!(through.status, 409, "{:?}", through.body);
+    assert!(through.body["detail"].as_str().unwrap().contains("rejected a match"), "{:?}", through.body);
+    assert_eq!(w.app.count("child_matches"), matches_before);
+    let episodes = |case: &str| w.app.get(&format!("/api/v1/cases/{case}"), &w.a).body["episodes"].clone();
+    assert_eq!(ids(&episodes(&b)), Vec::<String>::new());
+    assert_eq!(ids(&episodes(&a)), vec![c.clone()]);
+}
+
+/// Regression: a refused decision was recorded against the actor's own case, not the one the
+/// actor may not see.
+#[test]
+fn a_refused_decision_is_recorded_against_the_refused_case() {
+    let w = world();
+    let (ours, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let (theirs, _) = open(&w, &w.b, boy("Omar", "Haddad", "2011-02-03", "2026-11-01T20:00:00Z"));
+    let body = json!({"other_case": theirs, "decision": "confirm"});
+    assert_eq!(w.app.post(&format!("/api/v1/cases/{ours}/matches"), &w.a, body).status, 404);
+    let denied: Vec<_> = w.app.audit().into_iter().filter(|e| e.action == "access.denied").collect();
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert_eq!(denied[0].record_id.as_deref(), Some(theirs.as_str()));
+    // Refused on their own case, it is their own case that is named.
+    let (also_ours, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-11-02T20:00:00Z"));
+    let body = json!({"other_case": also_ours, "decision": "confirm"});
+    assert_eq!(w.app.post(&format!("/api/v1/cases/{ours}/matches"), &w.analyst, body).status, 403);
+    let denied: Vec<_> = w.app.audit().into_iter().filter(|e| e.action == "access.denied").collect();
+    assert_eq!(denied.last().and_then(|e| e.record_id.as_deref()), Some(ours.as_str()));
+}
+
+/// Regression: an edit indexed what its own request had written, after the commit and outside
+/// the writer, so of two concurrent edits the older could stay indexed. The index now takes the
+/// child as the store holds them, read while the index is locked.
+#[test]
+fn the_index_takes_the_child_as_the_store_holds_them_now() {
+    let w = world();
+    let (case, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let child: homeward_domain::ChildId = child_of(&w, &case).parse().unwrap();
+    // A later edit committed while the index still holds the earlier one.
+    let later = details(&w, &child.to_string()).replace("Omar", "Yusuf");
+    set_details(&w, &child.to_string(), &later);
+    let omar = homeward_domain::child::NewChild {
+        given_name: Some("Omar".into()),
+        family_name: Some("Haddad".into()),
+        ..Default::default()
+    };
+    let yusuf = homeward_domain::child::NewChild { given_name: Some("Yusuf".into()), ..omar.clone() };
+    let found = |c: &homeward_domain::child::NewChild| {
+        w.app.state.linkage.candidates(c, 2026).iter().any(|(other, _, _)| *other == child)
+    };
+    assert!(found(&omar));
+    let indexed = w.app.state.linkage.refresh(w.app.store.as_ref(), child).unwrap();
+    assert_eq!(indexed.map(|r| r.given_name), Some("Yusuf".to_owned()));
+    assert!(found(&yusuf) && !found(&omar));
+    // A child whose personal data is gone (erased) is forgotten, not left findable.
+    let conn = rusqlite::Connection::open(&w.app.db_path).unwrap();
+    conn.execute("DELETE FROM child_personal WHERE child_id = ?1", [child.to_string()]).unwrap();
+    let before = w.app.state.linkage.len();
+    assert_eq!(w.app.state.linkage.refresh(w.app.store.as_ref(), child).unwrap(), None);
+    assert_eq!(w.app.state.linkage.len(), before - 1);
+    assert!(!found(&yusuf));
+}
+
+/// Regression: when the index could not be loaded at start the server kept an empty one for
+/// good; the job now loads it before it links anything.
+#[test]
+fn an_index_that_failed_to_load_is_loaded_by_the_job() {
+    let w = world();
+    let (case, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    w.app.state.run_linkage_job().unwrap();
+    let child = child_of(&w, &case);
+    let stored = details(&w, &child);
+    set_details(&w, &child, r#"{"given_name": 7}"#);
+    let state = homeward_server::AppState::new(w.app.store.clone(), homeward_server::ServerConfig::default());
+    assert!(!state.linkage.is_loaded() && state.linkage.is_empty());
+    assert!(state.run_linkage_job().is_err(), "nothing is linked against a partial index");
+    set_details(&w, &child, &stored);
+    state.run_linkage_job().unwrap();
+    assert!(state.linkage.is_loaded());
+    let omar = homeward_domain::child::NewChild {
+        given_name: Some("Omar".into()),
+        family_name: Some("Haddad".into()),
+        ..Default::default()
+    };
+    assert_eq!(state.linkage.candidates(&omar, 2026).first().map(|c| c.0.to_string()), Some(child));
+}
+
+/// Regression: an unknown sex on the case page's form was taken as "unknown" and saved.
+#[test]
+fn an_unknown_sex_on_the_case_page_is_refused() {
+    let w = world();
+    let (case, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let cookie = w.app.session("operator@a.example");
+    let bad = w.app.page("POST", &format!("/cases/{case}/child"), Some(&cookie), Some("given_name=Omar&sex=boy"));
+    assert_eq!(bad.status, 422, "{}", bad.html);
+    assert!(bad.html.contains("sex"), "{}", bad.html);
+    let child = w.app.get(&format!("/api/v1/cases/{case}"), &w.a).body["child"].clone();
+    assert_eq!(child["sex"], "M", "{child}");
+}
+
+/// The form changes only the fields it sends; what it does not show stays as stored.
+#[test]
+fn the_case_page_keeps_what_its_form_does_not_show() {
+    let w = world();
+    let (case, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let whole = json!({"given_name": "Omar", "family_name": "Haddad", "sex": "M", "aliases": ["Omi"],
+        "nationalities": ["SY"], "description": "A green jacket"});
+    assert_eq!(w.app.call("PUT", &format!("/api/v1/cases/{case}/child"), &w.a, Some(whole)).status, 200);
+    let cookie = w.app.session("operator@a.example");
+    let saved = w.app.page("POST", &format!("/cases/{case}/child"), Some(&cookie), Some("family_name=Al-Haddad"));
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    let child = w.app.get(&format!("/api/v1/cases/{case}"), &w.a).body["child"].clone();
+    assert_eq!(
+        (&child["given_name"], &child["family_name"], &child["sex"]),
+        (&json!("Omar"), &json!("Al-Haddad"), &json!("M"))
+    );
+    assert_eq!((&child["aliases"], &child["description"]), (&json!(["Omi"]), &json!("A green jacket")));
+}

@@ -8,6 +8,17 @@ ALTER TABLE children ADD COLUMN identity_id TEXT;
 UPDATE children SET identity_id = id;
 CREATE INDEX children_by_identity ON children (identity_id);
 
+-- The order in which children were committed, for the linkage job's watermark. A child id comes
+-- from a clock (UUIDv7): a clock set back, or another process, can commit a child whose id sorts
+-- before children the job has passed, and it would never be linked. The writer fills this with
+-- MAX + 1 inside the transaction that writes the child; SQLite has one writer at a time, so the
+-- numbers follow the commits. Children already stored are numbered in the order of their ids.
+ALTER TABLE children ADD COLUMN linkage_seq INTEGER;
+UPDATE children SET linkage_seq = o.n
+    FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM children) AS o
+    WHERE o.id = children.id;
+CREATE UNIQUE INDEX children_by_linkage_seq ON children (linkage_seq);
+
 -- Pairs of children that may be one child: suggested by the linkage engine (at intake or by the
 -- background job) and decided by a person. One row per pair, the smaller id first, so a pair is
 -- suggested once and a decision, kept here, is never asked again. `explanation` holds each
@@ -29,10 +40,10 @@ CREATE TABLE child_matches (
 ) WITHOUT ROWID;
 CREATE INDEX child_matches_by_b ON child_matches (child_b);
 
--- How far each background job has come: the linkage job keeps the id of the last child it
--- linked (child ids are time-ordered UUIDv7).
+-- How far each background job has come: the linkage job keeps the `linkage_seq` of the last
+-- child it linked.
 CREATE TABLE job_watermarks (
     job TEXT PRIMARY KEY,
-    mark TEXT NOT NULL,
+    mark INTEGER NOT NULL,
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;

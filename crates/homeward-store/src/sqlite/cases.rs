@@ -166,8 +166,9 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<St
 fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     tx.conn
         .prepare_cached(
-            "INSERT INTO children (id, sex, birth_year, nationalities, created_at, identity_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?1)",
+            // One writer at a time: MAX + 1 numbers the children in the order they commit.
+            "INSERT INTO children (id, sex, birth_year, nationalities, created_at, identity_id, linkage_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?1, (SELECT COALESCE(MAX(linkage_seq), 0) + 1 FROM children))",
         )?
         .execute(params![
             id.to_string(),
@@ -184,6 +185,30 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
         stmt.execute(params![key, id.to_string()])?;
     }
     Ok(())
+}
+
+/// Validates and stores the child as now known, with its `child_edited` event.
+fn edit_child(
+    tx: &mut Tx<'_>,
+    case: &mut Case,
+    actor: &Actor,
+    child: NewChild,
+) -> Result<(AuditCode, serde_json::Value)> {
+    let mut v = homeward_domain::Validation::new();
+    let child = child.validate(homeward_domain::dates::utc_date(case.last_seen_at), &mut v);
+    v.finish()?;
+    update_child(tx, case.child_id, &child)?;
+    append(tx, case, actor, CaseCommand::EditChild)?;
+    Ok((AuditCode::ChildEdited, json!({"child_id": case.child_id})))
+}
+
+/// What is known of a child now (nothing for a child whose personal data was erased).
+fn child_details(conn: &Connection, id: ChildId) -> Result<NewChild> {
+    let details: Option<String> = conn
+        .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    details.map(|d| from_json(&d, "child")).transpose().map(Option::unwrap_or_default)
 }
 
 /// Replaces what is known of a child: the personal record, the search keys and the skeleton.
@@ -498,14 +523,13 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             append(tx, &mut case, actor, CaseCommand::ObserveIndicator { indicator: indicator.clone(), note_id })?;
             (AuditCode::IndicatorObserved, json!({"indicator": indicator}))
         }
-        CaseChange::EditChild(child) => {
-            let mut v = homeward_domain::Validation::new();
-            let child = child.validate(homeward_domain::dates::utc_date(case.last_seen_at), &mut v);
-            v.finish()?;
-            update_child(tx, case.child_id, &child)?;
-            append(tx, &mut case, actor, CaseCommand::EditChild)?;
-            (AuditCode::ChildEdited, json!({"child_id": case.child_id}))
+        CaseChange::EditChildFields(fields) => {
+            // Read and changed in one command, so that fields the form does not show keep what a
+            // concurrent edit wrote.
+            let known = child_details(tx.conn, case.child_id)?;
+            edit_child(tx, &mut case, actor, fields.apply(known))?
         }
+        CaseChange::EditChild(child) => edit_child(tx, &mut case, actor, child)?,
         CaseChange::Share(org) => {
             if organisation_by_id(tx.conn, org)?.is_none() {
                 return Err(StoreError::NotFound(format!("organisation {org}")));

@@ -7,8 +7,8 @@
 
 use homeward_domain::child::NewChild;
 use homeward_domain::linkage::{
-    Candidate, CaseMatch, Episode, FoundBy, LinkageRecord, MatchDecision, MatchReason, MatchStatus, MatchSuggestion,
-    SUGGEST_FROM,
+    Candidate, CaseMatch, Episode, FoundBy, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchStatus,
+    MatchSuggestion, SUGGEST_FROM,
 };
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
@@ -42,42 +42,54 @@ fn identity(conn: &Connection, child: ChildId) -> Result<String> {
         .ok_or_else(|| StoreError::NotFound(format!("child {child}")))
 }
 
-pub(super) fn linkage_records(tx: &mut Tx<'_>, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>> {
-    let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let mut stmt = tx.conn.prepare_cached(
-        "SELECT ch.id, cp.details, ch.created_at FROM children ch JOIN child_personal cp ON cp.child_id = ch.id
-         WHERE ch.id > ?1 ORDER BY ch.id LIMIT ?2",
-    )?;
-    let rows = stmt
-        .query_map(params![after, limit], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    drop(stmt);
-    let records = rows
-        .into_iter()
-        .map(|(id, details, at)| {
-            Ok(LinkageRecord {
-                child_id: parse(&id, "child id")?,
-                details: from_json(&details, "child")?,
-                reported_at: timefmt::parse(&at)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if !records.is_empty() {
-        let last = records.last().map(|r| r.child_id.to_string());
-        let detail = json!({"after": after, "count": records.len(), "last": last});
+pub(super) fn linkage_records(tx: &mut Tx<'_>, after: LinkageSeq, limit: u32) -> Result<Vec<LinkageRecord>> {
+    let records =
+        read_records(tx.conn, "WHERE ch.linkage_seq > ?1 ORDER BY ch.linkage_seq LIMIT ?2", params![after.0, limit])?;
+    if let Some(last) = records.last() {
+        let detail = json!({"after": after.0, "count": records.len(), "last": last.seq.0});
         tx.audit(&system(), AuditCode::LinkageRecordsRead, "child", None, detail)?;
     }
     Ok(records)
 }
 
-pub(super) fn linkage_watermark(conn: &Connection) -> Result<Option<ChildId>> {
-    let mark: Option<String> = conn
+/// One child as the engine reads them now; `None` for a child the store does not hold.
+pub(super) fn linkage_record(tx: &mut Tx<'_>, child: ChildId) -> Result<Option<LinkageRecord>> {
+    let record = read_records(tx.conn, "WHERE ch.id = ?1", params![child.to_string()])?.pop();
+    if let Some(r) = &record {
+        let detail = json!({"child_id": r.child_id, "count": 1});
+        tx.audit(&system(), AuditCode::LinkageRecordsRead, "child", Some(child.to_string()), detail)?;
+    }
+    Ok(record)
+}
+
+fn read_records(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<LinkageRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT ch.id, ch.linkage_seq, cp.details, ch.created_at
+         FROM children ch JOIN child_personal cp ON cp.child_id = ch.id {filter}"
+    ))?;
+    let rows = stmt
+        .query_map(args, |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, seq, details, at)| {
+            Ok(LinkageRecord {
+                child_id: parse(&id, "child id")?,
+                seq: LinkageSeq(seq.unwrap_or_default()),
+                details: from_json(&details, "child")?,
+                reported_at: timefmt::parse(&at)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn linkage_watermark(conn: &Connection) -> Result<LinkageSeq> {
+    let mark: Option<i64> = conn
         .prepare_cached("SELECT mark FROM job_watermarks WHERE job = ?1")?
         .query_row([LINKAGE_JOB], |r| r.get(0))
         .optional()?;
-    parse_opt(mark, "watermark")
+    Ok(LinkageSeq(mark.unwrap_or_default()))
 }
 
 /// Stores a pair the engine found unless it is stored already (suggested or decided) or the
@@ -107,7 +119,7 @@ fn suggest(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bo
 pub(super) fn record_suggestions(
     tx: &mut Tx<'_>,
     suggestions: Vec<MatchSuggestion>,
-    watermark: Option<ChildId>,
+    watermark: Option<LinkageSeq>,
 ) -> Result<u32> {
     let mut pairs = Vec::new();
     for s in suggestions.iter().filter(|s| s.probability >= SUGGEST_FROM) {
@@ -122,7 +134,7 @@ pub(super) fn record_suggestions(
                 "INSERT INTO job_watermarks (job, mark, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (job) DO UPDATE SET mark = excluded.mark, updated_at = excluded.updated_at",
             )?
-            .execute(params![LINKAGE_JOB, mark.to_string(), timefmt::format(tx.now)])?;
+            .execute(params![LINKAGE_JOB, mark.0, timefmt::format(tx.now)])?;
     }
     if !pairs.is_empty() {
         let detail = json!({"found_by": "job", "pairs": pairs});
@@ -364,6 +376,14 @@ pub(super) fn decide_match(
             case.number, other.number
         )));
     }
+    // Which children were rejected is not said: they may be in cases the actor may not read.
+    if decision == MatchDecision::Confirm && rejected_between(tx.conn, &identity_a, &identity_b)? {
+        return Err(StoreError::Conflict(format!(
+            "{} and {} cannot be confirmed as the same child: a person rejected a match between these \
+             children (or episodes already joined to them), and confirming would join them after all.",
+            case.number, other.number
+        )));
+    }
     let status = enum_name(&decision.status())?;
     let now = timefmt::format(tx.now);
     let user = actor.user_id.map(|u| u.to_string());
@@ -396,6 +416,20 @@ pub(super) fn decide_match(
     let candidate = readable_case_of(tx.conn, actor, org, other.child_id, row.probability, explanation)?
         .ok_or_else(|| StoreError::NotFound(format!("case {other_id}")))?;
     to_match(row, candidate)
+}
+
+/// Whether a person rejected a pair between a child of one identity and a child of the other:
+/// joining the two identities would overrule that decision indirectly.
+fn rejected_between(conn: &Connection, one: &str, other: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM child_matches m
+                 JOIN children x ON x.id = m.child_a JOIN children y ON y.id = m.child_b
+                 WHERE m.status = 'rejected'
+                   AND ((COALESCE(x.identity_id, x.id) = ?1 AND COALESCE(y.identity_id, y.id) = ?2)
+                     OR (COALESCE(x.identity_id, x.id) = ?2 AND COALESCE(y.identity_id, y.id) = ?1)))",
+        )?
+        .query_row([one, other], |r| r.get(0))?)
 }
 
 /// The other episodes of a case's child that a reader of `org` may see, oldest first.

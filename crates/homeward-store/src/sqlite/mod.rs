@@ -14,7 +14,9 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use homeward_domain::case::{CaseEvent, NewCase};
-use homeward_domain::linkage::{Candidate, CaseMatch, LinkageRecord, MatchDecision, MatchReason, MatchSuggestion};
+use homeward_domain::linkage::{
+    Candidate, CaseMatch, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchSuggestion,
+};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
@@ -76,6 +78,20 @@ type Finish = Box<dyn FnOnce(Option<String>) + Send>;
 type Job = Box<dyn for<'a, 'b> FnOnce(Result<&'a mut Tx<'b>, String>) -> (bool, Finish) + Send>;
 
 impl Tx<'_> {
+    /// Runs `f` in a savepoint of its own: if it fails, what it wrote (its audit entries
+    /// included) is rolled back and its error returned, while the rest of the command stands.
+    pub fn nested<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
+        self.conn.execute_batch("SAVEPOINT nested")?;
+        let before = self.chain.clone();
+        let result = f(self);
+        let end = if result.is_ok() { "RELEASE nested" } else { "ROLLBACK TO nested; RELEASE nested" };
+        self.conn.execute_batch(end)?;
+        if result.is_err() {
+            *self.chain = before;
+        }
+        result
+    }
+
     /// Appends an audit entry chained to the last one.
     pub fn audit(
         &mut self,
@@ -583,7 +599,14 @@ impl Store for SqliteStore {
         let actor = actor.clone();
         self.write(move |tx| {
             let view = cases::create_case(tx, &actor, new)?;
-            let candidates = linkage::match_candidates(tx, &actor, Some(view.case.id), found, limit)?;
+            let case = view.case.id;
+            // A report is never lost because linkage failed: the candidates have a savepoint of
+            // their own, and a failure there answers none.
+            let candidates =
+                tx.nested(|tx| linkage::match_candidates(tx, &actor, Some(case), found, limit)).unwrap_or_else(|e| {
+                    tracing::error!(error = %e, case = %case, "the candidates of a new case could not be found");
+                    Vec::new()
+                });
             Ok((view, candidates))
         })
     }
@@ -663,18 +686,37 @@ impl Store for SqliteStore {
     ) -> Result<CaseMatch> {
         let who = actor.clone();
         let result = self.write(move |tx| linkage::decide_match(tx, &who, id, other, decision, reason));
-        self.refused(actor, id, Action::CaseLinkMatch.name(), result)
+        // The refused case is the one the actor may not link: this one, or else the other.
+        let refused = match &result {
+            Err(StoreError::Denied(_) | StoreError::NotFound(_)) => {
+                let may_link_this = self.read(|conn| {
+                    let (_, scope) = cases::visible_case(conn, actor, id)?;
+                    authorize(actor, Action::CaseLinkMatch, scope)
+                });
+                if may_link_this.is_ok() { other } else { id }
+            }
+            _ => id,
+        };
+        self.refused(actor, refused, Action::CaseLinkMatch.name(), result)
     }
 
-    fn linkage_records(&self, after: Option<ChildId>, limit: u32) -> Result<Vec<LinkageRecord>> {
+    fn linkage_records(&self, after: LinkageSeq, limit: u32) -> Result<Vec<LinkageRecord>> {
         self.write(move |tx| linkage::linkage_records(tx, after, limit))
     }
 
-    fn linkage_watermark(&self) -> Result<Option<ChildId>> {
+    fn linkage_record(&self, child: ChildId) -> Result<Option<LinkageRecord>> {
+        self.write(move |tx| linkage::linkage_record(tx, child))
+    }
+
+    fn linkage_watermark(&self) -> Result<LinkageSeq> {
         self.read(linkage::linkage_watermark)
     }
 
-    fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<ChildId>) -> Result<u32> {
+    fn record_match_suggestions(
+        &self,
+        suggestions: Vec<MatchSuggestion>,
+        watermark: Option<LinkageSeq>,
+    ) -> Result<u32> {
         self.write(move |tx| linkage::record_suggestions(tx, suggestions, watermark))
     }
 

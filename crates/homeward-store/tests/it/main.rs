@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use homeward_domain::case::{Case, CaseEvent, NewCase, RiskLevel, Status};
-use homeward_domain::linkage::{FoundBy, MatchDecision, MatchReason, MatchStatus, MatchSuggestion};
+use homeward_domain::child::{NewChild, Sex};
+use homeward_domain::linkage::{FoundBy, LinkageSeq, MatchDecision, MatchReason, MatchStatus, MatchSuggestion};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewTask};
-use homeward_domain::view::CaseChange;
+use homeward_domain::view::{CaseChange, ChildFields};
 use homeward_store::{AuditCode, SqliteStore, Store, StoreError, system_clock};
 use serde_json::json;
 
@@ -399,23 +400,101 @@ fn the_job_reads_every_child_once_and_keeps_its_watermark() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
     let b = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
-    assert_eq!(f.store.linkage_watermark().unwrap(), None);
-    let all = f.store.linkage_records(None, 10).unwrap();
+    assert_eq!(f.store.linkage_watermark().unwrap(), LinkageSeq(0));
+    let all = f.store.linkage_records(LinkageSeq(0), 10).unwrap();
     assert_eq!(all.iter().map(|r| r.child_id).collect::<Vec<_>>(), vec![a.case.child_id, b.case.child_id]);
+    assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![LinkageSeq(1), LinkageSeq(2)]);
     assert_eq!(all[0].details.given_name.as_deref(), Some("Ελένη"));
     let s =
         MatchSuggestion { child: b.case.child_id, other: a.case.child_id, probability: 0.8, explanation: reasons() };
     let weak = MatchSuggestion { probability: 0.2, ..s.clone() };
-    assert_eq!(f.store.record_match_suggestions(vec![s.clone(), weak], Some(b.case.child_id)).unwrap(), 1);
-    assert_eq!(f.store.record_match_suggestions(vec![s], Some(b.case.child_id)).unwrap(), 0, "idempotent");
-    assert_eq!(f.store.linkage_watermark().unwrap(), Some(b.case.child_id));
-    assert!(f.store.linkage_records(Some(b.case.child_id), 10).unwrap().is_empty());
+    let last = all[1].seq;
+    assert_eq!(f.store.record_match_suggestions(vec![s.clone(), weak], Some(last)).unwrap(), 1);
+    assert_eq!(f.store.record_match_suggestions(vec![s], Some(last)).unwrap(), 0, "idempotent");
+    assert_eq!(f.store.linkage_watermark().unwrap(), last);
+    assert!(f.store.linkage_records(last, 10).unwrap().is_empty());
     let found = f.store.case_matches(&f.actor, a.case.id).unwrap();
     assert_eq!((found.len(), found[0].found_by), (1, FoundBy::Job));
 }
 
+/// Gives a child the id a clock set back (or another process) would have given them: older
+/// than children already stored.
+fn backdate_child(path: &std::path::Path, child: homeward_domain::ChildId, to: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let from = child.to_string();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    for sql in [
+        "UPDATE children SET id = ?2, identity_id = ?2 WHERE id = ?1",
+        "UPDATE child_personal SET child_id = ?2 WHERE child_id = ?1",
+        "UPDATE child_search SET child_id = ?2 WHERE child_id = ?1",
+        "UPDATE cases SET child_id = ?2 WHERE child_id = ?1",
+    ] {
+        conn.execute(sql, [&from, to]).unwrap();
+    }
+}
+
+/// Regression: the watermark was the last child id, and a child committed after the job had
+/// passed it but with an older id (a clock set back, another process) was never linked.
+#[test]
+fn a_child_committed_after_the_watermark_is_linked_whatever_their_id() {
+    let f = fixture();
+    let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let passed = f.store.linkage_records(LinkageSeq(0), 10).unwrap();
+    f.store.record_match_suggestions(Vec::new(), passed.last().map(|r| r.seq)).unwrap();
+    let late = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let older = "00000000-0000-7000-8000-000000000001";
+    backdate_child(&f.path, late.case.child_id, older);
+    let new = f.store.linkage_records(f.store.linkage_watermark().unwrap(), 10).unwrap();
+    assert_eq!(new.iter().map(|r| r.child_id.to_string()).collect::<Vec<_>>(), vec![older.to_owned()]);
+    assert!(older < a.case.child_id.to_string().as_str());
+}
+
+/// Regression: a rejection was overruled indirectly (reject A-B, confirm A-C, confirm C-B).
+#[test]
+fn a_rejected_pair_is_never_joined_through_a_third_episode() {
+    let f = fixture();
+    let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let b = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let c = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    f.store.decide_match(&f.actor, a, b, MatchDecision::Reject, Some("twins".into())).unwrap();
+    f.store.decide_match(&f.actor, a, c, MatchDecision::Confirm, None).unwrap();
+    let through = f.store.decide_match(&f.actor, c, b, MatchDecision::Confirm, None);
+    assert!(matches!(&through, Err(StoreError::Conflict(m)) if m.contains("rejected")), "{through:?}");
+    assert!(f.store.get_case(&f.actor, b).unwrap().episodes.is_empty());
+    // Saying the two are different is still possible.
+    f.store.decide_match(&f.actor, c, b, MatchDecision::Reject, Some("twins".into())).unwrap();
+}
+
+/// The case page's form changes only what it shows; the rest stays as the store holds it.
+#[test]
+fn editing_some_fields_of_the_child_keeps_the_others() {
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let whole = NewChild {
+        given_name: Some("Ελένη".into()),
+        aliases: vec!["Lena".into()],
+        nationalities: vec!["GR".into()],
+        description: Some("A red school bag".into()),
+        ..NewChild::default()
+    };
+    f.store.change_case(&f.actor, case, CaseChange::EditChild(whole)).unwrap();
+    let fields = ChildFields {
+        family_name: Some(Some("Papadopoulou".into())),
+        sex: Some(Sex::Female),
+        ..ChildFields::default()
+    };
+    let view = f.store.change_case(&f.actor, case, CaseChange::EditChildFields(fields)).unwrap();
+    let child = view.child.unwrap().details;
+    assert_eq!(child.given_name.as_deref(), Some("Ελένη"));
+    assert_eq!(child.family_name.as_deref(), Some("Papadopoulou"));
+    assert_eq!(child.sex, Sex::Female);
+    assert_eq!((child.aliases, child.nationalities), (vec!["Lena".to_owned()], vec!["GR".to_owned()]));
+    assert_eq!(child.description.as_deref(), Some("A red school bag"));
+}
+
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 const UNDO_0003: &str = "DROP TABLE job_watermarks; DROP TABLE child_matches; DROP INDEX children_by_identity;
+     DROP INDEX children_by_linkage_seq; ALTER TABLE children DROP COLUMN linkage_seq;
      ALTER TABLE children DROP COLUMN identity_id; DELETE FROM schema_migrations WHERE version = 3;";
 
 /// A database written before migration 0003: every child becomes an identity of their own, so
@@ -430,6 +509,10 @@ fn upgrading_gives_every_child_an_identity_of_their_own() {
     drop(conn);
     let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
     assert!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.is_empty());
+    // Children already stored are numbered for the linkage job in the order of their ids.
+    let numbered: Vec<_> =
+        upgraded.linkage_records(LinkageSeq(0), 10).unwrap().iter().map(|r| (r.child_id, r.seq)).collect();
+    assert_eq!(numbered, vec![(a.case.child_id, LinkageSeq(1)), (b.case.child_id, LinkageSeq(2))]);
     upgraded.decide_match(&f.actor, a.case.id, b.case.id, MatchDecision::Confirm, None).unwrap();
     assert_eq!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.len(), 1);
 }

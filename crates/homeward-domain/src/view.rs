@@ -227,3 +227,46 @@ impl CaseChange {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::AgeRange;
+
+    fn known() -> NewChild {
+        NewChild {
+            given_name: Some("Omar".into()),
+            family_name: Some("Haddad".into()),
+            aliases: vec!["Omi".into()],
+            estimated_age: Some(AgeRange { min: 14, max: 15 }),
+            description: Some("A green jacket".into()),
+            ..NewChild::default()
+        }
+    }
+
+    fn check(fields: ChildFields, expected: NewChild) {
+        assert_eq!(fields.apply(known()), expected);
+    }
+
+    #[test]
+    fn only_the_fields_given_change() {
+        check(ChildFields::default(), known());
+        check(
+            ChildFields { family_name: Some(None), sex: Some(Sex::Male), ..ChildFields::default() },
+            NewChild { family_name: None, sex: Sex::Male, ..known() },
+        );
+        check(
+            ChildFields { given_name: Some(Some("Yusuf".into())), date_of_birth: Some(None), ..ChildFields::default() },
+            NewChild { given_name: Some("Yusuf".into()), ..known() },
+        );
+    }
+
+    #[test]
+    fn a_date_of_birth_replaces_an_estimated_age() {
+        let born = PartialDate::parse("2011-02").ok();
+        check(
+            ChildFields { date_of_birth: Some(born), ..ChildFields::default() },
+            NewChild { date_of_birth: born, estimated_age: None, ..known() },
+        );
+    }
+}

@@ -74,15 +74,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         right.as_ref().map(|r| format!(" against {}", r.len())).unwrap_or_else(|| " (deduplicating)".into())
     );
     let started = std::time::Instant::now();
-    let linked =
-        homeward_linkage::link(&left, right.as_deref(), &config.columns.extra, args.threshold, |stage, done, total| {
-            if total > 0 {
-                eprint!("\rlink: {stage} {done}/{total} ({:.0} %)   ", done as f64 * 100.0 / total as f64);
-            } else {
-                eprintln!("link: {stage} {done}");
-            }
-        });
-    eprintln!();
+    let mut bar = Progress::new();
+    let linked = homeward_linkage::link(&left, right.as_deref(), &config.columns.extra, args.threshold, |s, d, t| {
+        bar.show(s, d, t)
+    });
+    bar.finish();
     for (f, field) in linked.model.fields.iter().enumerate() {
         let levels: Vec<String> = homeward_linkage::compare::levels(f)
             .iter()
@@ -118,6 +114,51 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Where a long run is: a bar redrawn in place on a terminal, a line per stage elsewhere (a
+/// log file should not fill with carriage returns).
+struct Progress {
+    terminal: bool,
+    drawn: bool,
+    last_stage: String,
+}
+
+impl Progress {
+    const WIDTH: usize = 30;
+
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        Self { terminal: std::io::stderr().is_terminal(), drawn: false, last_stage: String::new() }
+    }
+
+    fn show(&mut self, stage: &str, done: usize, total: usize) {
+        if total == 0 {
+            self.finish();
+            eprintln!("link: {stage} {done}");
+            return;
+        }
+        if self.terminal {
+            let filled = (done * Self::WIDTH / total).min(Self::WIDTH);
+            eprint!(
+                "\rlink: {stage:<7} [{}{}] {:>3} % {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(Self::WIDTH - filled),
+                done * 100 / total
+            );
+            self.drawn = true;
+        } else if self.last_stage != stage || done == total {
+            eprintln!("link: {stage} {done}/{total}");
+        }
+        self.last_stage = stage.to_owned();
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            eprintln!();
+            self.drawn = false;
+        }
+    }
 }
 
 /// `given_name exact +6.2; birth different -3.1`: what each field said about a pair.

@@ -160,3 +160,31 @@ pub fn unique_pairs(
     pairs.sort_unstable();
     pairs
 }
+
+/// How many pairs share a key of `keys`, and every `step`-th of them so that about `n` come
+/// back: the pairs that share a date of birth run into hundreds of millions on large files,
+/// too many to hold, and a sample trains as well.
+pub fn sample_pairs_by(
+    left: &[Prepared],
+    right: Option<&[Prepared]>,
+    keys: fn(&Prepared) -> Vec<String>,
+    n: usize,
+) -> (usize, Vec<(u32, u32)>) {
+    let other = right.unwrap_or(left);
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    for (j, r) in other.iter().enumerate() {
+        for key in keys(r) {
+            index.entry(key).or_default().push(j as u32);
+        }
+    }
+    let pairs_of = |i: usize, r: &Prepared| {
+        let keys = keys(r);
+        keys.into_iter().filter_map(|k| index.get(&k)).flat_map(move |block| {
+            block.iter().copied().filter(move |&j| right.is_some() || (i as u32) < j).map(move |j| (i as u32, j))
+        })
+    };
+    let total: usize = left.iter().enumerate().map(|(i, r)| pairs_of(i, r).count()).sum();
+    let step = total.div_ceil(n.max(1)).max(1);
+    let sample = left.iter().enumerate().flat_map(|(i, r)| pairs_of(i, r)).step_by(step).collect();
+    (total, sample)
+}

@@ -106,17 +106,19 @@ pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
     let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
         in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
     };
-    // m of the names, from pairs that share a date of birth (the date left out) …
-    let date_candidates = block::candidates_by(l, r, block::date_keys);
-    let date_pairs = date_candidates.len();
-    let by_date = vectors_of(&sample(date_candidates, TRAIN_SAMPLE));
-    let share_by_date = model.fit(&by_date, &[2], 15);
-    // … and of the other fields, from pairs whose names agree exactly and are the only such
-    // pair (the names left out). Expectation maximisation is no use here: among such pairs, sex
-    // and nationality follow from the names and say nothing, and a date alone cannot tell a
-    // namesake from a match; but a name pair found once on each side is almost always one child.
+    // m of the fields other than the names, from pairs whose names agree exactly and are the
+    // only such pair (the names left out). Expectation maximisation is no use here: among such
+    // pairs, sex and nationality follow from the names and say nothing, and a date alone cannot
+    // tell a namesake from a match; but a name pair found once on each side is almost always
+    // one child.
     let anchors = vectors_of(&sample(block::unique_pairs(l, r, block::name_keys), TRAIN_SAMPLE));
     model.count_m(&anchors, &[0, 1]);
+    // m of the names, by expectation maximisation on pairs that share a date of birth (the date
+    // left out, the other fields weighing in with the m just counted).
+    let (date_pairs, sample_pairs) = block::sample_pairs_by(l, r, block::date_keys, TRAIN_SAMPLE);
+    let by_date = vectors_of(&sample_pairs);
+    let others: Vec<usize> = (2..model.fields.len()).collect();
+    let share_by_date = model.fit(&by_date, &[2], &others, 15);
     // How many matches there are at all: those found sharing a date of birth, over the share of
     // matches that share one. Over all pairs, that is the prior chance of a match.
     let all_pairs = match r {

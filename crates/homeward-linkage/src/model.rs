@@ -1,12 +1,13 @@
 //! Fellegi–Sunter scoring. For each field and agreement level, `m` is the chance of that level
 //! among true matches and `u` among non-matches; a pair's weight is the prior log-odds that two
 //! random records match plus log2(m/u) of each field. `u` is counted on random pairs, which are
-//! almost all non-matches. `m` is estimated by expectation maximisation the way Splink does it:
-//! on the pairs that share a date of birth, the names' `m` (the date is left out, since it was
-//! chosen to agree); on the pairs that share both names exactly, the other fields' `m`. Among
-//! such pairs a non-match agrees on the left-out fields no more than random pairs do, so `u` from
-//! random pairs is right there. An exact name match is weighed by how common the name is (term
-//! frequency): two "Mohammed"s say less than two "Ilias"es.
+//! almost all non-matches. `m` of the fields other than the names is counted on anchors, pairs
+//! whose two names agree exactly and are found once on each side (almost always one child);
+//! `m` of the names is estimated by expectation maximisation on pairs that share a date of
+//! birth (the date left out, since it was chosen to agree). An exact name match is weighed by
+//! how common the name is (term frequency): two "Mohammed"s say less than two "Ilias"es. Sex
+//! and nationality follow from a name, so when a name agrees they are weighed by how often they
+//! agree by chance among pairs whose names agree (`u_names_agree`), not counted twice.
 
 use std::collections::HashMap;
 
@@ -127,9 +128,10 @@ impl Model {
         Self { fields, m, u, u_names_agree, lambda: 1e-4 }
     }
 
-    /// Estimates `m` of every field but `left_out` by expectation maximisation over `pairs`,
-    /// keeping `u` as counted on random pairs; returns the share of matches among `pairs`.
-    pub fn fit(&mut self, pairs: &[Vector], left_out: &[usize], rounds: usize) -> f64 {
+    /// Estimates `m` of every field but `left_out` and `frozen` by expectation maximisation
+    /// over `pairs`, keeping `u` as counted on random pairs; `frozen` fields weigh in with the
+    /// `m` they have. Returns the share of matches among `pairs`.
+    pub fn fit(&mut self, pairs: &[Vector], left_out: &[usize], frozen: &[usize], rounds: usize) -> f64 {
         let mut share: f64 = 0.5;
         if pairs.is_empty() {
             return 0.0;
@@ -155,7 +157,7 @@ impl Model {
                 }
             }
             for (f, row) in sums.into_iter().enumerate() {
-                if left_out.contains(&f) {
+                if left_out.contains(&f) || frozen.contains(&f) {
                     continue;
                 }
                 let n: f64 = row.iter().sum();

@@ -66,7 +66,7 @@ def main():
     ap.add_argument("--sizes", default="20000,100000")
     ap.add_argument("--splink-max", type=int, default=100_000)
     args = ap.parse_args()
-    has_splink = has_splink(args.splink_python)
+    splink_ok = has_splink(args.splink_python)
     print("| records a side | tool | wall s | peak MiB | precision | recall | F1 |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -76,7 +76,7 @@ def main():
         out = os.path.join(work, "homeward.csv")
         seconds, mib = timed([args.homeward, "link", left, right, "--out", out])
         print(f"| {size} | homeward link | {seconds:.1f} | {mib:.0f} | %.4f | %.4f | %.4f |" % score(out, truth), flush=True)
-        if has_splink and size <= args.splink_max:
+        if splink_ok and size <= args.splink_max:
             script = os.path.join(work, "splink_cross.py")
             open(script, "w").write(SPLINK)
             out = os.path.join(work, "splink.csv")

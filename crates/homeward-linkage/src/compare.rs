@@ -28,16 +28,35 @@ pub fn levels(f: usize) -> &'static [&'static str] {
 /// lacks the field.
 pub type Vector = Vec<Option<u8>>;
 
+/// One name of a prepared record, as a comparison reads it.
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    joined: &'a str,
+    sorted: &'a str,
+    keys: &'a [String],
+    keys_joined: &'a str,
+}
+
+/// The given and family names of `p`, with the loose skeletons when `loose`.
+fn names(p: &Prepared, loose: bool) -> (Name<'_>, Name<'_>) {
+    let (gk, gkj, fk, fkj) = if loose {
+        (&p.given_loose, &p.given_loose_joined, &p.family_loose, &p.family_loose_joined)
+    } else {
+        (&p.given_keys, &p.given_keys_joined, &p.family_keys, &p.family_keys_joined)
+    };
+    (
+        Name { joined: &p.given_joined, sorted: &p.given_sorted, keys: gk, keys_joined: gkj },
+        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj },
+    )
+}
+
 /// Compares two records.
 pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
     // Against a name in Arabic letters, which write v and u alike, the loose skeletons.
-    let ((ag, af), (bg, bf)) = if a.arabic || b.arabic {
-        ((&a.given_loose, &a.family_loose), (&b.given_loose, &b.family_loose))
-    } else {
-        ((&a.given_keys, &a.family_keys), (&b.given_keys, &b.family_keys))
-    };
-    let straight = (name_level(&a.given, ag, &b.given, bg), name_level(&a.family, af, &b.family, bf));
-    let swapped = (name_level(&a.given, ag, &b.family, bf), name_level(&a.family, af, &b.given, bg));
+    let loose = a.arabic || b.arabic;
+    let ((ag, af), (bg, bf)) = (names(a, loose), names(b, loose));
+    let straight = (name_level(ag, bg), name_level(af, bf));
+    let swapped = (name_level(ag, bf), name_level(af, bg));
     let total = |(g, f): (Option<u8>, Option<u8>)| g.unwrap_or(4) + f.unwrap_or(4);
     // Swapped names: which of the two crossed comparisons is called "given" must not depend on
     // which record comes first.
@@ -83,36 +102,29 @@ fn extra_level(a: &str, b: &str) -> Option<u8> {
     })
 }
 
-fn name_level(a: &[String], a_keys: &[String], b: &[String], b_keys: &[String]) -> Option<u8> {
-    if a.is_empty() || b.is_empty() {
+fn name_level(a: Name<'_>, b: Name<'_>) -> Option<u8> {
+    if a.joined.is_empty() || b.joined.is_empty() {
         return None;
     }
-    let (ja, jb) = (a.join(""), b.join(""));
-    if ja == jb || sorted(a) == sorted(b) {
+    if a.joined == b.joined || a.sorted == b.sorted {
         return Some(0);
     }
-    if a_keys.join("") == b_keys.join("") || a_keys.first() == b_keys.first() && a_keys.len() == 1 && b_keys.len() == 1
-    {
+    let one_token_each = a.keys.len() == 1 && b.keys.len() == 1;
+    if a.keys_joined == b.keys_joined || (one_token_each && a.keys.first() == b.keys.first()) {
         return Some(1);
     }
-    let similarity = jaro_winkler(&ja, &jb);
+    let similarity = jaro_winkler(a.joined, b.joined);
     Some(if similarity >= 0.92 {
         2
     } else if similarity >= 0.80
-        || a_keys.iter().any(|k| b_keys.contains(k))
+        || a.keys.iter().any(|k| b.keys.contains(k))
         // One side in Arabic letters has no vowels to compare: its skeleton does.
-        || jaro_winkler(&a_keys.join(""), &b_keys.join("")) >= 0.85
+        || jaro_winkler(a.keys_joined, b.keys_joined) >= 0.85
     {
         3
     } else {
         4
     })
-}
-
-fn sorted(tokens: &[String]) -> Vec<&str> {
-    let mut v: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    v.sort_unstable();
-    v
 }
 
 fn birth_level(a: Birth, b: Birth) -> u8 {

@@ -183,7 +183,8 @@ impl Model {
         }
     }
 
-    fn prior_weight(&self) -> f64 {
+    /// The prior log-odds that two random records are the same child.
+    pub fn prior_weight(&self) -> f64 {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
@@ -195,24 +196,44 @@ impl Model {
     /// that a name coming to agree can never lower a pair's probability through that switch:
     /// the probability never falls as any one field agrees more closely.
     pub fn explain(&self, v: &Vector, tf: Tf) -> Vec<Contribution> {
-        let dependent = |u: &[Vec<f64>]| -> f64 {
-            DEPENDENT.iter().filter_map(|&f| v.get(f).copied().flatten().map(|l| self.weight_in(u, f, l.into()))).sum()
-        };
-        let conditional = names_agree(v) || dependent(&self.u_names_agree) < dependent(&self.u);
+        let conditional = self.conditional(v);
         v.iter()
             .enumerate()
             .filter_map(|(f, level)| {
                 let level = usize::from((*level)?);
-                let weight = if f < 2 && level <= 1 {
-                    self.name_weight(f, level, tf)
-                } else if conditional && DEPENDENT.contains(&f) {
-                    self.weight_in(&self.u_names_agree, f, level)
-                } else {
-                    self.weight(f, level)
-                };
+                let weight = self.field_weight(f, level, tf, conditional);
                 Some(Contribution { field: self.fields[f].clone(), level: levels(f)[level], weight })
             })
             .collect()
+    }
+
+    /// The sum of [`Model::explain`]'s weights, without building the explanation: what a
+    /// search ranks thousands of candidates by before it explains the ten it keeps.
+    pub fn total_weight(&self, v: &Vector, tf: Tf) -> f64 {
+        let conditional = self.conditional(v);
+        v.iter()
+            .enumerate()
+            .filter_map(|(f, level)| level.map(|l| self.field_weight(f, usize::from(l), tf, conditional)))
+            .sum()
+    }
+
+    /// Whether sex and nationality are weighed by their chance agreement among pairs whose
+    /// names agree: when a name agrees, or when that weighs them less.
+    fn conditional(&self, v: &Vector) -> bool {
+        let dependent = |u: &[Vec<f64>]| -> f64 {
+            DEPENDENT.iter().filter_map(|&f| v.get(f).copied().flatten().map(|l| self.weight_in(u, f, l.into()))).sum()
+        };
+        names_agree(v) || dependent(&self.u_names_agree) < dependent(&self.u)
+    }
+
+    fn field_weight(&self, f: usize, level: usize, tf: Tf, conditional: bool) -> f64 {
+        if f < 2 && level <= 1 {
+            self.name_weight(f, level, tf)
+        } else if conditional && DEPENDENT.contains(&f) {
+            self.weight_in(&self.u_names_agree, f, level)
+        } else {
+            self.weight(f, level)
+        }
     }
 
     /// The weight of a name that agrees exactly (`level` 0) or by sound (1): how common that

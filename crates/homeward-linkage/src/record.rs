@@ -59,6 +59,11 @@ pub struct Prepared {
     /// The skeletons without an inner `v`, for comparison with names in Arabic letters.
     pub given_loose: Vec<String>,
     pub family_loose: Vec<String>,
+    pub given_loose_joined: String,
+    pub family_loose_joined: String,
+    /// The tokens sorted and joined: the same name with its parts in another order.
+    pub given_sorted: String,
+    pub family_sorted: String,
     /// Whether either name is written in Arabic letters.
     pub arabic: bool,
     /// The tokens and the skeletons joined, computed once for the comparisons.
@@ -79,9 +84,18 @@ impl Prepared {
         let family = name_tokens(&r.family_name);
         let given_keys: Vec<String> = given.iter().map(|t| skeleton(t)).collect();
         let family_keys: Vec<String> = family.iter().map(|t| skeleton(t)).collect();
-        let given_loose = given.iter().map(|t| loose_skeleton(t)).collect();
-        let family_loose = family.iter().map(|t| loose_skeleton(t)).collect();
+        let given_loose: Vec<String> = given.iter().map(|t| loose_skeleton(t)).collect();
+        let family_loose: Vec<String> = family.iter().map(|t| loose_skeleton(t)).collect();
+        let sorted = |tokens: &[String]| {
+            let mut v: Vec<&str> = tokens.iter().map(String::as_str).collect();
+            v.sort_unstable();
+            v.join(" ")
+        };
         Self {
+            given_loose_joined: given_loose.join(""),
+            family_loose_joined: family_loose.join(""),
+            given_sorted: sorted(&given),
+            family_sorted: sorted(&family),
             arabic: is_arabic(&r.given_name) || is_arabic(&r.family_name),
             given_loose,
             family_loose,

@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use crate::Names;
-use crate::compare::compare;
+use crate::compare::{Vector, compare};
 use crate::model::{Contribution, Model};
 use crate::record::{Birth, Prepared, Record};
 
-/// Blocks larger than this are not read: a key shared by so many children says little, and
-/// the query's other keys still meet the true match.
-pub const MAX_SEARCH_BLOCK: usize = 4_000;
+/// At most this many indexed children are compared with one query: its blocks are read
+/// smallest first (a rare name in a given year before a common one), which is where the true
+/// match is.
+pub const MAX_SEARCH_CANDIDATES: usize = 500;
 
 /// The share of reports that concern a child already known (in the UK one missing incident
 /// in three is a repeat): the chance before any comparison that the query matches one of the
@@ -127,14 +128,21 @@ impl Index {
     /// accepts (the caller's visibility rule, or "not the record itself").
     pub fn search(&self, record: &Record, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<Candidate<'_>> {
         let query = Prepared::new(record);
+        // The query's blocks, smallest first, until the budget of comparisons is spent; of a
+        // block too large for what is left, its newest records (a name shared by thousands,
+        // such as a placeholder for an unknown child, must not make every search slow).
+        let mut blocks: Vec<&Vec<u32>> = keys(&query).iter().filter_map(|k| self.blocks.get(k)).collect();
+        blocks.sort_by_key(|b| b.len());
         let mut slots: Vec<u32> = Vec::new();
-        for key in keys(&query) {
-            if let Some(block) = self.blocks.get(&key).filter(|b| b.len() <= MAX_SEARCH_BLOCK) {
-                slots.extend_from_slice(block);
+        for block in blocks {
+            let room = MAX_SEARCH_CANDIDATES.saturating_sub(slots.len());
+            if room == 0 {
+                break;
             }
+            slots.extend_from_slice(&block[block.len().saturating_sub(room)..]);
+            slots.sort_unstable();
+            slots.dedup();
         }
-        slots.sort_unstable();
-        slots.dedup();
         self.rank(&query, slots.into_iter(), limit, keep)
     }
 
@@ -153,19 +161,15 @@ impl Index {
     ) -> Vec<Candidate<'_>> {
         let prior = (REPEAT_SHARE / self.len().max(1) as f64).min(0.5);
         let prior = (prior / (1.0 - prior)).log2();
-        let mut scored: Vec<(f64, u32, Vec<Contribution>)> = slots
+        let mut scored: Vec<(f64, u32, Vector)> = slots
             .filter(|&s| !self.gone[s as usize] && keep(&self.ids[s as usize]))
             .map(|s| {
                 let candidate = &self.records[s as usize];
                 let v = compare(query, candidate);
-                let explanation = self.model.explain(&v, self.names.tf(query, candidate, &v));
-                let weight: f64 = explanation.iter().map(|c| c.weight).sum();
-                (prior + weight, s, explanation)
+                (prior + self.model.total_weight(&v, self.names.tf(query, candidate, &v)), s, v)
             })
             .collect();
-        let by_weight = |a: &(f64, u32, Vec<Contribution>), b: &(f64, u32, Vec<Contribution>)| {
-            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-        };
+        let by_weight = |a: &(f64, u32, Vector), b: &(f64, u32, Vector)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if scored.len() > limit && limit > 0 {
             scored.select_nth_unstable_by(limit - 1, by_weight);
         }
@@ -173,10 +177,13 @@ impl Index {
         scored.sort_by(by_weight);
         scored
             .into_iter()
-            .map(|(w, s, explanation)| Candidate {
-                id: &self.ids[s as usize],
-                probability: 1.0 / (1.0 + (-w).exp2()),
-                explanation,
+            .map(|(w, s, v)| {
+                let candidate = &self.records[s as usize];
+                Candidate {
+                    id: &self.ids[s as usize],
+                    probability: 1.0 / (1.0 + (-w).exp2()),
+                    explanation: self.model.explain(&v, self.names.tf(query, candidate, &v)),
+                }
             })
             .collect()
     }

@@ -29,7 +29,7 @@ const SEARCH_DEPTH: usize = 100;
 pub const SHOWN: usize = 10;
 
 /// How many children the job and the start-up read from the store at once.
-const BATCH: u32 = 5_000;
+const BATCH: u32 = 200;
 
 /// What the engine found for one child: the other child, the probability, the reasons.
 pub type Found = Vec<(ChildId, f64, Vec<MatchReason>)>;
@@ -261,7 +261,13 @@ pub struct JobReport {
     pub children: usize,
     /// Pairs suggested that were not known before.
     pub suggested: u32,
+    /// Whether children are left for the next run (a run links at most [`MAX_PER_RUN`]).
+    pub more: bool,
 }
+
+/// The most children one run links: the job shares two cores with people at work, so it takes
+/// a bounded bite and its loop pauses between bites (see `homeward serve`).
+pub const MAX_PER_RUN: usize = 1_000;
 
 /// The background job, once: first indexes the whole store if that failed at start, then links
 /// every child committed since the job's watermark (in commit order, whatever their ids) against
@@ -296,6 +302,10 @@ pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, Store
         report.suggested += store.record_match_suggestions(suggestions, Some(last))?;
         after = last;
         if batch.len() < BATCH as usize {
+            break;
+        }
+        if report.children >= MAX_PER_RUN {
+            report.more = true;
             break;
         }
     }

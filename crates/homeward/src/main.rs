@@ -226,20 +226,32 @@ const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// in the store and keeps the likely pairs as suggestions for a person to decide. A failed run
 /// (an index that could not be loaded at start included) is logged and tried again at the next
 /// turn; it never stops the server.
+///
+/// When a run leaves children for the next one, the job rests as long as the run took before
+/// going on: at most half of one core goes to it, whatever is queued, so reports keep their pace.
 async fn linkage_job(state: AppState) {
     loop {
         let run = state.clone();
+        let started = std::time::Instant::now();
+        let mut pause = LINKAGE_EVERY;
         match tokio::task::spawn_blocking(move || run.run_linkage_job()).await {
-            Ok(Ok(report)) if report.children > 0 => tracing::info!(
-                children = report.children,
-                suggested = report.suggested,
-                "linked new children against the store"
-            ),
-            Ok(Ok(_)) => {}
+            Ok(Ok(report)) => {
+                if report.children > 0 {
+                    tracing::info!(
+                        children = report.children,
+                        suggested = report.suggested,
+                        more = report.more,
+                        "linked new children against the store"
+                    );
+                }
+                if report.more {
+                    pause = started.elapsed();
+                }
+            }
             Ok(Err(e)) => tracing::error!(error = %e, "the linkage job failed; it will try again"),
             Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
         }
-        tokio::time::sleep(LINKAGE_EVERY).await;
+        tokio::time::sleep(pause).await;
     }
 }
 

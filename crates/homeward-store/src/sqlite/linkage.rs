@@ -291,16 +291,25 @@ fn to_match(row: Row, candidate: Candidate) -> Result<CaseMatch> {
     })
 }
 
+/// The open suggestions a case page reads at most, most likely first.
+const MAX_SUGGESTIONS_READ: i64 = 50;
+
 pub(super) fn case_matches(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<CaseMatch>> {
     let (case, scope) = visible_case(tx.conn, actor, id)?;
     authorize(actor, Action::CaseRead, scope)?;
     let org = actor_org(actor)?;
     let child = case.child_id;
+    // Every decision, and the most likely open suggestions: a name shared by many children
+    // (a placeholder for an unknown child) must not make the page read thousands of rows.
     let mut stmt = tx.conn.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1
-         UNION ALL SELECT {ROW_COLUMNS} FROM child_matches WHERE child_b = ?1"
+        "WITH mine AS (
+             SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1
+             UNION ALL SELECT {ROW_COLUMNS} FROM child_matches WHERE child_b = ?1)
+         SELECT * FROM mine WHERE status <> 'suggested'
+         UNION ALL SELECT * FROM (
+             SELECT * FROM mine WHERE status = 'suggested' ORDER BY probability DESC LIMIT ?2)"
     ))?;
-    let mut rows = stmt.query([child.to_string()])?;
+    let mut rows = stmt.query(params![child.to_string(), MAX_SUGGESTIONS_READ])?;
     let mut stored = Vec::new();
     while let Some(r) = rows.next()? {
         stored.push(read_row(r)?);

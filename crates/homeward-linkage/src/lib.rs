@@ -68,8 +68,8 @@ pub fn link(
     keep_from: f64,
     mut progress: impl FnMut(&str, usize, usize),
 ) -> Linked {
-    let l: Vec<Prepared> = left.iter().map(Prepared::new).collect();
-    let r: Option<Vec<Prepared>> = right.map(|rs| rs.iter().map(Prepared::new).collect());
+    let l: Vec<Prepared> = in_parallel(left, Prepared::new);
+    let r: Option<Vec<Prepared>> = right.map(|rs| in_parallel(rs, Prepared::new));
     let other = r.as_deref().unwrap_or(&l);
     progress("prepared", l.len() + r.as_ref().map_or(0, Vec::len), 0);
 
@@ -101,7 +101,10 @@ pub fn link(
 /// random pairs, `m` by expectation maximisation, and the chance that two random records match.
 pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
     let other = r.unwrap_or(l);
-    let random = random_vectors(l, other, U_SAMPLE);
+    // Twice as many random and training pairs as the larger file has records, up to U_SAMPLE
+    // and TRAIN_SAMPLE: enough for the shares, and on small files training is most of the run.
+    let scale = 2 * l.len().max(other.len()).max(5_000);
+    let random = random_vectors(l, other, U_SAMPLE.min(scale));
     let mut model = Model::with_u(&random, extra);
     let vectors_of = |pairs: &[(u32, u32)]| -> Vec<Vector> {
         in_parallel(pairs, |&(i, j)| compare::compare(&l[i as usize], &other[j as usize]))
@@ -111,11 +114,11 @@ pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
     // pairs, sex and nationality follow from the names and say nothing, and a date alone cannot
     // tell a namesake from a match; but a name pair found once on each side is almost always
     // one child.
-    let anchors = vectors_of(&sample(block::unique_pairs(l, r, block::name_keys), TRAIN_SAMPLE));
+    let anchors = vectors_of(&sample(block::unique_pairs(l, r, block::name_keys), TRAIN_SAMPLE.min(scale)));
     model.count_m(&anchors, &[0, 1]);
     // m of the names, by expectation maximisation on pairs that share a date of birth (the date
     // left out, the other fields weighing in with the m just counted).
-    let (date_pairs, sample_pairs) = block::sample_pairs_by(l, r, block::date_keys, TRAIN_SAMPLE);
+    let (date_pairs, sample_pairs) = block::sample_pairs_by(l, r, block::date_keys, TRAIN_SAMPLE.min(scale));
     let by_date = vectors_of(&sample_pairs);
     let others: Vec<usize> = (2..model.fields.len()).collect();
     let share_by_date = model.fit(&by_date, &[2], &others, 15);

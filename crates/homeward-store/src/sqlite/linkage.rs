@@ -98,6 +98,11 @@ fn suggest(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bo
     if s.child == s.other || identity(tx.conn, s.child)? == identity(tx.conn, s.other)? {
         return Ok(false);
     }
+    insert_suggestion(tx, found_by, s)
+}
+
+/// Keeps a suggestion known to join two identities, unless the pair is known already.
+fn insert_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bool> {
     let (a, b) = ordered(s.child, s.other);
     let inserted = tx
         .conn
@@ -194,12 +199,16 @@ fn actor_org(actor: &Actor) -> Result<OrganisationId> {
     actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))
 }
 
+/// `fresh`: the case was opened in this very transaction, so its child is nobody else's
+/// identity yet and the checks for that are skipped (they are most of the work of a report
+/// whose child resembles many others).
 pub(super) fn match_candidates(
     tx: &mut Tx<'_>,
     actor: &Actor,
     case: Option<CaseId>,
     found: Vec<(ChildId, f64, Vec<MatchReason>)>,
     limit: usize,
+    fresh: bool,
 ) -> Result<Vec<Candidate>> {
     // Candidates are children's names: only someone who reads cases in full may ask.
     authorize(actor, Action::CaseRead, Scope::Own)?;
@@ -218,7 +227,7 @@ pub(super) fn match_candidates(
             break;
         }
         if let Some((child, child_identity)) = &child
-            && (other == *child || identity(tx.conn, other)? == *child_identity)
+            && (other == *child || (!fresh && identity(tx.conn, other)? == *child_identity))
         {
             continue;
         }
@@ -235,7 +244,9 @@ pub(super) fn match_candidates(
                 probability: c.probability.unwrap_or_default(),
                 explanation: c.explanation.clone(),
             };
-            suggested += u32::from(suggest(tx, FoundBy::Intake, &s)?);
+            let kept =
+                if fresh { insert_suggestion(tx, FoundBy::Intake, &s)? } else { suggest(tx, FoundBy::Intake, &s)? };
+            suggested += u32::from(kept);
         }
     }
     // An empty answer reads nobody's data (and most reports name a child not known before).

@@ -602,8 +602,9 @@ impl Store for SqliteStore {
             let case = view.case.id;
             // A report is never lost because linkage failed: the candidates have a savepoint of
             // their own, and a failure there answers none.
-            let candidates =
-                tx.nested(|tx| linkage::match_candidates(tx, &actor, Some(case), found, limit)).unwrap_or_else(|e| {
+            let candidates = tx
+                .nested(|tx| linkage::match_candidates(tx, &actor, Some(case), found, limit, true))
+                .unwrap_or_else(|e| {
                     tracing::error!(error = %e, case = %case, "the candidates of a new case could not be found");
                     Vec::new()
                 });
@@ -664,7 +665,7 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Vec<Candidate>> {
         let who = actor.clone();
-        let result = self.write(move |tx| linkage::match_candidates(tx, &who, case, found, limit));
+        let result = self.write(move |tx| linkage::match_candidates(tx, &who, case, found, limit, false));
         match case {
             Some(id) => self.refused(actor, id, "read_candidates", result),
             None => result,

@@ -28,8 +28,12 @@ const SEARCH_DEPTH: usize = 100;
 /// How many candidates a person is shown.
 pub const SHOWN: usize = 10;
 
-/// How many children the job and the start-up read from the store at once.
-const BATCH: u32 = 200;
+/// How many children the start-up reads from the store at once.
+const LOAD_BATCH: u32 = 5_000;
+
+/// How many children the job links per store command: the suggestions of one batch are written
+/// in one command, and every report queued behind it waits for it, so batches stay small.
+const JOB_BATCH: u32 = 5;
 
 /// What the engine found for one child: the other child, the probability, the reasons.
 pub type Found = Vec<(ChildId, f64, Vec<MatchReason>)>;
@@ -91,10 +95,10 @@ impl Linkage {
     fn load_all(&self, store: &dyn Store) -> Result<(), StoreError> {
         let mut after = LinkageSeq::default();
         loop {
-            let batch = store.linkage_records(after, BATCH)?;
+            let batch = store.linkage_records(after, LOAD_BATCH)?;
             self.add(&batch);
             match batch.last() {
-                Some(last) if batch.len() == BATCH as usize => after = last.seq,
+                Some(last) if batch.len() == LOAD_BATCH as usize => after = last.seq,
                 _ => break,
             }
         }
@@ -284,7 +288,7 @@ pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, Store
     let mut report = JobReport::default();
     let mut after = store.linkage_watermark()?;
     loop {
-        let batch = store.linkage_records(after, BATCH)?;
+        let batch = store.linkage_records(after, JOB_BATCH)?;
         let Some(last) = batch.last().map(|r| r.seq) else { break };
         // Children written by another process (the demo, a second instance) are indexed first,
         // so that the new children of one batch also find each other.
@@ -301,7 +305,7 @@ pub fn run_once(store: &dyn Store, linkage: &Linkage) -> Result<JobReport, Store
         report.children += batch.len();
         report.suggested += store.record_match_suggestions(suggestions, Some(last))?;
         after = last;
-        if batch.len() < BATCH as usize {
+        if batch.len() < JOB_BATCH as usize {
             break;
         }
         if report.children >= MAX_PER_RUN {

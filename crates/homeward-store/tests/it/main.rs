@@ -396,6 +396,37 @@ fn another_organisations_child_is_never_a_candidate_nor_a_match() {
 }
 
 #[test]
+fn a_case_reads_every_decision_but_only_the_likeliest_fifty_open_suggestions() {
+    let f = fixture();
+    let ours = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+    let mut others = Vec::new();
+    for _ in 0..60 {
+        others.push(f.store.create_case(&f.actor, report("2011-04-02")).unwrap());
+    }
+    let suggestions = others
+        .iter()
+        .enumerate()
+        .map(|(i, o)| MatchSuggestion {
+            child: ours.case.child_id,
+            other: o.case.child_id,
+            probability: 0.5 + i as f64 / 200.0,
+            explanation: reasons(),
+        })
+        .collect();
+    assert_eq!(f.store.record_match_suggestions(suggestions, None).unwrap(), 60);
+    // The least likely one is decided: a decision is always read, however unlikely.
+    f.store
+        .decide_match(&f.actor, ours.case.id, others[0].case.id, MatchDecision::Reject, Some("another girl".into()))
+        .unwrap();
+    let read = f.store.case_matches(&f.actor, ours.case.id).unwrap();
+    let open: Vec<f64> =
+        read.iter().filter(|m| m.status == MatchStatus::Suggested).filter_map(|m| m.candidate.probability).collect();
+    assert_eq!(open.len(), 50, "{read:?}");
+    assert!(open.iter().all(|p| *p >= 0.5 + 10.0 / 200.0 - 1e-9), "the likeliest fifty: {open:?}");
+    assert!(read.iter().any(|m| m.status == MatchStatus::Rejected && m.candidate.case_id == others[0].case.id));
+}
+
+#[test]
 fn the_job_reads_every_child_once_and_keeps_its_watermark() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();

@@ -690,9 +690,7 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         0 => 50,
         n => n.min(MAX_PAGE),
     };
-    let mut clauses = vec![
-        "(c.organisation_id = ? OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?))".to_owned(),
-    ];
+    let mut clauses = vec![readable_by("?")];
     let mut args: Vec<String> = vec![org.to_string(), org.to_string()];
     let mut eq = |column: &str, value: Option<String>| {
         if let Some(value) = value {
@@ -815,17 +813,24 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
 }
 
 /// The open tasks assigned to the actor, on cases they may see, soonest due first.
+/// The condition on a case `c` that the organisation whose id is the SQL parameter `org`
+/// (`?`, `?2`) may read it: its own cases and those shared with it. Every query that lists cases
+/// for a reader uses it.
+pub(super) fn readable_by(org: &str) -> String {
+    format!("(c.organisation_id = {org} OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = {org}))")
+}
+
 pub(super) fn my_tasks(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<TaskSummary>> {
     authorize(actor, Action::CaseRead, Scope::Own)?;
     let (Some(user), Some(org)) = (actor.user_id, actor.organisation_id) else {
         return Ok(Vec::new());
     };
-    let mut stmt = tx.conn.prepare_cached(
+    let mut stmt = tx.conn.prepare_cached(&format!(
         "SELECT t.id, t.case_id, t.title, t.due_at, c.number FROM tasks t JOIN cases c ON c.id = t.case_id
-         WHERE t.assignee = ?1 AND t.done_at IS NULL
-           AND (c.organisation_id = ?2 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?2))
+         WHERE t.assignee = ?1 AND t.done_at IS NULL AND {}
          ORDER BY t.due_at IS NULL, t.due_at, t.id LIMIT 100",
-    )?;
+        readable_by("?2")
+    ))?;
     let rows = stmt
         .query_map(params![user.to_string(), org.to_string()], |r| {
             Ok((

@@ -16,7 +16,7 @@ use homeward_domain::{CaseId, ChildId, DomainError, FieldError, OrganisationId, 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use super::cases::visible_case;
+use super::cases::{readable_by, visible_case};
 use super::rows::{enum_from, enum_name, from_json, parse, parse_opt, to_json};
 use super::{Tx, authorize};
 use crate::audit::AuditCode;
@@ -158,13 +158,13 @@ fn readable_case_of(
     explanation: Vec<MatchReason>,
 ) -> Result<Option<Candidate>> {
     let row = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details
              FROM cases c JOIN child_personal cp ON cp.child_id = c.child_id
-             WHERE c.child_id = ?1
-               AND (c.organisation_id = ?2 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?2))
+             WHERE c.child_id = ?1 AND {}
              ORDER BY c.opened_at DESC LIMIT 1",
-        )?
+            readable_by("?2")
+        ))?
         .query_row(params![child.to_string(), org.to_string()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -460,13 +460,13 @@ pub(super) fn episodes(
     org: Option<OrganisationId>,
 ) -> Result<Vec<Episode>> {
     let Some(org) = org else { return Ok(Vec::new()) };
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.number, c.status, c.last_seen_at, c.opened_at
          FROM children k JOIN cases c ON c.child_id = k.id
-         WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = ?1) AND c.id != ?2
-           AND (c.organisation_id = ?3 OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?3))
+         WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = ?1) AND c.id != ?2 AND {}
          ORDER BY c.opened_at, c.id",
-    )?;
+        readable_by("?3")
+    ))?;
     let rows = stmt
         .query_map(params![child.to_string(), id.to_string(), org.to_string()], |r| {
             Ok((
@@ -503,9 +503,9 @@ pub(super) fn episode_counts(
     let marks = vec!["?"; identities.len()].join(", ");
     let sql = format!(
         "SELECT k.identity_id, COUNT(*) FROM children k JOIN cases c ON c.child_id = k.id
-         WHERE k.identity_id IN ({marks})
-           AND (c.organisation_id = ? OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?))
-         GROUP BY k.identity_id"
+         WHERE k.identity_id IN ({marks}) AND {}
+         GROUP BY k.identity_id",
+        readable_by("?")
     );
     let org = org.to_string();
     let args = identities.iter().map(String::as_str).chain([org.as_str(), org.as_str()]);

@@ -95,19 +95,24 @@ pub fn candidates(left: &[Prepared], right: Option<&[Prepared]>) -> Vec<(u32, u3
     candidates_by(left, right, keys)
 }
 
+/// Which records (by position) hold each key.
+fn index_by(records: &[Prepared], keys: fn(&Prepared) -> Vec<String>) -> HashMap<String, Vec<u32>> {
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    for (j, r) in records.iter().enumerate() {
+        for key in keys(r) {
+            index.entry(key).or_default().push(j as u32);
+        }
+    }
+    index
+}
+
 /// The pairs that share a key of `key_fn`.
 pub fn candidates_by(
     left: &[Prepared],
     right: Option<&[Prepared]>,
     keys: fn(&Prepared) -> Vec<String>,
 ) -> Vec<(u32, u32)> {
-    let other = right.unwrap_or(left);
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    for (j, r) in other.iter().enumerate() {
-        for key in keys(r) {
-            index.entry(key).or_default().push(j as u32);
-        }
-    }
+    let index = index_by(right.unwrap_or(left), keys);
     let mut pairs = Vec::new();
     for (i, r) in left.iter().enumerate() {
         for key in keys(r) {
@@ -136,27 +141,26 @@ pub fn unique_pairs(
     right: Option<&[Prepared]>,
     keys: fn(&Prepared) -> Vec<String>,
 ) -> Vec<(u32, u32)> {
-    let mut blocks: HashMap<String, (Vec<u32>, Vec<u32>)> = HashMap::new();
-    for (i, r) in left.iter().enumerate() {
-        for key in keys(r) {
-            blocks.entry(key).or_default().0.push(i as u32);
+    let left_index = index_by(left, keys);
+    let mut pairs: Vec<(u32, u32)> = match right {
+        Some(right) => {
+            let right_index = index_by(right, keys);
+            left_index
+                .iter()
+                .filter_map(|(key, l)| match (l.as_slice(), right_index.get(key).map(Vec::as_slice)) {
+                    ([i], Some([j])) => Some((*i, *j)),
+                    _ => None,
+                })
+                .collect()
         }
-    }
-    if let Some(right) = right {
-        for (j, r) in right.iter().enumerate() {
-            for key in keys(r) {
-                blocks.entry(key).or_default().1.push(j as u32);
-            }
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = blocks
-        .into_values()
-        .filter_map(|(l, r)| match (l.as_slice(), r.as_slice(), right.is_some()) {
-            ([i], [j], true) => Some((*i, *j)),
-            ([i, j], [], false) => Some((*i, *j)),
-            _ => None,
-        })
-        .collect();
+        None => left_index
+            .values()
+            .filter_map(|l| match l.as_slice() {
+                [i, j] => Some((*i, *j)),
+                _ => None,
+            })
+            .collect(),
+    };
     pairs.sort_unstable();
     pairs
 }
@@ -170,13 +174,7 @@ pub fn sample_pairs_by(
     keys: fn(&Prepared) -> Vec<String>,
     n: usize,
 ) -> (usize, Vec<(u32, u32)>) {
-    let other = right.unwrap_or(left);
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    for (j, r) in other.iter().enumerate() {
-        for key in keys(r) {
-            index.entry(key).or_default().push(j as u32);
-        }
-    }
+    let index = index_by(right.unwrap_or(left), keys);
     let pairs_of = |i: usize, r: &Prepared| {
         let keys = keys(r);
         keys.into_iter().filter_map(|k| index.get(&k)).flat_map(move |block| {

@@ -107,11 +107,7 @@ fn index_by(records: &[Prepared], keys: fn(&Prepared) -> Vec<String>) -> HashMap
 }
 
 /// The pairs that share a key of `key_fn`.
-pub fn candidates_by(
-    left: &[Prepared],
-    right: Option<&[Prepared]>,
-    keys: fn(&Prepared) -> Vec<String>,
-) -> Vec<(u32, u32)> {
+fn candidates_by(left: &[Prepared], right: Option<&[Prepared]>, keys: fn(&Prepared) -> Vec<String>) -> Vec<(u32, u32)> {
     let index = index_by(right.unwrap_or(left), keys);
     let mut pairs = Vec::new();
     for (i, r) in left.iter().enumerate() {

@@ -184,7 +184,7 @@ impl Model {
     }
 
     /// The prior log-odds that two random records are the same child.
-    pub fn prior_weight(&self) -> f64 {
+    fn prior_weight(&self) -> f64 {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 

@@ -78,6 +78,14 @@ def latin_variant(rng, latin):
     return out
 
 
+# The letters a typist hits by mistake, in the script of the name being typed.
+TYPO_LETTERS = [
+    ("\u0600", "\u06ff", "ابتدرسعفكلمنهوي"),
+    ("\u0370", "\u03ff", "αβγδεικλμνορστ"),
+    ("\u0400", "\u04ff", "абвдеиклмнорст"),
+]
+
+
 def typo(rng, text):
     if len(text) < 3:
         return text
@@ -87,7 +95,8 @@ def typo(rng, text):
         return text[:i] + text[i + 1:]
     if kind < 0.66 and i + 1 < len(text):
         return text[:i] + text[i + 1] + text[i] + text[i + 2:]
-    return text[:i] + rng.choice("abdeiklmnorst") + text[i + 1:]
+    letters = next((ls for lo, hi, ls in TYPO_LETTERS if any(lo <= c <= hi for c in text)), "abdeiklmnorst")
+    return text[:i] + rng.choice(letters) + text[i + 1:]
 
 
 def birth(rng, dob, report_year):
@@ -103,8 +112,9 @@ def birth(rng, dob, report_year):
         # Only an estimated age was given; the registry wrote the year it implies.
         age = report_year - y + rng.choice([-1, 0, 0, 1])
         return f"{report_year - age:04d}"
-    if r < 0.97 and d <= 12 and d != m:
-        return f"{y:04d}-{d:02d}-{m:02d}"
+    if r < 0.97:
+        # Day and month swapped, where the swap makes a date; otherwise written as it is.
+        return f"{y:04d}-{d:02d}-{m:02d}" if d <= 12 and d != m else f"{y:04d}-{m:02d}-{d:02d}"
     if r < 0.99:
         return ""
     return f"{y + rng.choice([-1, 1]):04d}-{m:02d}-{d:02d}"

@@ -35,6 +35,7 @@ struct Name<'a> {
     sorted: &'a str,
     keys: &'a [String],
     keys_joined: &'a str,
+    group: Option<u16>,
 }
 
 /// The given and family names of `p`, with the loose skeletons when `loose`.
@@ -45,8 +46,8 @@ fn names(p: &Prepared, loose: bool) -> (Name<'_>, Name<'_>) {
         (&p.given_keys, &p.given_keys_joined, &p.family_keys, &p.family_keys_joined)
     };
     (
-        Name { joined: &p.given_joined, sorted: &p.given_sorted, keys: gk, keys_joined: gkj },
-        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj },
+        Name { joined: &p.given_joined, sorted: &p.given_sorted, keys: gk, keys_joined: gkj, group: p.given_group },
+        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj, group: p.family_group },
     )
 }
 
@@ -110,7 +111,9 @@ fn name_level(a: Name<'_>, b: Name<'_>) -> Option<u8> {
         return Some(0);
     }
     let one_token_each = a.keys.len() == 1 && b.keys.len() == 1;
-    if a.keys_joined == b.keys_joined || (one_token_each && a.keys.first() == b.keys.first()) {
+    // A known variant form (`Kostas`, `Κωνσταντίνος`) agrees as a name that sounds the same.
+    let variants = a.group.is_some() && a.group == b.group;
+    if variants || a.keys_joined == b.keys_joined || (one_token_each && a.keys.first() == b.keys.first()) {
         return Some(1);
     }
     let similarity = jaro_winkler(a.joined, b.joined);
@@ -278,6 +281,17 @@ mod tests {
             rec("Eleni", "Papa", Some("2015-11-30")),
             vec![Some(0), Some(0), Some(2), Some(0), None],
         );
+        // Known variant forms agree as names that sound the same; a name of another group
+        // does not.
+        check(
+            rec("Kostas", "Papa", None),
+            rec("Κωνσταντίνος", "Papa", None),
+            vec![Some(1), Some(0), None, Some(0), None],
+        );
+        check(rec("Reza", "Karimi", None), rec("رضا", "کریمی", None), vec![Some(1), Some(1), None, Some(0), None]);
+        check(rec("Kostas", "Papa", None), rec("Nikos", "Papa", None), vec![Some(4), Some(0), None, Some(0), None]);
+        // Ain and the article written together: Ali is علي, Al-Mele is المل.
+        check(rec("Ali", "Al-Mele", None), rec("علي", "المل", None), vec![Some(0), Some(1), None, Some(0), None]);
     }
 
     #[test]

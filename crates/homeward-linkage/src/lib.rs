@@ -138,36 +138,50 @@ pub fn fit(l: &[Prepared], r: Option<&[Prepared]>, extra: &[String]) -> Model {
 pub struct Names {
     exact: [Frequencies; 2],
     sound: [Frequencies; 2],
+    /// The loose sounds, which names in Arabic letters are compared by.
+    loose: [Frequencies; 2],
 }
 
 impl Names {
+    fn names(p: &Prepared) -> [[&str; 2]; 3] {
+        [
+            [&p.given_joined, &p.family_joined],
+            [&p.given_keys_joined, &p.family_keys_joined],
+            [&p.given_loose_joined, &p.family_loose_joined],
+        ]
+    }
+
     pub fn add(&mut self, p: &Prepared) {
-        self.exact[0].add(&p.given_joined);
-        self.exact[1].add(&p.family_joined);
-        self.sound[0].add(&p.given_keys_joined);
-        self.sound[1].add(&p.family_keys_joined);
+        let [exact, sound, loose] = Self::names(p);
+        for f in 0..2 {
+            self.exact[f].add(exact[f]);
+            self.sound[f].add(sound[f]);
+            self.loose[f].add(loose[f]);
+        }
     }
 
     /// Forgets a record's names (it was replaced or erased).
     pub fn remove(&mut self, p: &Prepared) {
-        self.exact[0].remove(&p.given_joined);
-        self.exact[1].remove(&p.family_joined);
-        self.sound[0].remove(&p.given_keys_joined);
-        self.sound[1].remove(&p.family_keys_joined);
+        let [exact, sound, loose] = Self::names(p);
+        for f in 0..2 {
+            self.exact[f].remove(exact[f]);
+            self.sound[f].remove(sound[f]);
+            self.loose[f].remove(loose[f]);
+        }
     }
 
     /// For each name of `a` that agrees exactly or by sound with `b` in `v`, how common it is;
-    /// and whether the two are written in different scripts.
+    /// and whether either is written in Arabic letters (then how common its loose sound is).
     pub fn tf(&self, a: &Prepared, b: &Prepared, v: &Vector) -> model::Tf {
-        let share = |f: usize, name: &str, key: &str| match v[f] {
-            Some(0) => self.exact[f].share(name),
-            Some(1) => self.sound[f].share(key),
+        let pooled = a.arabic || b.arabic;
+        let [exact, sound, loose] = Self::names(a);
+        let share = |f: usize| match v[f] {
+            Some(0 | 1) if pooled => self.loose[f].share(loose[f]),
+            Some(0) => self.exact[f].share(exact[f]),
+            Some(1) => self.sound[f].share(sound[f]),
             _ => None,
         };
-        model::Tf {
-            share: [share(0, &a.given_joined, &a.given_keys_joined), share(1, &a.family_joined, &a.family_keys_joined)],
-            cross_script: a.arabic != b.arabic,
-        }
+        model::Tf { share: [share(0), share(1)], pooled }
     }
 }
 

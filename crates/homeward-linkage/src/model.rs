@@ -15,11 +15,14 @@ use crate::compare::{FIELDS, Vector, levels};
 
 /// What a pair's names say beyond their levels: for a name that agrees exactly or by sound,
 /// how common that name or sound is (its share of all names), which replaces `u`; and whether
-/// one record is in Arabic letters and the other is not.
+/// either record is in Arabic letters.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tf {
     pub share: [Option<f64>; 2],
-    pub cross_script: bool,
+    /// Either record is written in Arabic letters, which leave out short vowels: there, two
+    /// names that agree exactly agree only in their consonants, as names agreeing by sound do,
+    /// and the two levels weigh alike (`share` is then the share of the loose sound).
+    pub pooled: bool,
 }
 
 /// One field's contribution to a pair's score.
@@ -59,11 +62,13 @@ fn names_agree(v: &Vector) -> bool {
 /// How many pairs' worth of weight the priors of `m` keep during estimation.
 const PRIOR_WEIGHT: f64 = 20.0;
 
-/// Chance agreement in a large registry: how the random pairs' counts start.
+/// Chance agreement in a large registry: how the random pairs' counts start. (Of births, a
+/// year alone meets the same year by chance once in about sixteen, as children's births span
+/// that many years, and one of the two years either side about twice as often.)
 const PRIOR_U: [&[f64]; 5] = [
     &[0.002, 0.002, 0.002, 0.01, 0.984],
     &[0.001, 0.001, 0.002, 0.006, 0.99],
-    &[0.0002, 0.0005, 0.001, 0.005, 0.05, 0.9433],
+    &[0.0002, 0.0005, 0.001, 0.005, 0.012, 0.9813],
     &[0.5, 0.5],
     &[0.3, 0.7],
 ];
@@ -239,16 +244,19 @@ impl Model {
     /// The weight of a name that agrees exactly (`level` 0) or by sound (1): how common that
     /// name or sound is replaces `u`, never below the next level down nor above a closer one.
     fn name_weight(&self, f: usize, level: usize, tf: Tf) -> f64 {
-        // Between Arabic letters and Latin ones a name cannot agree exactly: agreement by sound
-        // is the closest there is, and true matches reach it as often as either level elsewhere.
-        let cross = level == 1 && tf.cross_script;
-        let m = if cross { self.m[f][0] + self.m[f][1] } else { self.m[f][level] };
-        let ceiling = if level == 0 { f64::INFINITY } else { self.weight(f, 0) };
+        // Against Arabic letters a name cannot agree more closely than in its consonants: the
+        // two closest levels are one, which true matches reach as often as either level
+        // elsewhere. (Were exact agreement between two names in Arabic letters weighed above
+        // agreement by sound with the same name in Latin letters, another child written in
+        // Arabic letters would come before the child written in Latin ones.)
+        let pooled = tf.pooled;
+        let m = if pooled { self.m[f][0] + self.m[f][1] } else { self.m[f][level] };
+        let ceiling = if level == 0 || pooled { f64::INFINITY } else { self.weight(f, 0) };
         // Exact agreement never below agreement by sound of the same pair.
-        let floor = if level == 0 { self.name_weight(f, 1, tf) } else { self.weight(f, 2) };
+        let floor = if level == 0 && !pooled { self.name_weight(f, 1, tf) } else { self.weight(f, 2) };
         let weight = match tf.share[f] {
             Some(freq) => (m / freq.max(1e-7)).log2(),
-            None if cross => (m / self.u[f][1]).log2(),
+            None if pooled => (m / (self.u[f][0] + self.u[f][1])).log2(),
             None => self.weight(f, level),
         };
         weight.min(ceiling).max(floor)
@@ -366,9 +374,9 @@ mod tests {
         let counts: Vec<u8> = (0..5).map(|f| levels(f).len() as u8).collect();
         let tfs = [
             Tf::default(),
-            Tf { share: [Some(0.05), Some(0.2)], cross_script: false },
-            Tf { share: [Some(1e-5), None], cross_script: true },
-            Tf { share: [None, Some(1e-4)], cross_script: true },
+            Tf { share: [Some(0.05), Some(0.2)], pooled: false },
+            Tf { share: [Some(1e-5), None], pooled: true },
+            Tf { share: [None, Some(1e-4)], pooled: true },
         ];
         let mut vectors: Vec<Vector> = vec![Vec::new()];
         for &count in &counts {
@@ -402,7 +410,7 @@ mod tests {
     fn a_common_name_counts_for_less_than_a_rare_one() {
         let m = model();
         let v: Vector = vec![Some(0), Some(0), Some(0), Some(0), None, None];
-        let tf = |share| Tf { share: [Some(share); 2], cross_script: false };
+        let tf = |share| Tf { share: [Some(share); 2], pooled: false };
         let common = m.probability(&m.explain(&v, tf(0.05)));
         let rare = m.probability(&m.explain(&v, tf(0.0001)));
         assert!(rare > common, "rare {rare} common {common}");

@@ -3,7 +3,7 @@
 
 use homeward_domain::dates::PartialDate;
 
-use crate::normalise::{is_arabic, loose_skeleton, name_tokens, skeleton};
+use crate::normalise::{Script, is_arabic, loose_skeleton, name_tokens, skeleton, variant_group};
 
 /// What is known of when a child was born.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,9 @@ pub struct Prepared {
     /// The tokens sorted and joined: the same name with its parts in another order.
     pub given_sorted: String,
     pub family_sorted: String,
+    /// The known variant groups of the names (`Kostas` and `Κωνσταντίνος` are one).
+    pub given_group: Option<u16>,
+    pub family_group: Option<u16>,
     /// Whether either name is written in Arabic letters.
     pub arabic: bool,
     /// The tokens and the skeletons joined, computed once for the comparisons.
@@ -82,10 +85,11 @@ impl Prepared {
     pub fn new(r: &Record) -> Self {
         let given = name_tokens(&r.given_name);
         let family = name_tokens(&r.family_name);
-        let given_keys: Vec<String> = given.iter().map(|t| skeleton(t)).collect();
-        let family_keys: Vec<String> = family.iter().map(|t| skeleton(t)).collect();
-        let given_loose: Vec<String> = given.iter().map(|t| loose_skeleton(t)).collect();
-        let family_loose: Vec<String> = family.iter().map(|t| loose_skeleton(t)).collect();
+        let (gs, fs) = (Script::of(&r.given_name), Script::of(&r.family_name));
+        let given_keys: Vec<String> = given.iter().map(|t| skeleton(t, gs)).collect();
+        let family_keys: Vec<String> = family.iter().map(|t| skeleton(t, fs)).collect();
+        let given_loose: Vec<String> = given.iter().map(|t| loose_skeleton(t, gs)).collect();
+        let family_loose: Vec<String> = family.iter().map(|t| loose_skeleton(t, fs)).collect();
         let sorted = |tokens: &[String]| {
             let mut v: Vec<&str> = tokens.iter().map(String::as_str).collect();
             v.sort_unstable();
@@ -97,6 +101,8 @@ impl Prepared {
             given_sorted: sorted(&given),
             family_sorted: sorted(&family),
             arabic: is_arabic(&r.given_name) || is_arabic(&r.family_name),
+            given_group: variant_group(&given, gs),
+            family_group: variant_group(&family, fs),
             given_loose,
             family_loose,
             given_joined: given.join(""),

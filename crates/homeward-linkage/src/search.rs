@@ -13,14 +13,17 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use crate::Names;
-use crate::compare::{Vector, compare};
+use crate::compare::{Vector, compare, jaro_winkler};
 use crate::model::{Contribution, Model};
 use crate::record::{Birth, Prepared, Record};
 
-/// At most this many indexed children are compared with one query: its blocks are read
-/// smallest first (a rare name in a given year before a common one), which is where the true
-/// match is.
+/// At most this many indexed children are compared with one query: those that share the
+/// most and the rarest of its blocks (a rare name in a given year before a common one), which
+/// is where the true match is.
 pub const MAX_SEARCH_CANDIDATES: usize = 500;
+
+/// At most this many of one block's records, the newest, are considered for one query.
+pub const MAX_BLOCK_READ: usize = 5_000;
 
 /// The share of reports that concern a child already known (in the UK one missing incident
 /// in three is a repeat): the chance before any comparison that the query matches one of the
@@ -128,22 +131,40 @@ impl Index {
     /// accepts (the caller's visibility rule, or "not the record itself").
     pub fn search(&self, record: &Record, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<Candidate<'_>> {
         let query = Prepared::new(record);
-        // The query's blocks, smallest first, until the budget of comparisons is spent; of a
-        // block too large for what is left, its newest records (a name shared by thousands,
-        // such as a placeholder for an unknown child, must not make every search slow).
-        let mut blocks: Vec<&Vec<u32>> = keys(&query).iter().filter_map(|k| self.blocks.get(k)).collect();
-        blocks.sort_by_key(|b| b.len());
-        let mut slots: Vec<u32> = Vec::new();
-        for block in blocks {
-            let room = MAX_SEARCH_CANDIDATES.saturating_sub(slots.len());
-            if room == 0 {
-                break;
-            }
-            slots.extend_from_slice(&block[block.len().saturating_sub(room)..]);
-            slots.sort_unstable();
-            slots.dedup();
+        self.rank(&query, self.likeliest(&query).into_iter(), limit, keep)
+    }
+
+    /// The indexed children worth comparing with `query`, at most [`MAX_SEARCH_CANDIDATES`]:
+    /// those that share the most and the rarest of its blocks. A child filed with the query
+    /// under a rare key (a name and a year few share), or under several keys at once (the
+    /// same family name, year and date), comes before one that shares a single common key.
+    /// Of a block larger than [`MAX_BLOCK_READ`], its newest records are read: a name shared
+    /// by thousands, such as a placeholder for an unknown child, must not make every search
+    /// slow.
+    fn likeliest(&self, query: &Prepared) -> Vec<u32> {
+        let indexed = self.records.len().max(1) as f32;
+        let mut hits: Vec<(u32, f32)> = Vec::new();
+        for block in keys(query).iter().filter_map(|k| self.blocks.get(k)) {
+            // How rare the key is: sharing a key with few children says more than sharing one
+            // with many.
+            let rarity = (1.0 + indexed / block.len() as f32).ln();
+            hits.extend(block[block.len().saturating_sub(MAX_BLOCK_READ)..].iter().map(|&slot| (slot, rarity)));
         }
-        self.rank(&query, slots.into_iter(), limit, keep)
+        hits.sort_unstable_by_key(|&(slot, _)| slot);
+        let mut shared: Vec<(f32, u32)> = Vec::new();
+        for (slot, rarity) in hits {
+            match shared.last_mut() {
+                Some((total, last)) if *last == slot => *total += rarity,
+                _ => shared.push((rarity, slot)),
+            }
+        }
+        // The most shared first; of equals, the newest.
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1));
+        if shared.len() > MAX_SEARCH_CANDIDATES {
+            shared.select_nth_unstable_by(MAX_SEARCH_CANDIDATES - 1, order);
+            shared.truncate(MAX_SEARCH_CANDIDATES);
+        }
+        shared.into_iter().map(|(_, slot)| slot).collect()
     }
 
     /// The same as [`Index::search`], but comparing `record` with every indexed child: what
@@ -161,23 +182,29 @@ impl Index {
     ) -> Vec<Candidate<'_>> {
         let prior = (REPEAT_SHARE / self.len().max(1) as f64).min(0.5);
         let prior = (prior / (1.0 - prior)).log2();
-        let mut scored: Vec<(f64, u32, Vector)> = slots
+        let mut scored: Vec<Scored> = slots
             .filter(|&s| !self.gone[s as usize] && keep(&self.ids[s as usize]))
             .map(|s| {
                 let candidate = &self.records[s as usize];
                 let v = compare(query, candidate);
-                (prior + self.model.total_weight(&v, self.names.tf(query, candidate, &v)), s, v)
+                let weight = prior + self.model.total_weight(&v, self.names.tf(query, candidate, &v));
+                Scored { weight, likeness: likeness(query, candidate), slot: s, vector: v }
             })
             .collect();
-        let by_weight = |a: &(f64, u32, Vector), b: &(f64, u32, Vector)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        // Most likely first. Children that weigh the same (the same levels, the same names'
+        // shares: namesakes of a query without a date of birth) are told apart by how alike
+        // their names are written, `Veru` before `Vara` for `Verou`; then the oldest first.
+        let order = |a: &Scored, b: &Scored| {
+            b.weight.total_cmp(&a.weight).then(b.likeness.total_cmp(&a.likeness)).then(a.slot.cmp(&b.slot))
+        };
         if scored.len() > limit && limit > 0 {
-            scored.select_nth_unstable_by(limit - 1, by_weight);
+            scored.select_nth_unstable_by(limit - 1, order);
         }
         scored.truncate(limit);
-        scored.sort_by(by_weight);
+        scored.sort_by(order);
         scored
             .into_iter()
-            .map(|(w, s, v)| {
+            .map(|Scored { weight: w, slot: s, vector: v, .. }| {
                 let candidate = &self.records[s as usize];
                 Candidate {
                     id: &self.ids[s as usize],
@@ -189,6 +216,20 @@ impl Index {
     }
 }
 
+/// One indexed child compared with a query.
+struct Scored {
+    weight: f64,
+    likeness: f64,
+    slot: u32,
+    vector: Vector,
+}
+
+/// How alike two records' names are written, 0 to 2: what separates children whose
+/// comparison weighs the same.
+fn likeness(a: &Prepared, b: &Prepared) -> f64 {
+    jaro_winkler(&a.given_joined, &b.given_joined) + jaro_winkler(&a.family_joined, &b.family_joined)
+}
+
 fn hashed(parts: impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     parts.hash(&mut h);
@@ -196,16 +237,20 @@ fn hashed(parts: impl Hash) -> u64 {
 }
 
 /// The search keys of one record: each name's sound with each birth year the record allows,
-/// both names' sounds together (in either order), the full date (and with day and month
-/// swapped), and the family name's sound alone when the birth is unknown.
+/// both names' sounds together (in either order, and with one letter left out), the full date
+/// (and with day and month swapped), each name's sound with the day and month, and each name's
+/// sound alone when the birth is unknown.
 fn keys(r: &Prepared) -> Vec<u64> {
-    let mut keys = Vec::with_capacity(12);
+    let mut keys = Vec::with_capacity(32);
     // An estimated age spans two or three birth years; a year alone is often one too.
     let years = r.birth.map(|b| b.block_years());
     // Each name's sound, and its loose sound (where the same name in Arabic letters is filed).
+    // A name with known variant forms is also filed under its group, where its other forms are.
+    let groups: Vec<String> = [r.given_group, r.family_group].into_iter().flatten().map(|g| format!("#{g}")).collect();
     let mut names: Vec<&String> = [&r.given_keys, &r.family_keys, &r.given_loose, &r.family_loose]
         .into_iter()
         .flat_map(|k| k.iter().take(2))
+        .chain(&groups)
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -220,21 +265,53 @@ fn keys(r: &Prepared) -> Vec<u64> {
             keys.push(hashed(("n", name.as_str())));
         }
     }
+    // Both names' sounds together, in either order, and again with one letter of either sound
+    // left out: a typo in one name (`Mspomii` for `Mepomii`) still meets the other name, whose
+    // own blocks with the year may be too large to read to the end.
     for (g, f) in [(&r.given_keys, &r.family_keys), (&r.given_loose, &r.family_loose)] {
         if let (Some(g), Some(f)) = (g.first(), f.first()) {
-            let (a, b) = if g <= f { (g, f) } else { (f, g) };
-            keys.push(hashed(("gf", a.as_str(), b.as_str())));
+            let pair = |a: &str, b: &str| if a <= b { hashed(("gf", a, b)) } else { hashed(("gf", b, a)) };
+            keys.push(pair(g, f));
+            keys.extend(one_left_out(f).iter().map(|d| pair(g, d)));
+            keys.extend(one_left_out(g).iter().map(|d| pair(d, f)));
         }
     }
+    if let (Some(g), Some(f)) = (r.given_group, r.family_keys.first()) {
+        keys.push(hashed(("gf", format!("#{g}").as_str(), f.as_str())));
+    }
+    if let (Some(f), Some(g)) = (r.family_group, r.given_keys.first()) {
+        keys.push(hashed(("gf", format!("#{f}").as_str(), g.as_str())));
+    }
+    // The full date (day and month in either order), and each name's sound with the day and
+    // month: a year written wrong (`2018` for `2019`) still meets the same name on the same day.
     if let Some(Birth::Date(d)) = r.birth
         && let (y, Some(m), Some(day)) = d.parts()
     {
         let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
         keys.push(hashed(("d", y, lo, hi)));
+        for name in &names {
+            keys.push(hashed(("nd", name.as_str(), lo, hi)));
+        }
     }
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+/// A sound with each of its letters left out in turn: two sounds one typo apart share one of
+/// these, or one is among the other's. A sound of two letters has none: one letter left with
+/// the other name would file together children whose names have little in common, and fill
+/// the search's budget before the blocks that hold the child.
+fn one_left_out(sound: &str) -> Vec<String> {
+    let letters: Vec<char> = sound.chars().collect();
+    if letters.len() < 3 {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = (0..letters.len())
+        .map(|skip| letters.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).collect())
+        .collect();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -311,6 +388,33 @@ mod tests {
         }
         let rare = given(&index);
         assert!(rare > common + 1.0, "one Eleni left is rare: {common} -> {rare}");
+    }
+
+    #[test]
+    fn a_typo_in_one_name_is_found_behind_a_common_other_name() {
+        let mut index = Index::default();
+        index.insert("true", &rec("Luca", "Mepomii", "2012-07-14", 'M'));
+        // A thousand boys named Luca born that year: the given name's blocks with the year are
+        // larger than one search reads, and their newest records come first.
+        for i in 0..1000 {
+            index.insert(&format!("other{i}"), &rec("Luca", &format!("Family{i}"), "2012-03-01", 'M'));
+        }
+        let found = index.search(&rec("Luca", "Mspomii", "2012", 'M'), 10, |_| true);
+        assert_eq!(found.first().map(|c| c.id), Some("true"), "{found:?}");
+        assert_eq!(one_left_out("msbm"), ["sbm", "mbm", "msm", "msb"]);
+        assert!(one_left_out("ms").is_empty());
+    }
+
+    #[test]
+    fn against_arabic_letters_exact_and_sound_agreement_weigh_alike() {
+        // Arabic letters leave out the short vowels: the same letters written twice say no more
+        // than the same name written once in Latin letters and once in Arabic ones.
+        let mut index = Index::default();
+        index.insert("latin", &rec("Ahmad", "Al-Pubi", "", 'M'));
+        index.insert("arabic", &rec("أحمد", "الببي", "", 'M'));
+        let found = index.search(&rec("أحمد", "الببي", "", 'M'), 10, |_| true);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!((found[0].probability - found[1].probability).abs() < 1e-9, "{found:?}");
     }
 
     #[test]

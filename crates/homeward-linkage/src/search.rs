@@ -22,7 +22,7 @@ use crate::record::{Birth, Prepared, Record};
 /// is where the true match is.
 pub const MAX_SEARCH_CANDIDATES: usize = 500;
 
-/// At most this many of one block's records, the newest, are considered for one query.
+/// At most this many block entries are read for one query (smallest blocks first).
 pub const MAX_BLOCK_READ: usize = 5_000;
 
 /// The share of reports that concern a child already known (in the UK one missing incident
@@ -138,17 +138,23 @@ impl Index {
     /// those that share the most and the rarest of its blocks. A child filed with the query
     /// under a rare key (a name and a year few share), or under several keys at once (the
     /// same family name, year and date), comes before one that shares a single common key.
-    /// Of a block larger than [`MAX_BLOCK_READ`], its newest records are read: a name shared
-    /// by thousands, such as a placeholder for an unknown child, must not make every search
-    /// slow.
+    /// The blocks are read smallest first, at most [`MAX_BLOCK_READ`] entries in all, the
+    /// newest of a block too large for what is left: a name shared by thousands, such as a
+    /// placeholder for an unknown child, must not make every search slow.
     fn likeliest(&self, query: &Prepared) -> Vec<u32> {
         let indexed = self.records.len().max(1) as f32;
+        let mut blocks: Vec<&Vec<u32>> = keys(query).iter().filter_map(|k| self.blocks.get(k)).collect();
+        blocks.sort_unstable_by_key(|b| b.len());
         let mut hits: Vec<(u32, f32)> = Vec::new();
-        for block in keys(query).iter().filter_map(|k| self.blocks.get(k)) {
+        for block in blocks {
+            let room = MAX_BLOCK_READ.saturating_sub(hits.len());
+            if room == 0 {
+                break;
+            }
             // How rare the key is: sharing a key with few children says more than sharing one
             // with many.
             let rarity = (1.0 + indexed / block.len() as f32).ln();
-            hits.extend(block[block.len().saturating_sub(MAX_BLOCK_READ)..].iter().map(|&slot| (slot, rarity)));
+            hits.extend(block[block.len().saturating_sub(room)..].iter().map(|&slot| (slot, rarity)));
         }
         hits.sort_unstable_by_key(|&(slot, _)| slot);
         let mut shared: Vec<(f32, u32)> = Vec::new();

@@ -75,13 +75,13 @@ def main():
         left, right, truth = (os.path.join(work, n) for n in ("left.csv", "right.csv", "truth.csv"))
         out = os.path.join(work, "homeward.csv")
         seconds, mib = timed([args.homeward, "link", left, right, "--out", out])
-        print(f"| {size} | homeward link | {seconds:.1f} | {mib:.0f} | %.4f | %.4f | %.4f |" % score(out, truth), flush=True)
+        print(f"| {size} | homeward link | {seconds:.2f} | {mib:.0f} | %.4f | %.4f | %.4f |" % score(out, truth), flush=True)
         if splink_ok and size <= args.splink_max:
             script = os.path.join(work, "splink_cross.py")
             open(script, "w").write(SPLINK)
             out = os.path.join(work, "splink.csv")
             seconds, mib = timed([args.splink_python, script, left, right, out])
-            print(f"| {size} | Splink | {seconds:.1f} | {mib:.0f} | %.4f | %.4f | %.4f |" % score(out, truth), flush=True)
+            print(f"| {size} | Splink | {seconds:.2f} | {mib:.0f} | %.4f | %.4f | %.4f |" % score(out, truth), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,30 @@
 //! would make the work quadratic, so such blocks are skipped; the other keys still meet.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use crate::record::{Birth, Prepared};
+
+/// A blocking key, hashed to 64 bits: no string is built per key, and a collision only adds a
+/// pair, which the comparison then judges like any other. The lowest bit marks a key of an
+/// extra column (its blocks have their own size limit).
+pub type Key = u64;
+
+/// The key of `parts`.
+pub(crate) fn hashed(parts: impl Hash) -> Key {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish() & !1
+}
+
+fn is_extra(key: Key) -> bool {
+    key & 1 == 1
+}
+
+/// The first two letters of a sound, or nothing.
+fn initial(sound: Option<&String>) -> &str {
+    sound.map_or("", |k| k.char_indices().nth(2).map_or(k.as_str(), |(end, _)| &k[..end]))
+}
 
 /// Blocks larger than this are not compared within.
 pub const MAX_BLOCK: usize = 300;
@@ -16,7 +38,7 @@ pub const MAX_BLOCK: usize = 300;
 pub const MAX_EXTRA_BLOCK: usize = 50;
 
 /// The blocking keys of one record.
-pub fn keys(r: &Prepared) -> Vec<String> {
+pub fn keys(r: &Prepared) -> Vec<Key> {
     let mut keys = Vec::with_capacity(5);
     // A year written alone is filed under the years either side too (it is often an estimated
     // age); an estimated age under its most likely year.
@@ -36,19 +58,18 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     }
     // The first two letters of the other name's sound narrow each key, so that blocks stay small
     // as the files grow (a common given name in a common year would otherwise pair thousands).
-    let initial = |k: Option<&String>| k.map(|k| k.chars().take(2).collect::<String>()).unwrap_or_default();
     for &(g, f) in &sounds {
         for &y in &years {
             if let Some(fk) = f {
-                keys.push(format!("fy:{fk}:{y}:{}", initial(g)));
+                keys.push(hashed(("fy", fk, y, initial(g))));
             }
             if let Some(gk) = g {
-                keys.push(format!("gy:{gk}:{y}:{}", initial(f)));
+                keys.push(hashed(("gy", gk, y, initial(f))));
             }
         }
         if let (Some(g), Some(f)) = (g, f) {
             let (a, b) = if g <= f { (g, f) } else { (f, g) };
-            keys.push(format!("gf:{a}:{b}"));
+            keys.push(hashed(("gf", a, b)));
         }
     }
     let (g, f) = sounds[0];
@@ -57,24 +78,24 @@ pub fn keys(r: &Prepared) -> Vec<String> {
     {
         // With either name's initial, so that a misspelt given or family name still meets.
         for name in [initial(g), initial(f)] {
-            keys.push(format!("d:{y}:{m}:{day}:{name}"));
+            keys.push(hashed(("d", y, m, day, name)));
             // The same date with day and month swapped meets here too.
             let (lo, hi) = if m <= day { (m, day) } else { (day, m) };
-            keys.push(format!("ds:{y}:{lo}:{hi}:{name}"));
+            keys.push(hashed(("ds", y, lo, hi, name)));
         }
     }
     // A mapped column that agrees exactly (a document number, an address) is a key too; the
     // block size limit keeps a column with few values (a region) from pairing everyone.
     for (i, value) in r.extra.iter().enumerate().filter(|(_, v)| v.chars().count() >= 3) {
-        keys.push(format!("e{i}:{value}"));
+        keys.push(hashed(("e", i, value)) | 1);
     }
     keys
 }
 
 /// Only the full date of birth: the pairs `m` of the names is learnt on.
-pub fn date_keys(r: &Prepared) -> Vec<String> {
+pub fn date_keys(r: &Prepared) -> Vec<Key> {
     match r.birth {
-        Some(Birth::Date(d)) if d.parts().2.is_some() => vec![format!("d:{d}")],
+        Some(Birth::Date(d)) if d.parts().2.is_some() => vec![hashed(("d", d.parts()))],
         _ => Vec::new(),
     }
 }
@@ -82,11 +103,11 @@ pub fn date_keys(r: &Prepared) -> Vec<String> {
 /// Both names exactly (as normalised): the pairs `m` of the other fields is learnt on. Sounds
 /// would be too broad here: many different children share them, and their dates of birth would
 /// teach the model that a true match often disagrees on the date.
-pub fn name_keys(r: &Prepared) -> Vec<String> {
+pub fn name_keys(r: &Prepared) -> Vec<Key> {
     if r.given_joined.is_empty() || r.family_joined.is_empty() {
         return Vec::new();
     }
-    vec![format!("gfx:{}:{}", r.given_joined, r.family_joined)]
+    vec![hashed(("gfx", &r.given_joined, &r.family_joined))]
 }
 
 /// The candidate pairs between `left` and `right`, or within `left` when `right` is `None`
@@ -96,8 +117,8 @@ pub fn candidates(left: &[Prepared], right: Option<&[Prepared]>) -> Vec<(u32, u3
 }
 
 /// Which records (by position) hold each key.
-fn index_by(records: &[Prepared], keys: fn(&Prepared) -> Vec<String>) -> HashMap<String, Vec<u32>> {
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+fn index_by(records: &[Prepared], keys: fn(&Prepared) -> Vec<Key>) -> HashMap<Key, Vec<u32>> {
+    let mut index: HashMap<Key, Vec<u32>> = HashMap::new();
     for (j, r) in records.iter().enumerate() {
         for key in keys(r) {
             index.entry(key).or_default().push(j as u32);
@@ -107,13 +128,13 @@ fn index_by(records: &[Prepared], keys: fn(&Prepared) -> Vec<String>) -> HashMap
 }
 
 /// The pairs that share a key of `key_fn`.
-fn candidates_by(left: &[Prepared], right: Option<&[Prepared]>, keys: fn(&Prepared) -> Vec<String>) -> Vec<(u32, u32)> {
+fn candidates_by(left: &[Prepared], right: Option<&[Prepared]>, keys: fn(&Prepared) -> Vec<Key>) -> Vec<(u32, u32)> {
     let index = index_by(right.unwrap_or(left), keys);
     let mut pairs = Vec::new();
     for (i, r) in left.iter().enumerate() {
         for key in keys(r) {
             let Some(block) = index.get(&key) else { continue };
-            let limit = if key.starts_with('e') { MAX_EXTRA_BLOCK } else { MAX_BLOCK };
+            let limit = if is_extra(key) { MAX_EXTRA_BLOCK } else { MAX_BLOCK };
             if block.len() > limit {
                 continue;
             }
@@ -132,11 +153,7 @@ fn candidates_by(left: &[Prepared], right: Option<&[Prepared]>, keys: fn(&Prepar
 /// The pairs of blocks that hold exactly one record of each side (two records when
 /// deduplicating): with a key as narrow as both names exactly, such a pair is almost always the
 /// same child, and what its other fields say is what a true match looks like.
-pub fn unique_pairs(
-    left: &[Prepared],
-    right: Option<&[Prepared]>,
-    keys: fn(&Prepared) -> Vec<String>,
-) -> Vec<(u32, u32)> {
+pub fn unique_pairs(left: &[Prepared], right: Option<&[Prepared]>, keys: fn(&Prepared) -> Vec<Key>) -> Vec<(u32, u32)> {
     let left_index = index_by(left, keys);
     let mut pairs: Vec<(u32, u32)> = match right {
         Some(right) => {
@@ -167,7 +184,7 @@ pub fn unique_pairs(
 pub fn sample_pairs_by(
     left: &[Prepared],
     right: Option<&[Prepared]>,
-    keys: fn(&Prepared) -> Vec<String>,
+    keys: fn(&Prepared) -> Vec<Key>,
     n: usize,
 ) -> (usize, Vec<(u32, u32)>) {
     let index = index_by(right.unwrap_or(left), keys);

@@ -95,20 +95,22 @@ impl Prepared {
             v.sort_unstable();
             v.join(" ")
         };
+        let (given_joined, family_joined) = (given.join(""), family.join(""));
+        let (given_keys_joined, family_keys_joined) = (given_keys.join(""), family_keys.join(""));
         Self {
+            given_group: variant_group(&given, &given_joined, &given_keys_joined),
+            family_group: variant_group(&family, &family_joined, &family_keys_joined),
             given_loose_joined: given_loose.join(""),
             family_loose_joined: family_loose.join(""),
             given_sorted: sorted(&given),
             family_sorted: sorted(&family),
             arabic: is_arabic(&r.given_name) || is_arabic(&r.family_name),
-            given_group: variant_group(&given, gs),
-            family_group: variant_group(&family, fs),
             given_loose,
             family_loose,
-            given_joined: given.join(""),
-            family_joined: family.join(""),
-            given_keys_joined: given_keys.join(""),
-            family_keys_joined: family_keys.join(""),
+            given_joined,
+            family_joined,
+            given_keys_joined,
+            family_keys_joined,
             given,
             family,
             given_keys,

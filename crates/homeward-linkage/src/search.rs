@@ -10,9 +10,9 @@
 //! judges like any other.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 use crate::Names;
+use crate::block::hashed;
 use crate::compare::{Vector, compare, jaro_winkler};
 use crate::model::{Contribution, Model};
 use crate::record::{Birth, Prepared, Record};
@@ -234,12 +234,6 @@ struct Scored {
 /// comparison weighs the same.
 fn likeness(a: &Prepared, b: &Prepared) -> f64 {
     jaro_winkler(&a.given_joined, &b.given_joined) + jaro_winkler(&a.family_joined, &b.family_joined)
-}
-
-fn hashed(parts: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
-    h.finish()
 }
 
 /// The search keys of one record: each name's sound with each birth year the record allows,

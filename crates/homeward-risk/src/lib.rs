@@ -7,11 +7,16 @@
 //! recorded it and when. The output is always "possible victim of trafficking — for a person to
 //! confirm", never a verdict, and vulnerability alone never raises a concern.
 //!
-//! Pure: no IO, no clock. This is the first slice of the risk engine: the server assesses each
-//! case with it when the case is read; detectors across cases come next.
+//! [`detect`] holds the detectors across cases (repeat episodes, place clusters, shared
+//! identifiers): a new case against the earlier cases that share something with it, and a
+//! full scan that finds the same.
+//!
+//! Pure: no IO, no clock. The server assesses each case when it is read; the detectors are not
+//! yet wired to the store (no stored warnings, no queue yet).
 
 mod assess;
 mod catalogue;
+pub mod detect;
 mod missing;
 
 pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};

@@ -1,0 +1,442 @@
+//! Detectors across cases: the patterns one operator, who sees one call, cannot see. The same
+//! child missing again and again; several children gone from one reception centre within days;
+//! the same phone number behind different disappearances.
+//!
+//! Each detector is a function of a new case and the earlier cases that share something with it
+//! (the same child, place or identifier: the store finds those through its indexes), so a
+//! warning is raised by the very case that makes its pattern detectable, not by a nightly
+//! batch. [`scan`] runs every detector over a whole set of cases at once (a full re-evaluation);
+//! a test holds that it finds exactly what [`detect`] finds case by case.
+//!
+//! A warning is keyed by what it is about (the identifier, the place, the child), so the store
+//! keeps one warning per key and adds the cases that join it. A warning is never a verdict: it
+//! names its cases and its evidence for a supervisor to check.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use homeward_domain::CaseId;
+use homeward_domain::case::MissingFromKind;
+use homeward_domain::records::IdentifierKind;
+use homeward_domain::text::{normalise_identifier, tokens};
+use time::{Duration, OffsetDateTime};
+
+/// What the detectors read of one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFacts {
+    pub case: CaseId,
+    /// When the child went missing (last seen).
+    pub missing_at: OffsetDateTime,
+    /// The child's identity across cases (confirmed linkage), when known.
+    pub child: Option<String>,
+    /// The institution, reception centre or placement the child went missing from.
+    pub missing_from: Option<Place>,
+    /// Identifiers linked to the case, normalised ([`CaseFacts::with_identifier`]).
+    pub identifiers: Vec<(IdentifierKind, String)>,
+}
+
+/// A place children go missing from, by its kind and its name folded to a key, so that
+/// `Reception Centre Lesvos` and `reception centre  LESVOS` are one place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub kind: MissingFromKind,
+    pub key: String,
+}
+
+impl Place {
+    /// A named place; `None` for a home (a family's home is no cluster of children) or a place
+    /// without a name.
+    pub fn new(kind: MissingFromKind, name: &str) -> Option<Self> {
+        let key = tokens(name).join(" ");
+        (kind != MissingFromKind::Home && !key.is_empty()).then_some(Self { kind, key })
+    }
+}
+
+impl CaseFacts {
+    pub fn new(case: CaseId, missing_at: OffsetDateTime) -> Self {
+        Self { case, missing_at, child: None, missing_from: None, identifiers: Vec::new() }
+    }
+
+    /// Adds an identifier as written (`+30 690 000 1234`); it is kept normalised.
+    pub fn with_identifier(mut self, kind: IdentifierKind, value: &str) -> Self {
+        let normalised = normalise_identifier(kind, value);
+        if !normalised.is_empty() && !self.identifiers.contains(&(kind, normalised.clone())) {
+            self.identifiers.push((kind, normalised));
+        }
+        self
+    }
+}
+
+/// The thresholds of the detectors. An organisation may tune them; the defaults follow the
+/// patterns PRODUCT.md names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    /// Children gone from one place within this long of each other are one cluster.
+    pub place_window: Duration,
+    /// A cluster is a warning from this many children.
+    pub place_min_cases: usize,
+    /// Episodes of one child within this long count towards a repeat warning.
+    pub repeat_window: Duration,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { place_window: Duration::days(14), place_min_cases: 3, repeat_window: Duration::days(365) }
+    }
+}
+
+/// Which pattern a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// The same child missing again.
+    RepeatEpisodes,
+    /// Several children missing from one place within a short window.
+    PlaceCluster,
+    /// The same phone number, handle, vehicle or address in different cases.
+    SharedIdentifier,
+}
+
+/// How urgent a warning is; it rises as cases join it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Notice,
+    Elevated,
+    High,
+}
+
+/// A pattern found: its cases, oldest first, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// What the warning is about, the same for every case that joins it: the store keeps one
+    /// warning per key.
+    pub key: String,
+    pub level: Level,
+    pub cases: Vec<CaseId>,
+    /// Every reason, one line each, in English for the log and the command line; the
+    /// interface words them from `kind`, `key` and `cases`.
+    pub evidence: Vec<String>,
+}
+
+/// The warnings a new case raises or joins, given the earlier cases that share its child, its
+/// place or an identifier with it (others are ignored).
+pub fn detect(new: &CaseFacts, related: &[CaseFacts], rules: &Rules) -> Vec<Warning> {
+    // A case may be related in several ways (the same child at the same place): it counts once.
+    let mut seen = BTreeSet::new();
+    let related: Vec<&CaseFacts> = related.iter().filter(|c| c.case != new.case && seen.insert(c.case)).collect();
+    let mut warnings = Vec::new();
+    if let Some(child) = &new.child {
+        let episodes: Vec<&CaseFacts> = related.iter().copied().filter(|c| c.child.as_ref() == Some(child)).collect();
+        warnings.extend(repeat_episodes(child, new, &episodes, rules));
+    }
+    if let Some(place) = &new.missing_from {
+        let others: Vec<&CaseFacts> =
+            related.iter().copied().filter(|c| c.missing_from.as_ref() == Some(place)).collect();
+        warnings.extend(place_cluster(place, new, &others, rules));
+    }
+    for (kind, value) in &new.identifiers {
+        let sharing: Vec<&CaseFacts> =
+            related.iter().copied().filter(|c| c.identifiers.iter().any(|(k, v)| k == kind && v == value)).collect();
+        warnings.extend(shared_identifier(*kind, value, new, &sharing));
+    }
+    warnings
+}
+
+/// Every detector over `cases` at once: each case in the order it went missing, against the
+/// cases before it, and of each key the warning as its last case left it.
+pub fn scan(cases: &[CaseFacts], rules: &Rules) -> Vec<Warning> {
+    let mut order: Vec<&CaseFacts> = cases.iter().collect();
+    order.sort_by_key(|c| (c.missing_at, c.case));
+    // The earlier cases by what they could share with a later one.
+    let mut by_child: HashMap<&str, Vec<CaseFacts>> = HashMap::new();
+    let mut by_place: HashMap<&Place, Vec<CaseFacts>> = HashMap::new();
+    let mut by_identifier: HashMap<(IdentifierKind, &str), Vec<CaseFacts>> = HashMap::new();
+    let mut latest: BTreeMap<(WarningKind, String), Warning> = BTreeMap::new();
+    for case in order {
+        let mut related: Vec<CaseFacts> = Vec::new();
+        if let Some(child) = &case.child {
+            related.extend(by_child.get(child.as_str()).into_iter().flatten().cloned());
+        }
+        if let Some(place) = &case.missing_from {
+            related.extend(by_place.get(place).into_iter().flatten().cloned());
+        }
+        for (kind, value) in &case.identifiers {
+            related.extend(by_identifier.get(&(*kind, value.as_str())).into_iter().flatten().cloned());
+        }
+        for warning in detect(case, &related, rules) {
+            latest.insert((warning.kind, warning.key.clone()), warning);
+        }
+        if let Some(child) = &case.child {
+            by_child.entry(child).or_default().push(case.clone());
+        }
+        if let Some(place) = &case.missing_from {
+            by_place.entry(place).or_default().push(case.clone());
+        }
+        for (kind, value) in &case.identifiers {
+            by_identifier.entry((*kind, value)).or_default().push(case.clone());
+        }
+    }
+    latest.into_values().collect()
+}
+
+/// The same child missing again: a warning from the second episode within one window, more
+/// urgent at three (elevated) and five (high), and one step more when the last gap is the
+/// shortest yet (the episodes come faster).
+fn repeat_episodes(child: &str, new: &CaseFacts, earlier: &[&CaseFacts], rules: &Rules) -> Option<Warning> {
+    let mut episodes = densest(new, earlier, rules.repeat_window);
+    if episodes.len() < 2 {
+        return None;
+    }
+    episodes.sort_by_key(|c| (c.missing_at, c.case));
+    let count = episodes.len();
+    let mut level = match count {
+        0..=2 => Level::Notice,
+        3 | 4 => Level::Elevated,
+        _ => Level::High,
+    };
+    let gaps: Vec<Duration> = episodes.windows(2).map(|w| w[1].missing_at - w[0].missing_at).collect();
+    let escalating = gaps.len() >= 2 && gaps.last().is_some_and(|last| gaps[..gaps.len() - 1].iter().all(|g| last < g));
+    let mut evidence =
+        vec![format!("{count} episodes of the same child within {} days", rules.repeat_window.whole_days())];
+    if escalating {
+        level = level.max(Level::Elevated);
+        evidence.push(format!("the last gap ({} days) is the shortest yet", gaps.last().map_or(0, |g| g.whole_days())));
+    }
+    Some(Warning {
+        kind: WarningKind::RepeatEpisodes,
+        key: format!("child:{child}"),
+        level,
+        cases: episodes.iter().map(|c| c.case).collect(),
+        evidence,
+    })
+}
+
+/// The new case with the most of `others` that fit with it in one `window`: a report that
+/// arrives late (the child went missing before the cases already known) completes a pattern
+/// as well as one that arrives last. Oldest first.
+fn densest<'a>(new: &'a CaseFacts, others: &[&'a CaseFacts], window: Duration) -> Vec<&'a CaseFacts> {
+    let mut near: Vec<&CaseFacts> =
+        others.iter().copied().filter(|c| (c.missing_at - new.missing_at).abs() <= window).collect();
+    near.push(new);
+    near.sort_by_key(|c| (c.missing_at, c.case));
+    let fits = |start: OffsetDateTime| {
+        near.iter().copied().filter(|c| c.missing_at >= start && c.missing_at <= start + window).collect::<Vec<_>>()
+    };
+    near.iter()
+        .map(|c| c.missing_at)
+        .filter(|&start| start <= new.missing_at)
+        .map(fits)
+        .max_by_key(Vec::len)
+        .unwrap_or_else(|| vec![new])
+}
+
+/// Several children gone from one institution, reception centre or placement within the
+/// window before the new case: a warning from [`Rules::place_min_cases`], high at twice that.
+fn place_cluster(place: &Place, new: &CaseFacts, earlier: &[&CaseFacts], rules: &Rules) -> Option<Warning> {
+    let mut cluster = densest(new, earlier, rules.place_window);
+    // Two cases of one child are one child gone twice, not two children.
+    let children: BTreeSet<String> =
+        cluster.iter().map(|c| c.child.clone().unwrap_or_else(|| c.case.to_string())).collect();
+    if children.len() < rules.place_min_cases {
+        return None;
+    }
+    cluster.sort_by_key(|c| (c.missing_at, c.case));
+    let level = if children.len() >= 2 * rules.place_min_cases { Level::High } else { Level::Elevated };
+    Some(Warning {
+        kind: WarningKind::PlaceCluster,
+        key: format!("place:{}:{}", kind_name(place.kind), place.key),
+        level,
+        cases: cluster.iter().map(|c| c.case).collect(),
+        evidence: vec![format!(
+            "{} children missing from {} \"{}\" within {} days",
+            children.len(),
+            kind_name(place.kind),
+            place.key,
+            rules.place_window.whole_days()
+        )],
+    })
+}
+
+/// The same identifier in another case: a warning from the second case, high from the third.
+fn shared_identifier(kind: IdentifierKind, value: &str, new: &CaseFacts, earlier: &[&CaseFacts]) -> Option<Warning> {
+    if earlier.is_empty() {
+        return None;
+    }
+    let mut cases: Vec<&CaseFacts> = earlier.to_vec();
+    cases.push(new);
+    cases.sort_by_key(|c| (c.missing_at, c.case));
+    let level = if cases.len() >= 3 { Level::High } else { Level::Elevated };
+    Some(Warning {
+        kind: WarningKind::SharedIdentifier,
+        key: format!("identifier:{}:{value}", identifier_name(kind)),
+        level,
+        cases: cases.iter().map(|c| c.case).collect(),
+        evidence: vec![format!("the same {} in {} cases", identifier_name(kind), cases.len())],
+    })
+}
+
+fn kind_name(kind: MissingFromKind) -> &'static str {
+    match kind {
+        MissingFromKind::Home => "home",
+        MissingFromKind::Institution => "institution",
+        MissingFromKind::ReceptionCentre => "reception centre",
+        MissingFromKind::FosterPlacement => "foster placement",
+        MissingFromKind::Other => "place",
+    }
+}
+
+fn identifier_name(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Phone => "phone number",
+        IdentifierKind::Email => "e-mail address",
+        IdentifierKind::SocialHandle => "social media handle",
+        IdentifierKind::Vehicle => "vehicle",
+        IdentifierKind::Address => "address",
+        IdentifierKind::Other => "identifier",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn case(n: u128, day: i64) -> CaseFacts {
+        CaseFacts::new(CaseId(uuid::Uuid::from_u128(n)), datetime!(2026-01-01 12:00 UTC) + Duration::days(day))
+    }
+
+    fn id(n: u128) -> CaseId {
+        CaseId(uuid::Uuid::from_u128(n))
+    }
+
+    fn centre(name: &str) -> Option<Place> {
+        Place::new(MissingFromKind::ReceptionCentre, name)
+    }
+
+    /// The warnings of `new` against `earlier`, as (kind, level, cases, evidence).
+    fn check(new: &CaseFacts, earlier: &[CaseFacts], expected: &[(WarningKind, Level, &[u128], &[&str])]) {
+        let got: Vec<(WarningKind, Level, Vec<CaseId>, Vec<String>)> = detect(new, earlier, &Rules::default())
+            .into_iter()
+            .map(|w| (w.kind, w.level, w.cases, w.evidence))
+            .collect();
+        let expected: Vec<(WarningKind, Level, Vec<CaseId>, Vec<String>)> = expected
+            .iter()
+            .map(|(k, l, cases, why)| {
+                (*k, *l, cases.iter().map(|&n| id(n)).collect(), why.iter().map(|s| s.to_string()).collect())
+            })
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_phone_number_in_any_spelling_links_the_cases() {
+        let first = case(1, 0).with_identifier(IdentifierKind::Phone, "+30 690 000 1234");
+        let second = case(2, 30).with_identifier(IdentifierKind::Phone, "0030-690-000-1234");
+        let third = case(3, 60).with_identifier(IdentifierKind::Phone, "0030 6900001234");
+        check(&first, &[], &[]);
+        let two = [(
+            WarningKind::SharedIdentifier,
+            Level::Elevated,
+            &[1u128, 2][..],
+            &["the same phone number in 2 cases"][..],
+        )];
+        check(&second, std::slice::from_ref(&first), &two);
+        let three = [(
+            WarningKind::SharedIdentifier,
+            Level::High,
+            &[1u128, 2, 3][..],
+            &["the same phone number in 3 cases"][..],
+        )];
+        check(&third, &[first.clone(), second.clone()], &three);
+        // Another number, or the same digits as another kind of identifier, links nothing.
+        check(
+            &case(4, 61).with_identifier(IdentifierKind::Phone, "+30 690 000 9999"),
+            std::slice::from_ref(&first),
+            &[],
+        );
+        check(&case(5, 61).with_identifier(IdentifierKind::Other, "+30 690 000 1234"), &[first], &[]);
+    }
+
+    #[test]
+    fn children_gone_from_one_centre_within_days_are_a_cluster() {
+        let at = |n, day, name: &str| CaseFacts { missing_from: centre(name), ..case(n, day) };
+        let earlier = [at(1, 0, "Reception Centre Lesvos"), at(2, 5, "reception centre  LESVOS")];
+        check(
+            &at(3, 9, "Reception centre, Lesvos"),
+            &earlier,
+            &[(
+                WarningKind::PlaceCluster,
+                Level::Elevated,
+                &[1, 2, 3],
+                &["3 children missing from reception centre \"reception centre lesvos\" within 14 days"],
+            )],
+        );
+        // A report that arrives late, about a child gone before the others, completes it too.
+        let late = [at(1, 5, "Reception Centre Lesvos"), at(2, 9, "Reception Centre Lesvos")];
+        let found = detect(&at(3, 0, "Reception Centre Lesvos"), &late, &Rules::default());
+        assert_eq!(found.iter().map(|w| w.cases.clone()).collect::<Vec<_>>(), vec![vec![id(3), id(1), id(2)]]);
+        // Two children are not yet a cluster; three over six weeks are not one either.
+        check(&at(3, 9, "Reception Centre Lesvos"), &earlier[..1], &[]);
+        check(&at(3, 40, "Reception Centre Lesvos"), &earlier, &[]);
+        // One child gone three times is one child, not three.
+        let same_child = |n, day| CaseFacts { child: Some("c1".into()), ..at(n, day, "Reception Centre Lesvos") };
+        let found = detect(&same_child(3, 9), &[same_child(1, 0), same_child(2, 5)], &Rules::default());
+        assert!(found.iter().all(|w| w.kind != WarningKind::PlaceCluster), "{found:?}");
+        // A family's home is never a cluster.
+        assert_eq!(Place::new(MissingFromKind::Home, "Home"), None);
+        assert_eq!(Place::new(MissingFromKind::Institution, "  "), None);
+    }
+
+    #[test]
+    fn repeat_episodes_escalate_with_their_number_and_pace() {
+        let episode = |n, day| CaseFacts { child: Some("c1".into()), ..case(n, day) };
+        let why = |n: usize| format!("{n} episodes of the same child within 365 days");
+        check(&episode(1, 0), &[], &[]);
+        let found = detect(&episode(2, 100), &[episode(1, 0)], &Rules::default());
+        assert_eq!((found[0].level, found[0].evidence.clone()), (Level::Notice, vec![why(2)]));
+        // The third comes sooner than the second did: escalating.
+        let found = detect(&episode(3, 130), &[episode(1, 0), episode(2, 100)], &Rules::default());
+        assert_eq!(found[0].level, Level::Elevated);
+        assert_eq!(found[0].evidence, vec![why(3), "the last gap (30 days) is the shortest yet".into()]);
+        let five: Vec<CaseFacts> = (1..=4).map(|n| episode(n, n as i64 * 60)).collect();
+        let found = detect(&episode(5, 300), &five, &Rules::default());
+        assert_eq!((found[0].level, found[0].cases.len()), (Level::High, 5));
+        // An episode more than a year before does not count.
+        check(&episode(2, 400), &[episode(1, 0)], &[]);
+    }
+
+    #[test]
+    fn a_full_scan_finds_what_each_new_case_raised() {
+        // A small store with every pattern, in no particular order.
+        let mut cases = Vec::new();
+        for n in 0..40u128 {
+            let day = ((n * 7) % 50) as i64;
+            let mut c = case(n, day);
+            if n % 5 == 0 {
+                c = c.with_identifier(IdentifierKind::Phone, "+30 690 000 1234");
+            }
+            if n % 3 == 0 {
+                c.missing_from = centre(if n % 2 == 0 { "Centre A" } else { "Centre B" });
+            }
+            if n % 7 == 0 {
+                c.child = Some(format!("child{}", n % 2));
+            }
+            cases.push(c);
+        }
+        let rules = Rules::default();
+        let scanned = scan(&cases, &rules);
+        // Case by case, in the order they went missing, against every earlier case.
+        let mut order = cases.clone();
+        order.sort_by_key(|c| (c.missing_at, c.case));
+        let mut latest: BTreeMap<(WarningKind, String), Warning> = BTreeMap::new();
+        for (i, c) in order.iter().enumerate() {
+            for w in detect(c, &order[..i], &rules) {
+                latest.insert((w.kind, w.key.clone()), w);
+            }
+        }
+        assert_eq!(scanned, latest.into_values().collect::<Vec<_>>());
+        let kinds: BTreeSet<WarningKind> = scanned.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds.len(), 3, "{scanned:?}");
+    }
+}

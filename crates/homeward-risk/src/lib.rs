@@ -9,7 +9,8 @@
 //!
 //! [`detect`] holds the detectors across cases (repeat episodes, place clusters, shared
 //! identifiers): a new case against the earlier cases that share something with it, and a
-//! full scan that finds the same.
+//! full scan that finds the same. [`trend`] tells a week's count of reports in a category or
+//! region that rises above its own seasonal baseline.
 //!
 //! Pure: no IO, no clock. The server assesses each case when it is read; the detectors are not
 //! yet wired to the store (no stored warnings, no queue yet).
@@ -18,6 +19,7 @@ mod assess;
 mod catalogue;
 pub mod detect;
 mod missing;
+pub mod trend;
 
 pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};
 pub use catalogue::{Catalogue, CatalogueError, Group, Indicator, Question, Tier};

@@ -1,0 +1,168 @@
+//! The trend detector: a rise in a category or region above its own baseline.
+//!
+//! Reports of missing children come in small weekly counts, vary with the season (more
+//! runaways in summer, more unaccompanied children when the routes are open) and are
+//! overdispersed (a family of four gone is four reports in one week). A rule such as "twice the
+//! average" would cry wolf every summer and never notice a rise from 0 to 3. The test here is
+//! in the manner of the Farrington method that public-health surveillance uses for the same
+//! problem, much simplified: the baseline is the same weeks of earlier years (or, without a
+//! year of history, the recent weeks), the expected count their mean, the spread their own
+//! variance where it exceeds the mean, and the week alarms when so many reports would come by
+//! chance less than once in a hundred weeks, and there are at least three.
+
+/// How the baseline is taken and when a week alarms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendRules {
+    /// Weeks either side of the same week in each earlier year that make its baseline.
+    pub seasonal_halfwidth: usize,
+    /// Without a full earlier year, the baseline is this many recent weeks.
+    pub recent_weeks: usize,
+    /// A week alarms when its count would come by chance less often than this.
+    pub alpha: f64,
+    /// And only with at least this many reports.
+    pub min_count: u32,
+}
+
+impl Default for TrendRules {
+    fn default() -> Self {
+        Self { seasonal_halfwidth: 3, recent_weeks: 12, alpha: 0.01, min_count: 3 }
+    }
+}
+
+/// A week above its baseline, with what it was compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rise {
+    pub observed: u32,
+    /// The mean of the baseline weeks.
+    pub expected: f64,
+    /// The chance of at least `observed` reports in a week like the baseline's.
+    pub p_value: f64,
+    /// How many weeks the baseline holds, and whether they are the same season of earlier
+    /// years (else the recent weeks).
+    pub baseline_weeks: usize,
+    pub seasonal: bool,
+}
+
+/// Weeks in a year, as the series counts them.
+pub const WEEKS_A_YEAR: usize = 52;
+
+/// Whether the last week of `weekly` (counts, oldest first, one per week, the current week
+/// last) is a rise above its baseline.
+pub fn rise(weekly: &[u32], rules: &TrendRules) -> Option<Rise> {
+    let (&observed, history) = weekly.split_last()?;
+    if observed < rules.min_count {
+        return None;
+    }
+    let (baseline, seasonal) = baseline(history, rules);
+    if baseline.is_empty() {
+        return None;
+    }
+    let n = baseline.len() as f64;
+    // A baseline of none at all still allows a report now and then: one in five weeks.
+    let expected = (baseline.iter().map(|&c| f64::from(c)).sum::<f64>() / n).max(0.2);
+    let variance = baseline.iter().map(|&c| (f64::from(c) - expected).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let dispersion = (variance / expected).max(1.0);
+    let p_value = upper_tail(observed, expected, dispersion);
+    (p_value < rules.alpha).then_some(Rise { observed, expected, p_value, baseline_weeks: baseline.len(), seasonal })
+}
+
+/// The same weeks of each earlier year, or else the recent weeks.
+fn baseline(history: &[u32], rules: &TrendRules) -> (Vec<u32>, bool) {
+    let now = history.len();
+    let mut seasonal = Vec::new();
+    let mut year_ago = WEEKS_A_YEAR;
+    while year_ago <= now {
+        let centre = now - year_ago;
+        let from = centre.saturating_sub(rules.seasonal_halfwidth);
+        let to = (centre + rules.seasonal_halfwidth).min(now - 1);
+        seasonal.extend_from_slice(&history[from..=to]);
+        year_ago += WEEKS_A_YEAR;
+    }
+    if seasonal.is_empty() {
+        (history[now.saturating_sub(rules.recent_weeks)..].to_vec(), false)
+    } else {
+        (seasonal, true)
+    }
+}
+
+/// P(X ≥ k) for counts with mean `mean` and variance `dispersion × mean`: Poisson when the
+/// dispersion is 1, else the negative binomial with that mean and variance.
+fn upper_tail(k: u32, mean: f64, dispersion: f64) -> f64 {
+    // The negative binomial's size and probability, when the counts spread more than Poisson.
+    let negative_binomial = (dispersion > 1.0 + 1e-9).then(|| (mean / (dispersion - 1.0), 1.0 / dispersion));
+    // P(X = 0), then each P(X = j + 1) from P(X = j).
+    let mut term = match negative_binomial {
+        Some((size, p)) => p.powf(size),
+        None => (-mean).exp(),
+    };
+    let mut below = 0.0;
+    for j in 0..k {
+        below += term;
+        let j = f64::from(j);
+        term *= match negative_binomial {
+            Some((size, p)) => (j + size) / (j + 1.0) * (1.0 - p),
+            None => mean / (j + 1.0),
+        };
+    }
+    (1.0 - below).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weeks(pattern: impl Fn(usize) -> u32, n: usize, now: u32) -> Vec<u32> {
+        (0..n).map(pattern).chain([now]).collect()
+    }
+
+    #[test]
+    fn a_rise_above_a_steady_baseline_alarms_and_an_ordinary_week_does_not() {
+        let steady = |now| weeks(|w| [2, 1, 3, 2][w % 4], 20, now);
+        let found = rise(&steady(9), &TrendRules::default()).expect("9 against about 2 a week");
+        assert_eq!((found.observed, found.expected, found.seasonal, found.baseline_weeks), (9, 2.0, false, 12));
+        assert!(found.p_value < 0.001, "{found:?}");
+        assert_eq!(rise(&steady(4), &TrendRules::default()), None);
+    }
+
+    #[test]
+    fn a_summer_like_earlier_summers_is_no_rise_but_the_same_count_in_winter_is() {
+        // Two years of history: weeks 24-35 of each year (summer) bring 8 a week, the rest 1.
+        let season = |w: usize| if (24..36).contains(&(w % WEEKS_A_YEAR)) { 8 } else { 1 };
+        let summer = weeks(season, 2 * WEEKS_A_YEAR + 28, 9);
+        assert_eq!(rise(&summer, &TrendRules::default()), None, "week 28 of a summer");
+        let winter = weeks(season, 2 * WEEKS_A_YEAR + 5, 9);
+        let found = rise(&winter, &TrendRules::default()).expect("week 5 of a winter");
+        assert!(found.seasonal && found.baseline_weeks == 14, "{found:?}");
+    }
+
+    #[test]
+    fn small_counts_need_at_least_three_reports() {
+        let none = |now| weeks(|_| 0, 30, now);
+        assert_eq!(rise(&none(2), &TrendRules::default()), None);
+        assert!(rise(&none(3), &TrendRules::default()).is_some());
+        // No history at all: nothing to compare with.
+        assert_eq!(rise(&[5], &TrendRules::default()), None);
+    }
+
+    #[test]
+    fn a_bursty_baseline_needs_a_larger_rise() {
+        // Mostly quiet weeks with a family of several now and then: the same mean as a steady
+        // 2 a week, but 7 in a week is ordinary here.
+        let bursty = weeks(|w| if w % 4 == 0 { 8 } else { 0 }, 20, 7);
+        assert_eq!(rise(&bursty, &TrendRules::default()), None);
+        let steady = weeks(|_| 2, 20, 7);
+        assert!(rise(&steady, &TrendRules::default()).is_some());
+    }
+
+    #[test]
+    fn the_tail_is_a_probability() {
+        for (k, mean, dispersion) in [(0, 2.0, 1.0), (3, 0.2, 1.0), (9, 2.0, 1.0), (6, 2.0, 5.0), (1, 1e-3, 3.0)] {
+            let p = upper_tail(k, mean, dispersion);
+            assert!((0.0..=1.0).contains(&p), "{k} {mean} {dispersion}: {p}");
+        }
+        assert!((upper_tail(0, 2.0, 1.0) - 1.0).abs() < 1e-12);
+        // Poisson(2): P(X >= 3) = 1 - e^-2 (1 + 2 + 2) = 0.3233.
+        assert!((upper_tail(3, 2.0, 1.0) - 0.3233).abs() < 1e-4);
+        assert!(upper_tail(6, 2.0, 5.0) > upper_tail(6, 2.0, 1.0), "spread makes a count likelier");
+    }
+}

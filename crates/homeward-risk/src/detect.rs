@@ -121,10 +121,10 @@ pub struct Warning {
 
 /// The warnings a new case raises or joins, given the earlier cases that share its child, its
 /// place or an identifier with it (others are ignored).
-pub fn detect(new: &CaseFacts, related: &[CaseFacts], rules: &Rules) -> Vec<Warning> {
+pub fn detect<'a>(new: &CaseFacts, related: impl IntoIterator<Item = &'a CaseFacts>, rules: &Rules) -> Vec<Warning> {
     // A case may be related in several ways (the same child at the same place): it counts once.
     let mut seen = BTreeSet::new();
-    let related: Vec<&CaseFacts> = related.iter().filter(|c| c.case != new.case && seen.insert(c.case)).collect();
+    let related: Vec<&CaseFacts> = related.into_iter().filter(|c| c.case != new.case && seen.insert(c.case)).collect();
     let mut warnings = Vec::new();
     if let Some(child) = &new.child {
         let episodes: Vec<&CaseFacts> = related.iter().copied().filter(|c| c.child.as_ref() == Some(child)).collect();
@@ -148,37 +148,96 @@ pub fn detect(new: &CaseFacts, related: &[CaseFacts], rules: &Rules) -> Vec<Warn
 pub fn scan(cases: &[CaseFacts], rules: &Rules) -> Vec<Warning> {
     let mut order: Vec<&CaseFacts> = cases.iter().collect();
     order.sort_by_key(|c| (c.missing_at, c.case));
-    // The earlier cases by what they could share with a later one.
-    let mut by_child: HashMap<&str, Vec<CaseFacts>> = HashMap::new();
-    let mut by_place: HashMap<&Place, Vec<CaseFacts>> = HashMap::new();
-    let mut by_identifier: HashMap<(IdentifierKind, &str), Vec<CaseFacts>> = HashMap::new();
+    let mut detector = Detector::new(rules.clone());
     let mut latest: BTreeMap<(WarningKind, String), Warning> = BTreeMap::new();
     for case in order {
-        let mut related: Vec<CaseFacts> = Vec::new();
-        if let Some(child) = &case.child {
-            related.extend(by_child.get(child.as_str()).into_iter().flatten().cloned());
-        }
-        if let Some(place) = &case.missing_from {
-            related.extend(by_place.get(place).into_iter().flatten().cloned());
-        }
-        for (kind, value) in &case.identifiers {
-            related.extend(by_identifier.get(&(*kind, value.as_str())).into_iter().flatten().cloned());
-        }
-        for warning in detect(case, &related, rules) {
+        for warning in detector.add(case.clone()) {
             latest.insert((warning.kind, warning.key.clone()), warning);
-        }
-        if let Some(child) = &case.child {
-            by_child.entry(child).or_default().push(case.clone());
-        }
-        if let Some(place) = &case.missing_from {
-            by_place.entry(place).or_default().push(case.clone());
-        }
-        for (kind, value) in &case.identifiers {
-            by_identifier.entry((*kind, value)).or_default().push(case.clone());
         }
     }
     latest.into_values().collect()
 }
+
+/// The detectors kept in memory: every case added, filed by what a later case could share with
+/// it, so that each new case is checked against only the cases that matter to it (those of its
+/// child within the repeat window, of its place within the place window, the latest
+/// [`MAX_SHARED_CASES`] with each of its identifiers).
+#[derive(Debug, Default)]
+pub struct Detector {
+    rules: Rules,
+    cases: Vec<CaseFacts>,
+    by_child: HashMap<String, Vec<u32>>,
+    by_place: HashMap<Place, Vec<u32>>,
+    by_identifier: HashMap<(IdentifierKind, String), Vec<u32>>,
+}
+
+impl Detector {
+    pub fn new(rules: Rules) -> Self {
+        Self { rules, ..Self::default() }
+    }
+
+    /// How many cases have been added.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// Adds a case and answers the warnings it raises or joins. Cases may come in any order (a
+    /// report that arrives late is filed where it belongs in time).
+    pub fn add(&mut self, case: CaseFacts) -> Vec<Warning> {
+        let slot = u32::try_from(self.cases.len()).unwrap_or(u32::MAX);
+        let mut related: Vec<u32> = Vec::new();
+        let (repeat, place) = (self.rules.repeat_window, self.rules.place_window);
+        if let Some(child) = &case.child {
+            related.extend(self.around(self.by_child.get(child), case.missing_at, repeat));
+        }
+        if let Some(at) = &case.missing_from {
+            related.extend(self.around(self.by_place.get(at), case.missing_at, place));
+        }
+        for key in &case.identifiers {
+            let list = self.by_identifier.get(key).map_or(&[][..], Vec::as_slice);
+            related.extend(&list[list.len().saturating_sub(MAX_SHARED_CASES)..]);
+        }
+        let warnings = detect(&case, related.iter().map(|&i| &self.cases[i as usize]), &self.rules);
+        if let Some(child) = &case.child {
+            let list = self.by_child.entry(child.clone()).or_default();
+            file(list, &self.cases, slot, case.missing_at);
+        }
+        if let Some(at) = &case.missing_from {
+            let list = self.by_place.entry(at.clone()).or_default();
+            file(list, &self.cases, slot, case.missing_at);
+        }
+        for key in &case.identifiers {
+            let list = self.by_identifier.entry(key.clone()).or_default();
+            file(list, &self.cases, slot, case.missing_at);
+        }
+        self.cases.push(case);
+        warnings
+    }
+
+    /// The cases of a list (in the order they went missing) within `window` of `at`.
+    fn around(&self, list: Option<&Vec<u32>>, at: OffsetDateTime, window: Duration) -> Vec<u32> {
+        let list = list.map_or(&[][..], Vec::as_slice);
+        let time = |i: &u32| self.cases[*i as usize].missing_at;
+        let from = list.partition_point(|i| time(i) < at - window);
+        let to = list.partition_point(|i| time(i) <= at + window);
+        list[from..to].to_vec()
+    }
+}
+
+/// Files a case in a list kept in the order the children went missing.
+fn file(list: &mut Vec<u32>, cases: &[CaseFacts], slot: u32, at: OffsetDateTime) {
+    let position = list.partition_point(|&i| cases[i as usize].missing_at <= at);
+    list.insert(position, slot);
+}
+
+/// A shared-identifier warning lists at most this many cases, the latest: an identifier in
+/// more cases than this (a shelter's address, a hotline's own number) is rarely one person's,
+/// and a warning about it must not grow without end.
+pub const MAX_SHARED_CASES: usize = 100;
 
 /// The same child missing again: a warning from the second episode within one window, more
 /// urgent at three (elevated) and five (high), and one step more when the last gap is the
@@ -264,6 +323,8 @@ fn shared_identifier(kind: IdentifierKind, value: &str, new: &CaseFacts, earlier
         return None;
     }
     let mut cases: Vec<&CaseFacts> = earlier.to_vec();
+    cases.sort_by_key(|c| (c.missing_at, c.case));
+    cases.drain(..cases.len().saturating_sub(MAX_SHARED_CASES));
     cases.push(new);
     cases.sort_by_key(|c| (c.missing_at, c.case));
     let level = if cases.len() >= 3 { Level::High } else { Level::Elevated };
@@ -404,6 +465,19 @@ mod tests {
         assert_eq!((found[0].level, found[0].cases.len()), (Level::High, 5));
         // An episode more than a year before does not count.
         check(&episode(2, 400), &[episode(1, 0)], &[]);
+    }
+
+    #[test]
+    fn the_detector_files_a_late_report_where_it_belongs() {
+        let at = |n, day| CaseFacts { missing_from: centre("Centre A"), ..case(n, day) };
+        let mut detector = Detector::new(Rules::default());
+        assert!(detector.add(at(1, 5)).is_empty());
+        assert!(detector.add(at(2, 30)).is_empty());
+        // Reported last, gone first: with the case of day 5 it makes three within 14 days.
+        assert!(detector.add(at(3, 9)).is_empty());
+        let found = detector.add(at(4, 0));
+        assert_eq!(found.iter().map(|w| w.cases.clone()).collect::<Vec<_>>(), vec![vec![id(4), id(1), id(3)]]);
+        assert_eq!(detector.len(), 4);
     }
 
     #[test]

@@ -72,15 +72,24 @@ impl CaseFacts {
 pub struct Rules {
     /// Children gone from one place within this long of each other are one cluster.
     pub place_window: Duration,
-    /// A cluster is a warning from this many children.
+    /// A cluster is a warning from this many children,
     pub place_min_cases: usize,
+    /// and only when so many would leave that place within the window by chance less often
+    /// than this, judged by its own past year (a big reception centre sees departures every
+    /// week; a small children's home does not).
+    pub place_alpha: f64,
     /// Episodes of one child within this long count towards a repeat warning.
     pub repeat_window: Duration,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Self { place_window: Duration::days(14), place_min_cases: 3, repeat_window: Duration::days(365) }
+        Self {
+            place_window: Duration::days(14),
+            place_min_cases: 3,
+            place_alpha: 0.01,
+            repeat_window: Duration::days(365),
+        }
     }
 }
 
@@ -119,9 +128,22 @@ pub struct Warning {
     pub evidence: Vec<String>,
 }
 
+/// What a store counts for a new case besides the related cases themselves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct History {
+    /// Children gone from the new case's place in the year before its window: the place's
+    /// usual pace.
+    pub place_year: usize,
+}
+
 /// The warnings a new case raises or joins, given the earlier cases that share its child, its
-/// place or an identifier with it (others are ignored).
-pub fn detect<'a>(new: &CaseFacts, related: impl IntoIterator<Item = &'a CaseFacts>, rules: &Rules) -> Vec<Warning> {
+/// place or an identifier with it (others are ignored) and its place's history.
+pub fn detect<'a>(
+    new: &CaseFacts,
+    related: impl IntoIterator<Item = &'a CaseFacts>,
+    history: History,
+    rules: &Rules,
+) -> Vec<Warning> {
     // A case may be related in several ways (the same child at the same place): it counts once.
     let mut seen = BTreeSet::new();
     let related: Vec<&CaseFacts> = related.into_iter().filter(|c| c.case != new.case && seen.insert(c.case)).collect();
@@ -133,7 +155,7 @@ pub fn detect<'a>(new: &CaseFacts, related: impl IntoIterator<Item = &'a CaseFac
     if let Some(place) = &new.missing_from {
         let others: Vec<&CaseFacts> =
             related.iter().copied().filter(|c| c.missing_from.as_ref() == Some(place)).collect();
-        warnings.extend(place_cluster(place, new, &others, rules));
+        warnings.extend(place_cluster(place, new, &others, history, rules));
     }
     for (kind, value) in &new.identifiers {
         let sharing: Vec<&CaseFacts> =
@@ -201,7 +223,8 @@ impl Detector {
             let list = self.by_identifier.get(key).map_or(&[][..], Vec::as_slice);
             related.extend(&list[list.len().saturating_sub(MAX_SHARED_CASES)..]);
         }
-        let warnings = detect(&case, related.iter().map(|&i| &self.cases[i as usize]), &self.rules);
+        let history = History { place_year: self.place_year(&case) };
+        let warnings = detect(&case, related.iter().map(|&i| &self.cases[i as usize]), history, &self.rules);
         if let Some(child) = &case.child {
             let list = self.by_child.entry(child.clone()).or_default();
             file(list, &self.cases, slot, case.missing_at);
@@ -216,6 +239,16 @@ impl Detector {
         }
         self.cases.push(case);
         warnings
+    }
+
+    /// Children gone from the case's place in the year before its window.
+    fn place_year(&self, case: &CaseFacts) -> usize {
+        let Some(list) = case.missing_from.as_ref().and_then(|p| self.by_place.get(p)) else { return 0 };
+        let time = |i: &u32| self.cases[*i as usize].missing_at;
+        let window_start = case.missing_at - self.rules.place_window;
+        let from = list.partition_point(|i| time(i) < window_start - Duration::days(365));
+        let to = list.partition_point(|i| time(i) < window_start);
+        to - from
     }
 
     /// The cases of a list (in the order they went missing) within `window` of `at`.
@@ -290,9 +323,16 @@ fn densest<'a>(new: &'a CaseFacts, others: &[&'a CaseFacts], window: Duration) -
         .unwrap_or_else(|| vec![new])
 }
 
-/// Several children gone from one institution, reception centre or placement within the
-/// window before the new case: a warning from [`Rules::place_min_cases`], high at twice that.
-fn place_cluster(place: &Place, new: &CaseFacts, earlier: &[&CaseFacts], rules: &Rules) -> Option<Warning> {
+/// Several children gone from one institution, reception centre or placement within one
+/// window: a warning from [`Rules::place_min_cases`] children when so many are unusual for the
+/// place ([`Rules::place_alpha`], against its past year), high when far more unusual still.
+fn place_cluster(
+    place: &Place,
+    new: &CaseFacts,
+    earlier: &[&CaseFacts],
+    history: History,
+    rules: &Rules,
+) -> Option<Warning> {
     let mut cluster = densest(new, earlier, rules.place_window);
     // Two cases of one child are one child gone twice, not two children.
     let children: BTreeSet<String> =
@@ -300,19 +340,29 @@ fn place_cluster(place: &Place, new: &CaseFacts, earlier: &[&CaseFacts], rules: 
     if children.len() < rules.place_min_cases {
         return None;
     }
+    // The place's usual number in a window, from its year before (a new place: one child in
+    // five windows).
+    let window = rules.place_window.whole_days() as f64;
+    let expected = (history.place_year as f64 * window / (365.0 - window).max(1.0)).max(0.2);
+    let count = u32::try_from(children.len()).unwrap_or(u32::MAX);
+    let chance = crate::trend::upper_tail(count, expected, 1.0);
+    if chance >= rules.place_alpha {
+        return None;
+    }
     cluster.sort_by_key(|c| (c.missing_at, c.case));
-    let level = if children.len() >= 2 * rules.place_min_cases { Level::High } else { Level::Elevated };
+    let level = if chance < rules.place_alpha / 100.0 { Level::High } else { Level::Elevated };
     Some(Warning {
         kind: WarningKind::PlaceCluster,
         key: format!("place:{}:{}", kind_name(place.kind), place.key),
         level,
         cases: cluster.iter().map(|c| c.case).collect(),
         evidence: vec![format!(
-            "{} children missing from {} \"{}\" within {} days",
+            "{} children missing from {} \"{}\" within {} days, where {:.1} would be usual",
             children.len(),
             kind_name(place.kind),
             place.key,
-            rules.place_window.whole_days()
+            rules.place_window.whole_days(),
+            expected
         )],
     })
 }
@@ -377,10 +427,11 @@ mod tests {
 
     /// The warnings of `new` against `earlier`, as (kind, level, cases, evidence).
     fn check(new: &CaseFacts, earlier: &[CaseFacts], expected: &[(WarningKind, Level, &[u128], &[&str])]) {
-        let got: Vec<(WarningKind, Level, Vec<CaseId>, Vec<String>)> = detect(new, earlier, &Rules::default())
-            .into_iter()
-            .map(|w| (w.kind, w.level, w.cases, w.evidence))
-            .collect();
+        let got: Vec<(WarningKind, Level, Vec<CaseId>, Vec<String>)> =
+            detect(new, earlier, History::default(), &Rules::default())
+                .into_iter()
+                .map(|w| (w.kind, w.level, w.cases, w.evidence))
+                .collect();
         let expected: Vec<(WarningKind, Level, Vec<CaseId>, Vec<String>)> = expected
             .iter()
             .map(|(k, l, cases, why)| {
@@ -430,19 +481,22 @@ mod tests {
                 WarningKind::PlaceCluster,
                 Level::Elevated,
                 &[1, 2, 3],
-                &["3 children missing from reception centre \"reception centre lesvos\" within 14 days"],
+                &[
+                    "3 children missing from reception centre \"reception centre lesvos\" within 14 days, where 0.2 would be usual",
+                ],
             )],
         );
         // A report that arrives late, about a child gone before the others, completes it too.
         let late = [at(1, 5, "Reception Centre Lesvos"), at(2, 9, "Reception Centre Lesvos")];
-        let found = detect(&at(3, 0, "Reception Centre Lesvos"), &late, &Rules::default());
+        let found = detect(&at(3, 0, "Reception Centre Lesvos"), &late, History::default(), &Rules::default());
         assert_eq!(found.iter().map(|w| w.cases.clone()).collect::<Vec<_>>(), vec![vec![id(3), id(1), id(2)]]);
         // Two children are not yet a cluster; three over six weeks are not one either.
         check(&at(3, 9, "Reception Centre Lesvos"), &earlier[..1], &[]);
         check(&at(3, 40, "Reception Centre Lesvos"), &earlier, &[]);
         // One child gone three times is one child, not three.
         let same_child = |n, day| CaseFacts { child: Some("c1".into()), ..at(n, day, "Reception Centre Lesvos") };
-        let found = detect(&same_child(3, 9), &[same_child(1, 0), same_child(2, 5)], &Rules::default());
+        let found =
+            detect(&same_child(3, 9), &[same_child(1, 0), same_child(2, 5)], History::default(), &Rules::default());
         assert!(found.iter().all(|w| w.kind != WarningKind::PlaceCluster), "{found:?}");
         // A family's home is never a cluster.
         assert_eq!(Place::new(MissingFromKind::Home, "Home"), None);
@@ -454,17 +508,32 @@ mod tests {
         let episode = |n, day| CaseFacts { child: Some("c1".into()), ..case(n, day) };
         let why = |n: usize| format!("{n} episodes of the same child within 365 days");
         check(&episode(1, 0), &[], &[]);
-        let found = detect(&episode(2, 100), &[episode(1, 0)], &Rules::default());
+        let found = detect(&episode(2, 100), &[episode(1, 0)], History::default(), &Rules::default());
         assert_eq!((found[0].level, found[0].evidence.clone()), (Level::Notice, vec![why(2)]));
         // The third comes sooner than the second did: escalating.
-        let found = detect(&episode(3, 130), &[episode(1, 0), episode(2, 100)], &Rules::default());
+        let found = detect(&episode(3, 130), &[episode(1, 0), episode(2, 100)], History::default(), &Rules::default());
         assert_eq!(found[0].level, Level::Elevated);
         assert_eq!(found[0].evidence, vec![why(3), "the last gap (30 days) is the shortest yet".into()]);
         let five: Vec<CaseFacts> = (1..=4).map(|n| episode(n, n as i64 * 60)).collect();
-        let found = detect(&episode(5, 300), &five, &Rules::default());
+        let found = detect(&episode(5, 300), &five, History::default(), &Rules::default());
         assert_eq!((found[0].level, found[0].cases.len()), (Level::High, 5));
         // An episode more than a year before does not count.
         check(&episode(2, 400), &[episode(1, 0)], &[]);
+    }
+
+    #[test]
+    fn a_busy_place_needs_more_children_than_a_quiet_one() {
+        let at = |n, day| CaseFacts { missing_from: centre("Centre A"), ..case(n, day) };
+        let three: Vec<CaseFacts> = (1..=2).map(|n| at(n, n as i64)).collect();
+        // A hundred departures in the year before: about four in a fortnight is usual.
+        let busy = History { place_year: 100 };
+        assert!(detect(&at(3, 3), &three, busy, &Rules::default()).is_empty());
+        let twelve: Vec<CaseFacts> = (1..=11).map(|n| at(n, n as i64)).collect();
+        let found = detect(&at(12, 12), &twelve, busy, &Rules::default());
+        assert_eq!((found.len(), found[0].level, found[0].cases.len()), (1, Level::Elevated, 12));
+        assert!(found[0].evidence[0].ends_with("where 4.0 would be usual"), "{found:?}");
+        // The same three at a quiet place are a warning.
+        assert_eq!(detect(&at(3, 3), &three, History { place_year: 2 }, &Rules::default()).len(), 1);
     }
 
     #[test]
@@ -505,7 +574,14 @@ mod tests {
         order.sort_by_key(|c| (c.missing_at, c.case));
         let mut latest: BTreeMap<(WarningKind, String), Warning> = BTreeMap::new();
         for (i, c) in order.iter().enumerate() {
-            for w in detect(c, &order[..i], &rules) {
+            // The place's year before the window, counted the long way.
+            let window_start = c.missing_at - rules.place_window;
+            let place_year = order[..i]
+                .iter()
+                .filter(|o| o.missing_from.is_some() && o.missing_from == c.missing_from)
+                .filter(|o| o.missing_at >= window_start - Duration::days(365) && o.missing_at < window_start)
+                .count();
+            for w in detect(c, &order[..i], History { place_year }, &rules) {
                 latest.insert((w.kind, w.key.clone()), w);
             }
         }

@@ -87,7 +87,7 @@ fn baseline(history: &[u32], rules: &TrendRules) -> (Vec<u32>, bool) {
 
 /// P(X ≥ k) for counts with mean `mean` and variance `dispersion × mean`: Poisson when the
 /// dispersion is 1, else the negative binomial with that mean and variance.
-fn upper_tail(k: u32, mean: f64, dispersion: f64) -> f64 {
+pub(crate) fn upper_tail(k: u32, mean: f64, dispersion: f64) -> f64 {
     // The negative binomial's size and probability, when the counts spread more than Poisson.
     let negative_binomial = (dispersion > 1.0 + 1e-9).then(|| (mean / (dispersion - 1.0), 1.0 / dispersion));
     // P(X = 0), then each P(X = j + 1) from P(X = j).

@@ -7,6 +7,7 @@
 //! then flat out (throughput). `all` runs both and prints a Markdown section for BENCHMARKS.md.
 
 mod client;
+mod detect;
 mod load;
 mod pages;
 mod plain;
@@ -53,6 +54,9 @@ enum Command {
     /// Candidate search at intake: the right file's matched records against the left file
     /// indexed (the output of `bench/linkage/synth.py`), beside an exhaustive search.
     Search(SearchArgs),
+    /// Detectors across cases on a synthetic store with planted patterns (no server, no
+    /// database: the pure engine).
+    Detect(DetectArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -60,6 +64,19 @@ enum Command {
         #[command(flatten)]
         http: HttpArgs,
     },
+}
+
+#[derive(Args)]
+struct DetectArgs {
+    /// Background cases.
+    #[arg(long, default_value_t = 1_000_000)]
+    cases: usize,
+    /// Patterns planted of each kind.
+    #[arg(long, default_value_t = 50)]
+    planted: usize,
+    /// The place-cluster detector's chance threshold (the default rule's unless given).
+    #[arg(long)]
+    place_alpha: Option<f64>,
 }
 
 #[derive(Args)]
@@ -166,6 +183,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Search(args) => {
             let outcome = search::run(&args.data, args.queries, args.exhaustive)?;
             print!("{}", search_table(&outcome));
+        }
+        Command::Detect(args) => {
+            let mut rules = homeward_risk::detect::Rules::default();
+            rules.place_alpha = args.place_alpha.unwrap_or(rules.place_alpha);
+            let outcome = detect::run(args.cases, args.planted, rules)?;
+            print!("{}", detect_table(&outcome));
         }
         Command::All { plain, http } => {
             let baseline = run_plain(&scratch, &plain)?;
@@ -277,6 +300,39 @@ fn search_table(o: &search::Outcome) -> String {
         if recall >= MIN_SEARCH_RECALL { "met" } else { "NOT met" },
         exhaustive_p95 / p95.max(1e-9),
     )
+}
+
+fn detect_table(o: &detect::Outcome) -> String {
+    let p = |q| search::percentile_ms(&o.latencies, q);
+    let mut out = format!(
+        "### Detectors across cases: {} cases in the order the children went missing\n\n\
+         | pass | seconds | per case p50 ms | p99 ms | max ms |\n\
+         |---|---:|---:|---:|---:|\n\
+         | detect (`Detector::add`) | {:.1} | {:.4} | {:.4} | {:.3} |\n\
+         | file only (baseline) | {:.2} | | | |\n\n\
+         | detector | planted | found | delay 0 | largest delay | warnings raised or joined | by planted cases | precision |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+        o.cases,
+        o.total.as_secs_f64(),
+        p(50.0),
+        p(99.0),
+        p(100.0),
+        o.baseline.as_secs_f64(),
+    );
+    for (kind, planted, found, delays, events, about_planted) in &o.patterns {
+        let precision = if *kind == homeward_risk::detect::WarningKind::RepeatEpisodes {
+            "(not measured)".to_owned()
+        } else {
+            format!("{:.3}", *about_planted as f64 / (*events).max(1) as f64)
+        };
+        out.push_str(&format!(
+            "| {kind:?} | {planted} | {found} | {} | {} | {events} | {about_planted} | {precision} |\n",
+            delays.iter().filter(|d| **d == 0).count(),
+            delays.iter().max().copied().unwrap_or_default(),
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 fn plain_table(outcome: &plain::Outcome) -> String {

@@ -1,0 +1,192 @@
+//! Detectors across cases on a synthetic store (issue 5), before they are wired to the store: a
+//! background of ordinary reports with known patterns planted in it, run through
+//! `homeward_risk::detect::Detector` case by case in the order the children went missing.
+//!
+//! Background, over three years: 40 % of children go missing from one of `cases / 50` places
+//! whose sizes are skewed (a few big reception centres, many small homes); half have a phone
+//! number and a tenth a social media handle, each their own; one case in ten is another
+//! episode of a child who goes missing repeatedly (a pool of recurrent runaways, each case
+//! drawn at random from it). Planted, `planted` of each: a recruiter's phone in four cases two to
+//! five weeks apart; a wave of five children gone from one place (a random one, busy or quiet)
+//! within ten days; a child gone five times with gaps of 120, 60, 30 and 15 days.
+//!
+//! Patterns are planted, and warnings counted, from the second year on (a place's usual pace is
+//! learnt from its past year). For each planted pattern: found or not, and the delay, in cases of the pattern, from the
+//! case that makes it detectable (the second phone case, the third child of the wave, the
+//! second episode) to the first warning. Precision is over the warnings of a kind: how many are
+//! about a planted pattern. The background's recurrent runaways raise true repeat warnings too,
+//! so precision is not reported for repeats.
+
+use std::time::{Duration, Instant};
+
+use homeward_domain::CaseId;
+use homeward_domain::case::MissingFromKind;
+use homeward_domain::records::IdentifierKind;
+use homeward_risk::detect::{CaseFacts, Detector, Place, Rules, WarningKind};
+use time::OffsetDateTime;
+
+/// What the benchmark measured.
+pub struct Outcome {
+    pub cases: usize,
+    pub total: Duration,
+    /// The same cases only filed (pushed to a list), for the ratio.
+    pub baseline: Duration,
+    pub latencies: Vec<Duration>,
+    /// Per pattern kind: planted, found, delays in cases, warnings of that kind, of them about a
+    /// planted pattern.
+    pub patterns: Vec<(WarningKind, usize, usize, Vec<usize>, usize, usize)>,
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// One planted pattern: its kind, the key its warning must have, and its cases in order.
+struct Planted {
+    kind: WarningKind,
+    key: String,
+    cases: Vec<CaseId>,
+    /// Which of its cases (0-based) makes it detectable.
+    detectable: usize,
+}
+
+pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let start = time::macros::datetime!(2024-01-01 00:00 UTC);
+    let span = 3 * 365 * 24 * 60;
+    let at = |minute: u64| start + time::Duration::minutes(minute as i64);
+    let mut next_id = 0u128;
+    let mut new_case = |when: OffsetDateTime| {
+        next_id += 1;
+        CaseFacts::new(CaseId(uuid::Uuid::from_u128(next_id)), when)
+    };
+    let places = (cases / 50).max(1) as u64;
+    let place = |i: u64| Place::new(MissingFromKind::ReceptionCentre, &format!("place {i}"));
+    let recurrent = (cases / 40).max(1) as u64;
+    let mut all = Vec::with_capacity(cases + planted * 14);
+    for i in 0..cases {
+        let mut c = new_case(at(rng.below(span)));
+        if rng.below(10) < 4 {
+            // Skewed: a place drawn as the square of a uniform number is more often a low one.
+            let u = rng.below(1 << 20) as f64 / f64::from(1 << 20);
+            c.missing_from = place((u * u * places as f64) as u64);
+        }
+        if rng.below(2) == 0 {
+            // Each its own (numbers drawn at random would share some by chance, which real
+            // numbers do not).
+            c = c.with_identifier(IdentifierKind::Phone, &format!("+30 69{i:08}"));
+        }
+        if rng.below(10) == 0 {
+            c = c.with_identifier(IdentifierKind::SocialHandle, &format!("@user{}", rng.next()));
+        }
+        if rng.below(10) == 0 {
+            c.child = Some(format!("recurrent {}", rng.below(recurrent)));
+        }
+        all.push(c);
+    }
+    let mut truth = Vec::new();
+    let day = 24 * 60;
+    // Patterns are planted, and warnings counted, from the second year on: a place's usual pace
+    // is learnt from its past year, which a store being installed has from its import.
+    let year = 365 * day;
+    for k in 0..planted {
+        let phone = format!("+30 697 {k:07}");
+        let first = year + rng.below(span - year - 200 * day);
+        let mut ids = Vec::new();
+        let mut when = first;
+        for _ in 0..4 {
+            let c = new_case(at(when)).with_identifier(IdentifierKind::Phone, &phone);
+            ids.push(c.case);
+            all.push(c);
+            when += (14 + rng.below(22)) * day;
+        }
+        let key =
+            format!("identifier:phone number:{}", all.last().map_or(String::new(), |c| c.identifiers[0].1.clone()));
+        truth.push(Planted { kind: WarningKind::SharedIdentifier, key, cases: ids, detectable: 1 });
+
+        let wave_place = place(rng.below(places));
+        let first = year + rng.below(span - year - 20 * day);
+        let mut ids = Vec::new();
+        let mut times: Vec<u64> = (0..5).map(|_| first + rng.below(10 * day)).collect();
+        times.sort_unstable();
+        for when in times {
+            let c = CaseFacts { missing_from: wave_place.clone(), ..new_case(at(when)) };
+            ids.push(c.case);
+            all.push(c);
+        }
+        let key = wave_place.as_ref().map_or(String::new(), |p| format!("place:reception centre:{}", p.key));
+        truth.push(Planted { kind: WarningKind::PlaceCluster, key, cases: ids, detectable: 2 });
+
+        let child = format!("planted child {k}");
+        let mut when = year + rng.below(span - year - 230 * day);
+        let mut ids = Vec::new();
+        for gap in [120, 60, 30, 15, 0] {
+            let c = CaseFacts { child: Some(child.clone()), ..new_case(at(when)) };
+            ids.push(c.case);
+            all.push(c);
+            when += gap * day;
+        }
+        truth.push(Planted {
+            kind: WarningKind::RepeatEpisodes,
+            key: format!("child:{child}"),
+            cases: ids,
+            detectable: 1,
+        });
+    }
+    all.sort_by_key(|c| (c.missing_at, c.case));
+
+    // The baseline: the same cases only filed.
+    let started = Instant::now();
+    let mut filed: Vec<CaseFacts> = Vec::with_capacity(all.len());
+    for c in &all {
+        filed.push(c.clone());
+    }
+    let baseline = started.elapsed();
+    drop(filed);
+
+    let mut detector = Detector::new(rules);
+    let mut latencies = Vec::with_capacity(all.len());
+    // Every warning a case raised or joined: its kind, its key, the case.
+    let mut events: Vec<(WarningKind, String, CaseId)> = Vec::new();
+    let counted_from = at(year);
+    let started = Instant::now();
+    for c in all {
+        let (id, when) = (c.case, c.missing_at);
+        let t = Instant::now();
+        let found = detector.add(c);
+        latencies.push(t.elapsed());
+        if when >= counted_from {
+            events.extend(found.into_iter().map(|w| (w.kind, w.key, id)));
+        }
+    }
+    let total = started.elapsed();
+
+    let mut patterns = Vec::new();
+    for kind in [WarningKind::SharedIdentifier, WarningKind::PlaceCluster, WarningKind::RepeatEpisodes] {
+        let of_kind: Vec<&Planted> = truth.iter().filter(|p| p.kind == kind).collect();
+        let mut delays = Vec::new();
+        for p in &of_kind {
+            // The first of the pattern's own cases that raised or joined its warning.
+            let raised =
+                p.cases.iter().position(|c| events.iter().any(|(k, key, by)| *k == kind && *key == p.key && by == c));
+            if let Some(position) = raised {
+                delays.push(position.saturating_sub(p.detectable));
+            }
+        }
+        let planted_cases: std::collections::HashSet<CaseId> = of_kind.iter().flat_map(|p| p.cases.clone()).collect();
+        let of_kind_events: Vec<&CaseId> = events.iter().filter(|(k, _, _)| *k == kind).map(|(_, _, by)| by).collect();
+        let about_planted = of_kind_events.iter().filter(|by| planted_cases.contains(by)).count();
+        patterns.push((kind, of_kind.len(), delays.len(), delays, of_kind_events.len(), about_planted));
+    }
+    Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns })
+}

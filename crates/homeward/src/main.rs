@@ -2,6 +2,7 @@
 //! one of the subcommands. It is the only place that reads the environment.
 
 mod demo;
+mod import;
 mod link;
 mod settings;
 
@@ -71,6 +72,16 @@ enum Command {
         /// Adds an `explanation` column: each field's agreement and its weight in bits.
         #[arg(long)]
         explain: bool,
+    },
+    /// Loads cases from a file of JSON lines (the body of `POST /api/v1/cases`, plus `case_ref`
+    /// and `indicators`) as the user named; writes `line,case_id,case_number,case_ref` for each
+    /// case opened. A bad line is reported with its number and skipped.
+    Import {
+        /// One report a line.
+        file: std::path::PathBuf,
+        /// The e-mail address of the user the cases are opened as (an operator or case manager).
+        #[arg(long = "as")]
+        user: String,
     },
     /// Checks the audit trail.
     Audit {
@@ -150,6 +161,17 @@ fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn homeward_store::Store>> 
         .with_context(|| format!("cannot open the database {}", settings::redact(url)))
 }
 
+/// The organisation's own indicator catalogue, when the settings name one.
+fn own_catalogue(settings: &Settings) -> anyhow::Result<Option<homeward_risk::Catalogue>> {
+    let Some(path) = &settings.risk_catalogue else { return Ok(None) };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the indicator catalogue {}", path.display()))?;
+    let catalogue = homeward_risk::Catalogue::parse(&text)
+        .with_context(|| format!("the indicator catalogue {} is not valid", path.display()))?;
+    tracing::info!(version = %catalogue.version, "using the indicator catalogue {}", path.display());
+    Ok(Some(catalogue))
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Linking files needs no database and reads `--config` as its own column map.
     if let Command::Link { left, right, out, threshold, explain } = cli.command {
@@ -176,12 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config =
                 ServerConfig { secure_cookies: settings.secure_cookies, max_body_bytes: settings.max_body_bytes };
             let mut state = AppState::new(store, config);
-            if let Some(path) = &settings.risk_catalogue {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the indicator catalogue {}", path.display()))?;
-                let catalogue = homeward_risk::Catalogue::parse(&text)
-                    .with_context(|| format!("the indicator catalogue {} is not valid", path.display()))?;
-                tracing::info!(version = %catalogue.version, "using the indicator catalogue {}", path.display());
+            if let Some(catalogue) = own_catalogue(&settings)? {
                 state = state.with_catalogue(catalogue);
             }
             serve(settings.bind, state)?;
@@ -192,6 +209,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{summary}");
         }
         Command::Link { .. } => unreachable!("handled above"),
+        Command::Import { file, user } => {
+            let store = open(database)?;
+            let catalogue = match own_catalogue(&settings)? {
+                Some(catalogue) => catalogue,
+                None => homeward_risk::Catalogue::builtin().context("the built-in indicator catalogue")?,
+            };
+            let user = store.user_by_email(&user)?.with_context(|| format!("no user has the e-mail address {user}"))?;
+            let input = std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let actor = homeward_domain::org::Actor::user(&user, "import");
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+            let summary =
+                import::run(store.as_ref(), &actor, &catalogue, std::io::BufReader::new(input), &mut out, &mut err)?;
+            eprintln!("loaded {} cases; skipped {} lines", summary.loaded, summary.skipped);
+            if summary.skipped > 0 {
+                return Ok(ExitCode::from(2));
+            }
+        }
         Command::Audit { command: AuditCommand::Verify } => {
             let report = open(database)?.verify_audit().context("cannot read the audit log")?;
             match report.first_bad {

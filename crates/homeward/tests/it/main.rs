@@ -271,3 +271,55 @@ fn link_refuses_a_malformed_file_with_its_line_and_never_panics() {
     assert!(!o.status.success() && stderr(&o).contains("cannot read /nonexistent.csv"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+#[test]
+fn import_loads_the_good_lines_and_names_each_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        homeward(dir.path(), &["admin", "create-org", "--name", "Hotline Test", "--country", "gr"]).status.success()
+    );
+    let user = homeward(
+        dir.path(),
+        &["admin", "create-user", "--org", "Hotline Test", "--email", "op@t.example", "--role", "operator"],
+    );
+    assert!(user.status.success(), "{}", stderr(&user));
+    let lines = [
+        r#"{"case_ref": "A-1", "category": "missing_unaccompanied_migrant", "child": {"given_name": "Amina", "sex": "F"}, "last_seen": {"at": "2026-10-20T18:00:00Z", "missing_from": {"kind": "reception_centre", "name": "Centre Lesvos"}}, "identifiers": [{"kind": "phone", "value": "+30 690 000 1234"}], "indicators": ["cross_border_with_non_relatives"]}"#,
+        r#"{"category": "runaway", "child": "#,
+        r#"{"category": "runaway", "child": {"given_name": "Nikos"}, "last_seen": {"at": "2099-01-01T00:00:00Z"}}"#,
+        r#"{"category": "runaway", "child": {"given_name": "Nikos"}, "last_seen": {"at": "2026-10-20T18:00:00Z"}, "indicators": ["made_up"]}"#,
+        "",
+        r#"{"case_ref": "B,2", "category": "runaway", "child": {"given_name": "Eleni"}, "last_seen": {"at": "2026-11-01T08:00:00Z"}}"#,
+    ];
+    std::fs::write(dir.path().join("cases.ndjson"), lines.join("\n")).unwrap();
+    let out = homeward(dir.path(), &["import", "cases.ndjson", "--as", "op@t.example"]);
+    assert_eq!(out.status.code(), Some(2), "some lines were skipped: {}", stderr(&out));
+    let rows: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(rows[0], "line,case_id,case_number,case_ref");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[1].starts_with("1,") && rows[1].ends_with(",A-1"), "{rows:?}");
+    assert!(rows[2].starts_with("6,") && rows[2].ends_with(",\"B,2\""), "{rows:?}");
+    let err = stderr(&out);
+    assert!(err.contains("line 2: not JSON"), "{err}");
+    assert!(err.contains("line 3: the request has 1 invalid field(s)"), "{err}");
+    assert!(err.contains("line 4: `made_up` is not an indicator"), "{err}");
+    assert!(err.contains("loaded 2 cases; skipped 3 lines"), "{err}");
+
+    // The two cases are stored, the first with its place, phone number and indicator; nothing
+    // of the skipped lines is.
+    let conn = rusqlite::Connection::open(dir.path().join("homeward-data/homeward.db")).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM cases"), 2);
+    assert_eq!(count("SELECT COUNT(*) FROM identifiers WHERE normalised LIKE '%306900001234'"), 1);
+    assert_eq!(count("SELECT COUNT(*) FROM case_events WHERE kind = 'indicator_observed'"), 1);
+    let first_id = rows[1].split(',').nth(1).unwrap();
+    assert_eq!(
+        count(&format!(
+            "SELECT COUNT(*) FROM case_events WHERE case_id = '{first_id}' AND kind = 'indicator_observed'"
+        )),
+        1
+    );
+
+    let nobody = homeward(dir.path(), &["import", "cases.ndjson", "--as", "nobody@t.example"]);
+    assert!(stderr(&nobody).contains("no user has the e-mail address nobody@t.example"), "{}", stderr(&nobody));
+}

@@ -1,0 +1,124 @@
+//! `homeward import FILE.ndjson --as EMAIL`: loads cases, one JSON object per line, in the body
+//! format of `POST /api/v1/cases`, with two fields more: `case_ref` (the sender's own id for the
+//! case, answered beside the case's number) and `indicators` (trafficking indicators of the
+//! catalogue, recorded on the case as observed). Each case is opened as the user named, through
+//! the same store command as the API, so it is checked, audited and later linked like any other.
+//!
+//! A bad line (not JSON, a report the API would refuse, an unknown indicator) is reported with
+//! its line number and skipped; the rest are loaded. A database failure stops the import: the
+//! lines after it are not tried, and the report says how far it got.
+
+use std::io::{BufRead, Write};
+
+use anyhow::Context;
+use homeward_domain::case::NewCase;
+use homeward_domain::org::Actor;
+use homeward_domain::view::CaseChange;
+use homeward_risk::Catalogue;
+use homeward_store::{Store, StoreError};
+use serde_json::Value;
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub loaded: usize,
+    pub skipped: usize,
+}
+
+/// One line, read: the report, the sender's id and the indicators.
+struct Line {
+    case: NewCase,
+    case_ref: Option<String>,
+    indicators: Vec<String>,
+}
+
+/// Imports every line of `input` as `actor`; writes `line,case_id,case_number,case_ref` for each
+/// case opened to `out` and each skipped line's reason to `err`.
+pub fn run(
+    store: &dyn Store,
+    actor: &Actor,
+    catalogue: &Catalogue,
+    input: impl BufRead,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> anyhow::Result<Summary> {
+    let mut summary = Summary::default();
+    writeln!(out, "line,case_id,case_number,case_ref")?;
+    for (index, text) in input.lines().enumerate() {
+        let number = index + 1;
+        let text = text.with_context(|| format!("cannot read line {number}"))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let line = match parse(&text, catalogue) {
+            Ok(line) => line,
+            Err(why) => {
+                writeln!(err, "line {number}: {why}; skipped")?;
+                summary.skipped += 1;
+                continue;
+            }
+        };
+        let view = match store.create_case(actor, line.case) {
+            Ok(view) => view,
+            Err(e @ (StoreError::Domain(_) | StoreError::Denied(_) | StoreError::NotFound(_))) => {
+                writeln!(err, "line {number}: {e}; skipped")?;
+                summary.skipped += 1;
+                continue;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("line {number}: the database failed; {} cases were loaded before it", summary.loaded)
+                });
+            }
+        };
+        let case = view.case.id;
+        for indicator in line.indicators {
+            let change = CaseChange::ObserveIndicator { indicator: indicator.clone(), evidence: None };
+            if let Err(e) = store.change_case(actor, case, change) {
+                writeln!(
+                    err,
+                    "line {number}: case {} opened, but indicator `{indicator}` not recorded: {e}",
+                    view.case.number
+                )?;
+            }
+        }
+        writeln!(out, "{number},{case},{},{}", view.case.number, csv_field(line.case_ref.as_deref().unwrap_or("")))?;
+        summary.loaded += 1;
+    }
+    Ok(summary)
+}
+
+fn parse(text: &str, catalogue: &Catalogue) -> Result<Line, String> {
+    let mut value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+    let object = value.as_object_mut().ok_or("not a JSON object")?;
+    let case_ref = match object.remove("case_ref") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => return Err("`case_ref` must be a string".into()),
+    };
+    let indicators = match object.remove("indicators") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(list) => serde_json::from_value::<Vec<String>>(list)
+            .map_err(|_| "`indicators` must be a list of indicator ids".to_owned())?,
+    };
+    for id in &indicators {
+        match catalogue.get(id) {
+            None => return Err(format!("`{id}` is not an indicator of catalogue {}", catalogue.version)),
+            Some(i) if i.derived => {
+                return Err(format!("`{id}` is derived by Homeward from the case's facts, not recorded by hand"));
+            }
+            Some(_) => {}
+        }
+    }
+    let case = serde_json::from_value::<NewCase>(value).map_err(|e| format!("not a report ({e})"))?;
+    Ok(Line { case, case_ref, indicators })
+}
+
+/// A value as one CSV field: quoted when it holds a comma, a quote or a line break.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}

@@ -15,7 +15,8 @@
 //! case that makes it detectable (the second phone case, the third child of the wave, the
 //! second episode) to the first warning. Precision is over the warnings of a kind: how many are
 //! about a planted pattern. The background's recurrent runaways raise true repeat warnings too,
-//! so precision is not reported for repeats.
+//! so precision is not reported for repeats. The trend detector runs on weekly counts of its own
+//! ([`surges`]).
 
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,7 @@ use homeward_domain::CaseId;
 use homeward_domain::case::MissingFromKind;
 use homeward_domain::records::IdentifierKind;
 use homeward_risk::detect::{CaseFacts, Detector, Place, Rules, WarningKind};
+use homeward_risk::trend::{TrendRules, WEEKS_A_YEAR, rise};
 use time::OffsetDateTime;
 
 /// What the benchmark measured.
@@ -35,6 +37,17 @@ pub struct Outcome {
     /// Per pattern kind: planted, found, delays in cases, warnings of that kind, of them about a
     /// planted pattern.
     pub patterns: Vec<(WarningKind, usize, usize, Vec<usize>, usize, usize)>,
+    pub surges: Surges,
+}
+
+/// The trend detector on planted regional surges.
+pub struct Surges {
+    pub planted: usize,
+    /// Planted surge weeks that alarmed.
+    pub found: usize,
+    /// Region-weeks that alarmed, planted or not, and how many were tested.
+    pub alarms: usize,
+    pub tested: usize,
 }
 
 struct Rng(u64);
@@ -188,5 +201,60 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
         let about_planted = of_kind_events.iter().filter(|by| planted_cases.contains(by)).count();
         patterns.push((kind, of_kind.len(), delays.len(), delays, of_kind_events.len(), about_planted));
     }
-    Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns })
+    let surges = surges(&mut rng, planted);
+    Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns, surges })
+}
+
+/// The trend detector on weekly counts of reports in 50 regions over three years: each region's
+/// usual pace (1 to 12 a week) rises by half in the summer weeks (24 to 35), counts are drawn
+/// from a Poisson distribution, and `planted` surges add three times the usual pace, and five
+/// reports more, to one week of one region in the second or third year. Every region-week of
+/// those two years is tested, as the week closes.
+fn surges(rng: &mut Rng, planted: usize) -> Surges {
+    let (regions, weeks) = (50, 3 * WEEKS_A_YEAR);
+    let mut series: Vec<Vec<u32>> = Vec::with_capacity(regions);
+    let mut paces = Vec::with_capacity(regions);
+    for _ in 0..regions {
+        let pace = 1.0 + rng.below(12) as f64;
+        paces.push(pace);
+        let counts = (0..weeks)
+            .map(|w| {
+                let summer = (24..36).contains(&(w % WEEKS_A_YEAR));
+                poisson(rng, if summer { pace * 1.5 } else { pace })
+            })
+            .collect();
+        series.push(counts);
+    }
+    let mut truth = std::collections::HashSet::new();
+    while truth.len() < planted {
+        let (r, w) =
+            (rng.below(regions as u64) as usize, WEEKS_A_YEAR + rng.below((weeks - WEEKS_A_YEAR) as u64) as usize);
+        if truth.insert((r, w)) {
+            series[r][w] += poisson(rng, 3.0 * paces[r]) + 5;
+        }
+    }
+    let rules = TrendRules::default();
+    let (mut alarms, mut about_planted) = (0, 0);
+    for (r, counts) in series.iter().enumerate() {
+        for w in WEEKS_A_YEAR..weeks {
+            if rise(&counts[..=w], &rules).is_some() {
+                alarms += 1;
+                about_planted += usize::from(truth.contains(&(r, w)));
+            }
+        }
+    }
+    Surges { planted, found: about_planted, alarms, tested: regions * (weeks - WEEKS_A_YEAR) }
+}
+
+/// A Poisson count (Knuth's method, for the small means here).
+fn poisson(rng: &mut Rng, mean: f64) -> u32 {
+    let limit = (-mean).exp();
+    let (mut k, mut p) = (0, 1.0);
+    loop {
+        p *= (rng.below(1 << 30) as f64 + 0.5) / f64::from(1 << 30);
+        if p <= limit {
+            return k;
+        }
+        k += 1;
+    }
 }

@@ -331,7 +331,16 @@ fn detect_table(o: &detect::Outcome) -> String {
             delays.iter().max().copied().unwrap_or_default(),
         ));
     }
-    out.push('\n');
+    let s = &o.surges;
+    out.push_str(&format!(
+        "| regional surge (`trend::rise`) | {} | {} | | | {} of {} region-weeks | {} | {:.3} |\n\n",
+        s.planted,
+        s.found,
+        s.alarms,
+        s.tested,
+        s.found,
+        s.found as f64 / s.alarms.max(1) as f64
+    ));
     out
 }
 

@@ -47,7 +47,7 @@ fn names(p: &Prepared, loose: bool) -> (Name<'_>, Name<'_>) {
     };
     (
         Name { joined: &p.given_joined, sorted: &p.given_sorted, keys: gk, keys_joined: gkj, group: p.given_group },
-        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj, group: p.family_group },
+        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj, group: None },
     )
 }
 

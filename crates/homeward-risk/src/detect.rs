@@ -166,7 +166,9 @@ pub fn detect<'a>(
 }
 
 /// Every detector over `cases` at once: each case in the order it went missing, against the
-/// cases before it, and of each key the warning as its last case left it.
+/// cases before it, and of each key the warning as its last case left it (so an earlier cluster
+/// at the same place is replaced by a later one; a store keeps them apart by closing a warning
+/// once it is decided).
 pub fn scan(cases: &[CaseFacts], rules: &Rules) -> Vec<Warning> {
     let mut order: Vec<&CaseFacts> = cases.iter().collect();
     order.sort_by_key(|c| (c.missing_at, c.case));
@@ -292,7 +294,10 @@ fn repeat_episodes(child: &str, new: &CaseFacts, earlier: &[&CaseFacts], rules: 
     let mut evidence =
         vec![format!("{count} episodes of the same child within {} days", rules.repeat_window.whole_days())];
     if escalating {
-        level = level.max(Level::Elevated);
+        level = match level {
+            Level::Notice => Level::Elevated,
+            Level::Elevated | Level::High => Level::High,
+        };
         evidence.push(format!("the last gap ({} days) is the shortest yet", gaps.last().map_or(0, |g| g.whole_days())));
     }
     Some(Warning {
@@ -343,7 +348,7 @@ fn place_cluster(
     // The place's usual number in a window, from its year before (a new place: one child in
     // five windows).
     let window = rules.place_window.whole_days() as f64;
-    let expected = (history.place_year as f64 * window / (365.0 - window).max(1.0)).max(0.2);
+    let expected = (history.place_year as f64 * window / 365.0).max(0.2);
     let count = u32::try_from(children.len()).unwrap_or(u32::MAX);
     let chance = crate::trend::upper_tail(count, expected, 1.0);
     if chance >= rules.place_alpha {
@@ -512,8 +517,11 @@ mod tests {
         assert_eq!((found[0].level, found[0].evidence.clone()), (Level::Notice, vec![why(2)]));
         // The third comes sooner than the second did: escalating.
         let found = detect(&episode(3, 130), &[episode(1, 0), episode(2, 100)], History::default(), &Rules::default());
-        assert_eq!(found[0].level, Level::Elevated);
+        assert_eq!(found[0].level, Level::High, "three episodes, Elevated, and coming faster: one step more");
         assert_eq!(found[0].evidence, vec![why(3), "the last gap (30 days) is the shortest yet".into()]);
+        // Three evenly spaced episodes stay Elevated.
+        let even = detect(&episode(3, 200), &[episode(1, 0), episode(2, 100)], History::default(), &Rules::default());
+        assert_eq!(even[0].level, Level::Elevated);
         let five: Vec<CaseFacts> = (1..=4).map(|n| episode(n, n as i64 * 60)).collect();
         let found = detect(&episode(5, 300), &five, History::default(), &Rules::default());
         assert_eq!((found[0].level, found[0].cases.len()), (Level::High, 5));
@@ -531,7 +539,7 @@ mod tests {
         let twelve: Vec<CaseFacts> = (1..=11).map(|n| at(n, n as i64)).collect();
         let found = detect(&at(12, 12), &twelve, busy, &Rules::default());
         assert_eq!((found.len(), found[0].level, found[0].cases.len()), (1, Level::Elevated, 12));
-        assert!(found[0].evidence[0].ends_with("where 4.0 would be usual"), "{found:?}");
+        assert!(found[0].evidence[0].ends_with("where 3.8 would be usual"), "{found:?}");
         // The same three at a quiet place are a warning.
         assert_eq!(detect(&at(3, 3), &three, History { place_year: 2 }, &Rules::default()).len(), 1);
     }

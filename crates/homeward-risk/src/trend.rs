@@ -90,18 +90,19 @@ fn baseline(history: &[u32], rules: &TrendRules) -> (Vec<u32>, bool) {
 pub(crate) fn upper_tail(k: u32, mean: f64, dispersion: f64) -> f64 {
     // The negative binomial's size and probability, when the counts spread more than Poisson.
     let negative_binomial = (dispersion > 1.0 + 1e-9).then(|| (mean / (dispersion - 1.0), 1.0 / dispersion));
-    // P(X = 0), then each P(X = j + 1) from P(X = j).
-    let mut term = match negative_binomial {
-        Some((size, p)) => p.powf(size),
-        None => (-mean).exp(),
+    // log P(X = 0), then each log P(X = j + 1) from log P(X = j): in logarithms, because P(X = 0)
+    // is below the smallest double for a mean over about 745 (a national weekly series).
+    let mut log_term = match negative_binomial {
+        Some((size, p)) => size * p.ln(),
+        None => -mean,
     };
     let mut below = 0.0;
     for j in 0..k {
-        below += term;
+        below += log_term.exp();
         let j = f64::from(j);
-        term *= match negative_binomial {
-            Some((size, p)) => (j + size) / (j + 1.0) * (1.0 - p),
-            None => mean / (j + 1.0),
+        log_term += match negative_binomial {
+            Some((size, p)) => ((j + size) / (j + 1.0) * (1.0 - p)).ln(),
+            None => (mean / (j + 1.0)).ln(),
         };
     }
     (1.0 - below).max(0.0)
@@ -164,5 +165,10 @@ mod tests {
         // Poisson(2): P(X >= 3) = 1 - e^-2 (1 + 2 + 2) = 0.3233.
         assert!((upper_tail(3, 2.0, 1.0) - 0.3233).abs() < 1e-4);
         assert!(upper_tail(6, 2.0, 5.0) > upper_tail(6, 2.0, 1.0), "spread makes a count likelier");
+        // A national series: 2,280 reports against a usual 760 is no chance at all, and 760
+        // against 760 about even.
+        assert!(upper_tail(2_280, 760.0, 1.0) < 1e-12);
+        assert!((upper_tail(760, 760.0, 1.0) - 0.5).abs() < 0.05, "{}", upper_tail(760, 760.0, 1.0));
+        assert!(upper_tail(2_280, 760.0, 2.0) < 1e-12);
     }
 }

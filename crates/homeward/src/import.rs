@@ -4,13 +4,15 @@
 //! catalogue, recorded on the case as observed). Each case is opened as the user named, through
 //! the same store command as the API, so it is checked, audited and later linked like any other.
 //!
-//! A bad line (not JSON, a report the API would refuse, an unknown indicator) is reported with
-//! its line number and skipped; the rest are loaded. A database failure stops the import: the
-//! lines after it are not tried, and the report says how far it got.
+//! A bad line (not UTF-8, not JSON, a report the API would refuse, an unknown indicator) is
+//! reported with its line number and skipped; the rest are loaded. A database failure stops the
+//! import, also one while recording a case's indicators: the lines after it are not tried, and
+//! the report says how far it got.
 
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
+use homeward_domain::DomainError;
 use homeward_domain::case::NewCase;
 use homeward_domain::org::Actor;
 use homeward_domain::view::CaseChange;
@@ -44,9 +46,14 @@ pub fn run(
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
     writeln!(out, "line,case_id,case_number,case_ref")?;
-    for (index, text) in input.lines().enumerate() {
+    for (index, bytes) in input.split(b'\n').enumerate() {
         let number = index + 1;
-        let text = text.with_context(|| format!("cannot read line {number}"))?;
+        let bytes = bytes.with_context(|| format!("cannot read line {number}"))?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            writeln!(err, "line {number}: not UTF-8 text; skipped")?;
+            summary.skipped += 1;
+            continue;
+        };
         if text.trim().is_empty() {
             continue;
         }
@@ -74,12 +81,19 @@ pub fn run(
         let case = view.case.id;
         for indicator in line.indicators {
             let change = CaseChange::ObserveIndicator { indicator: indicator.clone(), evidence: None };
-            if let Err(e) = store.change_case(actor, case, change) {
-                writeln!(
-                    err,
-                    "line {number}: case {} opened, but indicator `{indicator}` not recorded: {e}",
-                    view.case.number
-                )?;
+            match store.change_case(actor, case, change) {
+                Ok(_) => {}
+                // Recorded already by an earlier entry of the same list.
+                Err(StoreError::Domain(DomainError::NoChange(_))) => {}
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!(
+                            "line {number}: case {} was opened but indicator `{indicator}` could not be recorded; \
+                             {} cases were loaded before it",
+                            view.case.number, summary.loaded
+                        )
+                    });
+                }
             }
         }
         writeln!(out, "{number},{case},{},{}", view.case.number, csv_field(line.case_ref.as_deref().unwrap_or("")))?;

@@ -291,7 +291,9 @@ fn import_loads_the_good_lines_and_names_each_bad_one() {
         "",
         r#"{"case_ref": "B,2", "category": "runaway", "child": {"given_name": "Eleni"}, "last_seen": {"at": "2026-11-01T08:00:00Z"}}"#,
     ];
-    std::fs::write(dir.path().join("cases.ndjson"), lines.join("\n")).unwrap();
+    let mut file = lines.join("\n").into_bytes();
+    file.extend_from_slice(b"\n\xff\xfe{}\n");
+    std::fs::write(dir.path().join("cases.ndjson"), file).unwrap();
     let out = homeward(dir.path(), &["import", "cases.ndjson", "--as", "op@t.example"]);
     assert_eq!(out.status.code(), Some(2), "some lines were skipped: {}", stderr(&out));
     let rows: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
@@ -303,7 +305,8 @@ fn import_loads_the_good_lines_and_names_each_bad_one() {
     assert!(err.contains("line 2: not JSON"), "{err}");
     assert!(err.contains("line 3: the request has 1 invalid field(s)"), "{err}");
     assert!(err.contains("line 4: `made_up` is not an indicator"), "{err}");
-    assert!(err.contains("loaded 2 cases; skipped 3 lines"), "{err}");
+    assert!(err.contains("line 7: not UTF-8 text"), "{err}");
+    assert!(err.contains("loaded 2 cases; skipped 4 lines"), "{err}");
 
     // The two cases are stored, the first with its place, phone number and indicator; nothing
     // of the skipped lines is.

@@ -47,7 +47,7 @@ fn names(p: &Prepared, loose: bool) -> (Name<'_>, Name<'_>) {
     };
     (
         Name { joined: &p.given_joined, sorted: &p.given_sorted, keys: gk, keys_joined: gkj, group: p.given_group },
-        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj, group: None },
+        Name { joined: &p.family_joined, sorted: &p.family_sorted, keys: fk, keys_joined: fkj, group: p.family_group },
     )
 }
 
@@ -56,7 +56,9 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Vector {
     // Against a name in Arabic letters, which write v and u alike, the loose skeletons.
     let loose = a.arabic || b.arabic;
     let ((ag, af), (bg, bf)) = (names(a, loose), names(b, loose));
-    let straight = (name_level(ag, bg), name_level(af, bf));
+    // Known variants join given names, also one written as a family name; two family names do
+    // not agree through them.
+    let straight = (name_level(ag, bg), name_level(Name { group: None, ..af }, Name { group: None, ..bf }));
     let swapped = (name_level(ag, bf), name_level(af, bg));
     let total = |(g, f): (Option<u8>, Option<u8>)| g.unwrap_or(4) + f.unwrap_or(4);
     // Swapped names: which of the two crossed comparisons is called "given" must not depend on
@@ -290,6 +292,14 @@ mod tests {
         );
         check(rec("Reza", "Karimi", None), rec("رضا", "کریمی", None), vec![Some(1), Some(1), None, Some(0), None]);
         check(rec("Kostas", "Papa", None), rec("Nikos", "Papa", None), vec![Some(4), Some(0), None, Some(0), None]);
+        // A given name written as the family name still meets its variant; two family names that
+        // happen to be forms of one given name do not agree through it.
+        check(
+            rec("Papa", "Kostas", None),
+            rec("Κωνσταντίνος", "Papa", None),
+            vec![Some(0), Some(1), None, Some(0), None],
+        );
+        check(rec("Eleni", "Petros", None), rec("Eleni", "Pierre", None), vec![Some(0), Some(3), None, Some(0), None]);
         // Ain and the article written together: Ali is علي, Al-Mele is المل.
         check(rec("Ali", "Al-Mele", None), rec("علي", "المل", None), vec![Some(0), Some(1), None, Some(0), None]);
     }

@@ -64,10 +64,11 @@ pub struct Prepared {
     /// The tokens sorted and joined: the same name with its parts in another order.
     pub given_sorted: String,
     pub family_sorted: String,
-    /// The known variant group of the given name (`Kostas` and `Κωνσταντίνος` are one). Family
-    /// names have none: a family name that is also a given name's form (`Petrou`, `Yusuf`) is
-    /// a family's name, not a nickname.
+    /// The known variant groups of the names (`Kostas` and `Κωνσταντίνος` are one). A family
+    /// name's group counts only against a given name, where the names were written the other
+    /// way round: two family names (`Petrou`, `Pierre`) do not agree through a group.
     pub given_group: Option<u16>,
+    pub family_group: Option<u16>,
     /// Whether either name is written in Arabic letters.
     pub arabic: bool,
     /// The tokens and the skeletons joined, computed once for the comparisons.
@@ -100,6 +101,7 @@ impl Prepared {
         let (given_keys_joined, family_keys_joined) = (given_keys.join(""), family_keys.join(""));
         Self {
             given_group: variant_group(&given, &given_joined, &given_keys_joined),
+            family_group: variant_group(&family, &family_joined, &family_keys_joined),
             given_loose_joined: given_loose.join(""),
             family_loose_joined: family_loose.join(""),
             given_sorted: sorted(&given),

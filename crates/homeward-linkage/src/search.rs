@@ -246,7 +246,7 @@ fn keys(r: &Prepared) -> Vec<u64> {
     let years = r.birth.map(|b| b.block_years());
     // Each name's sound, and its loose sound (where the same name in Arabic letters is filed).
     // A name with known variant forms is also filed under its group, where its other forms are.
-    let groups: Vec<String> = r.given_group.map(|g| format!("#{g}")).into_iter().collect();
+    let groups: Vec<String> = [r.given_group, r.family_group].into_iter().flatten().map(|g| format!("#{g}")).collect();
     let mut names: Vec<&String> = [&r.given_keys, &r.family_keys, &r.given_loose, &r.family_loose]
         .into_iter()
         .flat_map(|k| k.iter().take(2))
@@ -278,6 +278,10 @@ fn keys(r: &Prepared) -> Vec<u64> {
     }
     if let (Some(g), Some(f)) = (r.given_group, r.family_keys.first()) {
         keys.push(hashed(("gf", format!("#{g}").as_str(), f.as_str())));
+    }
+    // A given name written as the family name, and the other way round.
+    if let (Some(f), Some(g)) = (r.family_group, r.given_keys.first()) {
+        keys.push(hashed(("gf", format!("#{f}").as_str(), g.as_str())));
     }
     // The full date (day and month in either order), and each name's sound with the day and
     // month: a year written wrong (`2018` for `2019`) still meets the same name on the same day.

@@ -154,7 +154,10 @@ impl Index {
             // How rare the key is: sharing a key with few children says more than sharing one
             // with many.
             let rarity = (1.0 + indexed / block.len() as f32).ln();
-            hits.extend(block[block.len().saturating_sub(room)..].iter().map(|&slot| (slot, rarity)));
+            // A replaced or removed child's old slot stays in its blocks; it must not take a
+            // place among the children compared.
+            let live = block.iter().rev().filter(|&&slot| !self.gone[slot as usize]).take(room);
+            hits.extend(live.map(|&slot| (slot, rarity)));
         }
         hits.sort_unstable_by_key(|&(slot, _)| slot);
         let mut shared: Vec<(f32, u32)> = Vec::new();
@@ -416,6 +419,20 @@ mod tests {
         let found = index.search(&rec("أحمد", "الببي", "", 'M'), 10, |_| true);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!((found[0].probability - found[1].probability).abs() < 1e-9, "{found:?}");
+    }
+
+    #[test]
+    fn stale_slots_of_an_often_edited_child_do_not_crowd_out_another() {
+        let mut index = Index::default();
+        let record = rec("Luca", "Ropeu", "2016-09-16", 'M');
+        index.insert("other", &record);
+        // One child edited 600 times: 599 stale slots in the same blocks, all newer.
+        for _ in 0..600 {
+            index.insert("edited", &record);
+        }
+        let found: Vec<&str> = index.search(&record, 10, |_| true).iter().map(|c| c.id).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.contains(&"other") && found.contains(&"edited"), "{found:?}");
     }
 
     #[test]

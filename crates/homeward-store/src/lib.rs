@@ -67,6 +67,15 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What [`Store::import_case`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    /// The case was opened now.
+    Opened(Box<CaseView>),
+    /// The organisation opened a case by that reference before; nothing was written.
+    Before { case_id: homeward_domain::CaseId, number: String },
+}
+
 /// How a request proves who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential<'a> {
@@ -126,6 +135,9 @@ pub trait Store: Send + Sync + 'static {
     fn authenticate(&self, credential: Credential<'_>) -> Result<Option<User>>;
 
     fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView>;
+    /// Opens a case the actor's organisation knows by its own reference (`case_ref`), unless
+    /// it opened one by that reference before: an import run twice opens each case once.
+    fn import_case(&self, actor: &Actor, new: NewCase, case_ref: String) -> Result<Imported>;
     /// Opens a case and, in the same transaction, answers the children it may be about:
     /// [`Store::match_candidates`] for the new case, with what the linkage engine found for the
     /// report before it was written. One command, one commit.

@@ -1,7 +1,8 @@
 //! `homeward import FILE.ndjson --as EMAIL`: loads cases, one JSON object per line, in the body
 //! format of `POST /api/v1/cases`, with two fields more: `case_ref` (the sender's own id for the
-//! case, answered beside the case's number) and `indicators` (trafficking indicators of the
-//! catalogue, recorded on the case as observed). Each case is opened as the user named, through
+//! case, kept with it and answered beside the case's number; a reference the organisation
+//! imported before is not opened again, so an import can be run twice) and `indicators`
+//! (trafficking indicators of the catalogue, recorded on the case as observed). Each case is opened as the user named, through
 //! the same store command as the API, so it is checked, audited and later linked like any other.
 //!
 //! A bad line (not UTF-8, not JSON, a report the API would refuse, an unknown indicator) is
@@ -17,13 +18,18 @@ use homeward_domain::case::NewCase;
 use homeward_domain::org::Actor;
 use homeward_domain::view::CaseChange;
 use homeward_risk::Catalogue;
-use homeward_store::{Store, StoreError};
+use homeward_store::{Imported, Store, StoreError};
 use serde_json::Value;
+
+/// The longest `case_ref` kept.
+const MAX_CASE_REF: usize = 200;
 
 /// What an import did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub loaded: usize,
+    /// Lines whose `case_ref` the organisation had imported before: not opened again.
+    pub before: usize,
     pub skipped: usize,
 }
 
@@ -65,8 +71,22 @@ pub fn run(
                 continue;
             }
         };
-        let view = match store.create_case(actor, line.case) {
-            Ok(view) => view,
+        let opened = match line.case_ref.clone() {
+            Some(case_ref) => store.import_case(actor, line.case, case_ref),
+            None => store.create_case(actor, line.case).map(|view| Imported::Opened(Box::new(view))),
+        };
+        let view = match opened {
+            Ok(Imported::Opened(view)) => view,
+            Ok(Imported::Before { case_id, number: case_number }) => {
+                let case_ref = line.case_ref.as_deref().unwrap_or("");
+                writeln!(
+                    err,
+                    "line {number}: `{case_ref}` was imported before as case {case_number}; not opened again"
+                )?;
+                writeln!(out, "{number},{case_id},{case_number},{}", csv_field(case_ref))?;
+                summary.before += 1;
+                continue;
+            }
             Err(e @ (StoreError::Domain(_) | StoreError::Denied(_) | StoreError::NotFound(_))) => {
                 writeln!(err, "line {number}: {e}; skipped")?;
                 summary.skipped += 1;
@@ -107,8 +127,10 @@ fn parse(text: &str, catalogue: &Catalogue) -> Result<Line, String> {
     let object = value.as_object_mut().ok_or("not a JSON object")?;
     let case_ref = match object.remove("case_ref") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(_) => return Err("`case_ref` must be a string".into()),
+        Some(Value::String(s)) if !s.trim().is_empty() && s.trim().chars().count() <= MAX_CASE_REF => {
+            Some(s.trim().to_owned())
+        }
+        Some(_) => return Err(format!("`case_ref` must be a string of 1 to {MAX_CASE_REF} characters")),
     };
     let indicators = match object.remove("indicators") {
         None | Some(Value::Null) => Vec::new(),

@@ -221,7 +221,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
             let summary =
                 import::run(store.as_ref(), &actor, &catalogue, std::io::BufReader::new(input), &mut out, &mut err)?;
-            eprintln!("loaded {} cases; skipped {} lines", summary.loaded, summary.skipped);
+            eprintln!(
+                "loaded {} cases; {} imported before; skipped {} lines",
+                summary.loaded, summary.before, summary.skipped
+            );
             if summary.skipped > 0 {
                 return Ok(ExitCode::from(2));
             }

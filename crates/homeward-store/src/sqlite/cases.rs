@@ -57,6 +57,29 @@ fn link_identifier(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, identifier: 
     })
 }
 
+/// Opens a case that the actor's organisation knows by its own reference, unless it opened one
+/// by that reference before: then answers that case, and writes nothing.
+pub(super) fn import_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase, case_ref: &str) -> Result<crate::Imported> {
+    authorize(actor, Action::CaseCreate, Scope::Own)?;
+    let org_id = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;
+    let before = tx
+        .conn
+        .prepare_cached(
+            "SELECT r.case_id, c.number FROM case_refs r JOIN cases c ON c.id = r.case_id
+             WHERE r.organisation_id = ?1 AND r.case_ref = ?2",
+        )?
+        .query_row(params![org_id.to_string(), case_ref], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .optional()?;
+    if let Some((id, number)) = before {
+        return Ok(crate::Imported::Before { case_id: parse(&id, "case id")?, number });
+    }
+    let view = create_case(tx, actor, new)?;
+    tx.conn
+        .prepare_cached("INSERT INTO case_refs (organisation_id, case_ref, case_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![org_id.to_string(), case_ref, view.case.id.to_string()])?;
+    Ok(crate::Imported::Opened(Box::new(view)))
+}
+
 pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Result<CaseView> {
     authorize(actor, Action::CaseCreate, Scope::Own)?;
     let org_id = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;

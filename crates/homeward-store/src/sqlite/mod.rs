@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "interface", include_str!("../../migrations/sqlite/0002_interface.sql")),
     (3, "linkage", include_str!("../../migrations/sqlite/0003_linkage.sql")),
+    (4, "case_refs", include_str!("../../migrations/sqlite/0004_case_refs.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -587,6 +588,11 @@ impl Store for SqliteStore {
     fn create_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView> {
         let actor = actor.clone();
         self.write(move |tx| cases::create_case(tx, &actor, new))
+    }
+
+    fn import_case(&self, actor: &Actor, new: NewCase, case_ref: String) -> Result<crate::Imported> {
+        let actor = actor.clone();
+        self.write(move |tx| cases::import_case(tx, &actor, new, &case_ref))
     }
 
     fn create_case_with_candidates(

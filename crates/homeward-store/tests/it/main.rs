@@ -150,7 +150,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 3, "0001, 0002 and 0003, each once");
+    assert_eq!(versions, 4, "0001 to 0004, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -524,7 +524,9 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 }
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
-const UNDO_0003: &str = "DROP TABLE job_watermarks; DROP TABLE child_matches; DROP INDEX children_by_identity;
+/// Back to before migration 0003 (and so before every later one).
+const UNDO_0003: &str = "DROP TABLE case_refs; DELETE FROM schema_migrations WHERE version = 4;
+     DROP TABLE job_watermarks; DROP TABLE child_matches; DROP INDEX children_by_identity;
      DROP INDEX children_by_linkage_seq; ALTER TABLE children DROP COLUMN linkage_seq;
      ALTER TABLE children DROP COLUMN identity_id; DELETE FROM schema_migrations WHERE version = 3;";
 
@@ -546,4 +548,37 @@ fn upgrading_gives_every_child_an_identity_of_their_own() {
     assert_eq!(numbered, vec![(a.case.child_id, LinkageSeq(1)), (b.case.child_id, LinkageSeq(2))]);
     upgraded.decide_match(&f.actor, a.case.id, b.case.id, MatchDecision::Confirm, None).unwrap();
     assert_eq!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.len(), 1);
+}
+
+#[test]
+fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
+    use homeward_store::Imported;
+    let f = fixture();
+    let Imported::Opened(first) = f.store.import_case(&f.actor, report("2011-04-02"), "REF-7".into()).unwrap() else {
+        panic!("the first import opens the case")
+    };
+    // Again, even with another report: the reference names the case already opened.
+    match f.store.import_case(&f.actor, report("2012-01-01"), "REF-7".into()).unwrap() {
+        Imported::Before { case_id, number } => {
+            assert_eq!((case_id, number), (first.case.id, first.case.number.clone()))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Another organisation's reference of the same name is its own.
+    let elsewhere = other_org(&f);
+    assert!(matches!(
+        f.store.import_case(&elsewhere, report("2011-04-02"), "REF-7".into()).unwrap(),
+        Imported::Opened(_)
+    ));
+    // A refused report keeps no reference: the next try with a good one opens the case.
+    let mut bad = report("2011-04-02");
+    bad.last_seen.at = time::macros::datetime!(2099-01-01 00:00 UTC);
+    assert!(matches!(f.store.import_case(&f.actor, bad, "REF-8".into()), Err(StoreError::Domain(_))));
+    assert!(matches!(
+        f.store.import_case(&f.actor, report("2011-04-02"), "REF-8".into()).unwrap(),
+        Imported::Opened(_)
+    ));
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let refs: i64 = conn.query_row("SELECT COUNT(*) FROM case_refs", [], |r| r.get(0)).unwrap();
+    assert_eq!(refs, 3);
 }

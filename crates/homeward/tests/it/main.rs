@@ -306,7 +306,7 @@ fn import_loads_the_good_lines_and_names_each_bad_one() {
     assert!(err.contains("line 3: the request has 1 invalid field(s)"), "{err}");
     assert!(err.contains("line 4: `made_up` is not an indicator"), "{err}");
     assert!(err.contains("line 7: not UTF-8 text"), "{err}");
-    assert!(err.contains("loaded 2 cases; skipped 4 lines"), "{err}");
+    assert!(err.contains("loaded 2 cases; 0 imported before; skipped 4 lines"), "{err}");
 
     // The two cases are stored, the first with its place, phone number and indicator; nothing
     // of the skipped lines is.
@@ -322,6 +322,16 @@ fn import_loads_the_good_lines_and_names_each_bad_one() {
         )),
         1
     );
+
+    // Run again: the references are known, so nothing is opened twice, and the rows name the
+    // cases opened the first time.
+    let again = homeward(dir.path(), &["import", "cases.ndjson", "--as", "op@t.example"]);
+    let err = stderr(&again);
+    assert!(err.contains("line 1: `A-1` was imported before as case"), "{err}");
+    assert!(err.contains("loaded 0 cases; 2 imported before; skipped 4 lines"), "{err}");
+    assert_eq!(stdout(&again).lines().collect::<Vec<_>>(), rows.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(count("SELECT COUNT(*) FROM cases"), 2);
+    assert_eq!(count("SELECT COUNT(*) FROM case_refs"), 2);
 
     let nobody = homeward(dir.path(), &["import", "cases.ndjson", "--as", "nobody@t.example"]);
     assert!(stderr(&nobody).contains("no user has the e-mail address nobody@t.example"), "{}", stderr(&nobody));

@@ -140,11 +140,41 @@ impl Catalogue {
     pub fn get(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id == id)
     }
+
+    /// The indicator a person records on a case by hand: one of this catalogue's, and not one
+    /// Homeward derives from the case's facts.
+    pub fn recordable(&self, id: &str) -> Result<&Indicator, NotRecordable> {
+        match self.get(id) {
+            None => Err(NotRecordable::Unknown { id: id.to_owned(), version: self.version.clone() }),
+            Some(i) if i.derived => Err(NotRecordable::Derived(id.to_owned())),
+            Some(i) => Ok(i),
+        }
+    }
+}
+
+/// Why an indicator cannot be recorded by hand.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotRecordable {
+    /// The catalogue has no indicator by that id.
+    #[error("`{id}` is not an indicator of catalogue {version}")]
+    Unknown { id: String, version: String },
+    /// Homeward sets it from what the store knows.
+    #[error("`{0}` is derived by Homeward from the case's facts; it is not recorded by hand")]
+    Derived(String),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_known_indicator_that_is_not_derived_is_recorded_by_hand() {
+        let c = Catalogue::builtin().unwrap();
+        assert!(c.recordable("cross_border_with_non_relatives").is_ok());
+        assert_eq!(c.recordable("age_13_17").err(), Some(NotRecordable::Derived("age_13_17".into())));
+        let unknown = c.recordable("made_up").unwrap_err().to_string();
+        assert_eq!(unknown, format!("`made_up` is not an indicator of catalogue {}", c.version));
+    }
 
     #[test]
     fn the_builtin_catalogue_is_valid_and_covers_every_group() {

@@ -22,5 +22,5 @@ mod missing;
 pub mod trend;
 
 pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};
-pub use catalogue::{Catalogue, CatalogueError, Group, Indicator, Question, Tier};
+pub use catalogue::{Catalogue, CatalogueError, Group, Indicator, NotRecordable, Question, Tier};
 pub use missing::{RiskAnswers, RiskFactor, RiskSuggestion, Weight, suggest};

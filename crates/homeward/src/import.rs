@@ -138,13 +138,7 @@ fn parse(text: &str, catalogue: &Catalogue) -> Result<Line, String> {
             .map_err(|_| "`indicators` must be a list of indicator ids".to_owned())?,
     };
     for id in &indicators {
-        match catalogue.get(id) {
-            None => return Err(format!("`{id}` is not an indicator of catalogue {}", catalogue.version)),
-            Some(i) if i.derived => {
-                return Err(format!("`{id}` is derived by Homeward from the case's facts, not recorded by hand"));
-            }
-            Some(_) => {}
-        }
+        catalogue.recordable(id).map_err(|e| e.to_string())?;
     }
     let case = serde_json::from_value::<NewCase>(value).map_err(|e| format!("not a report ({e})"))?;
     Ok(Line { case, case_ref, indicators })

@@ -344,20 +344,8 @@ pub async fn observe_indicator(
     ApiJson(body): ApiJson<IndicatorObservation>,
 ) -> Result<(StatusCode, Json<CaseDetail>), AppError> {
     let indicator = body.indicator.trim().to_owned();
-    match state.catalogue.get(&indicator) {
-        None => {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("`{indicator}` is not an indicator of catalogue {}.", state.catalogue.version),
-            ));
-        }
-        Some(i) if i.derived => {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("`{indicator}` is derived by Homeward from the case's facts; it is not recorded by hand."),
-            ));
-        }
-        Some(_) => {}
+    if let Err(e) = state.catalogue.recordable(&indicator) {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e}.")));
     }
     let change = CaseChange::ObserveIndicator { indicator, evidence: body.evidence };
     let case = state.run(move |store| store.change_case(&who.actor, id, change)).await?;

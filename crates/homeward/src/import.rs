@@ -13,10 +13,10 @@
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
-use homeward_domain::DomainError;
 use homeward_domain::case::NewCase;
 use homeward_domain::org::Actor;
 use homeward_domain::view::CaseChange;
+use homeward_domain::{CaseId, DomainError};
 use homeward_risk::Catalogue;
 use homeward_store::{Imported, Store, StoreError};
 use serde_json::Value;
@@ -51,7 +51,8 @@ pub fn run(
     err: &mut impl Write,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
-    writeln!(out, "line,case_id,case_number,case_ref")?;
+    let mut rows = csv::Writer::from_writer(out);
+    rows.write_record(["line", "case_id", "case_number", "case_ref"])?;
     for (index, bytes) in input.split(b'\n').enumerate() {
         let number = index + 1;
         let bytes = bytes.with_context(|| format!("cannot read line {number}"))?;
@@ -83,7 +84,7 @@ pub fn run(
                     err,
                     "line {number}: `{case_ref}` was imported before as case {case_number}; not opened again"
                 )?;
-                writeln!(out, "{number},{case_id},{case_number},{}", csv_field(case_ref))?;
+                row(&mut rows, number, case_id, &case_number, case_ref)?;
                 summary.before += 1;
                 continue;
             }
@@ -116,7 +117,7 @@ pub fn run(
                 }
             }
         }
-        writeln!(out, "{number},{case},{},{}", view.case.number, csv_field(line.case_ref.as_deref().unwrap_or("")))?;
+        row(&mut rows, number, case, &view.case.number, line.case_ref.as_deref().unwrap_or(""))?;
         summary.loaded += 1;
     }
     Ok(summary)
@@ -144,11 +145,15 @@ fn parse(text: &str, catalogue: &Catalogue) -> Result<Line, String> {
     Ok(Line { case, case_ref, indicators })
 }
 
-/// A value as one CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
+/// One case's row, written at once so that it stands even if a later line stops the import.
+fn row(
+    rows: &mut csv::Writer<impl Write>,
+    line: usize,
+    case: CaseId,
+    number: &str,
+    case_ref: &str,
+) -> anyhow::Result<()> {
+    rows.write_record([line.to_string().as_str(), &case.to_string(), number, case_ref])?;
+    rows.flush()?;
+    Ok(())
 }

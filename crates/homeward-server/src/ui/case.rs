@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Tr;
 
-fn case_id(text: &str) -> Result<CaseId, AppError> {
+pub(super) fn case_id(text: &str) -> Result<CaseId, AppError> {
     text.parse().map_err(|_| AppError::not_found("no such case"))
 }
 

@@ -159,7 +159,7 @@ pub(crate) async fn decide(
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
     let parsed = (|| -> Result<(CaseId, CaseId, MatchDecision), AppError> {
-        let id = id.parse().map_err(|_| AppError::not_found("no such case"))?;
+        let id = super::case::case_id(&id)?;
         let other = form
             .get("other_case")
             .and_then(|o| o.trim().parse().ok())

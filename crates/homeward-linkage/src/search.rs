@@ -279,12 +279,12 @@ fn keys(r: &Prepared) -> Vec<u64> {
             keys.extend(one_left_out(g).iter().map(|d| pair(d, f)));
         }
     }
-    if let (Some(g), Some(f)) = (r.given_group, r.family_keys.first()) {
-        keys.push(hashed(("gf", format!("#{g}").as_str(), f.as_str())));
-    }
-    // A given name written as the family name, and the other way round.
-    if let (Some(f), Some(g)) = (r.family_group, r.given_keys.first()) {
-        keys.push(hashed(("gf", format!("#{f}").as_str(), g.as_str())));
+    // A name's variant group with the other name's sound; the family name's group for a given
+    // name written as the family name.
+    for (group, other) in [(r.given_group, r.family_keys.first()), (r.family_group, r.given_keys.first())] {
+        if let (Some(group), Some(other)) = (group, other) {
+            keys.push(hashed(("gf", format!("#{group}").as_str(), other.as_str())));
+        }
     }
     // The full date (day and month in either order), and each name's sound with the day and
     // month: a year written wrong (`2018` for `2019`) still meets the same name on the same day.

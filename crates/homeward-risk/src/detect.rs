@@ -74,9 +74,11 @@ pub struct Rules {
     pub place_window: Duration,
     /// A cluster is a warning from this many children,
     pub place_min_cases: usize,
-    /// and only when so many would leave that place within the window by chance less often
-    /// than this, judged by its own past year (a big reception centre sees departures every
-    /// week; a small children's home does not).
+    /// and only when clusters so large would, by chance, be raised less often than this many
+    /// times a year across all the organisation's places together. Each place is judged by its
+    /// own past year (a big reception centre sees departures every week; a small children's
+    /// home does not), and the chance counts every window of the year, not only this one: a
+    /// detector that looks at every window of every place looks many times.
     pub place_alpha: f64,
     /// Episodes of one child within this long count towards a repeat warning.
     pub repeat_window: Duration,
@@ -87,7 +89,7 @@ impl Default for Rules {
         Self {
             place_window: Duration::days(14),
             place_min_cases: 3,
-            place_alpha: 0.01,
+            place_alpha: 0.5,
             repeat_window: Duration::days(365),
         }
     }
@@ -134,6 +136,9 @@ pub struct History {
     /// Children gone from the new case's place in the year before its window: the place's
     /// usual pace.
     pub place_year: usize,
+    /// How many places the organisation's children have gone missing from, this one included:
+    /// the number of places a chance cluster could have come from.
+    pub places: usize,
 }
 
 /// The warnings a new case raises or joins, given the earlier cases that share its child, its
@@ -225,7 +230,9 @@ impl Detector {
             let list = self.by_identifier.get(key).map_or(&[][..], Vec::as_slice);
             related.extend(&list[list.len().saturating_sub(MAX_SHARED_CASES)..]);
         }
-        let history = History { place_year: self.place_year(&case) };
+        let new_place = case.missing_from.as_ref().is_some_and(|p| !self.by_place.contains_key(p));
+        let history =
+            History { place_year: self.place_year(&case), places: self.by_place.len() + usize::from(new_place) };
         let warnings = detect(&case, related.iter().map(|&i| &self.cases[i as usize]), history, &self.rules);
         if let Some(child) = &case.child {
             let list = self.by_child.entry(child.clone()).or_default();
@@ -347,10 +354,10 @@ fn place_cluster(
     }
     // The place's usual number in a window, from its year before (a new place: one child in
     // five windows).
-    let window = rules.place_window.whole_days() as f64;
+    let window = rules.place_window.whole_days().max(1) as f64;
     let expected = (history.place_year as f64 * window / 365.0).max(0.2);
     let count = u32::try_from(children.len()).unwrap_or(u32::MAX);
-    let chance = crate::trend::upper_tail(count, expected, 1.0);
+    let chance = chance_a_year(count, expected, 365.0 / window) * history.places.max(1) as f64;
     if chance >= rules.place_alpha {
         return None;
     }
@@ -361,15 +368,53 @@ fn place_cluster(
         key: format!("place:{}:{}", kind_name(place.kind), place.key),
         level,
         cases: cluster.iter().map(|c| c.case).collect(),
-        evidence: vec![format!(
-            "{} children missing from {} \"{}\" within {} days, where {:.1} would be usual",
-            children.len(),
-            kind_name(place.kind),
-            place.key,
-            rules.place_window.whole_days(),
-            expected
-        )],
+        evidence: vec![
+            format!(
+                "{} children missing from {} \"{}\" within {} days, where {:.1} would be usual",
+                children.len(),
+                kind_name(place.kind),
+                place.key,
+                rules.place_window.whole_days(),
+                expected
+            ),
+            format!(
+                "a cluster this large would arise by chance {} across {} place{}",
+                how_often(chance),
+                history.places.max(1),
+                if history.places > 1 { "s" } else { "" }
+            ),
+        ],
     })
+}
+
+/// The chance that a place whose usual number in a window is `expected` sees `count` or more
+/// children go within some window of a year of `windows` windows: at most the chance that the
+/// first window holds them, plus the expected number of later departures that complete such a
+/// window (each departure whose window before it already holds `count - 1`). This bound (the
+/// scan statistic's, by counting the moments a window first reaches the count) is what makes
+/// looking at every window of every day honest.
+fn chance_a_year(count: u32, expected: f64, windows: f64) -> f64 {
+    let ln_factorial: f64 = (2..=count).map(|j| f64::from(j).ln()).sum();
+    let exactly = (-expected + f64::from(count) * expected.ln() - ln_factorial).exp();
+    let first = crate::trend::upper_tail(count, expected, 1.0);
+    (first + (windows - 1.0).max(0.0) * f64::from(count) * exactly).min(1.0)
+}
+
+/// A chance a year in words: "about once in 40 years", "about 3 times a year".
+fn how_often(chance: f64) -> String {
+    if chance >= 1.0 {
+        format!("about {chance:.0} times a year")
+    } else if chance <= 0.0 {
+        "never".into()
+    } else {
+        let years = 1.0 / chance;
+        let rounded = if years < 100.0 {
+            years.round()
+        } else {
+            f64::powf(10.0, years.log10().floor()) * (years / f64::powf(10.0, years.log10().floor())).round()
+        };
+        format!("about once in {rounded:.0} years")
+    }
 }
 
 /// The same identifier in another case: a warning from the second case, high from the third.
@@ -488,6 +533,7 @@ mod tests {
                 &[1, 2, 3],
                 &[
                     "3 children missing from reception centre \"reception centre lesvos\" within 14 days, where 0.2 would be usual",
+                    "a cluster this large would arise by chance about once in 12 years across 1 place",
                 ],
             )],
         );
@@ -534,14 +580,22 @@ mod tests {
         let at = |n, day| CaseFacts { missing_from: centre("Centre A"), ..case(n, day) };
         let three: Vec<CaseFacts> = (1..=2).map(|n| at(n, n as i64)).collect();
         // A hundred departures in the year before: about four in a fortnight is usual.
-        let busy = History { place_year: 100 };
+        let busy = History { place_year: 100, places: 1 };
         assert!(detect(&at(3, 3), &three, busy, &Rules::default()).is_empty());
         let twelve: Vec<CaseFacts> = (1..=11).map(|n| at(n, n as i64)).collect();
         let found = detect(&at(12, 12), &twelve, busy, &Rules::default());
         assert_eq!((found.len(), found[0].level, found[0].cases.len()), (1, Level::Elevated, 12));
         assert!(found[0].evidence[0].ends_with("where 3.8 would be usual"), "{found:?}");
-        // The same three at a quiet place are a warning.
-        assert_eq!(detect(&at(3, 3), &three, History { place_year: 2 }, &Rules::default()).len(), 1);
+        // The same three at a quiet place are a warning,
+        assert_eq!(detect(&at(3, 3), &three, History { place_year: 2, places: 1 }, &Rules::default()).len(), 1);
+        // but not when it is one of a thousand quiet places, where three in a fortnight happen
+        // somewhere several times a year by chance; five do not.
+        let many = History { place_year: 2, places: 1000 };
+        assert!(detect(&at(3, 3), &three, many, &Rules::default()).is_empty());
+        let five: Vec<CaseFacts> = (1..=4).map(|n| at(n, n as i64)).collect();
+        let found = detect(&at(5, 5), &five, many, &Rules::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].evidence[1].ends_with("across 1000 places"), "{found:?}");
     }
 
     #[test]
@@ -589,7 +643,10 @@ mod tests {
                 .filter(|o| o.missing_from.is_some() && o.missing_from == c.missing_from)
                 .filter(|o| o.missing_at >= window_start - Duration::days(365) && o.missing_at < window_start)
                 .count();
-            for w in detect(c, &order[..i], History { place_year }, &rules) {
+            // Every place known so far, this one's included.
+            let places: std::collections::HashSet<&Place> =
+                order[..=i].iter().filter_map(|o| o.missing_from.as_ref()).collect();
+            for w in detect(c, &order[..i], History { place_year, places: places.len() }, &rules) {
                 latest.insert((w.kind, w.key.clone()), w);
             }
         }

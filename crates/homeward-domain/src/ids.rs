@@ -48,3 +48,5 @@ id_type!(/// One event in a case's timeline.
     EventId);
 id_type!(/// An API token (its id, never its secret).
     TokenId);
+id_type!(/// An early warning across cases.
+    WarningId);

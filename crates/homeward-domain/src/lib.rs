@@ -22,6 +22,7 @@ pub mod policy;
 pub mod records;
 pub mod text;
 pub mod view;
+pub mod warning;
 
 pub use error::{DomainError, FieldError, Problem, Validation};
 pub use ids::*;

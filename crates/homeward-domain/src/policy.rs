@@ -39,6 +39,10 @@ pub enum Action {
     UserList,
     /// Deactivate or reactivate a user.
     UserManage,
+    /// See the early warnings across the organisation's cases, with the cases they name.
+    WarningRead,
+    /// Acknowledge, act on or dismiss an early warning.
+    WarningDecide,
 }
 
 impl Action {
@@ -66,10 +70,12 @@ impl Action {
             UserCreate => "user_create",
             UserList => "user_list",
             UserManage => "user_manage",
+            WarningRead => "warning_read",
+            WarningDecide => "warning_decide",
         }
     }
 
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -90,6 +96,8 @@ impl Action {
         Action::UserCreate,
         Action::UserList,
         Action::UserManage,
+        Action::WarningRead,
+        Action::WarningDecide,
     ];
 }
 
@@ -166,6 +174,14 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (_, UserCreate | UserManage) => NONE,
         (Admin | Supervisor, UserList) => OWN,
         (_, UserList) => NONE,
+
+        // Early warnings go to supervisors, who decide them; a case manager sees the patterns
+        // their cases are part of. A warning names cases and evidence across the organisation,
+        // so nobody sees another organisation's, shared cases or not.
+        (Supervisor | CaseManager, WarningRead) => OWN,
+        (Operator | PoliceLiaison | Analyst | Admin, WarningRead) => NONE,
+        (Supervisor, WarningDecide) => OWN,
+        (_, WarningDecide) => NONE,
     }
 }
 

@@ -18,6 +18,7 @@ use homeward_domain::CaseId;
 use homeward_domain::case::MissingFromKind;
 use homeward_domain::records::IdentifierKind;
 use homeward_domain::text::{normalise_identifier, tokens};
+pub use homeward_domain::warning::{Level, WarningKind};
 use time::{Duration, OffsetDateTime};
 
 /// What the detectors read of one case.
@@ -93,27 +94,6 @@ impl Default for Rules {
             repeat_window: Duration::days(365),
         }
     }
-}
-
-/// Which pattern a warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WarningKind {
-    /// The same child missing again.
-    RepeatEpisodes,
-    /// Several children missing from one place within a short window.
-    PlaceCluster,
-    /// The same phone number, handle, vehicle or address in different cases.
-    SharedIdentifier,
-}
-
-/// How urgent a warning is; it rises as cases join it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Notice,
-    Elevated,
-    High,
 }
 
 /// A pattern found: its cases, oldest first, and why.

@@ -135,6 +135,8 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         UserCreate => "create a user",
         UserList => "list users",
         UserManage => "deactivate or reactivate a user",
+        WarningRead => "see the early warnings",
+        WarningDecide => "decide an early warning",
     }
 }
 

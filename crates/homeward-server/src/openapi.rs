@@ -51,6 +51,9 @@ use crate::routes;
         routes::cases::matches,
         routes::cases::decide_match,
         routes::cases::edit_child,
+        routes::warnings::list,
+        routes::warnings::get,
+        routes::warnings::decide,
     )
 )]
 struct ApiDoc;

@@ -58,6 +58,17 @@ pub enum AuditCode {
     /// Children's records read by the system to build its linkage index.
     LinkageRecordsRead = 2031,
     ChildEdited = 2032,
+    /// A detector raised an early warning (by the case, or the system's full re-evaluation).
+    WarningRaised = 2040,
+    /// Cases joined a live warning, or its level rose.
+    WarningUpdated = 2041,
+    /// A reader listed the organisation's warnings.
+    WarningsListed = 2042,
+    WarningRead = 2043,
+    /// A supervisor acknowledged, acted on or dismissed a warning.
+    WarningDecided = 2044,
+    /// Every case re-evaluated by the detectors.
+    WarningsRescanned = 2045,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -110,6 +121,12 @@ impl AuditCode {
             MatchesSuggested => "linkage.suggested",
             LinkageRecordsRead => "linkage.records_read",
             ChildEdited => "case.child_edited",
+            WarningRaised => "warning.raised",
+            WarningUpdated => "warning.updated",
+            WarningsListed => "warning.listed",
+            WarningRead => "warning.read",
+            WarningDecided => "warning.decided",
+            WarningsRescanned => "warning.rescanned",
             AccessDenied => "access.denied",
         }
     }

@@ -22,10 +22,12 @@ use homeward_domain::linkage::{
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::Denied;
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::{CaseId, ChildId, DomainError, UserId};
+use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningView};
+use homeward_domain::{CaseId, ChildId, DomainError, UserId, WarningId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
+pub use sqlite::warnings::Rescan;
 pub use sqlite::{Durability, SqliteStore};
 
 /// Why a store command failed.
@@ -204,6 +206,23 @@ pub trait Store: Send + Sync + 'static {
     -> Result<u32>;
 
     /// Walks the audit chain from the first entry.
+    /// The organisation's early warnings: the live ones (open or acknowledged, the supervisor's
+    /// queue) or the closed ones, most urgent first. Audited.
+    fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>>;
+    fn get_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView>;
+    /// Acknowledge, act on or dismiss a warning; a dismissal and an action need a reason.
+    fn decide_warning(
+        &self,
+        actor: &Actor,
+        id: WarningId,
+        decision: WarningDecision,
+        reason: Option<String>,
+    ) -> Result<WarningView>;
+    /// The live warnings a case is part of, for its page (the caller has read the case).
+    fn case_warnings(&self, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>>;
+    /// Runs every case through the detectors again (the system's full re-evaluation).
+    fn rescan_warnings(&self) -> Result<Rescan>;
+
     fn verify_audit(&self) -> Result<VerifyReport>;
     /// The audit entries from `after_seq` on, oldest first (for tests and export).
     fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;

@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod cases;
+pub(crate) mod warnings;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -46,6 +47,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/child", axum::routing::put(cases::edit_child))
         .route("/candidates", post(cases::candidates))
         .route("/risk-suggestion", post(cases::suggest_risk))
+        .route("/warnings", get(warnings::list))
+        .route("/warnings/{id}", get(warnings::get))
+        .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/healthz", get(healthz))

@@ -43,7 +43,14 @@ enum Ep {
     DecideMatch,
     Candidates,
     EditChild,
+    ListWarnings,
+    GetWarning,
+    DecideWarning,
 }
+
+/// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
+/// (other: never found).
+const WARNING_ENDPOINTS: [Ep; 2] = [Ep::GetWarning, Ep::DecideWarning];
 
 const CASE_ENDPOINTS: [Ep; 17] = [
     Ep::GetCase,
@@ -65,7 +72,8 @@ const CASE_ENDPOINTS: [Ep; 17] = [
     Ep::EditChild,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 15] = [
+const OTHER_ENDPOINTS: [Ep; 16] = [
+    Ep::ListWarnings,
     Ep::CreateCase,
     Ep::ListCases,
     Ep::ListOrgs,
@@ -100,6 +108,10 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
     if CASE_ENDPOINTS.contains(&ep) && !sees_case {
         return 404;
     }
+    // A warning names cases across an organisation: never another organisation's, shared or not.
+    if WARNING_ENDPOINTS.contains(&ep) && scope != Scope::Own {
+        return 404;
+    }
     let own = scope == Scope::Own;
     let allow = |allowed: bool, code: u16| if allowed { code } else { 403 };
     match ep {
@@ -122,6 +134,8 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::Preferences => 200,
         Ep::Matches | Ep::DecideMatch => allow(annotates, 200),
         Ep::Candidates => allow(annotates, 200),
+        Ep::ListWarnings | Ep::GetWarning => allow(manages_cases, 200),
+        Ep::DecideWarning => allow(role == Supervisor, 200),
     }
 }
 
@@ -189,6 +203,37 @@ impl World {
         .unwrap()
     }
 
+    /// A fresh warning of organisation A: two of its cases with one new phone number.
+    fn warning(&self, n: usize) -> homeward_domain::WarningId {
+        let phone = format!("+30 699 {n:07}");
+        for _ in 0..2 {
+            let mut report = issue_report();
+            report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
+            self.app.store.create_case(&self.owner, serde_json::from_value(report).unwrap()).unwrap();
+        }
+        let supervisor = Actor { role: Some(Role::Supervisor), ..self.owner.clone() };
+        let live = self.app.store.list_warnings(&supervisor, true).unwrap();
+        let key = format!("identifier:phone number:+30699{n:07}");
+        live.into_iter().find(|w| w.key == key).expect("the warning the two cases raised").id
+    }
+
+    fn warning_state(&self, id: homeward_domain::WarningId) -> String {
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        conn.query_row("SELECT state FROM warnings WHERE id = ?1", [id.to_string()], |r| r.get(0)).unwrap()
+    }
+
+    fn hit_warning(&self, ep: Ep, auth: &Auth, id: homeward_domain::WarningId) -> u16 {
+        match ep {
+            Ep::GetWarning => self.app.get(&format!("/api/v1/warnings/{id}"), auth).status,
+            Ep::DecideWarning => {
+                self.app
+                    .post(&format!("/api/v1/warnings/{id}/decision"), auth, json!({"decision": "acknowledge"}))
+                    .status
+            }
+            _ => unreachable!("not a warning endpoint: {ep:?}"),
+        }
+    }
+
     fn version(&self, id: CaseId) -> u32 {
         self.app.store.get_case(&self.owner, id).unwrap().case.version
     }
@@ -231,6 +276,8 @@ impl World {
                 post("/api/v1/candidates".into(), json!({"given_name": "Ελένη", "family_name": "Παπαδοπούλου"}))
             }
             Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
+            Ep::ListWarnings => app.get("/api/v1/warnings", auth).status,
+            Ep::GetWarning | Ep::DecideWarning => unreachable!("warning endpoints are hit by hit_warning"),
             Ep::CreateOrg => {
                 post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"}))
             }
@@ -311,6 +358,24 @@ fn every_endpoint_for_every_role_and_scope() {
                 if !allowed && w.links() != links_before {
                     failures
                         .push(format!("{ep:?} as {role} ({scope:?}): refused, yet the pairs or identities changed"));
+                }
+            }
+            if scope != Scope::Shared {
+                for ep in WARNING_ENDPOINTS {
+                    n += 1;
+                    let warning = w.warning(n);
+                    let before = w.warning_state(warning);
+                    let got = w.hit_warning(ep, auth, warning);
+                    let want = expected(ep, *role, scope);
+                    if got != want {
+                        failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
+                    }
+                    let decided = w.warning_state(warning) != before;
+                    if decided != (ep == Ep::DecideWarning && (200..300).contains(&want)) {
+                        failures.push(format!(
+                            "{ep:?} as {role} ({scope:?}): the warning went {before} -> decided {decided}"
+                        ));
+                    }
                 }
             }
             if scope == Scope::Own {

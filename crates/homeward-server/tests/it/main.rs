@@ -11,3 +11,4 @@ mod input;
 mod linkage;
 mod pages;
 mod sessions;
+mod warnings;

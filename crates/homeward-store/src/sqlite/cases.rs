@@ -124,6 +124,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
     }
     save_projection(tx.conn, &case)?;
+    super::warnings::file_place(tx, case_id, org_id, new.last_seen.missing_from.as_ref(), new.last_seen.at)?;
     tx.audit(
         actor,
         AuditCode::CaseCreated,
@@ -131,6 +132,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         Some(case_id.to_string()),
         json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
+    detect_in_savepoint(tx, actor, case_id);
     // Everything the answer shows was just written; build it from memory rather than read it
     // back, which keeps the writer's critical section short.
     Ok(CaseView {
@@ -151,6 +153,14 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         tasks: Vec::new(),
         episodes: Vec::new(),
     })
+}
+
+/// Runs the detectors on a case that just changed, in a savepoint of its own: a report is never
+/// lost because detection failed (the failure is logged; a full re-evaluation catches up).
+pub(super) fn detect_in_savepoint(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) {
+    if let Err(e) = tx.nested(|tx| super::warnings::detect_case(tx, actor, case)) {
+        tracing::error!(error = %e, case = %case, "the detectors could not run on a case");
+    }
 }
 
 /// Checks that a user may take a case or task: an active member of the case's organisation
@@ -493,6 +503,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
         }
         CaseChange::LinkIdentifier(identifier) => {
             let identifier = link_identifier(tx, &mut case, actor, identifier.validate()?)?;
+            detect_in_savepoint(tx, actor, id);
             (AuditCode::IdentifierLinked, json!({"identifier_id": identifier.id, "kind": identifier.kind}))
         }
         CaseChange::LinkPerson(person) => {

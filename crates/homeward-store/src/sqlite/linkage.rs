@@ -428,6 +428,11 @@ pub(super) fn decide_match(
     let probability = stored.as_ref().and_then(|r| r.probability);
     let detail = json!({"other_case_id": other_id, "child_ids": [a, b], "probability": probability});
     tx.audit(actor, code, "case", Some(id.to_string()), detail)?;
+    if decision == MatchDecision::Confirm {
+        // One child's episodes now: the repeat detector sees them together.
+        super::cases::detect_in_savepoint(tx, actor, id);
+        super::cases::detect_in_savepoint(tx, actor, other_id);
+    }
     let row = tx
         .conn
         .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM child_matches WHERE child_a = ?1 AND child_b = ?2"))?

@@ -7,6 +7,7 @@ mod audit_log;
 mod cases;
 mod linkage;
 mod rows;
+pub mod warnings;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +21,8 @@ use homeward_domain::linkage::{
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::{CaseId, ChildId, UserId};
+use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningView};
+use homeward_domain::{CaseId, ChildId, UserId, WarningId};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 
@@ -33,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "interface", include_str!("../../migrations/sqlite/0002_interface.sql")),
     (3, "linkage", include_str!("../../migrations/sqlite/0003_linkage.sql")),
     (4, "case_refs", include_str!("../../migrations/sqlite/0004_case_refs.sql")),
+    (5, "warnings", include_str!("../../migrations/sqlite/0005_warnings.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -725,6 +728,35 @@ impl Store for SqliteStore {
         watermark: Option<LinkageSeq>,
     ) -> Result<u32> {
         self.write(move |tx| linkage::record_suggestions(tx, suggestions, watermark))
+    }
+
+    fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>> {
+        let actor = actor.clone();
+        self.write(move |tx| warnings::list_warnings(tx, &actor, live))
+    }
+
+    fn get_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView> {
+        let actor = actor.clone();
+        self.write(move |tx| warnings::get_warning(tx, &actor, id))
+    }
+
+    fn decide_warning(
+        &self,
+        actor: &Actor,
+        id: WarningId,
+        decision: WarningDecision,
+        reason: Option<String>,
+    ) -> Result<WarningView> {
+        let actor = actor.clone();
+        self.write(move |tx| warnings::decide_warning(tx, &actor, id, decision, reason))
+    }
+
+    fn case_warnings(&self, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+        self.read(|conn| warnings::case_warnings(conn, id))
+    }
+
+    fn rescan_warnings(&self) -> Result<warnings::Rescan> {
+        self.write(warnings::rescan)
     }
 
     fn verify_audit(&self) -> Result<VerifyReport> {

@@ -1,0 +1,59 @@
+-- Early warnings across cases (issue 5).
+
+-- The place a child went missing from (an institution, a reception centre, a placement; never a
+-- home), as the detectors file it: its kind and its name folded to a key, with the time the
+-- child went missing, so that the children gone from one place within a window are one range.
+CREATE TABLE case_places (
+    case_id TEXT PRIMARY KEY REFERENCES cases (id),
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    missing_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX case_places_by_place ON case_places (organisation_id, kind, key, missing_at);
+
+-- Every place an organisation's children went missing from: how many places a chance cluster
+-- could have come from.
+CREATE TABLE places (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, kind, key)
+) WITHOUT ROWID;
+
+-- One row per warning. While it is live (open or acknowledged) there is one per organisation,
+-- kind and key, and the cases that join its pattern join it; acted on or dismissed, it is
+-- closed, and the next case of the pattern opens another.
+CREATE TABLE warnings (
+    id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    level TEXT NOT NULL,
+    state TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX warnings_live ON warnings (organisation_id, kind, key)
+    WHERE state IN ('open', 'acknowledged');
+CREATE INDEX warnings_queue ON warnings (organisation_id, state, updated_at);
+
+CREATE TABLE warning_cases (
+    warning_id TEXT NOT NULL REFERENCES warnings (id),
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    joined_at TEXT NOT NULL,
+    PRIMARY KEY (warning_id, case_id)
+) WITHOUT ROWID;
+CREATE INDEX warning_cases_by_case ON warning_cases (case_id);
+
+-- Every decision about a warning, kept for tuning the detectors.
+CREATE TABLE warning_decisions (
+    warning_id TEXT NOT NULL REFERENCES warnings (id),
+    seq INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT,
+    decided_by TEXT,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (warning_id, seq)
+) WITHOUT ROWID;

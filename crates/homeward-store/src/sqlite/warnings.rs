@@ -1,0 +1,540 @@
+//! Early warnings in the store: the detectors of `homeward_risk::detect` run inside the command
+//! that brings the new fact (a case opened, an identifier linked, a match confirmed), against the
+//! organisation's earlier cases that share the case's child, place or an identifier, found
+//! through this store's indexes. A warning therefore lands in the same transaction as the case
+//! that makes its pattern detectable, not in a nightly batch.
+//!
+//! Detection runs in a savepoint of its own: should it fail, the report is still taken and the
+//! failure logged; `homeward warnings rescan` re-evaluates every case.
+//!
+//! Detection stays within one organisation: a warning names cases, and a supervisor sees only
+//! their organisation's. Cross-border patterns are the federation's, through privacy-preserving
+//! matching, not a shared table.
+
+use std::collections::HashMap;
+
+use homeward_domain::case::{LastSeen, MissingFrom};
+use homeward_domain::org::Actor;
+use homeward_domain::policy::{Action, Scope};
+use homeward_domain::records::IdentifierKind;
+use homeward_domain::warning::{
+    Level, WarningCase, WarningDecision, WarningDecisionView, WarningKind, WarningState, WarningView,
+};
+use homeward_domain::{CaseId, OrganisationId, WarningId};
+use homeward_risk::detect::{self, CaseFacts, Detector, History, MAX_SHARED_CASES, Place, Rules, Warning};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::rows::{enum_from, enum_name, from_json, parse, parse_opt, to_json};
+use super::{Tx, authorize};
+use crate::audit::AuditCode;
+use crate::{Result, StoreError, timefmt};
+
+/// The detectors' thresholds. One set for every organisation until an organisation's own are
+/// configurable.
+fn rules() -> Rules {
+    Rules::default()
+}
+
+/// The system's own full re-evaluation, as the audit log names it.
+fn system() -> Actor {
+    Actor { user_id: None, organisation_id: None, role: None, origin: "system:detectors".into() }
+}
+
+/// Files the place a new case's child went missing from, so that the children gone from one
+/// place are one index range. A home, or a place without a name, is no place for the detectors.
+pub(super) fn file_place(
+    tx: &mut Tx<'_>,
+    case: CaseId,
+    org: OrganisationId,
+    missing_from: Option<&MissingFrom>,
+    missing_at: OffsetDateTime,
+) -> Result<bool> {
+    let Some(place) = missing_from.and_then(|m| Place::new(m.kind, m.name.as_deref().unwrap_or(""))) else {
+        return Ok(false);
+    };
+    let kind = enum_name(&place.kind)?;
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO case_places (case_id, organisation_id, kind, key, missing_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![case.to_string(), org.to_string(), kind, place.key, timefmt::format(missing_at)])?;
+    tx.conn
+        .prepare_cached("INSERT OR IGNORE INTO places (organisation_id, kind, key) VALUES (?1, ?2, ?3)")?
+        .execute(params![org.to_string(), kind, place.key])?;
+    Ok(true)
+}
+
+/// Runs the detectors on one case against the organisation's earlier cases that share its
+/// child, place or identifiers, and records what they find. Answers how many warnings were
+/// raised or changed.
+pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Result<usize> {
+    let rules = rules();
+    let Some((org, facts)) = facts_of(tx.conn, &case.to_string())? else {
+        return Err(StoreError::NotFound(format!("case {case}")));
+    };
+    let mut related = Vec::new();
+    for id in related_cases(tx.conn, &org, &facts, &rules)? {
+        if let Some((_, other)) = facts_of(tx.conn, &id)? {
+            related.push(other);
+        }
+    }
+    let history = history(tx.conn, &org, &facts, &rules)?;
+    let found = detect::detect(&facts, &related, history, &rules);
+    let mut changed = 0;
+    for warning in &found {
+        changed += usize::from(record(tx, actor, &org, Some(case), warning)?);
+    }
+    Ok(changed)
+}
+
+/// What the detectors read of one stored case, and its organisation.
+fn facts_of(conn: &Connection, case: &str) -> Result<Option<(String, CaseFacts)>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT c.organisation_id, c.last_seen_at, ch.identity_id FROM cases c
+             JOIN children ch ON ch.id = c.child_id WHERE c.id = ?1",
+        )?
+        .query_row([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+        .optional()?;
+    let Some((org, missing_at, identity)) = row else { return Ok(None) };
+    let mut facts = CaseFacts::new(parse(case, "case id")?, timefmt::parse(&missing_at)?);
+    facts.child = identity;
+    facts.missing_from = conn
+        .prepare_cached("SELECT kind, key FROM case_places WHERE case_id = ?1")?
+        .query_row([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .optional()?
+        .map(|(kind, key)| Ok::<_, StoreError>(Place { kind: enum_from(&kind, "place kind")?, key }))
+        .transpose()?;
+    let mut statement = conn.prepare_cached("SELECT kind, normalised FROM identifiers WHERE case_id = ?1")?;
+    let rows = statement.query_map([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (kind, normalised) = row?;
+        push_identifier(&mut facts, enum_from(&kind, "identifier kind")?, normalised);
+    }
+    Ok(Some((org, facts)))
+}
+
+/// Adds an identifier as the store normalised it (once; an empty one links nothing).
+fn push_identifier(facts: &mut CaseFacts, kind: IdentifierKind, normalised: String) {
+    if !normalised.is_empty() && !facts.identifiers.contains(&(kind, normalised.clone())) {
+        facts.identifiers.push((kind, normalised));
+    }
+}
+
+/// The organisation's cases that share the case's child within the repeat window, its place
+/// within the place window, or an identifier (the latest [`MAX_SHARED_CASES`] of each).
+fn related_cases(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<Vec<String>> {
+    let mut ids: Vec<String> = Vec::new();
+    let around =
+        |window: Duration| (timefmt::format(facts.missing_at - window), timefmt::format(facts.missing_at + window));
+    if let Some(child) = &facts.child {
+        let (from, to) = around(rules.repeat_window);
+        let mut statement = conn.prepare_cached(
+            "SELECT c.id FROM children ch JOIN cases c ON c.child_id = ch.id
+             WHERE ch.identity_id = ?1 AND c.organisation_id = ?2 AND c.last_seen_at BETWEEN ?3 AND ?4",
+        )?;
+        let rows = statement.query_map(params![child, org, from, to], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            ids.push(row?);
+        }
+    }
+    if let Some(place) = &facts.missing_from {
+        let (from, to) = around(rules.place_window);
+        let mut statement = conn.prepare_cached(
+            "SELECT case_id FROM case_places
+             WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND missing_at BETWEEN ?4 AND ?5",
+        )?;
+        let rows = statement
+            .query_map(params![org, enum_name(&place.kind)?, place.key, from, to], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            ids.push(row?);
+        }
+    }
+    for (kind, value) in &facts.identifiers {
+        let mut statement = conn.prepare_cached(
+            "SELECT i.case_id FROM identifiers i JOIN cases c ON c.id = i.case_id
+             WHERE i.kind = ?1 AND i.normalised = ?2 AND c.organisation_id = ?3
+             ORDER BY c.last_seen_at DESC LIMIT ?4",
+        )?;
+        let limit = i64::try_from(MAX_SHARED_CASES + 1).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![enum_name(kind)?, value, org, limit], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            ids.push(row?);
+        }
+    }
+    let own = facts.case.to_string();
+    ids.retain(|id| *id != own);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The place's year before the window and how many places the organisation has.
+fn history(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<History> {
+    let Some(place) = &facts.missing_from else { return Ok(History::default()) };
+    let window_start = facts.missing_at - rules.place_window;
+    let place_year: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM case_places
+             WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND missing_at >= ?4 AND missing_at < ?5",
+        )?
+        .query_row(
+            params![
+                org,
+                enum_name(&place.kind)?,
+                place.key,
+                timefmt::format(window_start - Duration::days(365)),
+                timefmt::format(window_start)
+            ],
+            |r| r.get(0),
+        )?;
+    let places: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM places WHERE organisation_id = ?1")?
+        .query_row([org], |r| r.get(0))?;
+    Ok(History {
+        place_year: usize::try_from(place_year).unwrap_or(0),
+        places: usize::try_from(places).unwrap_or(0).max(1),
+    })
+}
+
+/// Keeps one warning: joins the live warning of its key (its new cases, a higher level, the
+/// latest evidence) or opens one. Answers whether anything changed; nothing is written, and
+/// nothing audited, when the pattern has nothing new.
+fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, warning: &Warning) -> Result<bool> {
+    let kind = enum_name(&warning.kind)?;
+    let now = timefmt::format(tx.now);
+    let live = tx
+        .conn
+        .prepare_cached(
+            "SELECT id, level FROM warnings
+             WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND state IN ('open', 'acknowledged')",
+        )?
+        .query_row(params![org, kind, warning.key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .optional()?;
+    let evidence = to_json(&warning.evidence)?;
+    let (id, raised, rose) = match live {
+        Some((id, level)) => {
+            let stored: Level = enum_from(&level, "warning level")?;
+            (id, false, warning.level > stored)
+        }
+        None => {
+            let id = Uuid::now_v7().to_string();
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO warnings (id, organisation_id, kind, key, level, state, evidence, raised_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?7)",
+                )?
+                .execute(params![id, org, kind, warning.key, enum_name(&warning.level)?, evidence, now])?;
+            (id, true, false)
+        }
+    };
+    let mut joined = Vec::new();
+    for case in &warning.cases {
+        let added = tx
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, case.to_string(), now])?;
+        if added > 0 {
+            joined.push(*case);
+        }
+    }
+    if !raised && !rose && joined.is_empty() {
+        return Ok(false);
+    }
+    if !raised {
+        // The level never falls by itself: a later case may see a thinner window of the pattern.
+        tx.conn
+            .prepare_cached("UPDATE warnings SET evidence = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![id, evidence, now])?;
+        if rose {
+            tx.conn
+                .prepare_cached("UPDATE warnings SET level = ?2 WHERE id = ?1")?
+                .execute(params![id, enum_name(&warning.level)?])?;
+        }
+    }
+    let code = if raised { AuditCode::WarningRaised } else { AuditCode::WarningUpdated };
+    let detail = json!({"kind": kind, "level": warning.level, "by_case": by_case, "cases_joined": joined});
+    tx.audit(actor, code, "warning", Some(id), detail)?;
+    Ok(true)
+}
+
+/// The organisation's warnings, most urgent and most recent first: the live ones (the
+/// supervisor's queue) or the closed ones.
+pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Result<Vec<WarningView>> {
+    authorize(actor, Action::WarningRead, Scope::Own)?;
+    let org = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;
+    let states = if live { "('open', 'acknowledged')" } else { "('acted', 'dismissed')" };
+    let ids: Vec<String> = {
+        let mut statement = tx.conn.prepare_cached(&format!(
+            "SELECT id FROM warnings WHERE organisation_id = ?1 AND state IN {states}
+             ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC LIMIT 500"
+        ))?;
+        let rows = statement.query_map([org.to_string()], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut views = Vec::with_capacity(ids.len());
+    for id in &ids {
+        views.push(load(tx.conn, id)?);
+    }
+    let detail = json!({"live": live, "count": views.len()});
+    tx.audit(actor, AuditCode::WarningsListed, "warning", None, detail)?;
+    Ok(views)
+}
+
+/// One warning of the actor's organisation; another organisation's is not found.
+fn own_warning(conn: &Connection, actor: &Actor, id: WarningId, action: Action) -> Result<WarningView> {
+    let org: Option<String> = conn
+        .prepare_cached("SELECT organisation_id FROM warnings WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let own = actor.organisation_id.map(|o| o.to_string());
+    match org {
+        Some(org) if Some(&org) == own.as_ref() => {
+            authorize(actor, action, Scope::Own)?;
+            load(conn, &id.to_string())
+        }
+        _ => Err(StoreError::NotFound(format!("warning {id}"))),
+    }
+}
+
+pub(super) fn get_warning(tx: &mut Tx<'_>, actor: &Actor, id: WarningId) -> Result<WarningView> {
+    let view = own_warning(tx.conn, actor, id, Action::WarningRead)?;
+    tx.audit(actor, AuditCode::WarningRead, "warning", Some(id.to_string()), json!({"cases": view.cases.len()}))?;
+    Ok(view)
+}
+
+/// A supervisor's decision: kept with who, when and why, for tuning the detectors.
+pub(super) fn decide_warning(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    id: WarningId,
+    decision: WarningDecision,
+    reason: Option<String>,
+) -> Result<WarningView> {
+    let reason = decision.check_reason(reason)?;
+    let view = own_warning(tx.conn, actor, id, Action::WarningDecide)?;
+    let to = decision.next(view.state)?;
+    let now = timefmt::format(tx.now);
+    tx.conn.prepare_cached("UPDATE warnings SET state = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id.to_string(),
+        to.name(),
+        now
+    ])?;
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO warning_decisions (warning_id, seq, decision, reason, decided_by, decided_at)
+             VALUES (?1, (SELECT COUNT(*) + 1 FROM warning_decisions WHERE warning_id = ?1), ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![id.to_string(), enum_name(&decision)?, reason, actor.user_id.map(|u| u.to_string()), now])?;
+    let detail = json!({"decision": decision, "from": view.state, "to": to, "reason_given": reason.is_some()});
+    tx.audit(actor, AuditCode::WarningDecided, "warning", Some(id.to_string()), detail)?;
+    load(tx.conn, &id.to_string())
+}
+
+/// The live warnings a case is part of, for its page: (id, kind, level).
+pub(super) fn case_warnings(conn: &Connection, case: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT w.id, w.kind, w.level FROM warning_cases wc JOIN warnings w ON w.id = wc.warning_id
+         WHERE wc.case_id = ?1 AND w.state IN ('open', 'acknowledged') ORDER BY w.raised_at",
+    )?;
+    let rows = statement.query_map([case.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (id, kind, level) = row?;
+        found.push((parse(&id, "warning id")?, enum_from(&kind, "warning kind")?, enum_from(&level, "warning level")?));
+    }
+    Ok(found)
+}
+
+fn load(conn: &Connection, id: &str) -> Result<WarningView> {
+    let (kind, key, level, state, evidence, raised_at, updated_at) = conn
+        .prepare_cached("SELECT kind, key, level, state, evidence, raised_at, updated_at FROM warnings WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+    let mut cases = Vec::new();
+    {
+        let mut statement = conn.prepare_cached(
+            "SELECT c.id, c.number, c.category, c.status, c.last_seen_at, wc.joined_at
+             FROM warning_cases wc JOIN cases c ON c.id = wc.case_id
+             WHERE wc.warning_id = ?1 ORDER BY c.last_seen_at, c.id",
+        )?;
+        let rows = statement.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (case_id, number, category, status, last_seen_at, joined_at) = row?;
+            cases.push(WarningCase {
+                case_id: parse(&case_id, "case id")?,
+                number,
+                category: enum_from(&category, "category")?,
+                status: enum_from(&status, "status")?,
+                last_seen_at: timefmt::parse(&last_seen_at)?,
+                joined_at: timefmt::parse(&joined_at)?,
+            });
+        }
+    }
+    let mut decisions = Vec::new();
+    {
+        let mut statement = conn.prepare_cached(
+            "SELECT decision, reason, decided_by, decided_at FROM warning_decisions WHERE warning_id = ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (decision, reason, by, at) = row?;
+            decisions.push(WarningDecisionView {
+                decision: enum_from(&decision, "warning decision")?,
+                reason,
+                by: parse_opt(by, "user id")?,
+                at: timefmt::parse(&at)?,
+            });
+        }
+    }
+    Ok(WarningView {
+        id: parse(id, "warning id")?,
+        kind: enum_from(&kind, "warning kind")?,
+        key,
+        level: enum_from(&level, "warning level")?,
+        state: enum_from::<WarningState>(&state, "warning state")?,
+        evidence: from_json(&evidence, "warning evidence")?,
+        raised_at: timefmt::parse(&raised_at)?,
+        updated_at: timefmt::parse(&updated_at)?,
+        cases,
+        decisions,
+    })
+}
+
+/// What a full re-evaluation did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rescan {
+    /// Cases read and run through the detectors.
+    pub cases: usize,
+    /// Cases whose place was filed now (stored before the detectors were).
+    pub places_filed: usize,
+    /// Warnings raised or changed.
+    pub changed: usize,
+}
+
+/// Re-evaluates every case of every organisation: files the places of cases stored before the
+/// detectors were, then runs each organisation's cases through the detectors in the order the
+/// children went missing (`homeward_risk::detect::Detector`, in memory), and records every
+/// warning as the incremental path would have. Run as the system, in one transaction.
+pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
+    let places_filed = file_missing_places(tx)?;
+    let mut by_org: HashMap<String, Vec<CaseFacts>> = HashMap::new();
+    let mut index: HashMap<String, (String, usize)> = HashMap::new();
+    {
+        let mut statement = tx.conn.prepare(
+            "SELECT c.id, c.organisation_id, c.last_seen_at, ch.identity_id FROM cases c
+             JOIN children ch ON ch.id = c.child_id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        for row in rows {
+            let (id, org, missing_at, identity) = row?;
+            let mut facts = CaseFacts::new(parse(&id, "case id")?, timefmt::parse(&missing_at)?);
+            facts.child = identity;
+            let list = by_org.entry(org.clone()).or_default();
+            index.insert(id, (org, list.len()));
+            list.push(facts);
+        }
+    }
+    {
+        let mut statement = tx.conn.prepare("SELECT case_id, kind, key FROM case_places")?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, kind, key) = row?;
+            if let Some((org, i)) = index.get(&id)
+                && let Some(facts) = by_org.get_mut(org).and_then(|l| l.get_mut(*i))
+            {
+                facts.missing_from = Some(Place { kind: enum_from(&kind, "place kind")?, key });
+            }
+        }
+    }
+    {
+        let mut statement = tx.conn.prepare("SELECT case_id, kind, normalised FROM identifiers")?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, kind, normalised) = row?;
+            if let Some((org, i)) = index.get(&id)
+                && let Some(facts) = by_org.get_mut(org).and_then(|l| l.get_mut(*i))
+            {
+                push_identifier(facts, enum_from(&kind, "identifier kind")?, normalised);
+            }
+        }
+    }
+    drop(index);
+    let actor = system();
+    let mut report = Rescan { places_filed, ..Rescan::default() };
+    for (org, mut cases) in by_org {
+        cases.sort_by_key(|c| (c.missing_at, c.case));
+        report.cases += cases.len();
+        let mut detector = Detector::new(rules());
+        for case in cases {
+            let id = case.case;
+            for warning in detector.add(case) {
+                report.changed += usize::from(record(tx, &actor, &org, Some(id), &warning)?);
+            }
+        }
+    }
+    let detail = json!({"cases": report.cases, "places_filed": report.places_filed, "changed": report.changed});
+    tx.audit(&actor, AuditCode::WarningsRescanned, "warning", None, detail)?;
+    Ok(report)
+}
+
+/// Files the places of cases stored before the detectors were (their place is in the personal
+/// last-seen record).
+fn file_missing_places(tx: &mut Tx<'_>) -> Result<usize> {
+    let pending: Vec<(String, String, String, String)> = {
+        let mut statement = tx.conn.prepare(
+            "SELECT c.id, c.organisation_id, c.last_seen_at, p.last_seen FROM cases c
+             JOIN case_personal p ON p.case_id = c.id
+             WHERE json_extract(p.last_seen, '$.missing_from.name') IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM case_places k WHERE k.case_id = c.id)",
+        )?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut filed = 0;
+    for (case, org, missing_at, last_seen) in pending {
+        let last_seen: LastSeen = from_json(&last_seen, "last seen")?;
+        filed += usize::from(file_place(
+            tx,
+            parse(&case, "case id")?,
+            parse(&org, "organisation id")?,
+            last_seen.missing_from.as_ref(),
+            timefmt::parse(&missing_at)?,
+        )?);
+    }
+    Ok(filed)
+}

@@ -1,0 +1,235 @@
+//! Early warnings across cases, raised by the command that stores the case that makes the
+//! pattern detectable, kept one per pattern while live, and decided by supervisors.
+
+use homeward_domain::case::NewCase;
+use homeward_domain::linkage::MatchDecision;
+use homeward_domain::org::{Actor, NewUser, Role};
+use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningState};
+use homeward_store::{AuditCode, Store, StoreError};
+use serde_json::json;
+
+use super::{Fixture, fixture, other_org};
+
+/// A report of a child last seen on `day` of November 2026, with optional place and phone.
+fn reported(given: &str, day: u32, centre: Option<&str>, phone: Option<&str>) -> NewCase {
+    let mut body = json!({"category": "missing_unaccompanied_migrant",
+        "child": {"given_name": given, "sex": "M"},
+        "last_seen": {"at": format!("2026-11-{day:02}T18:00:00Z")}});
+    if let Some(name) = centre {
+        body["last_seen"]["missing_from"] = json!({"kind": "reception_centre", "name": name});
+    }
+    if let Some(value) = phone {
+        body["identifiers"] = json!([{"kind": "phone", "value": value}]);
+    }
+    serde_json::from_value(body).unwrap()
+}
+
+fn user(f: &Fixture, email: &str, role: Role) -> Actor {
+    let org = f.actor.organisation_id;
+    let user = f
+        .store
+        .create_user_with_password(
+            &Actor::command_line(),
+            NewUser { email: email.into(), display_name: None, role, organisation_id: org },
+            "a long password",
+        )
+        .unwrap();
+    Actor::user(&user, "test")
+}
+
+#[test]
+fn a_phone_number_in_two_cases_raises_one_warning_that_the_next_case_joins() {
+    let f = fixture();
+    let first = f.store.create_case(&f.actor, reported("Amir", 1, None, Some("+30 690 000 1234"))).unwrap();
+    assert!(f.store.list_warnings(&f.actor, true).unwrap().is_empty());
+    // The second case raises the warning in the command that stores it.
+    let second = f.store.create_case(&f.actor, reported("Karim", 20, None, Some("0030 690 000 1234"))).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    let warning = &live[0];
+    assert_eq!(
+        (warning.kind, warning.level, warning.state),
+        (WarningKind::SharedIdentifier, Level::Elevated, WarningState::Open)
+    );
+    assert_eq!(warning.key, "identifier:phone number:+306900001234");
+    assert_eq!(warning.cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, second.case.id]);
+    assert_eq!(warning.evidence, vec!["the same phone number in 2 cases".to_string()]);
+
+    // A third case, and a number linked to an existing case later, join the same warning.
+    let third = f.store.create_case(&f.actor, reported("Omid", 25, None, Some("+306900001234"))).unwrap();
+    let fourth = f.store.create_case(&f.actor, reported("Reza", 26, None, None)).unwrap();
+    let phone = serde_json::from_value(json!({"kind": "phone", "value": "+30 690 000 1234"})).unwrap();
+    f.store.change_case(&f.actor, fourth.case.id, homeward_domain::view::CaseChange::LinkIdentifier(phone)).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.len(), 1, "still one warning: {live:?}");
+    assert_eq!(live[0].id, warning.id);
+    assert_eq!(live[0].level, Level::High);
+    let cases: Vec<_> = live[0].cases.iter().map(|c| c.case_id).collect();
+    assert_eq!(cases, vec![first.case.id, second.case.id, third.case.id, fourth.case.id]);
+    assert_eq!(
+        f.store.case_warnings(third.case.id).unwrap(),
+        vec![(warning.id, WarningKind::SharedIdentifier, Level::High)]
+    );
+
+    // Another organisation's case with the same number neither joins nor sees it.
+    let elsewhere = other_org(&f);
+    let supervisor_elsewhere = {
+        let org = elsewhere.organisation_id;
+        let u = f
+            .store
+            .create_user_with_password(
+                &Actor::command_line(),
+                NewUser {
+                    email: "sup@b.example".into(),
+                    display_name: None,
+                    role: Role::Supervisor,
+                    organisation_id: org,
+                },
+                "a long password",
+            )
+            .unwrap();
+        Actor::user(&u, "test")
+    };
+    f.store.create_case(&supervisor_elsewhere, reported("Amir", 27, None, Some("+30 690 000 1234"))).unwrap();
+    assert!(f.store.list_warnings(&supervisor_elsewhere, true).unwrap().is_empty());
+    let hidden = f.store.get_warning(&supervisor_elsewhere, warning.id);
+    assert!(matches!(hidden, Err(StoreError::NotFound(_))), "{hidden:?}");
+    assert_eq!(f.store.list_warnings(&f.actor, true).unwrap()[0].cases.len(), 4);
+}
+
+#[test]
+fn children_gone_from_one_centre_within_days_raise_a_place_warning() {
+    let f = fixture();
+    f.store.create_case(&f.actor, reported("Amir", 1, Some("Reception Centre Lesvos"), None)).unwrap();
+    f.store.create_case(&f.actor, reported("Karim", 3, Some("reception centre  LESVOS"), None)).unwrap();
+    // Another place, and a home, are not the same place.
+    f.store.create_case(&f.actor, reported("Omid", 4, Some("Reception Centre Samos"), None)).unwrap();
+    assert!(f.store.list_warnings(&f.actor, true).unwrap().is_empty());
+    let third = f.store.create_case(&f.actor, reported("Reza", 6, Some("Reception centre, Lesvos"), None)).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!(live[0].kind, WarningKind::PlaceCluster);
+    assert_eq!(live[0].key, "place:reception centre:reception centre lesvos");
+    assert_eq!(live[0].cases.len(), 3);
+    assert_eq!(live[0].cases[2].case_id, third.case.id);
+    assert_eq!(
+        live[0].evidence,
+        vec![
+            "3 children missing from reception centre \"reception centre lesvos\" within 14 days, where 0.2 would be usual".to_string(),
+            "a cluster this large would arise by chance about once in 6 years across 2 places".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn a_confirmed_match_makes_repeat_episodes_a_warning() {
+    let f = fixture();
+    let first = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
+    let second = f.store.create_case(&f.actor, reported("Amir", 20, None, None)).unwrap();
+    assert!(f.store.list_warnings(&f.actor, true).unwrap().is_empty());
+    f.store.decide_match(&f.actor, second.case.id, first.case.id, MatchDecision::Confirm, None).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!((live[0].kind, live[0].level), (WarningKind::RepeatEpisodes, Level::Notice));
+    assert_eq!(live[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, second.case.id]);
+}
+
+#[test]
+fn supervisors_decide_warnings_and_a_closed_warning_is_not_reopened() {
+    let f = fixture();
+    let phone = Some("+30 690 000 1234");
+    f.store.create_case(&f.actor, reported("Amir", 1, None, phone)).unwrap();
+    f.store.create_case(&f.actor, reported("Karim", 2, None, phone)).unwrap();
+    let id = f.store.list_warnings(&f.actor, true).unwrap()[0].id;
+
+    // Only supervisors decide; operators do not even see the queue; case managers read it.
+    let operator = user(&f, "op@a.example", Role::Operator);
+    assert!(matches!(f.store.list_warnings(&operator, true), Err(StoreError::Denied(_))));
+    let manager = user(&f, "cm2@a.example", Role::CaseManager);
+    assert_eq!(f.store.list_warnings(&manager, true).unwrap().len(), 1);
+    let refused = f.store.decide_warning(&manager, id, WarningDecision::Acknowledge, None);
+    assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");
+
+    let seen = f.store.decide_warning(&f.actor, id, WarningDecision::Acknowledge, None).unwrap();
+    assert_eq!(seen.state, WarningState::Acknowledged);
+    let twice = f.store.decide_warning(&f.actor, id, WarningDecision::Acknowledge, None);
+    assert!(matches!(twice, Err(StoreError::Domain(_))), "{twice:?}");
+    // An acknowledged warning is still live: a third case joins it.
+    f.store.create_case(&f.actor, reported("Omid", 3, None, phone)).unwrap();
+    assert_eq!(f.store.get_warning(&f.actor, id).unwrap().cases.len(), 3);
+
+    let no_reason = f.store.decide_warning(&f.actor, id, WarningDecision::Dismiss, Some("  ".into()));
+    assert!(matches!(no_reason, Err(StoreError::Domain(_))), "{no_reason:?}");
+    let dismissed = f
+        .store
+        .decide_warning(&f.actor, id, WarningDecision::Dismiss, Some("the shelter's own number".into()))
+        .unwrap();
+    assert_eq!(dismissed.state, WarningState::Dismissed);
+    assert_eq!(
+        dismissed.decisions.iter().map(|d| (d.decision, d.reason.clone(), d.by)).collect::<Vec<_>>(),
+        vec![
+            (WarningDecision::Acknowledge, None, f.actor.user_id),
+            (WarningDecision::Dismiss, Some("the shelter's own number".into()), f.actor.user_id)
+        ]
+    );
+    assert!(f.store.list_warnings(&f.actor, true).unwrap().is_empty());
+    assert_eq!(f.store.list_warnings(&f.actor, false).unwrap().len(), 1);
+    let closed = f.store.decide_warning(&f.actor, id, WarningDecision::Act, Some("told the police".into()));
+    assert!(matches!(closed, Err(StoreError::Domain(_))), "{closed:?}");
+
+    // The next case with the number opens a new warning; the dismissed one keeps its cases.
+    f.store.create_case(&f.actor, reported("Reza", 4, None, phone)).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.len(), 1);
+    assert_ne!(live[0].id, id);
+    assert_eq!(f.store.get_warning(&f.actor, id).unwrap().cases.len(), 3);
+
+    let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
+    for code in [
+        AuditCode::WarningRaised,
+        AuditCode::WarningUpdated,
+        AuditCode::WarningsListed,
+        AuditCode::WarningRead,
+        AuditCode::WarningDecided,
+    ] {
+        assert!(codes.contains(&code.code()), "no {code:?} in the audit log");
+    }
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+
+#[test]
+fn a_full_rescan_finds_what_the_cases_raised_one_by_one() {
+    let f = fixture();
+    let phone = Some("+30 690 000 1234");
+    for (n, day) in [1u32, 2, 4, 6].iter().enumerate() {
+        let centre = (n < 3).then_some("Centre A");
+        f.store.create_case(&f.actor, reported(&format!("Child{n}"), *day, centre, phone)).unwrap();
+    }
+    let incremental = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(incremental.len(), 2, "{incremental:?}");
+    // Nothing new to find.
+    let report = f.store.rescan_warnings().unwrap();
+    assert_eq!((report.cases, report.changed), (4, 0));
+
+    // A store whose warnings and filed places are gone (a database from before the detectors).
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(
+        "DELETE FROM warning_cases; DELETE FROM warning_decisions; DELETE FROM warnings;
+         DELETE FROM case_places; DELETE FROM places;",
+    )
+    .unwrap();
+    drop(conn);
+    let report = f.store.rescan_warnings().unwrap();
+    // The phone raised at the second case and joined by two more; the place raised at the third.
+    assert_eq!((report.cases, report.places_filed, report.changed), (4, 3, 4));
+    let rescanned = f.store.list_warnings(&f.actor, true).unwrap();
+    let shape = |ws: &[homeward_domain::warning::WarningView]| {
+        let mut s: Vec<_> = ws
+            .iter()
+            .map(|w| (w.kind, w.key.clone(), w.level, w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>()))
+            .collect();
+        s.sort_by(|a, b| a.1.cmp(&b.1));
+        s
+    };
+    assert_eq!(shape(&rescanned), shape(&incremental));
+}

@@ -5,6 +5,7 @@ mod demo;
 mod import;
 mod link;
 mod settings;
+mod warnings;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -82,6 +83,23 @@ enum Command {
         /// The e-mail address of the user the cases are opened as (an operator or case manager).
         #[arg(long = "as")]
         user: String,
+    },
+    /// Lists the open early warnings of the user's organisation (a supervisor or case manager):
+    /// repeat episodes, children gone from one place, identifiers shared by cases.
+    Warnings {
+        /// The e-mail address of the user who reads them; needed to list.
+        #[arg(long = "as")]
+        user: Option<String>,
+        /// One JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The warnings acted on or dismissed, instead of the open ones.
+        #[arg(long)]
+        closed: bool,
+        /// Runs every case through the detectors again first (cases stored before the detectors
+        /// were, or after their thresholds changed). Holds the database's writer while it runs.
+        #[arg(long)]
+        rescan: bool,
     },
     /// Checks the audit trail.
     Audit {
@@ -227,6 +245,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             if summary.skipped > 0 {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Warnings { user, json, closed, rescan } => {
+            let store = open(database)?;
+            if rescan {
+                let started = std::time::Instant::now();
+                let report = store.rescan_warnings().context("cannot re-evaluate the cases")?;
+                eprintln!(
+                    "re-evaluated {} cases in {:.1} s ({} places filed now); {} warnings raised or changed",
+                    report.cases,
+                    started.elapsed().as_secs_f64(),
+                    report.places_filed,
+                    report.changed
+                );
+            }
+            match user {
+                Some(user) => {
+                    let user = store
+                        .user_by_email(&user)?
+                        .with_context(|| format!("no user has the e-mail address {user}"))?;
+                    let actor = homeward_domain::org::Actor::user(&user, "cli");
+                    let views = store.list_warnings(&actor, !closed)?;
+                    warnings::write(&views, json, &mut std::io::stdout().lock())?;
+                }
+                None if rescan => {}
+                None => anyhow::bail!(
+                    "name the supervisor or case manager who reads the warnings: homeward warnings --as EMAIL"
+                ),
             }
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -336,3 +336,52 @@ fn import_loads_the_good_lines_and_names_each_bad_one() {
     let nobody = homeward(dir.path(), &["import", "cases.ndjson", "--as", "nobody@t.example"]);
     assert!(stderr(&nobody).contains("no user has the e-mail address nobody@t.example"), "{}", stderr(&nobody));
 }
+
+#[test]
+fn warnings_lists_what_the_imported_cases_raised() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        homeward(dir.path(), &["admin", "create-org", "--name", "Hotline Test", "--country", "gr"]).status.success()
+    );
+    for (email, role) in [("op@t.example", "operator"), ("sup@t.example", "supervisor")] {
+        let user =
+            homeward(dir.path(), &["admin", "create-user", "--org", "Hotline Test", "--email", email, "--role", role]);
+        assert!(user.status.success(), "{}", stderr(&user));
+    }
+    // Three children gone from one reception centre within a week; two of them with one phone.
+    let line = |n: u32, day: u32, phone: &str| {
+        format!(
+            r#"{{"case_ref": "R-{n}", "category": "missing_unaccompanied_migrant", "child": {{"given_name": "Child{n}", "sex": "M"}}, "last_seen": {{"at": "2026-10-{day:02}T18:00:00Z", "missing_from": {{"kind": "reception_centre", "name": "Centre Lesvos"}}}}, "identifiers": [{{"kind": "phone", "value": "{phone}"}}]}}"#
+        )
+    };
+    let file = [line(1, 1, "+30 690 000 1234"), line(2, 3, "0030 690 000 1234"), line(3, 5, "+30 690 555 0000")];
+    std::fs::write(dir.path().join("cases.ndjson"), file.join("\n")).unwrap();
+    let import = homeward(dir.path(), &["import", "cases.ndjson", "--as", "op@t.example"]);
+    assert!(import.status.success(), "{}", stderr(&import));
+
+    let text = homeward(dir.path(), &["warnings", "--as", "sup@t.example"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let out = stdout(&text);
+    assert!(out.contains("ELEVATED an identifier shared by cases (open), 2 cases"), "{out}");
+    assert!(out.contains("  - the same phone number in 2 cases"), "{out}");
+    assert!(out.contains("children gone from one place (open), 3 cases"), "{out}");
+    assert!(out.contains("GR-2026-000001 (last seen 2026-10-01 18:00 UTC)"), "{out}");
+
+    let json = homeward(dir.path(), &["warnings", "--as", "sup@t.example", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let kinds: Vec<&str> = listed.as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 2, "{listed}");
+    assert!(kinds.contains(&"place_cluster") && kinds.contains(&"shared_identifier"), "{kinds:?}");
+
+    // Nobody reads them anonymously, and an operator does not read them at all.
+    let anonymous = homeward(dir.path(), &["warnings"]);
+    assert!(!anonymous.status.success() && stderr(&anonymous).contains("--as EMAIL"), "{}", stderr(&anonymous));
+    let operator = homeward(dir.path(), &["warnings", "--as", "op@t.example"]);
+    assert!(!operator.status.success(), "{}", stdout(&operator));
+
+    // A full re-evaluation finds nothing the cases had not already raised.
+    let rescan = homeward(dir.path(), &["warnings", "--rescan"]);
+    assert!(rescan.status.success(), "{}", stderr(&rescan));
+    assert!(stderr(&rescan).contains("re-evaluated 3 cases"), "{}", stderr(&rescan));
+    assert!(stderr(&rescan).contains("0 warnings raised or changed"), "{}", stderr(&rescan));
+}

@@ -46,6 +46,7 @@ pub(crate) async fn page(
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
     let actor = viewer.actor.clone();
+    let reads_warnings = super::warnings::may_read(viewer.user.role);
     let loaded = state
         .run(move |store| {
             let view = store.get_case(&actor, id)?;
@@ -54,10 +55,13 @@ pub(crate) async fn page(
             let names = store.who_is(&actor, &actors)?;
             // Matches name children: only a reader of personal data is shown them.
             let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
-            Ok((view, events, names, matches))
+            // Warnings stay within the case's organisation: only its readers of warnings see them.
+            let own = Some(view.case.organisation_id) == actor.organisation_id;
+            let warnings = if own && reads_warnings { store.case_warnings(id)? } else { Vec::new() };
+            Ok((view, events, names, matches, warnings))
         })
         .await;
-    let (view, events, names, matches) = match loaded {
+    let (view, events, names, matches, warnings) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
@@ -77,6 +81,7 @@ pub(crate) async fn page(
                 (notes(&tr, &viewer, &view))
             }
             div {
+                (super::warnings::case_section(&tr, &warnings))
                 (facts(&tr, &viewer, &view, own))
                 (status_form(&tr, &viewer, &view, own))
                 (tasks(&tr, &viewer, &view, own))
@@ -297,7 +302,7 @@ fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent], names: &HashMap<
     }
 }
 
-fn who(tr: &Tr<'_>, viewer: &Viewer, actor: Option<UserId>, names: &HashMap<UserId, String>) -> String {
+pub(super) fn who(tr: &Tr<'_>, viewer: &Viewer, actor: Option<UserId>, names: &HashMap<UserId, String>) -> String {
     match actor {
         Some(u) if u == viewer.user.id => tr.t("desk-assigned-me"),
         Some(u) => names.get(&u).cloned().unwrap_or_else(|| tr.t("event-someone")),

@@ -13,6 +13,7 @@ mod intake;
 mod layout;
 mod matches;
 mod session;
+mod warnings;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -52,6 +53,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/assign-me", post(case::assign_me))
         .route("/cases/{id}/matches", post(matches::decide))
         .route("/cases/{id}/child", post(case::edit_child))
+        .route("/warnings", get(warnings::queue))
+        .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -249,6 +252,7 @@ mod tests {
     use homeward_domain::case::{Category, MissingFromKind, RiskLevel, Status};
     use homeward_domain::org::Role;
     use homeward_domain::records::{CallerRelation, Channel, IdentifierKind};
+    use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningState};
 
     use super::key;
     use crate::i18n::Locales;
@@ -297,6 +301,14 @@ mod tests {
         );
         wanted.extend(["suggested", "confirmed", "rejected"].map(|s| format!("match-status-{s}")));
         wanted.extend(["confirm", "reject"].map(|d| format!("saved-match-{d}")));
+        // Early warnings.
+        let kinds = [WarningKind::RepeatEpisodes, WarningKind::PlaceCluster, WarningKind::SharedIdentifier];
+        wanted.extend(kinds.iter().map(|k| format!("warning-kind-{}", key(k))));
+        wanted
+            .extend([Level::Notice, Level::Elevated, Level::High].iter().map(|l| format!("warning-level-{}", key(l))));
+        let states = [WarningState::Open, WarningState::Acknowledged, WarningState::Acted, WarningState::Dismissed];
+        wanted.extend(states.iter().map(|s| format!("warning-state-{}", s.name())));
+        wanted.extend(WarningDecision::ALL.iter().map(|d| format!("warning-decision-{}", key(d))));
         let missing: Vec<_> = wanted.iter().filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "no message for {missing:?}");
     }

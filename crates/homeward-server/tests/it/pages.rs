@@ -434,3 +434,185 @@ fn hostile_input_to_pages_is_refused_cleanly() {
         .unwrap();
     assert_eq!(agent.run(request).unwrap().status().as_u16(), 403);
 }
+
+/// Two reports sharing a phone number, and who works with the warning they raise.
+struct Queue {
+    app: TestApp,
+    supervisor: String,
+    manager: String,
+    operator: String,
+    supervisor_actor: homeward_domain::org::Actor,
+    numbers: Vec<String>,
+    case_ids: Vec<String>,
+    warning: String,
+}
+
+fn queue() -> Queue {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, token) = app.user(&org, Role::Operator, "op@a.example");
+    let (supervisor, supervisor_token) = app.user(&org, Role::Supervisor, "sup@a.example");
+    app.user(&org, Role::CaseManager, "cm@a.example");
+    let (mut numbers, mut case_ids) = (Vec::new(), Vec::new());
+    for phone in ["+30 690 000 1234", "0030 690 000 1234"] {
+        let mut report = issue_report();
+        report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
+        let created = app.post("/api/v1/cases", &token, report);
+        assert_eq!(created.status, 201, "{:?}", created.body);
+        numbers.push(created.body["number"].as_str().unwrap().to_owned());
+        case_ids.push(created.body["id"].as_str().unwrap().to_owned());
+    }
+    let listed = app.get("/api/v1/warnings", &supervisor_token).body;
+    let warning = listed[0]["id"].as_str().unwrap().to_owned();
+    Queue {
+        supervisor: app.session("sup@a.example"),
+        manager: app.session("cm@a.example"),
+        operator: app.session("op@a.example"),
+        supervisor_actor: homeward_domain::org::Actor::user(&supervisor, "test"),
+        numbers,
+        case_ids,
+        warning,
+        app,
+    }
+}
+
+impl Queue {
+    fn state(&self) -> homeward_domain::warning::WarningState {
+        self.app.store.get_warning(&self.supervisor_actor, self.warning.parse().unwrap()).unwrap().state
+    }
+}
+
+#[test]
+fn a_supervisor_sees_a_warning_with_its_cases_and_evidence() {
+    let q = queue();
+    let page = q.app.page("GET", "/warnings", Some(&q.supervisor), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains(&format!("id=\"w-{}\"", q.warning)), "the warning's anchor");
+    assert!(page.html.contains("The same identifier in several cases"), "its kind in words");
+    assert!(page.html.contains("the same phone number in 2 cases"), "the evidence line: {}", page.html);
+    for (number, id) in q.numbers.iter().zip(&q.case_ids) {
+        assert!(page.html.contains(&format!("<a href=\"/cases/{id}\">{number}</a>")), "case {number} linked");
+    }
+    assert!(page.html.contains(&format!("action=\"/warnings/{}/decision\"", q.warning)), "the decision form");
+    assert!(page.html.contains("href=\"/warnings?state=closed\""));
+    assert!(page.html.contains("href=\"/warnings\""), "the navigation leads here");
+    let missing = unlabelled(&page.html);
+    assert!(missing.is_empty(), "fields without a label: {missing:?}");
+    // A case manager reads the queue but does not decide.
+    let read_only = q.app.page("GET", "/warnings", Some(&q.manager), None);
+    assert_eq!(read_only.status, 200);
+    assert!(read_only.html.contains("the same phone number in 2 cases"));
+    assert!(!read_only.html.contains("/decision\""), "no decision form for a case manager");
+    let refused = q.app.page(
+        "POST",
+        &format!("/warnings/{}/decision", q.warning),
+        Some(&q.manager),
+        Some("decision=acknowledge"),
+    );
+    assert_eq!(refused.status, 403);
+    assert_eq!(q.state(), homeward_domain::warning::WarningState::Open);
+    // In Greek, the words are Greek; the detector's evidence stays as it is, marked English.
+    assert_eq!(q.app.page("POST", "/preferences", Some(&q.supervisor), Some("language=el")).status, 303);
+    let greek = q.app.page("GET", "/warnings", Some(&q.supervisor), None);
+    assert!(greek.html.contains("Το ίδιο αναγνωριστικό σε πολλές υποθέσεις"), "{}", greek.html);
+    assert!(greek.html.contains("<ul class=\"evidence\" lang=\"en\"><li>the same phone number in 2 cases"));
+}
+
+#[test]
+fn a_dismissal_without_a_reason_is_refused_on_the_queue_and_changes_nothing() {
+    let q = queue();
+    let path = format!("/warnings/{}/decision", q.warning);
+    let page = q.app.page("POST", &path, Some(&q.supervisor), Some("decision=dismiss&reason=+"));
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(page.html.contains("id=\"problems\""), "{}", page.html);
+    assert!(
+        page.html.contains(&format!("id=\"reason-{}-error\">is needed", q.warning)),
+        "next to the form: {}",
+        page.html
+    );
+    assert!(!page.html.contains("a dismissal needs a reason"), "the domain's English message is not shown");
+    assert!(page.html.contains(&format!("id=\"w-{}\"", q.warning)), "the queue is shown again");
+    assert_eq!(q.state(), homeward_domain::warning::WarningState::Open);
+    // What was typed is kept when it is refused.
+    let long = "x".repeat(2001);
+    let page = q.app.page("POST", &path, Some(&q.supervisor), Some(&form(&[("decision", "act"), ("reason", &long)])));
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(page.html.contains(&format!(">{long}</textarea>")), "the reason typed is kept");
+    assert!(page.html.contains("is too long: at most 2000 characters"));
+    assert_eq!(q.state(), homeward_domain::warning::WarningState::Open);
+    // Not a decision at all.
+    assert_eq!(q.app.page("POST", &path, Some(&q.supervisor), Some("decision=ignore&reason=x")).status, 400);
+    assert_eq!(
+        q.app.page("POST", "/warnings/not-an-id/decision", Some(&q.supervisor), Some("decision=act")).status,
+        404
+    );
+}
+
+#[test]
+fn a_dismissed_warning_leaves_the_queue_for_the_closed_warnings() {
+    let q = queue();
+    let path = format!("/warnings/{}/decision", q.warning);
+    let acknowledged = q.app.page("POST", &path, Some(&q.supervisor), Some("decision=acknowledge&reason="));
+    assert_eq!((acknowledged.status, acknowledged.header("location")), (303, Some("/warnings")));
+    let page = q.app.page("GET", "/warnings", Some(&q.supervisor), None);
+    assert!(
+        page.html.contains("acknowledged <span class=\"muted\">by me</span>"),
+        "the decision is listed: {}",
+        page.html
+    );
+    assert!(!page.html.contains("value=\"acknowledge\""), "an acknowledged warning is not acknowledged again");
+    let again = q.app.page("POST", &path, Some(&q.supervisor), Some("decision=acknowledge&reason=typed"));
+    assert_eq!(again.status, 409, "{}", again.html);
+    assert!(again.html.contains("already decided in the meantime") && again.html.contains(">typed</textarea>"));
+
+    let reason = "Siblings reported by the same parent";
+    let dismissed =
+        q.app.page("POST", &path, Some(&q.supervisor), Some(&form(&[("decision", "dismiss"), ("reason", reason)])));
+    assert_eq!((dismissed.status, dismissed.header("location")), (303, Some("/warnings")), "{}", dismissed.html);
+    assert_eq!(q.state(), homeward_domain::warning::WarningState::Dismissed);
+    let live = q.app.page("GET", "/warnings", Some(&q.supervisor), None);
+    assert!(!live.html.contains(&format!("w-{}", q.warning)) && !live.html.contains(&q.numbers[0]), "{}", live.html);
+    assert!(live.html.contains("id=\"no-warnings\""));
+    let closed = q.app.page("GET", "/warnings?state=closed", Some(&q.supervisor), None);
+    assert_eq!(closed.status, 200);
+    assert!(closed.html.contains(&format!("id=\"w-{}\"", q.warning)) && closed.html.contains(&q.numbers[1]));
+    assert!(
+        closed.html.contains("dismissed <span class=\"muted\">by me</span>") && closed.html.contains(reason),
+        "{}",
+        closed.html
+    );
+    assert!(!closed.html.contains("/decision\""), "a closed warning is not decided again");
+    assert_eq!(q.app.page("GET", "/warnings?state=whatever", Some(&q.supervisor), None).status, 400);
+    // The case page no longer points to a closed warning.
+    let case = q.app.page("GET", &format!("/cases/{}", q.case_ids[0]), Some(&q.supervisor), None);
+    assert!(!case.html.contains("id=\"warnings\""));
+}
+
+#[test]
+fn an_operator_has_no_way_to_the_warnings() {
+    let q = queue();
+    let page = q.app.page("GET", "/warnings", Some(&q.operator), None);
+    assert_eq!(page.status, 403, "{}", page.html);
+    assert!(page.html.contains("Your role does not allow this") && !page.html.contains(&q.numbers[0]));
+    let desk = q.app.page("GET", "/", Some(&q.operator), None);
+    assert_eq!(desk.status, 200);
+    assert!(!desk.html.contains("href=\"/warnings"), "no link in the navigation");
+    let case = q.app.page("GET", &format!("/cases/{}", q.case_ids[0]), Some(&q.operator), None);
+    assert!(!case.html.contains("href=\"/warnings") && !case.html.contains("id=\"warnings\""));
+    let path = format!("/warnings/{}/decision", q.warning);
+    let refused = q.app.page("POST", &path, Some(&q.operator), Some("decision=dismiss&reason=no"));
+    assert_eq!(refused.status, 403);
+    assert_eq!(q.state(), homeward_domain::warning::WarningState::Open);
+    assert!(q.app.page("GET", "/", Some(&q.manager), None).html.contains("href=\"/warnings\""));
+}
+
+#[test]
+fn the_case_page_points_a_supervisor_to_the_warnings_of_the_case() {
+    let q = queue();
+    let page = q.app.page("GET", &format!("/cases/{}", q.case_ids[1]), Some(&q.supervisor), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    let section =
+        page.html.split("id=\"warnings\"").nth(1).expect("a warnings section").split("</section>").next().unwrap();
+    assert!(section.contains(&format!("href=\"/warnings#w-{}\"", q.warning)), "{section}");
+    assert!(section.contains("The same identifier in several cases") && section.contains("elevated"), "{section}");
+}

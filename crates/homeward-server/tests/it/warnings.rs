@@ -55,3 +55,20 @@ fn a_shared_phone_number_reaches_the_supervisors_queue_and_is_decided() {
     let missing = app.get("/api/v1/warnings/01a22944-4574-7495-a6e1-ccc87f12231a", &supervisor);
     assert_eq!(missing.status, 404);
 }
+
+#[test]
+fn a_role_that_may_not_decide_is_refused_before_its_reason_is_read() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, manager) = app.user(&org, Role::CaseManager, "cm@a.example");
+    let (_, supervisor) = app.user(&org, Role::Supervisor, "sup@a.example");
+    for _ in 0..2 {
+        let mut report = issue_report();
+        report["identifiers"] = json!([{"kind": "phone", "value": "+30 690 000 1234"}]);
+        assert_eq!(app.post("/api/v1/cases", &manager, report).status, 201);
+    }
+    let id = app.get("/api/v1/warnings", &supervisor).body[0]["id"].as_str().unwrap().to_owned();
+    let refused = app.post(&format!("/api/v1/warnings/{id}/decision"), &manager, json!({"decision": "dismiss"}));
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+    assert_eq!(app.get(&format!("/api/v1/warnings/{id}"), &manager).body["state"], "open");
+}

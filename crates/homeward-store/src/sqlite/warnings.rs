@@ -314,8 +314,9 @@ pub(super) fn decide_warning(
     decision: WarningDecision,
     reason: Option<String>,
 ) -> Result<WarningView> {
-    let reason = decision.check_reason(reason)?;
+    // Who may decide first: a refusal is a 403 whatever the form held.
     let view = own_warning(tx.conn, actor, id, Action::WarningDecide)?;
+    let reason = decision.check_reason(reason)?;
     let to = decision.next(view.state)?;
     let now = timefmt::format(tx.now);
     tx.conn.prepare_cached("UPDATE warnings SET state = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![

@@ -1,29 +1,32 @@
-//! Detectors across cases on a synthetic store (issue 5), before they are wired to the store: a
-//! background of ordinary reports with known patterns planted in it, run through
-//! `homeward_risk::detect::Detector` case by case in the order the children went missing.
+//! Detectors across cases on a synthetic store (issue 5): a background of ordinary reports with
+//! known patterns planted in it ([`scenario`]), run through `homeward_risk::detect::Detector`
+//! case by case in the order the children went missing (the pure engine, `detect`), or through
+//! the store (`warnings`, in `warnings.rs`).
 //!
 //! Background, over three years: 40 % of children go missing from one of `cases / 50` places
 //! whose sizes are skewed (a few big reception centres, many small homes); half have a phone
 //! number and a tenth a social media handle, each their own; one case in ten is another
 //! episode of a child who goes missing repeatedly (a pool of recurrent runaways, each case
 //! drawn at random from it). Planted, `planted` of each: a recruiter's phone in four cases two to
-//! five weeks apart; a wave of five children gone from one place (a random one, busy or quiet)
-//! within ten days; a child gone five times with gaps of 120, 60, 30 and 15 days.
+//! five weeks apart; a wave from one place (a random one, busy or quiet): six children, and
+//! three times the place's usual number in a fortnight more, gone within ten days; a child gone five
+//! times with gaps of 120, 60, 30 and 15 days.
 //!
 //! Patterns are planted, and warnings counted, from the second year on (a place's usual pace is
-//! learnt from its past year). For each planted pattern: found or not, and the delay, in cases of the pattern, from the
-//! case that makes it detectable (the second phone case, the third child of the wave, the
-//! second episode) to the first warning. Precision is over the warnings of a kind: how many are
-//! about a planted pattern. The background's recurrent runaways raise true repeat warnings too,
-//! so precision is not reported for repeats. The trend detector runs on weekly counts of its own
-//! ([`surges`]).
+//! learnt from its past year). For each planted pattern: found or not, and the delay, in cases of
+//! the pattern, from the case that makes it detectable (the second phone case, the second
+//! episode; for a wave, the first child at which the wave alone passes the place test at the
+//! rules' false-alarm rate) to the first warning. Precision is over the warnings of a kind: how
+//! many are about a planted pattern. The background's recurrent runaways raise true repeat
+//! warnings too, so precision is not reported for repeats. The trend detector runs on weekly
+//! counts of its own ([`surges`]).
 
 use std::time::{Duration, Instant};
 
 use homeward_domain::CaseId;
 use homeward_domain::case::MissingFromKind;
 use homeward_domain::records::IdentifierKind;
-use homeward_risk::detect::{CaseFacts, Detector, Place, Rules, WarningKind};
+use homeward_risk::detect::{self, CaseFacts, Detector, History, Place, Rules, WarningKind};
 use homeward_risk::trend::{TrendRules, WEEKS_A_YEAR, rise};
 use time::OffsetDateTime;
 
@@ -36,7 +39,7 @@ pub struct Outcome {
     pub latencies: Vec<Duration>,
     /// Per pattern kind: planted, found, delays in cases, warnings of that kind, of them about a
     /// planted pattern.
-    pub patterns: Vec<(WarningKind, usize, usize, Vec<usize>, usize, usize)>,
+    pub patterns: Vec<Pattern>,
     pub surges: Surges,
 }
 
@@ -50,34 +53,49 @@ pub struct Surges {
     pub tested: usize,
 }
 
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }
 
 /// One planted pattern: its kind, the key its warning must have, and its cases in order.
-struct Planted {
-    kind: WarningKind,
-    key: String,
-    cases: Vec<CaseId>,
-    /// Which of its cases (0-based) makes it detectable.
-    detectable: usize,
+pub struct Planted {
+    pub kind: WarningKind,
+    pub key: String,
+    pub cases: Vec<CaseId>,
+    /// Which of its cases (0-based) makes it detectable: the second phone case, the second
+    /// episode; for a wave, the first child at which the wave alone would pass the place test at
+    /// the rules' false-alarm rate, given the place's past year (never before the third).
+    pub detectable: usize,
+    /// Whether its own cases alone pass its detector's test (always, but for a wave at a busy
+    /// place, which needs the place's other departures in the window too).
+    pub passes_alone: bool,
 }
 
-pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome> {
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let start = time::macros::datetime!(2024-01-01 00:00 UTC);
+/// The synthetic store: every case in the order the children went missing, and the truth.
+pub struct Scenario {
+    pub cases: Vec<CaseFacts>,
+    pub truth: Vec<Planted>,
+    /// Warnings are counted from here (a place's usual pace is learnt from the year before).
+    pub counted_from: OffsetDateTime,
+}
+
+/// The scenario's first day. Three years from here end before today, so a store accepts every
+/// report as past.
+const START: OffsetDateTime = time::macros::datetime!(2023-06-01 00:00 UTC);
+
+pub fn scenario(cases: usize, planted: usize, rules: &Rules, rng: &mut Rng) -> Scenario {
     let span = 3 * 365 * 24 * 60;
-    let at = |minute: u64| start + time::Duration::minutes(minute as i64);
+    let at = |minute: u64| START + time::Duration::minutes(minute as i64);
     let mut next_id = 0u128;
     let mut new_case = |when: OffsetDateTime| {
         next_id += 1;
@@ -86,7 +104,7 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
     let places = (cases / 50).max(1) as u64;
     let place = |i: u64| Place::new(MissingFromKind::ReceptionCentre, &format!("place {i}"));
     let recurrent = (cases / 40).max(1) as u64;
-    let mut all = Vec::with_capacity(cases + planted * 14);
+    let mut all = Vec::with_capacity(cases + planted * 20);
     for i in 0..cases {
         let mut c = new_case(at(rng.below(span)));
         if rng.below(10) < 4 {
@@ -107,6 +125,14 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
         }
         all.push(c);
     }
+    // Each place's background departures, by minute, for the waves' size and detectability.
+    let mut by_place: std::collections::HashMap<Place, Vec<OffsetDateTime>> = std::collections::HashMap::new();
+    for c in &all {
+        if let Some(p) = &c.missing_from {
+            by_place.entry(p.clone()).or_default().push(c.missing_at);
+        }
+    }
+    let known_places = by_place.len();
     let mut truth = Vec::new();
     let day = 24 * 60;
     // Patterns are planted, and warnings counted, from the second year on: a place's usual pace
@@ -125,12 +151,25 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
         }
         let key =
             format!("identifier:phone number:{}", all.last().map_or(String::new(), |c| c.identifiers[0].1.clone()));
-        truth.push(Planted { kind: WarningKind::SharedIdentifier, key, cases: ids, detectable: 1 });
+        truth.push(Planted { kind: WarningKind::SharedIdentifier, key, cases: ids, detectable: 1, passes_alone: true });
 
+        // A wave: six children, and three times as many as usually leave the place in a
+        // fortnight more, gone within ten days. Six more than usual at a centre that sees twenty
+        // a fortnight is no wave, and across 20,000 places six in a fortnight from a place that
+        // loses ten a year happen by chance several times a year somewhere.
         let wave_place = place(rng.below(places));
         let first = year + rng.below(span - year - 20 * day);
+        let window_start = at(first) - rules.place_window;
+        let place_year = wave_place.as_ref().and_then(|p| by_place.get(p)).map_or(0, |times| {
+            times.iter().filter(|t| **t >= window_start - time::Duration::days(365) && **t < window_start).count()
+        });
+        let fortnight = place_year as f64 * 14.0 / 365.0;
+        let size = 6 + (3.0 * fortnight).ceil() as usize;
+        let history = History { place_year, places: known_places };
+        let passes = (3..=size).find(|&n| detect::place_chance(n, history, rules) < rules.place_alpha);
+        let detectable = passes.unwrap_or(size) - 1;
         let mut ids = Vec::new();
-        let mut times: Vec<u64> = (0..5).map(|_| first + rng.below(10 * day)).collect();
+        let mut times: Vec<u64> = (0..size).map(|_| first + rng.below(10 * day)).collect();
         times.sort_unstable();
         for when in times {
             let c = CaseFacts { missing_from: wave_place.clone(), ..new_case(at(when)) };
@@ -138,7 +177,13 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
             all.push(c);
         }
         let key = wave_place.as_ref().map_or(String::new(), |p| format!("place:reception centre:{}", p.key));
-        truth.push(Planted { kind: WarningKind::PlaceCluster, key, cases: ids, detectable: 2 });
+        truth.push(Planted {
+            kind: WarningKind::PlaceCluster,
+            key,
+            cases: ids,
+            detectable,
+            passes_alone: passes.is_some(),
+        });
 
         let child = format!("planted child {k}");
         let mut when = year + rng.below(span - year - 230 * day);
@@ -154,9 +199,16 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
             key: format!("child:{child}"),
             cases: ids,
             detectable: 1,
+            passes_alone: true,
         });
     }
     all.sort_by_key(|c| (c.missing_at, c.case));
+    Scenario { cases: all, truth, counted_from: at(year) }
+}
+
+pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let Scenario { cases: all, truth, counted_from } = scenario(cases, planted, &rules, &mut rng);
 
     // The baseline: the same cases only filed.
     let started = Instant::now();
@@ -171,7 +223,6 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
     let mut latencies = Vec::with_capacity(all.len());
     // Every warning a case raised or joined: its kind, its key, the case.
     let mut events: Vec<(WarningKind, String, CaseId)> = Vec::new();
-    let counted_from = at(year);
     let started = Instant::now();
     for c in all {
         let (id, when) = (c.case, c.missing_at);
@@ -183,26 +234,59 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
         }
     }
     let total = started.elapsed();
+    let patterns = score(&truth, &events);
+    let surges = surges(&mut rng, planted);
+    Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns, surges })
+}
 
+/// Per pattern kind: planted, found, delays (in cases of the pattern, from the case that makes it
+/// detectable), warnings of that kind raised or joined, and of them by planted cases.
+pub fn score(truth: &[Planted], events: &[(WarningKind, String, CaseId)]) -> Vec<Pattern> {
     let mut patterns = Vec::new();
     for kind in [WarningKind::SharedIdentifier, WarningKind::PlaceCluster, WarningKind::RepeatEpisodes] {
         let of_kind: Vec<&Planted> = truth.iter().filter(|p| p.kind == kind).collect();
         let mut delays = Vec::new();
+        let mut missed_alone = 0;
         for p in &of_kind {
             // The first of the pattern's own cases that raised or joined its warning.
             let raised =
                 p.cases.iter().position(|c| events.iter().any(|(k, key, by)| *k == kind && *key == p.key && by == c));
-            if let Some(position) = raised {
-                delays.push(position.saturating_sub(p.detectable));
+            match raised {
+                Some(position) => delays.push(position as i64 - p.detectable as i64),
+                None => missed_alone += usize::from(p.passes_alone),
             }
         }
         let planted_cases: std::collections::HashSet<CaseId> = of_kind.iter().flat_map(|p| p.cases.clone()).collect();
         let of_kind_events: Vec<&CaseId> = events.iter().filter(|(k, _, _)| *k == kind).map(|(_, _, by)| by).collect();
         let about_planted = of_kind_events.iter().filter(|by| planted_cases.contains(by)).count();
-        patterns.push((kind, of_kind.len(), delays.len(), delays, of_kind_events.len(), about_planted));
+        let passes_alone = of_kind.iter().filter(|p| p.passes_alone).count();
+        patterns.push(Pattern {
+            kind,
+            planted: of_kind.len(),
+            passes_alone,
+            missed_alone,
+            found: delays.len(),
+            delays,
+            events: of_kind_events.len(),
+            about_planted,
+        });
     }
-    let surges = surges(&mut rng, planted);
-    Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns, surges })
+    patterns
+}
+
+/// How one detector did on its planted patterns.
+pub struct Pattern {
+    pub kind: WarningKind,
+    pub planted: usize,
+    /// Planted patterns whose own cases alone pass the detector's test, and of them not found.
+    pub passes_alone: usize,
+    pub missed_alone: usize,
+    pub found: usize,
+    /// Per pattern found, in its cases: when it was raised less when it became detectable.
+    pub delays: Vec<i64>,
+    /// Warnings of the kind raised or joined, and of them by planted cases.
+    pub events: usize,
+    pub about_planted: usize,
 }
 
 /// The trend detector on weekly counts of reports in 50 regions over three years: each region's

@@ -302,6 +302,30 @@ fn search_table(o: &search::Outcome) -> String {
     )
 }
 
+const PATTERN_HEADER: &str = "| detector | planted | of them passing on their own cases (missed) | found | raised by the detectable case or earlier | largest delay | warnings raised or joined | by planted cases | precision |\n\
+    |---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+/// One detector's line: what was planted, found, when, and how precise its warnings were.
+fn pattern_row(p: &detect::Pattern) -> String {
+    let precision = if p.kind == homeward_risk::detect::WarningKind::RepeatEpisodes {
+        "(not measured)".to_owned()
+    } else {
+        format!("{:.3}", p.about_planted as f64 / p.events.max(1) as f64)
+    };
+    format!(
+        "| {:?} | {} | {} ({}) | {} | {} | {} | {} | {} | {precision} |\n",
+        p.kind,
+        p.planted,
+        p.passes_alone,
+        p.missed_alone,
+        p.found,
+        p.delays.iter().filter(|d| **d <= 0).count(),
+        p.delays.iter().max().copied().unwrap_or_default(),
+        p.events,
+        p.about_planted,
+    )
+}
+
 fn detect_table(o: &detect::Outcome) -> String {
     let p = |q| search::percentile_ms(&o.latencies, q);
     let mut out = format!(
@@ -310,8 +334,7 @@ fn detect_table(o: &detect::Outcome) -> String {
          |---|---:|---:|---:|---:|\n\
          | detect (`Detector::add`) | {:.1} | {:.4} | {:.4} | {:.3} |\n\
          | file only (baseline) | {:.2} | | | |\n\n\
-         | detector | planted | found | delay 0 | largest delay | warnings raised or joined | by planted cases | precision |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+         {PATTERN_HEADER}",
         o.cases,
         o.total.as_secs_f64(),
         p(50.0),
@@ -319,21 +342,12 @@ fn detect_table(o: &detect::Outcome) -> String {
         p(100.0),
         o.baseline.as_secs_f64(),
     );
-    for (kind, planted, found, delays, events, about_planted) in &o.patterns {
-        let precision = if *kind == homeward_risk::detect::WarningKind::RepeatEpisodes {
-            "(not measured)".to_owned()
-        } else {
-            format!("{:.3}", *about_planted as f64 / (*events).max(1) as f64)
-        };
-        out.push_str(&format!(
-            "| {kind:?} | {planted} | {found} | {} | {} | {events} | {about_planted} | {precision} |\n",
-            delays.iter().filter(|d| **d == 0).count(),
-            delays.iter().max().copied().unwrap_or_default(),
-        ));
+    for p in &o.patterns {
+        out.push_str(&pattern_row(p));
     }
     let s = &o.surges;
     out.push_str(&format!(
-        "| regional surge (`trend::rise`) | {} | {} | | | {} of {} region-weeks | {} | {:.3} |\n\n",
+        "| regional surge (`trend::rise`) | {} | | {} | | | {} of {} region-weeks | {} | {:.3} |\n\n",
         s.planted,
         s.found,
         s.alarms,

@@ -332,12 +332,9 @@ fn place_cluster(
     if children.len() < rules.place_min_cases {
         return None;
     }
-    // The place's usual number in a window, from its year before (a new place: one child in
-    // five windows).
-    let window = rules.place_window.whole_days().max(1) as f64;
-    let expected = (history.place_year as f64 * window / 365.0).max(0.2);
-    let count = u32::try_from(children.len()).unwrap_or(u32::MAX);
-    let chance = chance_a_year(count, expected, 365.0 / window) * history.places.max(1) as f64;
+    let count = children.len();
+    let chance = place_chance(count, history, rules);
+    let expected = usual_in_window(history.place_year, rules);
     if chance >= rules.place_alpha {
         return None;
     }
@@ -351,7 +348,7 @@ fn place_cluster(
         evidence: vec![
             format!(
                 "{} children missing from {} \"{}\" within {} days, where {:.1} would be usual",
-                children.len(),
+                count,
                 kind_name(place.kind),
                 place.key,
                 rules.place_window.whole_days(),
@@ -365,6 +362,21 @@ fn place_cluster(
             ),
         ],
     })
+}
+
+/// How often a year, across all the organisation's places, `count` children would go from one
+/// place within one window by chance, judged by the place's past year: the number a place
+/// cluster's warning is decided by (below [`Rules::place_alpha`]).
+pub fn place_chance(count: usize, history: History, rules: &Rules) -> f64 {
+    let windows = 365.0 / rules.place_window.whole_days().max(1) as f64;
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    chance_a_year(count, usual_in_window(history.place_year, rules), windows) * history.places.max(1) as f64
+}
+
+/// A place's usual number of children gone in one window, from its year before (a new place:
+/// one child in five windows).
+fn usual_in_window(place_year: usize, rules: &Rules) -> f64 {
+    (place_year as f64 * rules.place_window.whole_days().max(1) as f64 / 365.0).max(0.2)
 }
 
 /// The chance that a place whose usual number in a window is `expected` sees `count` or more

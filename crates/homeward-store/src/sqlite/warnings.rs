@@ -132,9 +132,11 @@ fn related_cases(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules)
         |window: Duration| (timefmt::format(facts.missing_at - window), timefmt::format(facts.missing_at + window));
     if let Some(child) = &facts.child {
         let (from, to) = around(rules.repeat_window);
+        // `+` keeps the planner on the child's identity: by the organisation it would read every
+        // case of the organisation.
         let mut statement = conn.prepare_cached(
             "SELECT c.id FROM children ch JOIN cases c ON c.child_id = ch.id
-             WHERE ch.identity_id = ?1 AND c.organisation_id = ?2 AND c.last_seen_at BETWEEN ?3 AND ?4",
+             WHERE ch.identity_id = ?1 AND +c.organisation_id = ?2 AND +c.last_seen_at BETWEEN ?3 AND ?4",
         )?;
         let rows = statement.query_map(params![child, org, from, to], |r| r.get::<_, String>(0))?;
         for row in rows {
@@ -156,7 +158,7 @@ fn related_cases(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules)
     for (kind, value) in &facts.identifiers {
         let mut statement = conn.prepare_cached(
             "SELECT i.case_id FROM identifiers i JOIN cases c ON c.id = i.case_id
-             WHERE i.kind = ?1 AND i.normalised = ?2 AND c.organisation_id = ?3
+             WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
              ORDER BY c.last_seen_at DESC LIMIT ?4",
         )?;
         let limit = i64::try_from(MAX_SHARED_CASES + 1).unwrap_or(i64::MAX);

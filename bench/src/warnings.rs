@@ -1,0 +1,281 @@
+//! Early warnings through the store (issue 5): the scenario of [`crate::detect::scenario`] —
+//! a background with planted patterns — played into a real SQLite store through its commands, in
+//! the order the children went missing. Every case is opened with `Store::create_case` (which
+//! runs the detectors in the same command), and every further episode of a recurrent or planted
+//! child is confirmed as the same child with `Store::decide_match` (which runs them again), as a
+//! case manager would. After each planted case the store is asked which warnings hold it, so a
+//! warning is credited to the case whose command raised it.
+//!
+//! Then, on the loaded store (still `synchronous = NORMAL`, so that the disk's fsyncs do not bury
+//! what the detectors add), one case at a time:
+//! cases that relate to the store (a place with a past, the phone number of an earlier case),
+//! with the trafficking assessment computed too, beside cases that relate to nothing (the
+//! store's own insert, the detectors finding nothing to read), and plain SQLite inserts of the
+//! same rows (`plain`) in the same run. Last, the full re-evaluation (`Store::rescan_warnings`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use homeward_domain::CaseId;
+use homeward_domain::case::NewCase;
+use homeward_domain::linkage::MatchDecision;
+use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
+use homeward_domain::records::IdentifierKind;
+use homeward_risk::detect::{CaseFacts, Rules, WarningKind};
+use homeward_store::{Durability, Rescan, SqliteStore, Store};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::detect::{self, Pattern, Rng, Scenario};
+
+pub struct Outcome {
+    pub loaded: usize,
+    pub load: Duration,
+    pub patterns: Vec<Pattern>,
+    /// Per kind: warnings whose cases went missing in the counted years, and of them holding a
+    /// planted case.
+    pub warnings: Vec<(WarningKind, usize, usize)>,
+    /// One case each, on the loaded store: related (detectors and assessment at work) and
+    /// unrelated (the insert alone).
+    pub related: Vec<Duration>,
+    pub unrelated: Vec<Duration>,
+    /// Plain SQLite in the same run: cases per second.
+    pub plain_rate: f64,
+    pub rescan: Duration,
+    pub rescan_report: Rescan,
+}
+
+/// The report body of one scenario case.
+fn report(facts: &CaseFacts, n: usize) -> Result<NewCase> {
+    let at = facts.missing_at.format(&time::format_description::well_known::Rfc3339)?;
+    let mut body = json!({"category": "runaway_national",
+        "child": {"given_name": format!("Child{n}"), "family_name": "Synthetic", "sex": "M"},
+        "last_seen": {"at": at}});
+    if let Some(place) = &facts.missing_from {
+        body["category"] = json!("missing_unaccompanied_migrant");
+        body["last_seen"]["missing_from"] = json!({"kind": "reception_centre", "name": place.key});
+    }
+    let identifiers: Vec<_> = facts
+        .identifiers
+        .iter()
+        .map(|(kind, value)| {
+            let kind = match kind {
+                IdentifierKind::SocialHandle => "social_handle",
+                _ => "phone",
+            };
+            json!({"kind": kind, "value": value})
+        })
+        .collect();
+    if !identifiers.is_empty() {
+        body["identifiers"] = json!(identifiers);
+    }
+    serde_json::from_value(body).context("a scenario case is not a valid report")
+}
+
+fn supervisor(store: &SqliteStore) -> Result<Actor> {
+    let cli = Actor::command_line();
+    let org = store.create_organisation(
+        &cli,
+        NewOrganisation { name: "Bench Hotline".into(), kind: OrganisationKind::Hotline, country: "GR".into() },
+    )?;
+    let user = store.create_user_with_password(
+        &cli,
+        NewUser {
+            email: "sup@bench.example".into(),
+            display_name: None,
+            role: Role::Supervisor,
+            organisation_id: Some(org.id),
+        },
+        "a long bench password",
+    )?;
+    Ok(Actor::user(&user, "bench"))
+}
+
+/// The warnings (kind, key) that hold a stored case now.
+fn warnings_of(conn: &rusqlite::Connection, case: CaseId) -> Result<Vec<(WarningKind, String)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT w.kind, w.key FROM warning_cases wc JOIN warnings w ON w.id = wc.warning_id WHERE wc.case_id = ?1",
+    )?;
+    let rows = statement.query_map([case.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (kind, key) = row?;
+        let kind = serde_json::from_value(json!(kind))?;
+        found.push((kind, key));
+    }
+    Ok(found)
+}
+
+pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<Outcome> {
+    let rules = Rules::default();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let Scenario { cases: all, truth, counted_from } = detect::scenario(cases, planted, &rules, &mut rng);
+    let planted_cases: HashSet<CaseId> = truth.iter().flat_map(|p| p.cases.iter().copied()).collect();
+    let path = dir.join("warnings.db");
+    let path_text = path.to_str().context("the bench folder is not UTF-8")?;
+
+    // Load: 32 callers take the cases in order, 8 at a time, so the store's writer commits them
+    // in batches and the order the store sees is the order the children went missing to within
+    // a few hundred cases (hours of the scenario).
+    let store = SqliteStore::open_with(path_text, homeward_store::system_clock(), Durability::Relaxed)?;
+    let actor = supervisor(&store)?;
+    let next = AtomicUsize::new(0);
+    let latest_episode: Mutex<HashMap<String, CaseId>> = Mutex::new(HashMap::new());
+    let stored: Mutex<HashMap<CaseId, CaseId>> = Mutex::new(HashMap::new());
+    let events: Mutex<Vec<(WarningKind, String, CaseId)>> = Mutex::new(Vec::new());
+    let started = Instant::now();
+    let total = all.len();
+    std::thread::scope(|scope| -> Result<()> {
+        let mut workers = Vec::new();
+        for _ in 0..32 {
+            workers.push(scope.spawn(|| -> Result<()> {
+                let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                loop {
+                    let from = next.fetch_add(8, Ordering::Relaxed);
+                    if from >= total {
+                        return Ok(());
+                    }
+                    for (n, facts) in all.iter().enumerate().skip(from).take(8) {
+                        let view = store.create_case(&actor, report(facts, n)?)?;
+                        let id = view.case.id;
+                        if let Some(child) = &facts.child {
+                            let before = latest_episode.lock().ok().and_then(|mut m| m.insert(child.clone(), id));
+                            if let Some(earlier) = before {
+                                store.decide_match(&actor, id, earlier, MatchDecision::Confirm, None)?;
+                            }
+                        }
+                        if planted_cases.contains(&facts.case) {
+                            if let Ok(mut map) = stored.lock() {
+                                map.insert(facts.case, id);
+                            }
+                            let held = warnings_of(&conn, id)?;
+                            if let Ok(mut e) = events.lock() {
+                                e.extend(held.into_iter().map(|(kind, key)| (kind, key, facts.case)));
+                            }
+                        }
+                        if n % 100_000 == 0 {
+                            eprintln!("warnings: {n} of {total} cases loaded after {:.0} s", started.elapsed().as_secs_f64());
+                        }
+                    }
+                }
+            }));
+        }
+        for worker in workers {
+            worker.join().map_err(|_| anyhow::anyhow!("a loading thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let load = started.elapsed();
+
+    // The store keys a repeat warning by the identity the store gave the child, not by the
+    // scenario's name for them: map each planted child to the key of the warning their cases hold.
+    let events = events.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
+    let mut truth = truth;
+    for p in truth.iter_mut().filter(|p| p.kind == WarningKind::RepeatEpisodes) {
+        if let Some((_, key, _)) =
+            events.iter().find(|(kind, _, by)| *kind == WarningKind::RepeatEpisodes && p.cases.contains(by))
+        {
+            p.key = key.clone();
+        }
+    }
+    let patterns = detect::score(&truth, &events);
+    let stored = stored.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
+    let warnings = count_warnings(&path, &stored, counted_from)?;
+
+    // One case at a time on the loaded store. Still `synchronous = NORMAL`: a durable commit
+    // waits for the disk alike with or without the detectors (about 7 ms a case alone here,
+    // mostly the commit's and the WAL tail's fsyncs), and would bury what the detectors add.
+    let catalogue = homeward_risk::Catalogue::builtin()?;
+    let end = all.last().map_or(counted_from, |c| c.missing_at);
+    let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();
+    let phones: Vec<String> = all
+        .iter()
+        .filter_map(|c| c.identifiers.iter().find(|(k, _)| *k == IdentifierKind::Phone).map(|(_, v)| v.clone()))
+        .collect();
+    let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
+    for i in 0..measure {
+        let when = end + time::Duration::minutes(i as i64);
+        let mut facts = CaseFacts::new(CaseId(uuid::Uuid::from_u128(u128::MAX - i as u128)), when);
+        facts.missing_from = places.get(rng.below(places.len() as u64) as usize).cloned();
+        if let Some(phone) = phones.get(rng.below(phones.len() as u64) as usize) {
+            facts = facts.with_identifier(IdentifierKind::Phone, phone);
+        }
+        let body = report(&facts, total + i)?;
+        let t = Instant::now();
+        let view = store.create_case(&actor, body)?;
+        let assessment = assess(&catalogue, &view);
+        related.push(t.elapsed());
+        std::hint::black_box(assessment);
+
+        let alone = CaseFacts::new(facts.case, when);
+        let body = report(&alone, total + measure + i)?;
+        let t = Instant::now();
+        std::hint::black_box(store.create_case(&actor, body)?);
+        unrelated.push(t.elapsed());
+    }
+    let plain = crate::plain::run(&dir.join("plain.db"), Duration::from_secs(10))?;
+
+    let started = Instant::now();
+    let rescan_report = store.rescan_warnings()?;
+    let rescan = started.elapsed();
+    Ok(Outcome {
+        loaded: total,
+        load,
+        patterns,
+        warnings,
+        related,
+        unrelated,
+        plain_rate: plain.rate(),
+        rescan,
+        rescan_report,
+    })
+}
+
+/// The per-case trafficking assessment, as the server gives it with a case.
+fn assess(catalogue: &homeward_risk::Catalogue, view: &homeward_domain::view::CaseView) -> Option<f64> {
+    let facts = homeward_risk::Facts {
+        previous_episodes: u32::try_from(view.episodes.len()).unwrap_or(u32::MAX),
+        missing_from: view.case.missing_from,
+        ..homeward_risk::Facts::default()
+    };
+    homeward_risk::assess(catalogue, &[], &facts).ok().map(|a| a.score)
+}
+
+/// Per kind: warnings whose latest case went missing in the counted years, and of them those
+/// holding a planted case.
+fn count_warnings(
+    path: &Path,
+    planted: &HashMap<CaseId, CaseId>,
+    counted_from: OffsetDateTime,
+) -> Result<Vec<(WarningKind, usize, usize)>> {
+    let planted: HashSet<String> = planted.values().map(ToString::to_string).collect();
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut statement = conn.prepare(
+        "SELECT w.id, w.kind, MAX(c.last_seen_at), GROUP_CONCAT(c.id) FROM warnings w
+         JOIN warning_cases wc ON wc.warning_id = w.id JOIN cases c ON c.id = wc.case_id GROUP BY w.id",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let from = counted_from.format(&time::format_description::well_known::Rfc3339)?;
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for row in rows {
+        let (kind, latest, cases) = row?;
+        if latest.as_str() < from.as_str() {
+            continue;
+        }
+        let entry = counts.entry(kind).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(cases.split(',').any(|c| planted.contains(c)));
+    }
+    let mut out = Vec::new();
+    for (kind, (all, about_planted)) in counts {
+        out.push((serde_json::from_value(json!(kind))?, all, about_planted));
+    }
+    out.sort_by_key(|(kind, _, _)| *kind);
+    Ok(out)
+}

@@ -206,7 +206,7 @@ pub fn scenario(cases: usize, planted: usize, rules: &Rules, rng: &mut Rng) -> S
     Scenario { cases: all, truth, counted_from: at(year) }
 }
 
-pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome> {
+pub fn run(cases: usize, planted: usize, rules: Rules, trend: &TrendRules) -> anyhow::Result<Outcome> {
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let Scenario { cases: all, truth, counted_from } = scenario(cases, planted, &rules, &mut rng);
 
@@ -235,7 +235,7 @@ pub fn run(cases: usize, planted: usize, rules: Rules) -> anyhow::Result<Outcome
     }
     let total = started.elapsed();
     let patterns = score(&truth, &events);
-    let surges = surges(&mut rng, planted);
+    let surges = surges(&mut rng, planted, trend);
     Ok(Outcome { cases: latencies.len(), total, baseline, latencies, patterns, surges })
 }
 
@@ -294,7 +294,7 @@ pub struct Pattern {
 /// from a Poisson distribution, and `planted` surges add three times the usual pace, and five
 /// reports more, to one week of one region in the second or third year. Every region-week of
 /// those two years is tested, as the week closes.
-fn surges(rng: &mut Rng, planted: usize) -> Surges {
+fn surges(rng: &mut Rng, planted: usize, rules: &TrendRules) -> Surges {
     let (regions, weeks) = (50, 3 * WEEKS_A_YEAR);
     let mut series: Vec<Vec<u32>> = Vec::with_capacity(regions);
     let mut paces = Vec::with_capacity(regions);
@@ -317,11 +317,10 @@ fn surges(rng: &mut Rng, planted: usize) -> Surges {
             series[r][w] += poisson(rng, 3.0 * paces[r]) + 5;
         }
     }
-    let rules = TrendRules::default();
     let (mut alarms, mut about_planted) = (0, 0);
     for (r, counts) in series.iter().enumerate() {
         for w in WEEKS_A_YEAR..weeks {
-            if rise(&counts[..=w], &rules).is_some() {
+            if rise(&counts[..=w], rules).is_some() {
                 alarms += 1;
                 about_planted += usize::from(truth.contains(&(r, w)));
             }

@@ -81,6 +81,9 @@ struct DetectArgs {
     /// The place-cluster detector's chance threshold (the default rule's unless given).
     #[arg(long)]
     place_alpha: Option<f64>,
+    /// The trend detector's chance threshold per series and week (the default rule's unless given).
+    #[arg(long)]
+    trend_alpha: Option<f64>,
 }
 
 #[derive(Args)]
@@ -209,7 +212,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Detect(args) => {
             let mut rules = homeward_risk::detect::Rules::default();
             rules.place_alpha = args.place_alpha.unwrap_or(rules.place_alpha);
-            let outcome = detect::run(args.cases, args.planted, rules)?;
+            let mut trend = homeward_risk::trend::TrendRules::default();
+            trend.alpha = args.trend_alpha.unwrap_or(trend.alpha);
+            let outcome = detect::run(args.cases, args.planted, rules, &trend)?;
             print!("{}", detect_table(&outcome));
         }
         Command::Warnings(args) => {
@@ -390,7 +395,9 @@ fn warnings_table(o: &warnings::Outcome) -> String {
     for pattern in &o.patterns {
         out.push_str(&pattern_row(pattern));
     }
-    out.push_str("\n| stored warnings, counted years | warnings | holding a planted case | precision |\n|---|---:|---:|---:|\n");
+    out.push_str(
+        "\n| stored warnings, counted years | warnings | holding a planted case | precision |\n|---|---:|---:|---:|\n",
+    );
     for (kind, all, planted) in &o.warnings {
         out.push_str(&format!("| {kind:?} | {all} | {planted} | {:.3} |\n", *planted as f64 / (*all).max(1) as f64));
     }

@@ -158,7 +158,10 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
                             }
                         }
                         if n % 100_000 == 0 {
-                            eprintln!("warnings: {n} of {total} cases loaded after {:.0} s", started.elapsed().as_secs_f64());
+                            eprintln!(
+                                "warnings: {n} of {total} cases loaded after {:.0} s",
+                                started.elapsed().as_secs_f64()
+                            );
                         }
                     }
                 }
@@ -258,9 +261,8 @@ fn count_warnings(
         "SELECT w.id, w.kind, MAX(c.last_seen_at), GROUP_CONCAT(c.id) FROM warnings w
          JOIN warning_cases wc ON wc.warning_id = w.id JOIN cases c ON c.id = wc.case_id GROUP BY w.id",
     )?;
-    let rows = statement.query_map([], |r| {
-        Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-    })?;
+    let rows =
+        statement.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
     let from = counted_from.format(&time::format_description::well_known::Rfc3339)?;
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
     for row in rows {

@@ -24,6 +24,13 @@ pub enum WarningKind {
     PlaceCluster,
     /// The same phone number, handle, vehicle or address in different cases.
     SharedIdentifier,
+    /// More reports of one category in a week than its own baseline makes likely.
+    Trend,
+}
+
+impl WarningKind {
+    pub const ALL: [WarningKind; 4] =
+        [WarningKind::RepeatEpisodes, WarningKind::PlaceCluster, WarningKind::SharedIdentifier, WarningKind::Trend];
 }
 
 /// How urgent a warning is; it rises as cases join it, and never falls by itself.

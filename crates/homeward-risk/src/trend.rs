@@ -7,8 +7,11 @@
 //! in the manner of the Farrington method that public-health surveillance uses for the same
 //! problem, much simplified: the baseline is the same weeks of earlier years (or, without a
 //! year of history, the recent weeks), the expected count their mean, the spread their own
-//! variance where it exceeds the mean, and the week alarms when so many reports would come by
-//! chance less than once in a hundred weeks, and there are at least three.
+//! variance where it exceeds the mean (and a little more, since the mean is itself estimated),
+//! weeks of the baseline that were outbreaks themselves left out when they are rare, and the
+//! week alarms when so many reports would come by chance less than once in a thousand weeks,
+//! and there are at least three. Once in a thousand, not a hundred: an organisation watches
+//! several series every week, and each alarm takes a supervisor's time.
 
 /// How the baseline is taken and when a week alarms.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +28,7 @@ pub struct TrendRules {
 
 impl Default for TrendRules {
     fn default() -> Self {
-        Self { seasonal_halfwidth: 3, recent_weeks: 12, alpha: 0.01, min_count: 3 }
+        Self { seasonal_halfwidth: 3, recent_weeks: 12, alpha: 0.001, min_count: 3 }
     }
 }
 
@@ -54,6 +57,7 @@ pub fn rise(weekly: &[u32], rules: &TrendRules) -> Option<Rise> {
         return None;
     }
     let (baseline, seasonal) = baseline(history, rules);
+    let baseline = without_outbreaks(baseline);
     if baseline.is_empty() {
         return None;
     }
@@ -61,9 +65,27 @@ pub fn rise(weekly: &[u32], rules: &TrendRules) -> Option<Rise> {
     // A baseline of none at all still allows a report now and then: one in five weeks.
     let expected = (baseline.iter().map(|&c| f64::from(c)).sum::<f64>() / n).max(0.2);
     let variance = baseline.iter().map(|&c| (f64::from(c) - expected).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    let dispersion = (variance / expected).max(1.0);
+    // The mean is itself estimated from n weeks: a week to come spreads by that much more.
+    let dispersion = (variance / expected).max(1.0) * (1.0 + 1.0 / n);
     let p_value = upper_tail(observed, expected, dispersion);
     (p_value < rules.alpha).then_some(Rise { observed, expected, p_value, baseline_weeks: baseline.len(), seasonal })
+}
+
+/// The baseline without its own rare outbreaks: a week far above the baseline's median (more
+/// than three Poisson deviations and three reports) was a rise itself, and would make the next
+/// rise look usual. Only when such weeks are rare (one in ten or fewer): a series where every
+/// fourth week brings a family of several is bursty, and that is its usual.
+fn without_outbreaks(mut baseline: Vec<u32>) -> Vec<u32> {
+    let mut sorted = baseline.clone();
+    sorted.sort_unstable();
+    let Some(&median) = sorted.get(sorted.len() / 2) else { return baseline };
+    let median = f64::from(median);
+    let limit = median + 3.0 * median.sqrt() + 3.0;
+    let outbreaks = baseline.iter().filter(|&&c| f64::from(c) > limit).count();
+    if outbreaks * 10 <= baseline.len() {
+        baseline.retain(|&c| f64::from(c) <= limit);
+    }
+    baseline
 }
 
 /// The same weeks of each earlier year, or else the recent weeks.
@@ -82,6 +104,41 @@ fn baseline(history: &[u32], rules: &TrendRules) -> (Vec<u32>, bool) {
         (history[now.saturating_sub(rules.recent_weeks)..].to_vec(), false)
     } else {
         (seasonal, true)
+    }
+}
+
+/// The warning a rise raises: keyed by what was counted and the week, so that the reports of
+/// that week join one warning; high when so many would come a hundred times more rarely still.
+pub fn warning(
+    what: &str,
+    week_start: time::Date,
+    rise: &Rise,
+    cases: Vec<homeward_domain::CaseId>,
+    rules: &TrendRules,
+) -> crate::detect::Warning {
+    use crate::detect::{Level, WarningKind};
+    let baseline = if rise.seasonal {
+        format!("the same weeks of earlier years, {} weeks", rise.baseline_weeks)
+    } else {
+        format!("the last {} weeks", rise.baseline_weeks)
+    };
+    let once_in = (1.0 / rise.p_value.max(1e-12)).round();
+    crate::detect::Warning {
+        kind: WarningKind::Trend,
+        key: format!("trend:{what}:{week_start}"),
+        level: if rise.p_value < rules.alpha / 100.0 { Level::High } else { Level::Elevated },
+        cases,
+        evidence: vec![
+            format!(
+                "{} reports of {what} in the week from {week_start}, where {:.1} would be usual ({baseline})",
+                rise.observed, rise.expected
+            ),
+            if once_in >= 1e6 {
+                "so many would come by chance less than once in a million weeks".to_owned()
+            } else {
+                format!("so many would come by chance about once in {once_in:.0} weeks")
+            },
+        ],
     }
 }
 
@@ -139,20 +196,57 @@ mod tests {
     #[test]
     fn small_counts_need_at_least_three_reports() {
         let none = |now| weeks(|_| 0, 30, now);
-        assert_eq!(rise(&none(2), &TrendRules::default()), None);
-        assert!(rise(&none(3), &TrendRules::default()).is_some());
+        // Two reports after thirty empty weeks never alarm, however lax the threshold.
+        let lax = TrendRules { alpha: 0.5, ..TrendRules::default() };
+        assert_eq!(rise(&none(2), &lax), None);
+        assert!(rise(&none(3), &lax).is_some());
+        // At the default threshold (about once in a thousand weeks) it takes four.
+        assert_eq!(rise(&none(3), &TrendRules::default()), None);
+        assert!(rise(&none(4), &TrendRules::default()).is_some());
         // No history at all: nothing to compare with.
         assert_eq!(rise(&[5], &TrendRules::default()), None);
     }
 
     #[test]
+    fn last_years_outbreak_does_not_hide_this_years() {
+        // Two years of about 4 a week; a year ago, a week after this one, a surge of 30.
+        let mut series: Vec<u32> = (0..2 * WEEKS_A_YEAR).map(|w| [4, 3, 5, 4][w % 4]).collect();
+        series[WEEKS_A_YEAR + 1] = 30;
+        series.push(14);
+        let found = rise(&series, &TrendRules::default()).expect("14 against about 4, last year's surge aside");
+        // Weeks 49-55 of a year ago and 0-3 two years ago (the series begins), less the surge.
+        assert_eq!(found.baseline_weeks, 10);
+        let mut kept = series.clone();
+        kept[WEEKS_A_YEAR + 1] = 4;
+        assert_eq!(rise(&kept, &TrendRules::default()).map(|r| r.baseline_weeks), Some(11));
+    }
+
+    #[test]
     fn a_bursty_baseline_needs_a_larger_rise() {
         // Mostly quiet weeks with a family of several now and then: the same mean as a steady
-        // 2 a week, but 7 in a week is ordinary here.
-        let bursty = weeks(|w| if w % 4 == 0 { 8 } else { 0 }, 20, 7);
+        // 2 a week, but 9 in a week is ordinary here.
+        let bursty = weeks(|w| if w % 4 == 0 { 8 } else { 0 }, 20, 9);
         assert_eq!(rise(&bursty, &TrendRules::default()), None);
-        let steady = weeks(|_| 2, 20, 7);
+        let steady = weeks(|_| 2, 20, 9);
         assert!(rise(&steady, &TrendRules::default()).is_some());
+    }
+
+    #[test]
+    fn a_rise_is_explained_with_its_count_its_baseline_and_its_chance() {
+        let steady = weeks(|w| [2, 1, 3, 2][w % 4], 20, 9);
+        let found = rise(&steady, &TrendRules::default()).expect("9 against about 2 a week");
+        let day = time::macros::date!(2026 - 11 - 23);
+        let w = warning("category runaway_national", day, &found, Vec::new(), &TrendRules::default());
+        assert_eq!(w.key, "trend:category runaway_national:2026-11-23");
+        assert_eq!(w.level, crate::detect::Level::Elevated);
+        assert_eq!(
+            w.evidence,
+            vec![
+                "9 reports of category runaway_national in the week from 2026-11-23, where 2.0 would be usual (the last 12 weeks)"
+                    .to_owned(),
+                format!("so many would come by chance about once in {:.0} weeks", (1.0 / found.p_value).round()),
+            ]
+        );
     }
 
     #[test]

@@ -422,6 +422,7 @@ warnings-already-decided = Για την προειδοποίηση αυτή έ�
 warning-kind-repeat_episodes = Το ίδιο παιδί αγνοείται ξανά
 warning-kind-place_cluster = Πολλά παιδιά εξαφανίστηκαν από τον ίδιο χώρο
 warning-kind-shared_identifier = Το ίδιο αναγνωριστικό σε πολλές υποθέσεις
+warning-kind-trend = Περισσότερες αναφορές από το σύνηθες
 warning-level-notice = ενημερωτικό
 warning-level-elevated = αυξημένο
 warning-level-high = υψηλό

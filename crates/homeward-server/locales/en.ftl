@@ -423,6 +423,7 @@ warnings-already-decided = This warning was already decided in the meantime; the
 warning-kind-repeat_episodes = The same child missing again
 warning-kind-place_cluster = Several children missing from one place
 warning-kind-shared_identifier = The same identifier in several cases
+warning-kind-trend = More reports than usual
 warning-level-notice = notice
 warning-level-elevated = elevated
 warning-level-high = high

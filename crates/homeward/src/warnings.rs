@@ -56,6 +56,7 @@ fn kind(kind: WarningKind) -> &'static str {
         WarningKind::RepeatEpisodes => "repeat episodes of one child",
         WarningKind::PlaceCluster => "children gone from one place",
         WarningKind::SharedIdentifier => "an identifier shared by cases",
+        WarningKind::Trend => "more reports than usual",
     }
 }
 

@@ -302,8 +302,7 @@ mod tests {
         wanted.extend(["suggested", "confirmed", "rejected"].map(|s| format!("match-status-{s}")));
         wanted.extend(["confirm", "reject"].map(|d| format!("saved-match-{d}")));
         // Early warnings.
-        let kinds = [WarningKind::RepeatEpisodes, WarningKind::PlaceCluster, WarningKind::SharedIdentifier];
-        wanted.extend(kinds.iter().map(|k| format!("warning-kind-{}", key(k))));
+        wanted.extend(WarningKind::ALL.iter().map(|k| format!("warning-kind-{}", key(k))));
         wanted
             .extend([Level::Notice, Level::Elevated, Level::High].iter().map(|l| format!("warning-level-{}", key(l))));
         let states = [WarningState::Open, WarningState::Acknowledged, WarningState::Acted, WarningState::Dismissed];

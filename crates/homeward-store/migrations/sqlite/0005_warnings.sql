@@ -21,6 +21,18 @@ CREATE TABLE places (
     PRIMARY KEY (organisation_id, kind, key)
 ) WITHOUT ROWID;
 
+-- Reports a week, per organisation and category (weeks counted from Monday 1970-01-05, by when
+-- the child went missing): the series the trend detector tests, kept as the cases come.
+CREATE TABLE weekly_counts (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    dimension TEXT NOT NULL,
+    key TEXT NOT NULL,
+    week INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (organisation_id, dimension, key, week)
+) WITHOUT ROWID;
+CREATE INDEX cases_by_category ON cases (organisation_id, category, last_seen_at);
+
 -- One row per warning. While it is live (open or acknowledged) there is one per organisation,
 -- kind and key, and the cases that join its pattern join it; acted on or dismissed, it is
 -- closed, and the next case of the pattern opens another.

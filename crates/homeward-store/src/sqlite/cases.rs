@@ -132,7 +132,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         Some(case_id.to_string()),
         json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
-    detect_in_savepoint(tx, actor, case_id);
+    super::warnings::new_case_in_savepoint(tx, actor, case_id, org_id, case.category, case.last_seen_at);
     // Everything the answer shows was just written; build it from memory rather than read it
     // back, which keeps the writer's critical section short.
     Ok(CaseView {

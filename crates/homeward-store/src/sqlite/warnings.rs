@@ -11,8 +11,9 @@
 //! their organisation's. Cross-border patterns are the federation's, through privacy-preserving
 //! matching, not a shared table.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use homeward_domain::case::Category;
 use homeward_domain::case::{LastSeen, MissingFrom};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
@@ -22,6 +23,7 @@ use homeward_domain::warning::{
 };
 use homeward_domain::{CaseId, OrganisationId, WarningId};
 use homeward_risk::detect::{self, CaseFacts, Detector, History, MAX_SHARED_CASES, Place, Rules, Warning};
+use homeward_risk::trend::{self, TrendRules};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -88,6 +90,99 @@ pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Resul
         changed += usize::from(record(tx, actor, &org, Some(case), warning)?);
     }
     Ok(changed)
+}
+
+/// Weeks are counted from Monday 1970-01-05, by when the child went missing.
+fn week_of(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp() - 345_600).div_euclid(604_800)
+}
+
+/// The Monday a week starts on.
+fn week_start(week: i64) -> OffsetDateTime {
+    OffsetDateTime::UNIX_EPOCH + Duration::days(4 + 7 * week)
+}
+
+/// How many weeks of a series the trend detector reads: three years and the baseline's margin.
+const TREND_WEEKS: i64 = 3 * 52 + 4;
+
+/// Everything a new case sets off, in a savepoint of its own: it is counted in its category's
+/// week, and the detectors run on it (across cases, and the trend of its category). A failure is
+/// logged and the report still taken; `rescan` recounts and re-evaluates.
+pub(super) fn new_case_in_savepoint(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    case: CaseId,
+    org: OrganisationId,
+    category: Category,
+    missing_at: OffsetDateTime,
+) {
+    let result = tx.nested(|tx| {
+        let key = enum_name(&category)?;
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
+                 VALUES (?1, 'category', ?2, ?3, 1)
+                 ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = count + 1",
+            )?
+            .execute(params![org.to_string(), key, week_of(missing_at)])?;
+        detect_case(tx, actor, case)?;
+        detect_trend(tx, actor, Some(case), &org.to_string(), &key, week_of(missing_at))
+    });
+    if let Err(e) = result {
+        tracing::error!(error = %e, case = %case, "the detectors could not run on a new case");
+    }
+}
+
+/// Tests one week of an organisation's category against its baseline, and records the warning
+/// of a rise with the week's cases. Answers how many warnings changed.
+fn detect_trend(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    by_case: Option<CaseId>,
+    org: &str,
+    category: &str,
+    week: i64,
+) -> Result<usize> {
+    let counts: Vec<(i64, u32)> = {
+        let mut statement = tx.conn.prepare_cached(
+            "SELECT week, count FROM weekly_counts
+             WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?2 AND week BETWEEN ?3 AND ?4
+             ORDER BY week",
+        )?;
+        let rows =
+            statement.query_map(params![org, category, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // The series starts with the organisation's first report of the category: the weeks before
+    // it are not weeks without reports, but weeks before Homeward.
+    let Some(&(first, _)) = counts.first() else { return Ok(0) };
+    let mut series = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
+    for (w, count) in counts {
+        if let Some(slot) = usize::try_from(w - first).ok().and_then(|i| series.get_mut(i)) {
+            *slot = count;
+        }
+    }
+    let rules = TrendRules::default();
+    let Some(rise) = trend::rise(&series, &rules) else { return Ok(0) };
+    let (from, to) = (week_start(week), week_start(week + 1));
+    let cases: Vec<CaseId> = {
+        let mut statement = tx.conn.prepare_cached(
+            "SELECT id FROM cases WHERE organisation_id = ?1 AND category = ?2 AND last_seen_at >= ?3 AND last_seen_at < ?4
+             ORDER BY last_seen_at LIMIT ?5",
+        )?;
+        let limit = i64::try_from(MAX_SHARED_CASES).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(params![org, category, timefmt::format(from), timefmt::format(to), limit], |r| {
+                r.get::<_, String>(0)
+            })?;
+        let mut ids = Vec::new();
+        for row in rows {
+            ids.push(parse(&row?, "case id")?);
+        }
+        ids
+    };
+    let warning = trend::warning(&format!("category {category}"), from.date(), &rise, cases, &rules);
+    Ok(usize::from(record(tx, actor, org, by_case, &warning)?))
 }
 
 /// What the detectors read of one stored case, and its organisation.
@@ -453,17 +548,26 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     let places_filed = file_missing_places(tx)?;
     let mut by_org: HashMap<String, Vec<CaseFacts>> = HashMap::new();
     let mut index: HashMap<String, (String, usize)> = HashMap::new();
+    let mut weekly: BTreeMap<(String, String, i64), u32> = BTreeMap::new();
     {
         let mut statement = tx.conn.prepare(
-            "SELECT c.id, c.organisation_id, c.last_seen_at, ch.identity_id FROM cases c
+            "SELECT c.id, c.organisation_id, c.last_seen_at, ch.identity_id, c.category FROM cases c
              JOIN children ch ON ch.id = c.child_id",
         )?;
         let rows = statement.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         for row in rows {
-            let (id, org, missing_at, identity) = row?;
-            let mut facts = CaseFacts::new(parse(&id, "case id")?, timefmt::parse(&missing_at)?);
+            let (id, org, missing_at, identity, category) = row?;
+            let missing_at = timefmt::parse(&missing_at)?;
+            *weekly.entry((org.clone(), category, week_of(missing_at))).or_default() += 1;
+            let mut facts = CaseFacts::new(parse(&id, "case id")?, missing_at);
             facts.child = identity;
             let list = by_org.entry(org.clone()).or_default();
             index.insert(id, (org, list.len()));
@@ -510,9 +614,29 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
             }
         }
     }
+    report.changed += rescan_trends(tx, &actor, &weekly)?;
     let detail = json!({"cases": report.cases, "places_filed": report.places_filed, "changed": report.changed});
     tx.audit(&actor, AuditCode::WarningsRescanned, "warning", None, detail)?;
     Ok(report)
+}
+
+/// Recounts every organisation's reports a week by category, and tests every week of every
+/// series as it closed.
+fn rescan_trends(tx: &mut Tx<'_>, actor: &Actor, weekly: &BTreeMap<(String, String, i64), u32>) -> Result<usize> {
+    tx.conn.execute("DELETE FROM weekly_counts", [])?;
+    for ((org, category, week), count) in weekly {
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count) VALUES (?1, 'category', ?2, ?3, ?4)",
+            )?
+            .execute(params![org, category, week, count])?;
+    }
+    let mut changed = 0;
+    // In key order: each series' weeks come together, oldest first.
+    for (org, category, week) in weekly.keys() {
+        changed += detect_trend(tx, actor, None, org, category, *week)?;
+    }
+    Ok(changed)
 }
 
 /// Files the places of cases stored before the detectors were (their place is in the personal

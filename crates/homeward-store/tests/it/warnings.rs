@@ -233,3 +233,62 @@ fn a_full_rescan_finds_what_the_cases_raised_one_by_one() {
     };
     assert_eq!(shape(&rescanned), shape(&incremental));
 }
+
+#[test]
+fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warning() {
+    let f = fixture();
+    let monday = time::macros::datetime!(2026-11-02 09:00 UTC);
+    let runaway = |at: time::OffsetDateTime, n: usize| -> NewCase {
+        serde_json::from_value(json!({"category": "runaway_national",
+            "child": {"given_name": format!("Child{n}"), "sex": "F"},
+            "last_seen": {"at": at.format(&time::format_description::well_known::Rfc3339).unwrap()}}))
+        .unwrap()
+    };
+    // Twenty weeks of one to three reports a week.
+    let mut n = 0;
+    for week in 1..=20i64 {
+        for report in 0..[2, 1, 3, 2][week as usize % 4] {
+            n += 1;
+            let at = monday - time::Duration::weeks(week) + time::Duration::hours(report * 5);
+            f.store.create_case(&f.actor, runaway(at, n)).unwrap();
+        }
+    }
+    let trends = |f: &Fixture| {
+        f.store
+            .list_warnings(&f.actor, true)
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.kind == WarningKind::Trend)
+            .collect::<Vec<_>>()
+    };
+    assert!(trends(&f).is_empty(), "an ordinary series raises nothing: {:?}", trends(&f));
+    // This week: four reports are within the usual; nine are not.
+    let mut this_week = Vec::new();
+    for report in 0..9 {
+        n += 1;
+        let view = f.store.create_case(&f.actor, runaway(monday + time::Duration::hours(report * 3), n)).unwrap();
+        this_week.push(view.case.id);
+        if report < 3 {
+            assert!(trends(&f).is_empty(), "{} reports raised {:?}", report + 1, trends(&f));
+        }
+    }
+    let found = trends(&f);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].key, "trend:category runaway_national:2026-11-02");
+    assert_eq!(found[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), this_week, "every report of the week");
+    assert!(
+        found[0].evidence[0].starts_with(
+            "9 reports of category runaway_national in the week from 2026-11-02, where 2.0 would be usual"
+        ),
+        "{:?}",
+        found[0].evidence
+    );
+    // The full re-evaluation recounts the weeks and finds the same.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings; DELETE FROM weekly_counts;").unwrap();
+    drop(conn);
+    f.store.rescan_warnings().unwrap();
+    let again = trends(&f);
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_eq!((again[0].key.as_str(), again[0].cases.len()), ("trend:category runaway_national:2026-11-02", 9));
+}

@@ -243,7 +243,11 @@ pub fn run(cases: usize, planted: usize, rules: Rules, trend: &TrendRules) -> an
 /// detectable), warnings of that kind raised or joined, and of them by planted cases.
 pub fn score(truth: &[Planted], events: &[(WarningKind, String, CaseId)]) -> Vec<Pattern> {
     let mut patterns = Vec::new();
-    for kind in [WarningKind::SharedIdentifier, WarningKind::PlaceCluster, WarningKind::RepeatEpisodes] {
+    let mut kinds = vec![WarningKind::SharedIdentifier, WarningKind::PlaceCluster, WarningKind::RepeatEpisodes];
+    if truth.iter().any(|p| p.kind == WarningKind::Trend) {
+        kinds.push(WarningKind::Trend);
+    }
+    for kind in kinds {
         let of_kind: Vec<&Planted> = truth.iter().filter(|p| p.kind == kind).collect();
         let mut delays = Vec::new();
         let mut missed_alone = 0;

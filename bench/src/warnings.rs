@@ -6,6 +6,11 @@
 //! case manager would. After each planted case the store is asked which warnings hold it, so a
 //! warning is credited to the case whose command raised it.
 //!
+//! Besides the scenario's patterns, `planted / 5` surges of a category are planted in weeks of
+//! the counted years (the category's usual week again, and five more): reports without a
+//! place take one of six categories by fixed shares, those from a reception centre are
+//! unaccompanied migrants.
+//!
 //! Then, on the loaded store (still `synchronous = NORMAL`, so that the disk's fsyncs do not bury
 //! what the detectors add), one case at a time:
 //! cases that relate to the store (a place with a past, the phone number of an earlier case),
@@ -49,14 +54,90 @@ pub struct Outcome {
     pub rescan_report: Rescan,
 }
 
+/// The categories of reports without a place, and their shares in a hundred.
+const CATEGORIES: [(&str, u64); 6] = [
+    ("runaway_national", 60),
+    ("runaway_international", 8),
+    ("parental_abduction_national", 10),
+    ("parental_abduction_international", 6),
+    ("criminal_abduction", 2),
+    ("lost_injured_otherwise_missing", 14),
+];
+
+/// A background case's category: an unaccompanied migrant when gone from a reception centre,
+/// else drawn by its id with the shares above.
+fn category_of(facts: &CaseFacts) -> &'static str {
+    if facts.missing_from.is_some() {
+        return "missing_unaccompanied_migrant";
+    }
+    let mut draw = (facts.case.0.as_u128().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 64) as u64 % 100;
+    for (name, share) in CATEGORIES {
+        if draw < share {
+            return name;
+        }
+        draw -= share;
+    }
+    "runaway_national"
+}
+
+/// Plants `planted` surges of a category in a week of the counted years: the category's usual
+/// week again, and five reports more, spread over the week. Answers them as truth, and
+/// their cases with their categories.
+fn plant_surges(
+    all: &mut Vec<CaseFacts>,
+    truth: &mut Vec<detect::Planted>,
+    planted: usize,
+    counted_from: OffsetDateTime,
+    rng: &mut Rng,
+) -> HashMap<CaseId, &'static str> {
+    let end = all.last().map_or(counted_from, |c| c.missing_at);
+    let weeks = (end - counted_from).whole_weeks().max(2) - 1;
+    let mut categories = HashMap::new();
+    let mut taken = HashSet::new();
+    let mut next_id = u128::MAX / 2;
+    while taken.len() < planted {
+        let (name, share) = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
+        // Weeks start on Mondays, as the store counts them.
+        let monday = {
+            let at = counted_from + time::Duration::weeks(rng.below(weeks as u64) as i64);
+            let back = i64::from(at.weekday().number_days_from_monday());
+            (at - time::Duration::days(back)).replace_time(time::Time::MIDNIGHT)
+        };
+        if !taken.insert((name, monday)) {
+            continue;
+        }
+        let usual = all.iter().filter(|c| c.missing_from.is_none()).count() as f64 * share as f64 / 100.0
+            / ((end - all[0].missing_at).whole_days().max(7) as f64 / 7.0);
+        let extra = usual.ceil() as u64 + 5;
+        let mut ids = Vec::new();
+        for _ in 0..extra {
+            next_id += 1;
+            let at = monday + time::Duration::minutes(rng.below(7 * 24 * 60) as i64);
+            let c = CaseFacts::new(CaseId(uuid::Uuid::from_u128(next_id)), at);
+            ids.push((c.missing_at, c.case));
+            categories.insert(c.case, name);
+            all.push(c);
+        }
+        ids.sort();
+        truth.push(detect::Planted {
+            kind: WarningKind::Trend,
+            key: format!("trend:category {name}:{}", monday.date()),
+            cases: ids.into_iter().map(|(_, id)| id).collect(),
+            detectable: 0,
+            passes_alone: true,
+        });
+    }
+    all.sort_by_key(|c| (c.missing_at, c.case));
+    categories
+}
+
 /// The report body of one scenario case.
-fn report(facts: &CaseFacts, n: usize) -> Result<NewCase> {
+fn report(facts: &CaseFacts, category: &str, n: usize) -> Result<NewCase> {
     let at = facts.missing_at.format(&time::format_description::well_known::Rfc3339)?;
-    let mut body = json!({"category": "runaway_national",
+    let mut body = json!({"category": category,
         "child": {"given_name": format!("Child{n}"), "family_name": "Synthetic", "sex": "M"},
         "last_seen": {"at": at}});
     if let Some(place) = &facts.missing_from {
-        body["category"] = json!("missing_unaccompanied_migrant");
         body["last_seen"]["missing_from"] = json!({"kind": "reception_centre", "name": place.key});
     }
     let identifiers: Vec<_> = facts
@@ -113,7 +194,9 @@ fn warnings_of(conn: &rusqlite::Connection, case: CaseId) -> Result<Vec<(Warning
 pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<Outcome> {
     let rules = Rules::default();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let Scenario { cases: all, truth, counted_from } = detect::scenario(cases, planted, &rules, &mut rng);
+    let Scenario { cases: mut all, mut truth, counted_from } = detect::scenario(cases, planted, &rules, &mut rng);
+    let surge_categories = plant_surges(&mut all, &mut truth, planted.div_ceil(5), counted_from, &mut rng);
+    let category = |facts: &CaseFacts| surge_categories.get(&facts.case).copied().unwrap_or_else(|| category_of(facts));
     let planted_cases: HashSet<CaseId> = truth.iter().flat_map(|p| p.cases.iter().copied()).collect();
     let path = dir.join("warnings.db");
     let path_text = path.to_str().context("the bench folder is not UTF-8")?;
@@ -140,7 +223,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
                         return Ok(());
                     }
                     for (n, facts) in all.iter().enumerate().skip(from).take(8) {
-                        let view = store.create_case(&actor, report(facts, n)?)?;
+                        let view = store.create_case(&actor, report(facts, category(facts), n)?)?;
                         let id = view.case.id;
                         if let Some(child) = &facts.child {
                             let before = latest_episode.lock().ok().and_then(|mut m| m.insert(child.clone(), id));
@@ -177,7 +260,6 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
     // The store keys a repeat warning by the identity the store gave the child, not by the
     // scenario's name for them: map each planted child to the key of the warning their cases hold.
     let events = events.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
-    let mut truth = truth;
     for p in truth.iter_mut().filter(|p| p.kind == WarningKind::RepeatEpisodes) {
         if let Some((_, key, _)) =
             events.iter().find(|(kind, _, by)| *kind == WarningKind::RepeatEpisodes && p.cases.contains(by))
@@ -207,7 +289,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
         if let Some(phone) = phones.get(rng.below(phones.len() as u64) as usize) {
             facts = facts.with_identifier(IdentifierKind::Phone, phone);
         }
-        let body = report(&facts, total + i)?;
+        let body = report(&facts, category_of(&facts), total + i)?;
         let t = Instant::now();
         let view = store.create_case(&actor, body)?;
         let assessment = assess(&catalogue, &view);
@@ -215,7 +297,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
         std::hint::black_box(assessment);
 
         let alone = CaseFacts::new(facts.case, when);
-        let body = report(&alone, total + measure + i)?;
+        let body = report(&alone, category_of(&alone), total + measure + i)?;
         let t = Instant::now();
         std::hint::black_box(store.create_case(&actor, body)?);
         unrelated.push(t.elapsed());

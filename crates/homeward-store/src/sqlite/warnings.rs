@@ -165,10 +165,11 @@ fn detect_trend(
     let rules = TrendRules::default();
     let Some(rise) = trend::rise(&series, &rules) else { return Ok(0) };
     let (from, to) = (week_start(week), week_start(week + 1));
-    let cases: Vec<CaseId> = {
+    // The week's latest reports (a busy week has thousands), and always the case that tipped it.
+    let mut cases: Vec<CaseId> = {
         let mut statement = tx.conn.prepare_cached(
             "SELECT id FROM cases WHERE organisation_id = ?1 AND category = ?2 AND last_seen_at >= ?3 AND last_seen_at < ?4
-             ORDER BY last_seen_at LIMIT ?5",
+             ORDER BY last_seen_at DESC LIMIT ?5",
         )?;
         let limit = i64::try_from(MAX_SHARED_CASES).unwrap_or(i64::MAX);
         let rows = statement
@@ -181,6 +182,12 @@ fn detect_trend(
         }
         ids
     };
+    if let Some(case) = by_case
+        && !cases.contains(&case)
+    {
+        cases.pop();
+        cases.push(case);
+    }
     let warning = trend::warning(&format!("category {category}"), from.date(), &rise, cases, &rules);
     Ok(usize::from(record(tx, actor, org, by_case, &warning)?))
 }

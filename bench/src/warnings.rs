@@ -106,7 +106,8 @@ fn plant_surges(
         if !taken.insert((name, monday)) {
             continue;
         }
-        let usual = all.iter().filter(|c| c.missing_from.is_none()).count() as f64 * share as f64 / 100.0
+        let usual = all.iter().filter(|c| c.missing_from.is_none()).count() as f64 * share as f64
+            / 100.0
             / ((end - all[0].missing_at).whole_days().max(7) as f64 / 7.0);
         let extra = usual.ceil() as u64 + 5;
         let mut ids = Vec::new();
@@ -266,6 +267,10 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
         {
             p.key = key.clone();
         }
+    }
+    // The store keeps a hash of an identifier in its keys.
+    for p in truth.iter_mut().filter(|p| p.kind == WarningKind::SharedIdentifier) {
+        p.key = homeward_store::stored_key(&p.key);
     }
     let patterns = detect::score(&truth, &events);
     let stored = stored.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;

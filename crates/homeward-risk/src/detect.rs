@@ -396,8 +396,8 @@ fn chance_a_year(count: u32, expected: f64, windows: f64) -> f64 {
 fn how_often(chance: f64) -> String {
     if chance >= 1.0 {
         format!("about {chance:.0} times a year")
-    } else if chance <= 0.0 {
-        "never".into()
+    } else if chance < 1e-6 {
+        "less than once in a million years".into()
     } else {
         let years = 1.0 / chance;
         let rounded = if years < 100.0 {

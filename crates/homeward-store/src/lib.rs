@@ -27,7 +27,7 @@ use homeward_domain::{CaseId, ChildId, DomainError, UserId, WarningId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
-pub use sqlite::warnings::Rescan;
+pub use sqlite::warnings::{Rescan, stored_key};
 pub use sqlite::{Durability, SqliteStore};
 
 /// Why a store command failed.
@@ -205,7 +205,6 @@ pub trait Store: Send + Sync + 'static {
     fn record_match_suggestions(&self, suggestions: Vec<MatchSuggestion>, watermark: Option<LinkageSeq>)
     -> Result<u32>;
 
-    /// Walks the audit chain from the first entry.
     /// The organisation's early warnings: the live ones (open or acknowledged, the supervisor's
     /// queue) or the closed ones, most urgent first. Audited.
     fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>>;
@@ -218,11 +217,13 @@ pub trait Store: Send + Sync + 'static {
         decision: WarningDecision,
         reason: Option<String>,
     ) -> Result<WarningView>;
-    /// The live warnings a case is part of, for its page (the caller has read the case).
-    fn case_warnings(&self, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>>;
+    /// The live warnings a case of the actor's own organisation is part of, for its page; none
+    /// for another organisation's case. Audited when there are any.
+    fn case_warnings(&self, actor: &Actor, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 
+    /// Walks the audit chain from the first entry.
     fn verify_audit(&self) -> Result<VerifyReport>;
     /// The audit entries from `after_seq` on, oldest first (for tests and export).
     fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;

@@ -57,7 +57,7 @@ pub(crate) async fn page(
             let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
             // Warnings stay within the case's organisation: only its readers of warnings see them.
             let own = Some(view.case.organisation_id) == actor.organisation_id;
-            let warnings = if own && reads_warnings { store.case_warnings(id)? } else { Vec::new() };
+            let warnings = if own && reads_warnings { store.case_warnings(&actor, id)? } else { Vec::new() };
             Ok((view, events, names, matches, warnings))
         })
         .await;

@@ -203,17 +203,21 @@ impl World {
         .unwrap()
     }
 
-    /// A fresh warning of organisation A: two of its cases with one new phone number.
-    fn warning(&self, n: usize) -> homeward_domain::WarningId {
+    /// A fresh warning of organisation A: two of its cases with one new phone number, shared
+    /// with B when asked (B still may not see A's warning).
+    fn warning(&self, n: usize, shared_with_b: bool) -> homeward_domain::WarningId {
         let phone = format!("+30 699 {n:07}");
         for _ in 0..2 {
             let mut report = issue_report();
             report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
-            self.app.store.create_case(&self.owner, serde_json::from_value(report).unwrap()).unwrap();
+            let view = self.app.store.create_case(&self.owner, serde_json::from_value(report).unwrap()).unwrap();
+            if shared_with_b {
+                self.app.store.change_case(&self.owner, view.case.id, CaseChange::Share(self.org_b)).unwrap();
+            }
         }
         let supervisor = Actor { role: Some(Role::Supervisor), ..self.owner.clone() };
         let live = self.app.store.list_warnings(&supervisor, true).unwrap();
-        let key = format!("identifier:phone number:+30699{n:07}");
+        let key = homeward_store::stored_key(&format!("identifier:phone number:+30699{n:07}"));
         live.into_iter().find(|w| w.key == key).expect("the warning the two cases raised").id
     }
 
@@ -360,10 +364,10 @@ fn every_endpoint_for_every_role_and_scope() {
                         .push(format!("{ep:?} as {role} ({scope:?}): refused, yet the pairs or identities changed"));
                 }
             }
-            if scope != Scope::Shared {
+            {
                 for ep in WARNING_ENDPOINTS {
                     n += 1;
-                    let warning = w.warning(n);
+                    let warning = w.warning(n, scope == Scope::Shared);
                     let before = w.warning_state(warning);
                     let got = w.hit_warning(ep, auth, warning);
                     let want = expected(ep, *role, scope);

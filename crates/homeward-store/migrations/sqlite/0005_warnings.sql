@@ -20,6 +20,10 @@ CREATE TABLE places (
     key TEXT NOT NULL,
     PRIMARY KEY (organisation_id, kind, key)
 ) WITHOUT ROWID;
+CREATE TABLE place_counts (
+    organisation_id TEXT PRIMARY KEY REFERENCES organisations (id),
+    places INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- Reports a week, per organisation and category (weeks counted from Monday 1970-01-05, by when
 -- the child went missing): the series the trend detector tests, kept as the cases come.
@@ -35,7 +39,8 @@ CREATE INDEX cases_by_category ON cases (organisation_id, category, last_seen_at
 
 -- One row per warning. While it is live (open or acknowledged) there is one per organisation,
 -- kind and key, and the cases that join its pattern join it; acted on or dismissed, it is
--- closed, and the next case of the pattern opens another.
+-- closed, and the next case of the pattern that it did not hold opens another. An identifier's
+-- value is not kept in the key, only a hash of it.
 CREATE TABLE warnings (
     id TEXT PRIMARY KEY,
     organisation_id TEXT NOT NULL REFERENCES organisations (id),

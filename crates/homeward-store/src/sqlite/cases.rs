@@ -124,7 +124,6 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
     }
     save_projection(tx.conn, &case)?;
-    super::warnings::file_place(tx, case_id, org_id, new.last_seen.missing_from.as_ref(), new.last_seen.at)?;
     tx.audit(
         actor,
         AuditCode::CaseCreated,
@@ -132,7 +131,15 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         Some(case_id.to_string()),
         json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
-    super::warnings::new_case_in_savepoint(tx, actor, case_id, org_id, case.category, case.last_seen_at);
+    super::warnings::new_case_in_savepoint(
+        tx,
+        actor,
+        case_id,
+        org_id,
+        case.category,
+        new.last_seen.missing_from.as_ref(),
+        case.last_seen_at,
+    );
     // Everything the answer shows was just written; build it from memory rather than read it
     // back, which keeps the writer's critical section short.
     Ok(CaseView {
@@ -485,6 +492,8 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             let from = case.category;
             let note_id = reason_note(tx, id, actor, reason)?;
             append(tx, &mut case, actor, CaseCommand::Recategorise { to, note_id })?;
+            let (org, at) = (case.organisation_id, case.last_seen_at);
+            super::warnings::recategorised_in_savepoint(tx, actor, id, org, (from, to), at);
             (AuditCode::Recategorised, json!({"from": from, "to": to}))
         }
         CaseChange::AssessRisk { to, reason } => {

@@ -199,6 +199,29 @@ impl SqliteStore {
         result
     }
 
+    /// Records a refused attempt on warnings (another organisation's, or a role that may not),
+    /// as `refused` does for cases.
+    fn refused_warning<R>(
+        &self,
+        actor: &Actor,
+        warning: Option<WarningId>,
+        attempt: &'static str,
+        result: Result<R>,
+    ) -> Result<R> {
+        if let Err(e @ (StoreError::Denied(_) | StoreError::NotFound(_))) = &result {
+            let actor = actor.clone();
+            let reason = e.to_string();
+            let logged = self.write(move |tx| {
+                let detail = serde_json::json!({"attempt": attempt, "reason": reason});
+                tx.audit(&actor, AuditCode::AccessDenied, "warning", warning.map(|w| w.to_string()), detail)
+            });
+            if let Err(e) = logged {
+                tracing::error!(error = %e, "could not record a refused attempt");
+            }
+        }
+        result
+    }
+
     /// Runs `f` on a reader connection; for reads that write no audit entry.
     fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
         let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
@@ -731,13 +754,15 @@ impl Store for SqliteStore {
     }
 
     fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>> {
-        let actor = actor.clone();
-        self.write(move |tx| warnings::list_warnings(tx, &actor, live))
+        let who = actor.clone();
+        let result = self.write(move |tx| warnings::list_warnings(tx, &who, live));
+        self.refused_warning(actor, None, "list_warnings", result)
     }
 
     fn get_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView> {
-        let actor = actor.clone();
-        self.write(move |tx| warnings::get_warning(tx, &actor, id))
+        let who = actor.clone();
+        let result = self.write(move |tx| warnings::get_warning(tx, &who, id));
+        self.refused_warning(actor, Some(id), "read_warning", result)
     }
 
     fn decide_warning(
@@ -747,12 +772,14 @@ impl Store for SqliteStore {
         decision: WarningDecision,
         reason: Option<String>,
     ) -> Result<WarningView> {
-        let actor = actor.clone();
-        self.write(move |tx| warnings::decide_warning(tx, &actor, id, decision, reason))
+        let who = actor.clone();
+        let result = self.write(move |tx| warnings::decide_warning(tx, &who, id, decision, reason));
+        self.refused_warning(actor, Some(id), Action::WarningDecide.name(), result)
     }
 
-    fn case_warnings(&self, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
-        self.read(|conn| warnings::case_warnings(conn, id))
+    fn case_warnings(&self, actor: &Actor, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+        let actor = actor.clone();
+        self.write(move |tx| warnings::case_warnings(tx, &actor, id))
     }
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {

@@ -63,9 +63,18 @@ pub(super) fn file_place(
             "INSERT INTO case_places (case_id, organisation_id, kind, key, missing_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![case.to_string(), org.to_string(), kind, place.key, timefmt::format(missing_at)])?;
-    tx.conn
+    let new_place = tx
+        .conn
         .prepare_cached("INSERT OR IGNORE INTO places (organisation_id, kind, key) VALUES (?1, ?2, ?3)")?
         .execute(params![org.to_string(), kind, place.key])?;
+    if new_place > 0 {
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO place_counts (organisation_id, places) VALUES (?1, 1)
+                 ON CONFLICT (organisation_id) DO UPDATE SET places = places + 1",
+            )?
+            .execute([org.to_string()])?;
+    }
     Ok(true)
 }
 
@@ -108,28 +117,64 @@ const TREND_WEEKS: i64 = 3 * 52 + 4;
 /// Everything a new case sets off, in a savepoint of its own: it is counted in its category's
 /// week, and the detectors run on it (across cases, and the trend of its category). A failure is
 /// logged and the report still taken; `rescan` recounts and re-evaluates.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn new_case_in_savepoint(
     tx: &mut Tx<'_>,
     actor: &Actor,
     case: CaseId,
     org: OrganisationId,
     category: Category,
+    missing_from: Option<&MissingFrom>,
     missing_at: OffsetDateTime,
 ) {
+    // Each in a savepoint of its own: a failed detector leaves the count, and the others, standing.
+    let week = week_of(missing_at);
+    let counted = tx.nested(|tx| count_week(tx, &org.to_string(), &enum_name(&category)?, week, 1));
+    let detected = tx.nested(|tx| {
+        file_place(tx, case, org, missing_from, missing_at)?;
+        detect_case(tx, actor, case)
+    });
+    let trend = tx.nested(|tx| detect_trend(tx, actor, Some(case), &org.to_string(), &enum_name(&category)?, week));
+    for (what, result) in
+        [("counted", counted.map(|_| 0)), ("run across cases", detected), ("tested for a trend", trend)]
+    {
+        if let Err(e) = result {
+            tracing::error!(error = %e, case = %case, "a new case could not be {what}");
+        }
+    }
+}
+
+/// Adds `by` to a category's week (one report more, or one less when a case is recategorised).
+fn count_week(tx: &mut Tx<'_>, org: &str, category: &str, week: i64, by: i64) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
+             VALUES (?1, 'category', ?2, ?3, MAX(?4, 0))
+             ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = MAX(count + ?4, 0)",
+        )?
+        .execute(params![org, category, week, by])?;
+    Ok(())
+}
+
+/// A case recategorised moves from one category's week to the other's, and the new category's
+/// week is tested.
+pub(super) fn recategorised_in_savepoint(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    case: CaseId,
+    org: OrganisationId,
+    (from, to): (Category, Category),
+    missing_at: OffsetDateTime,
+) {
+    let week = week_of(missing_at);
     let result = tx.nested(|tx| {
-        let key = enum_name(&category)?;
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
-                 VALUES (?1, 'category', ?2, ?3, 1)
-                 ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = count + 1",
-            )?
-            .execute(params![org.to_string(), key, week_of(missing_at)])?;
-        detect_case(tx, actor, case)?;
-        detect_trend(tx, actor, Some(case), &org.to_string(), &key, week_of(missing_at))
+        let org = org.to_string();
+        count_week(tx, &org, &enum_name(&from)?, week, -1)?;
+        count_week(tx, &org, &enum_name(&to)?, week, 1)?;
+        detect_trend(tx, actor, Some(case), &org, &enum_name(&to)?, week)
     });
     if let Err(e) = result {
-        tracing::error!(error = %e, case = %case, "the detectors could not run on a new case");
+        tracing::error!(error = %e, case = %case, "a recategorised case could not be recounted");
     }
 }
 
@@ -153,10 +198,17 @@ fn detect_trend(
             statement.query_map(params![org, category, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // The series starts with the organisation's first report of the category: the weeks before
-    // it are not weeks without reports, but weeks before Homeward.
-    let Some(&(first, _)) = counts.first() else { return Ok(0) };
+    // The series starts with the organisation's first report of any category (or three years
+    // back): the weeks before it are not weeks without reports, but weeks before Homeward.
+    let first_week: Option<i64> = tx
+        .conn
+        .prepare_cached("SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category'")?
+        .query_row([org], |r| r.get(0))?;
+    let Some(first) = first_week.map(|f| f.max(week - TREND_WEEKS)) else { return Ok(0) };
     let mut series = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
+    if series.is_empty() {
+        return Ok(0);
+    }
     for (w, count) in counts {
         if let Some(slot) = usize::try_from(w - first).ok().and_then(|i| series.get_mut(i)) {
             *slot = count;
@@ -259,9 +311,11 @@ fn related_cases(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules)
     }
     for (kind, value) in &facts.identifiers {
         let mut statement = conn.prepare_cached(
+            // The latest linked first, in the index's own order (ids are time-sortable), so
+            // that a number in thousands of cases is not read in full on every report.
             "SELECT i.case_id FROM identifiers i JOIN cases c ON c.id = i.case_id
              WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
-             ORDER BY c.last_seen_at DESC LIMIT ?4",
+             ORDER BY i.id DESC LIMIT ?4",
         )?;
         let limit = i64::try_from(MAX_SHARED_CASES + 1).unwrap_or(i64::MAX);
         let rows = statement.query_map(params![enum_name(kind)?, value, org, limit], |r| r.get::<_, String>(0))?;
@@ -296,12 +350,48 @@ fn history(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Re
             |r| r.get(0),
         )?;
     let places: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM places WHERE organisation_id = ?1")?
-        .query_row([org], |r| r.get(0))?;
+        .prepare_cached("SELECT places FROM place_counts WHERE organisation_id = ?1")?
+        .query_row([org], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     Ok(History {
         place_year: usize::try_from(place_year).unwrap_or(0),
         places: usize::try_from(places).unwrap_or(0).max(1),
     })
+}
+
+/// The most cases one stored warning lists.
+const MAX_WARNING_CASES: i64 = 200;
+
+/// A warning's key as stored: an identifier's value (a phone number, an address) is personal
+/// data and stays in the case's own records; the key holds a hash of it, the same for every case
+/// that shares it. Place and child keys are kept as they are (an institution's name, an internal
+/// identity).
+pub fn stored_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let Some(rest) = key.strip_prefix("identifier:") else { return key.to_owned() };
+    let Some((kind, value)) = rest.split_once(':') else { return key.to_owned() };
+    let digest = Sha256::digest(value.as_bytes());
+    format!("identifier:{kind}:#{}", hex::encode(&digest[..12]))
+}
+
+/// Whether the latest closed warning of this key already held every one of these cases.
+fn decided_before(conn: &Connection, org: &str, kind: &str, key: &str, cases: &[CaseId]) -> Result<bool> {
+    let closed: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM warnings WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3
+             AND state IN ('acted', 'dismissed') ORDER BY updated_at DESC LIMIT 1",
+        )?
+        .query_row(params![org, kind, key], |r| r.get(0))
+        .optional()?;
+    let Some(closed) = closed else { return Ok(false) };
+    let mut statement = conn.prepare_cached("SELECT 1 FROM warning_cases WHERE warning_id = ?1 AND case_id = ?2")?;
+    for case in cases {
+        if !statement.exists(params![closed, case.to_string()])? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Keeps one warning: joins the live warning of its key (its new cases, a higher level, the
@@ -309,6 +399,7 @@ fn history(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Re
 /// nothing audited, when the pattern has nothing new.
 fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, warning: &Warning) -> Result<bool> {
     let kind = enum_name(&warning.kind)?;
+    let key = stored_key(&warning.key);
     let now = timefmt::format(tx.now);
     let live = tx
         .conn
@@ -316,8 +407,13 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
             "SELECT id, level FROM warnings
              WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND state IN ('open', 'acknowledged')",
         )?
-        .query_row(params![org, kind, warning.key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .query_row(params![org, kind, key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .optional()?;
+    // A pattern a supervisor closed stays closed: it opens again only with a case it did not
+    // hold (detection runs again on a linked identifier, a confirmed match, a full re-evaluation).
+    if live.is_none() && decided_before(tx.conn, org, &kind, &key, &warning.cases)? {
+        return Ok(false);
+    }
     let evidence = to_json(&warning.evidence)?;
     let (id, raised, rose) = match live {
         Some((id, level)) => {
@@ -331,12 +427,22 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
                     "INSERT INTO warnings (id, organisation_id, kind, key, level, state, evidence, raised_at, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?7)",
                 )?
-                .execute(params![id, org, kind, warning.key, enum_name(&warning.level)?, evidence, now])?;
+                .execute(params![id, org, kind, key, enum_name(&warning.level)?, evidence, now])?;
             (id, true, false)
         }
     };
     let mut joined = Vec::new();
-    for case in &warning.cases {
+    let held: i64 = tx
+        .conn
+        .prepare_cached("SELECT COUNT(*) FROM warning_cases WHERE warning_id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    // A warning lists at most so many cases (a busy week's thousands of reports, a shelter's
+    // number); its evidence still counts them all.
+    let room = usize::try_from(MAX_WARNING_CASES.saturating_sub(held)).unwrap_or(0);
+    for case in warning.cases.iter().rev() {
+        if joined.len() >= room {
+            break;
+        }
         let added = tx
             .conn
             .prepare_cached("INSERT OR IGNORE INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3)")?
@@ -374,7 +480,7 @@ pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Resul
     let ids: Vec<String> = {
         let mut statement = tx.conn.prepare_cached(&format!(
             "SELECT id FROM warnings WHERE organisation_id = ?1 AND state IN {states}
-             ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC LIMIT 500"
+             ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC LIMIT 100"
         ))?;
         let rows = statement.query_map([org.to_string()], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -383,7 +489,12 @@ pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Resul
     for id in &ids {
         views.push(load(tx.conn, id)?);
     }
-    let detail = json!({"live": live, "count": views.len()});
+    // The entry names what was shown: each warning and the cases it listed.
+    let shown: Vec<_> = views
+        .iter()
+        .map(|w| json!({"warning_id": w.id, "case_ids": w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>()}))
+        .collect();
+    let detail = json!({"live": live, "count": views.len(), "shown": shown});
     tx.audit(actor, AuditCode::WarningsListed, "warning", None, detail)?;
     Ok(views)
 }
@@ -406,7 +517,8 @@ fn own_warning(conn: &Connection, actor: &Actor, id: WarningId, action: Action) 
 
 pub(super) fn get_warning(tx: &mut Tx<'_>, actor: &Actor, id: WarningId) -> Result<WarningView> {
     let view = own_warning(tx.conn, actor, id, Action::WarningRead)?;
-    tx.audit(actor, AuditCode::WarningRead, "warning", Some(id.to_string()), json!({"cases": view.cases.len()}))?;
+    let case_ids: Vec<CaseId> = view.cases.iter().map(|c| c.case_id).collect();
+    tx.audit(actor, AuditCode::WarningRead, "warning", Some(id.to_string()), json!({"case_ids": case_ids}))?;
     Ok(view)
 }
 
@@ -439,8 +551,33 @@ pub(super) fn decide_warning(
     load(tx.conn, &id.to_string())
 }
 
-/// The live warnings a case is part of, for its page: (id, kind, level).
-pub(super) fn case_warnings(conn: &Connection, case: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+/// The live warnings a case of the actor's organisation is part of, for its page: (id, kind,
+/// level). Another organisation's case (shared with the actor's) shows none: its warnings are
+/// its organisation's.
+pub(super) fn case_warnings(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    case: CaseId,
+) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+    authorize(actor, Action::WarningRead, Scope::Own)?;
+    let owner: Option<String> = tx
+        .conn
+        .prepare_cached("SELECT organisation_id FROM cases WHERE id = ?1")?
+        .query_row([case.to_string()], |r| r.get(0))
+        .optional()?;
+    if owner.is_none() || owner != actor.organisation_id.map(|o| o.to_string()) {
+        return Ok(Vec::new());
+    }
+    let found = live_warnings_of(tx.conn, case)?;
+    if !found.is_empty() {
+        let ids: Vec<WarningId> = found.iter().map(|(id, _, _)| *id).collect();
+        let detail = json!({"case_id": case, "warning_ids": ids});
+        tx.audit(actor, AuditCode::WarningsListed, "warning", None, detail)?;
+    }
+    Ok(found)
+}
+
+fn live_warnings_of(conn: &Connection, case: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
     let mut statement = conn.prepare_cached(
         "SELECT w.id, w.kind, w.level FROM warning_cases wc JOIN warnings w ON w.id = wc.warning_id
          WHERE wc.case_id = ?1 AND w.state IN ('open', 'acknowledged') ORDER BY w.raised_at",

@@ -51,7 +51,9 @@ fn a_phone_number_in_two_cases_raises_one_warning_that_the_next_case_joins() {
         (warning.kind, warning.level, warning.state),
         (WarningKind::SharedIdentifier, Level::Elevated, WarningState::Open)
     );
-    assert_eq!(warning.key, "identifier:phone number:+306900001234");
+    // The number itself stays in the cases' records; the key holds a hash of it.
+    assert_eq!(warning.key, homeward_store::stored_key("identifier:phone number:+306900001234"));
+    assert!(warning.key.starts_with("identifier:phone number:#") && !warning.key.contains("6900001234"));
     assert_eq!(warning.cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, second.case.id]);
     assert_eq!(warning.evidence, vec!["the same phone number in 2 cases".to_string()]);
 
@@ -67,7 +69,7 @@ fn a_phone_number_in_two_cases_raises_one_warning_that_the_next_case_joins() {
     let cases: Vec<_> = live[0].cases.iter().map(|c| c.case_id).collect();
     assert_eq!(cases, vec![first.case.id, second.case.id, third.case.id, fourth.case.id]);
     assert_eq!(
-        f.store.case_warnings(third.case.id).unwrap(),
+        f.store.case_warnings(&f.actor, third.case.id).unwrap(),
         vec![(warning.id, WarningKind::SharedIdentifier, Level::High)]
     );
 
@@ -262,7 +264,7 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
             .collect::<Vec<_>>()
     };
     assert!(trends(&f).is_empty(), "an ordinary series raises nothing: {:?}", trends(&f));
-    // This week: four reports are within the usual; nine are not.
+    // This week: the first three reports are within the usual; nine are not.
     let mut this_week = Vec::new();
     for report in 0..9 {
         n += 1;
@@ -291,4 +293,65 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
     let again = trends(&f);
     assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!((again[0].key.as_str(), again[0].cases.len()), ("trend:category runaway_national:2026-11-02", 9));
+}
+
+#[test]
+fn a_closed_warning_stays_closed_when_its_cases_are_evaluated_again() {
+    let f = fixture();
+    let phone = Some("+30 690 000 1234");
+    let first = f.store.create_case(&f.actor, reported("Amir", 1, None, phone)).unwrap();
+    f.store.create_case(&f.actor, reported("Karim", 2, None, phone)).unwrap();
+    let id = f.store.list_warnings(&f.actor, true).unwrap()[0].id;
+    f.store.decide_warning(&f.actor, id, WarningDecision::Dismiss, Some("siblings, one family".into())).unwrap();
+    // The same number linked to one of its cases again, and a full re-evaluation: nothing new.
+    let again = serde_json::from_value(json!({"kind": "phone", "value": "0030 690 000 1234"})).unwrap();
+    f.store.change_case(&f.actor, first.case.id, homeward_domain::view::CaseChange::LinkIdentifier(again)).unwrap();
+    assert_eq!(f.store.rescan_warnings().unwrap().changed, 0);
+    assert!(f.store.list_warnings(&f.actor, true).unwrap().is_empty(), "the dismissal stands");
+    // A third case with the number is new: a new warning, holding all three.
+    f.store.create_case(&f.actor, reported("Omid", 3, None, phone)).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!((live.len(), live[0].cases.len()), (1, 3), "{live:?}");
+}
+
+#[test]
+fn refused_reads_of_warnings_are_recorded() {
+    let f = fixture();
+    let phone = Some("+30 690 000 1234");
+    f.store.create_case(&f.actor, reported("Amir", 1, None, phone)).unwrap();
+    f.store.create_case(&f.actor, reported("Karim", 2, None, phone)).unwrap();
+    let id = f.store.list_warnings(&f.actor, true).unwrap()[0].id;
+    let operator = user(&f, "op@a.example", Role::Operator);
+    assert!(f.store.get_warning(&operator, id).is_err());
+    assert!(f.store.list_warnings(&operator, true).is_err());
+    let denied: Vec<_> = f
+        .store
+        .audit_entries(0, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.code == AuditCode::AccessDenied.code() && e.record_type == "warning")
+        .collect();
+    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert_eq!(denied[0].record_id.as_deref(), Some(id.to_string().as_str()));
+}
+
+#[test]
+fn a_recategorised_case_moves_between_the_weekly_counts() {
+    let f = fixture();
+    let view = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
+    let counts = |f: &Fixture| -> Vec<(String, i64)> {
+        let conn = rusqlite::Connection::open(&f.path).unwrap();
+        let mut s = conn.prepare("SELECT key, count FROM weekly_counts ORDER BY key").unwrap();
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(counts(&f), vec![("missing_unaccompanied_migrant".to_string(), 1)]);
+    let change = homeward_domain::view::CaseChange::Recategorise {
+        to: homeward_domain::case::Category::RunawayInternational,
+        reason: Some("crossed the border".into()),
+    };
+    f.store.change_case(&f.actor, view.case.id, change).unwrap();
+    assert_eq!(
+        counts(&f),
+        vec![("missing_unaccompanied_migrant".to_string(), 0), ("runaway_international".to_string(), 1)]
+    );
 }

@@ -97,6 +97,10 @@ struct WarningsArgs {
     /// Cases timed one at a time on the loaded store, of each sort (related, unrelated).
     #[arg(long, default_value_t = 2000)]
     measure: usize,
+    /// A store this scenario (the same --cases and --planted) was loaded into before, kept with
+    /// --keep: only the timings are taken again.
+    #[arg(long)]
+    reuse: Option<PathBuf>,
 }
 
 /// The targets for the detectors through the store: one case's assessment and detectors at the
@@ -219,7 +223,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Warnings(args) => {
             let dir = scratch.new_dir()?;
-            let outcome = warnings::run(&dir.path, args.cases, args.planted, args.measure)?;
+            let outcome = warnings::run(&dir.path, args.cases, args.planted, args.measure, args.reuse.as_deref())?;
             print!("{}", warnings_table(&outcome));
         }
         Command::All { plain, http } => {

@@ -158,6 +158,9 @@ fn report(facts: &CaseFacts, category: &str, n: usize) -> Result<NewCase> {
     serde_json::from_value(body).context("a scenario case is not a valid report")
 }
 
+/// The bench's supervisor, who opens every case.
+const SUPERVISOR: &str = "sup@bench.example";
+
 fn supervisor(store: &SqliteStore) -> Result<Actor> {
     let cli = Actor::command_line();
     let org = store.create_organisation(
@@ -166,12 +169,7 @@ fn supervisor(store: &SqliteStore) -> Result<Actor> {
     )?;
     let user = store.create_user_with_password(
         &cli,
-        NewUser {
-            email: "sup@bench.example".into(),
-            display_name: None,
-            role: Role::Supervisor,
-            organisation_id: Some(org.id),
-        },
+        NewUser { email: SUPERVISOR.into(), display_name: None, role: Role::Supervisor, organisation_id: Some(org.id) },
         "a long bench password",
     )?;
     Ok(Actor::user(&user, "bench"))
@@ -192,21 +190,96 @@ fn warnings_of(conn: &rusqlite::Connection, case: CaseId) -> Result<Vec<(Warning
     Ok(found)
 }
 
-pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<Outcome> {
+pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Option<&Path>) -> Result<Outcome> {
     let rules = Rules::default();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let Scenario { cases: mut all, mut truth, counted_from } = detect::scenario(cases, planted, &rules, &mut rng);
     let surge_categories = plant_surges(&mut all, &mut truth, planted.div_ceil(5), counted_from, &mut rng);
     let category = |facts: &CaseFacts| surge_categories.get(&facts.case).copied().unwrap_or_else(|| category_of(facts));
     let planted_cases: HashSet<CaseId> = truth.iter().flat_map(|p| p.cases.iter().copied()).collect();
-    let path = dir.join("warnings.db");
+    let path = reuse.map_or_else(|| dir.join("warnings.db"), Path::to_path_buf);
     let path_text = path.to_str().context("the bench folder is not UTF-8")?;
-
-    // Load: 32 callers take the cases in order, 8 at a time, so the store's writer commits them
-    // in batches and the order the store sees is the order the children went missing to within
-    // a few hundred cases (hours of the scenario).
+    let total = all.len();
     let store = SqliteStore::open_with(path_text, homeward_store::system_clock(), Durability::Relaxed)?;
-    let actor = supervisor(&store)?;
+    let (actor, load, patterns, warnings) = match reuse {
+        // A store this scenario was loaded into before (`--keep`): only the timings again.
+        Some(_) => {
+            let user = store.user_by_email(SUPERVISOR)?.context("not a store this bench loaded")?;
+            (Actor::user(&user, "bench"), Duration::ZERO, Vec::new(), Vec::new())
+        }
+        None => {
+            let (actor, load, patterns, warnings) =
+                load(&store, &path, &all, &mut truth, &category, &planted_cases, counted_from)?;
+            (actor, load, patterns, warnings)
+        }
+    };
+
+    // One case at a time on the loaded store.
+
+    // One case at a time on the loaded store. Still `synchronous = NORMAL`: a durable commit
+    // waits for the disk alike with or without the detectors (about 7 ms a case alone here,
+    // mostly the commit's and the WAL tail's fsyncs), and would bury what the detectors add.
+    let catalogue = homeward_risk::Catalogue::builtin()?;
+    let end = all.last().map_or(counted_from, |c| c.missing_at);
+    let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();
+    let phones: Vec<String> = all
+        .iter()
+        .filter_map(|c| c.identifiers.iter().find(|(k, _)| *k == IdentifierKind::Phone).map(|(_, v)| v.clone()))
+        .collect();
+    let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
+    for i in 0..measure {
+        let when = end + time::Duration::minutes(i as i64);
+        let mut facts = CaseFacts::new(CaseId(uuid::Uuid::from_u128(u128::MAX - i as u128)), when);
+        facts.missing_from = places.get(rng.below(places.len() as u64) as usize).cloned();
+        if let Some(phone) = phones.get(rng.below(phones.len() as u64) as usize) {
+            facts = facts.with_identifier(IdentifierKind::Phone, phone);
+        }
+        let body = report(&facts, category_of(&facts), total + i)?;
+        let t = Instant::now();
+        let view = store.create_case(&actor, body)?;
+        let assessment = assess(&catalogue, &view);
+        related.push(t.elapsed());
+        std::hint::black_box(assessment);
+
+        let alone = CaseFacts::new(facts.case, when);
+        let body = report(&alone, category_of(&alone), total + measure + i)?;
+        let t = Instant::now();
+        std::hint::black_box(store.create_case(&actor, body)?);
+        unrelated.push(t.elapsed());
+    }
+    let plain = crate::plain::run(&dir.join("plain.db"), Duration::from_secs(10))?;
+
+    let started = Instant::now();
+    let rescan_report = store.rescan_warnings()?;
+    let rescan = started.elapsed();
+    Ok(Outcome {
+        loaded: total,
+        load,
+        patterns,
+        warnings,
+        related,
+        unrelated,
+        plain_rate: plain.rate(),
+        rescan,
+        rescan_report,
+    })
+}
+
+/// Plays the scenario into the store: 32 callers take the cases in order, 8 at a time, so the
+/// store's writer commits them in batches and the order the store sees is the order the children
+/// went missing to within a few hundred cases (hours of the scenario). Answers the supervisor,
+/// the time taken, how each detector did and the stored warnings.
+#[allow(clippy::type_complexity)]
+fn load(
+    store: &SqliteStore,
+    path: &Path,
+    all: &[CaseFacts],
+    truth: &mut [detect::Planted],
+    category: &(dyn Fn(&CaseFacts) -> &'static str + Sync),
+    planted_cases: &HashSet<CaseId>,
+    counted_from: OffsetDateTime,
+) -> Result<(Actor, Duration, Vec<Pattern>, Vec<(WarningKind, usize, usize)>)> {
+    let actor = supervisor(store)?;
     let next = AtomicUsize::new(0);
     let latest_episode: Mutex<HashMap<String, CaseId>> = Mutex::new(HashMap::new());
     let stored: Mutex<HashMap<CaseId, CaseId>> = Mutex::new(HashMap::new());
@@ -275,54 +348,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize) -> Result<O
     let patterns = detect::score(&truth, &events);
     let stored = stored.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
     let warnings = count_warnings(&path, &stored, counted_from)?;
-
-    // One case at a time on the loaded store. Still `synchronous = NORMAL`: a durable commit
-    // waits for the disk alike with or without the detectors (about 7 ms a case alone here,
-    // mostly the commit's and the WAL tail's fsyncs), and would bury what the detectors add.
-    let catalogue = homeward_risk::Catalogue::builtin()?;
-    let end = all.last().map_or(counted_from, |c| c.missing_at);
-    let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();
-    let phones: Vec<String> = all
-        .iter()
-        .filter_map(|c| c.identifiers.iter().find(|(k, _)| *k == IdentifierKind::Phone).map(|(_, v)| v.clone()))
-        .collect();
-    let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
-    for i in 0..measure {
-        let when = end + time::Duration::minutes(i as i64);
-        let mut facts = CaseFacts::new(CaseId(uuid::Uuid::from_u128(u128::MAX - i as u128)), when);
-        facts.missing_from = places.get(rng.below(places.len() as u64) as usize).cloned();
-        if let Some(phone) = phones.get(rng.below(phones.len() as u64) as usize) {
-            facts = facts.with_identifier(IdentifierKind::Phone, phone);
-        }
-        let body = report(&facts, category_of(&facts), total + i)?;
-        let t = Instant::now();
-        let view = store.create_case(&actor, body)?;
-        let assessment = assess(&catalogue, &view);
-        related.push(t.elapsed());
-        std::hint::black_box(assessment);
-
-        let alone = CaseFacts::new(facts.case, when);
-        let body = report(&alone, category_of(&alone), total + measure + i)?;
-        let t = Instant::now();
-        std::hint::black_box(store.create_case(&actor, body)?);
-        unrelated.push(t.elapsed());
-    }
-    let plain = crate::plain::run(&dir.join("plain.db"), Duration::from_secs(10))?;
-
-    let started = Instant::now();
-    let rescan_report = store.rescan_warnings()?;
-    let rescan = started.elapsed();
-    Ok(Outcome {
-        loaded: total,
-        load,
-        patterns,
-        warnings,
-        related,
-        unrelated,
-        plain_rate: plain.rate(),
-        rescan,
-        rescan_report,
-    })
+    Ok((actor, load, patterns, warnings))
 }
 
 /// The per-case trafficking assessment, as the server gives it with a case.

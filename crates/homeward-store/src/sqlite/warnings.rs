@@ -86,12 +86,7 @@ pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Resul
     let Some((org, facts)) = facts_of(tx.conn, &case.to_string())? else {
         return Err(StoreError::NotFound(format!("case {case}")));
     };
-    let mut related = Vec::new();
-    for id in related_cases(tx.conn, &org, &facts, &rules)? {
-        if let Some((_, other)) = facts_of(tx.conn, &id)? {
-            related.push(other);
-        }
-    }
+    let related = related_facts(tx.conn, &org, &facts, &rules)?;
     let history = history(tx.conn, &org, &facts, &rules)?;
     let found = detect::detect(&facts, &related, history, &rules);
     let mut changed = 0;
@@ -279,55 +274,70 @@ fn push_identifier(facts: &mut CaseFacts, kind: IdentifierKind, normalised: Stri
 }
 
 /// The organisation's cases that share the case's child within the repeat window, its place
-/// within the place window, or an identifier (the latest [`MAX_SHARED_CASES`] of each).
-fn related_cases(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<Vec<String>> {
-    let mut ids: Vec<String> = Vec::new();
+/// within the place window, or an identifier (the latest [`MAX_SHARED_CASES`] linked of each),
+/// each with what it shares: one query a criterion, never one a related case (a busy reception
+/// centre has hundreds of children within a window).
+fn related_facts(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<Vec<CaseFacts>> {
+    let mut found: BTreeMap<String, CaseFacts> = BTreeMap::new();
+    // Each row: the case, when its child went missing, the child's identity.
+    let mut merge = |rows: Vec<(String, String, Option<String>)>, add: &dyn Fn(&mut CaseFacts)| -> Result<()> {
+        for (id, missing_at, identity) in rows {
+            let entry = match found.entry(id) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let case = parse(e.key(), "case id")?;
+                    let mut new = CaseFacts::new(case, timefmt::parse(&missing_at)?);
+                    new.child = identity;
+                    e.insert(new)
+                }
+            };
+            add(entry);
+        }
+        Ok(())
+    };
     let around =
         |window: Duration| (timefmt::format(facts.missing_at - window), timefmt::format(facts.missing_at + window));
+    let read = |statement: &mut rusqlite::CachedStatement<'_>, params: &[&dyn rusqlite::ToSql]| {
+        let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<Vec<(String, String, Option<String>)>>>()
+    };
     if let Some(child) = &facts.child {
         let (from, to) = around(rules.repeat_window);
         // `+` keeps the planner on the child's identity: by the organisation it would read every
         // case of the organisation.
         let mut statement = conn.prepare_cached(
-            "SELECT c.id FROM children ch JOIN cases c ON c.child_id = ch.id
+            "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch JOIN cases c ON c.child_id = ch.id
              WHERE ch.identity_id = ?1 AND +c.organisation_id = ?2 AND +c.last_seen_at BETWEEN ?3 AND ?4",
         )?;
-        let rows = statement.query_map(params![child, org, from, to], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            ids.push(row?);
-        }
+        merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
     }
     if let Some(place) = &facts.missing_from {
         let (from, to) = around(rules.place_window);
         let mut statement = conn.prepare_cached(
-            "SELECT case_id FROM case_places
-             WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND missing_at BETWEEN ?4 AND ?5",
+            "SELECT k.case_id, k.missing_at, ch.identity_id FROM case_places k
+             JOIN cases c ON c.id = k.case_id JOIN children ch ON ch.id = c.child_id
+             WHERE k.organisation_id = ?1 AND k.kind = ?2 AND k.key = ?3 AND k.missing_at BETWEEN ?4 AND ?5",
         )?;
-        let rows = statement
-            .query_map(params![org, enum_name(&place.kind)?, place.key, from, to], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            ids.push(row?);
-        }
+        let kind = enum_name(&place.kind)?;
+        merge(read(&mut statement, &[&org, &kind, &place.key, &from, &to])?, &|c| {
+            c.missing_from = Some(place.clone())
+        })?;
     }
     for (kind, value) in &facts.identifiers {
         let mut statement = conn.prepare_cached(
             // The latest linked first, in the index's own order (ids are time-sortable), so
             // that a number in thousands of cases is not read in full on every report.
-            "SELECT i.case_id FROM identifiers i JOIN cases c ON c.id = i.case_id
+            "SELECT i.case_id, c.last_seen_at, ch.identity_id FROM identifiers i
+             JOIN cases c ON c.id = i.case_id JOIN children ch ON ch.id = c.child_id
              WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
              ORDER BY i.id DESC LIMIT ?4",
         )?;
         let limit = i64::try_from(MAX_SHARED_CASES + 1).unwrap_or(i64::MAX);
-        let rows = statement.query_map(params![enum_name(kind)?, value, org, limit], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            ids.push(row?);
-        }
+        let name = enum_name(kind)?;
+        merge(read(&mut statement, &[&name, value, &org, &limit])?, &|c| push_identifier(c, *kind, value.clone()))?;
     }
-    let own = facts.case.to_string();
-    ids.retain(|id| *id != own);
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    found.remove(&facts.case.to_string());
+    Ok(found.into_values().collect())
 }
 
 /// The place's year before the window and how many places the organisation has.

@@ -290,7 +290,7 @@ fn load(
         let mut workers = Vec::new();
         for _ in 0..32 {
             workers.push(scope.spawn(|| -> Result<()> {
-                let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
                 loop {
                     let from = next.fetch_add(8, Ordering::Relaxed);
                     if from >= total {
@@ -345,9 +345,9 @@ fn load(
     for p in truth.iter_mut().filter(|p| p.kind == WarningKind::SharedIdentifier) {
         p.key = homeward_store::stored_key(&p.key);
     }
-    let patterns = detect::score(&truth, &events);
+    let patterns = detect::score(truth, &events);
     let stored = stored.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
-    let warnings = count_warnings(&path, &stored, counted_from)?;
+    let warnings = count_warnings(path, &stored, counted_from)?;
     Ok((actor, load, patterns, warnings))
 }
 

@@ -20,6 +20,7 @@ pub mod linkage;
 pub mod org;
 pub mod policy;
 pub mod records;
+pub mod risk;
 pub mod text;
 pub mod view;
 pub mod warning;

@@ -39,6 +39,9 @@ pub struct CaseView {
     /// The child's other disappearance episodes that the reader may see (cases a person
     /// confirmed to be about the same child), oldest first.
     pub episodes: Vec<crate::linkage::Episode>,
+    /// The latest answer to each structured risk question, with who gave it and when (empty for
+    /// a pseudonymous reader: they are the child's health and circumstances).
+    pub risk_answers: Vec<crate::risk::RiskAnswer>,
 }
 
 /// One row of a case list.
@@ -161,6 +164,9 @@ pub enum CaseChange {
         indicator: String,
         evidence: Option<String>,
     },
+    /// Answers to the structured risk questions (only those asked now), kept with who gave them
+    /// and when.
+    AnswerRiskQuestions(crate::risk::RiskAnswers),
     /// The child as now known: replaces the names, date of birth or age, description.
     EditChild(NewChild),
     /// Some of what is known of the child (the case page's form): the other fields stay as the
@@ -222,7 +228,7 @@ impl CaseChange {
             CaseChange::CreateTask(_) | CaseChange::CompleteTask(_) => Action::CaseManageTasks,
             CaseChange::Share(_) => Action::CaseShare,
             // Operators ask the indicator questions as part of the risk assessment.
-            CaseChange::ObserveIndicator { .. } => Action::CaseAssessRisk,
+            CaseChange::ObserveIndicator { .. } | CaseChange::AnswerRiskQuestions(_) => Action::CaseAssessRisk,
             CaseChange::EditChild(_) | CaseChange::EditChildFields(_) => Action::CaseEditChild,
         }
     }

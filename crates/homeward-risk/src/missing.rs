@@ -3,26 +3,9 @@
 //! and decide. The level a person records is theirs; this is a suggestion.
 
 use homeward_domain::case::RiskLevel;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The structured risk questions. Every answer is optional: `None` means not asked yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct RiskAnswers {
-    pub under_13: Option<bool>,
-    pub disability_or_medical_need: Option<bool>,
-    pub mental_health_or_self_harm: Option<bool>,
-    pub drugs_or_alcohol: Option<bool>,
-    pub out_of_character: Option<bool>,
-    /// Suspected victim of crime, or in the company of people involved in crime.
-    pub suspected_crime: Option<bool>,
-    pub in_care: Option<bool>,
-    pub previous_missing_episodes: Option<bool>,
-    /// Took belongings, money or documents: planned absence.
-    pub preparations_for_absence: Option<bool>,
-    pub adverse_weather: Option<bool>,
-}
+pub use homeward_domain::risk::RiskAnswers;
 
 /// What a factor does to the level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,23 +51,6 @@ const FACTORS: [(&str, Weight, &str); 10] = [
     ("previous_missing_episodes", Weight::Low, "repeat episodes escalate the risk of exploitation"),
     ("preparations_for_absence", Weight::Low, "a planned absence: less immediate danger, but ask who helped"),
 ];
-
-impl RiskAnswers {
-    fn answer(&self, factor: &str) -> Option<bool> {
-        match factor {
-            "suspected_crime" => self.suspected_crime,
-            "under_13" => self.under_13,
-            "mental_health_or_self_harm" => self.mental_health_or_self_harm,
-            "disability_or_medical_need" => self.disability_or_medical_need,
-            "drugs_or_alcohol" => self.drugs_or_alcohol,
-            "out_of_character" => self.out_of_character,
-            "adverse_weather" => self.adverse_weather,
-            "in_care" => self.in_care,
-            "previous_missing_episodes" => self.previous_missing_episodes,
-            _ => self.preparations_for_absence,
-        }
-    }
-}
 
 /// Suggests a level: high for any high factor, for a child under 13 with any other factor, or for
 /// three medium factors; medium for any medium factor; low for low factors only; very low for none.

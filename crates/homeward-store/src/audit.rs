@@ -58,6 +58,10 @@ pub enum AuditCode {
     /// Children's records read by the system to build its linkage index.
     LinkageRecordsRead = 2031,
     ChildEdited = 2032,
+    /// Answers to the structured risk questions recorded on a case.
+    RiskQuestionsAnswered = 2033,
+    /// The stored trafficking assessments of a case, shown to a person.
+    AssessmentsRead = 2034,
     /// A detector raised an early warning (by the case, or the system's full re-evaluation).
     WarningRaised = 2040,
     /// Cases joined a live warning, or its level rose.
@@ -121,6 +125,8 @@ impl AuditCode {
             MatchesSuggested => "linkage.suggested",
             LinkageRecordsRead => "linkage.records_read",
             ChildEdited => "case.child_edited",
+            RiskQuestionsAnswered => "case.risk_questions_answered",
+            AssessmentsRead => "case.assessments_read",
             WarningRaised => "warning.raised",
             WarningUpdated => "warning.updated",
             WarningsListed => "warning.listed",

@@ -220,6 +220,12 @@ pub trait Store: Send + Sync + 'static {
     /// The live warnings a case of the actor's own organisation is part of, for its page; none
     /// for another organisation's case. Audited when there are any.
     fn case_warnings(&self, actor: &Actor, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>>;
+    /// The indicator catalogue the store assesses cases with from now on (an organisation's own;
+    /// the built-in one until this is called).
+    fn use_catalogue(&self, catalogue: std::sync::Arc<homeward_risk::Catalogue>);
+    /// Every trafficking assessment the store kept for a case (one each time a change changed
+    /// the result), oldest first, with its catalogue version. Audited.
+    fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 

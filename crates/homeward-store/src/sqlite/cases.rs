@@ -140,6 +140,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         new.last_seen.missing_from.as_ref(),
         case.last_seen_at,
     );
+    super::assessments::assess_in_savepoint(tx, case_id);
     // Everything the answer shows was just written; build it from memory rather than read it
     // back, which keeps the writer's critical section short.
     Ok(CaseView {
@@ -159,6 +160,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         persons: Vec::new(),
         tasks: Vec::new(),
         episodes: Vec::new(),
+        risk_answers: Vec::new(),
     })
 }
 
@@ -392,7 +394,7 @@ fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
     }
 }
 
-fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
+pub(super) fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
     let state: String = conn
         .prepare_cached("SELECT state FROM cases WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
@@ -566,6 +568,27 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             append(tx, &mut case, actor, CaseCommand::ObserveIndicator { indicator: indicator.clone(), note_id })?;
             (AuditCode::IndicatorObserved, json!({"indicator": indicator}))
         }
+        CaseChange::AnswerRiskQuestions(answers) => {
+            let answered = answers.validate()?.answered();
+            for (question, answer) in &answered {
+                tx.conn
+                    .prepare_cached(
+                        "INSERT INTO risk_answers (case_id, seq, question, answer, answered_by, answered_at)
+                         VALUES (?1, (SELECT COUNT(*) + 1 FROM risk_answers WHERE case_id = ?1), ?2, ?3, ?4, ?5)",
+                    )?
+                    .execute(params![
+                        id.to_string(),
+                        question,
+                        answer,
+                        actor.user_id.map(|u| u.to_string()),
+                        timefmt::format(tx.now)
+                    ])?;
+            }
+            // The answers are the child's health and circumstances: the entry names only the
+            // questions.
+            let questions: Vec<&str> = answered.iter().map(|(q, _)| *q).collect();
+            (AuditCode::RiskQuestionsAnswered, json!({"questions": questions}))
+        }
         CaseChange::EditChildFields(fields) => {
             // Read and changed in one command, so that fields the form does not show keep what a
             // concurrent edit wrote.
@@ -585,6 +608,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
         }
     };
     save_projection(tx.conn, &case)?;
+    super::assessments::assess_in_savepoint(tx, id);
     // The answer shows the case as the actor may read it; the entry says so.
     let full = reads_in_full(actor, scope)?;
     let mut detail = detail;
@@ -637,6 +661,7 @@ fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<Organisat
             persons: Vec::new(),
             tasks: Vec::new(),
             episodes,
+            risk_answers: Vec::new(),
         });
     }
     let id = case.id;
@@ -719,7 +744,32 @@ fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<Organisat
         persons,
         tasks,
         episodes,
+        risk_answers: latest_risk_answers(conn, id)?,
     })
+}
+
+/// The latest answer to each risk question, with who gave it and when, in the questions' order.
+fn latest_risk_answers(conn: &Connection, case: CaseId) -> Result<Vec<homeward_domain::risk::RiskAnswer>> {
+    let all = records(
+        conn,
+        "SELECT question, answer, answered_by, answered_at FROM risk_answers WHERE case_id = ?1 ORDER BY seq",
+        case,
+        |r| {
+            Ok(homeward_domain::risk::RiskAnswer {
+                question: r.get(0)?,
+                answer: r.get(1)?,
+                answered_by: parse_opt(r.get(2)?, "user id")?,
+                answered_at: timefmt::parse(&r.get::<_, String>(3)?)?,
+            })
+        },
+    )?;
+    let mut latest = Vec::new();
+    for question in homeward_domain::risk::QUESTIONS {
+        if let Some(answer) = all.iter().rev().find(|a| a.question == question) {
+            latest.push(answer.clone());
+        }
+    }
+    Ok(latest)
 }
 
 pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {

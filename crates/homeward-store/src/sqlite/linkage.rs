@@ -432,6 +432,9 @@ pub(super) fn decide_match(
         // One child's episodes now: the repeat detector sees them together.
         super::cases::detect_in_savepoint(tx, actor, id);
         super::cases::detect_in_savepoint(tx, actor, other_id);
+        // Each now has the other's episodes: a repeat episode is a trafficking indicator.
+        super::assessments::assess_in_savepoint(tx, id);
+        super::assessments::assess_in_savepoint(tx, other_id);
     }
     let row = tx
         .conn

@@ -2,6 +2,7 @@
 //! of reader connections.
 
 mod accounts;
+mod assessments;
 pub use accounts::SESSION_HOURS;
 mod audit_log;
 mod cases;
@@ -12,7 +13,7 @@ pub mod warnings;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use homeward_domain::case::{CaseEvent, NewCase};
 use homeward_domain::linkage::{
@@ -35,7 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "interface", include_str!("../../migrations/sqlite/0002_interface.sql")),
     (3, "linkage", include_str!("../../migrations/sqlite/0003_linkage.sql")),
     (4, "case_refs", include_str!("../../migrations/sqlite/0004_case_refs.sql")),
-    (5, "warnings", include_str!("../../migrations/sqlite/0005_warnings.sql")),
+    (5, "risk", include_str!("../../migrations/sqlite/0005_risk.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -52,6 +53,9 @@ pub enum Durability {
     Relaxed,
 }
 
+/// The catalogue shared by the store and its writer thread.
+type SharedCatalogue = Arc<RwLock<Arc<homeward_risk::Catalogue>>>;
+
 /// A SQLite-backed [`Store`].
 pub struct SqliteStore {
     writer: SyncSender<Job>,
@@ -59,6 +63,8 @@ pub struct SqliteStore {
     path: PathBuf,
     clock: Clock,
     durability: Durability,
+    /// The indicator catalogue the store's commands assess cases with.
+    catalogue: SharedCatalogue,
     /// Dropping this stops the checkpoint thread.
     _checkpoints: SyncSender<()>,
 }
@@ -67,6 +73,8 @@ pub struct SqliteStore {
 pub(crate) struct Tx<'a> {
     pub conn: &'a Connection,
     pub now: OffsetDateTime,
+    /// The indicator catalogue assessments are made with in this batch.
+    pub catalogue: &'a homeward_risk::Catalogue,
     chain: &'a mut Chain,
 }
 
@@ -151,11 +159,23 @@ impl SqliteStore {
         let checkpoints = spawn_checkpointer(&path, durability, tail.clone())?;
         let (sender, receiver) = sync_channel::<Job>(1024);
         let writer_clock = clock.clone();
+        let builtin = homeward_risk::Catalogue::builtin()
+            .unwrap_or_else(|_| homeward_risk::Catalogue { version: "none".into(), indicators: Vec::new() });
+        let catalogue: SharedCatalogue = Arc::new(RwLock::new(Arc::new(builtin)));
+        let writer_catalogue = Arc::clone(&catalogue);
         std::thread::Builder::new()
             .name("homeward-sqlite-writer".into())
-            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail))
+            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail, writer_catalogue))
             .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
-        Ok(Self { writer: sender, readers: Mutex::new(Vec::new()), path, clock, durability, _checkpoints: checkpoints })
+        Ok(Self {
+            writer: sender,
+            readers: Mutex::new(Vec::new()),
+            path,
+            clock,
+            durability,
+            catalogue,
+            _checkpoints: checkpoints,
+        })
     }
 
     /// Runs `f` in the writer's transaction; returns once the transaction has committed.
@@ -317,7 +337,14 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// The writer: takes the commands waiting now, runs them in one transaction (each in its own
 /// savepoint when there are several), commits once, then answers them all.
-fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Clock, tail: Arc<AtomicBool>) {
+fn write_loop(
+    conn: Connection,
+    mut chain: Chain,
+    jobs: Receiver<Job>,
+    clock: Clock,
+    tail: Arc<AtomicBool>,
+    catalogue: SharedCatalogue,
+) {
     let mut checkpoint = TailCheckpoint { commands: 0, ready: tail };
     // A command taken off the queue while looking for an idle moment; it starts the next batch.
     let mut next: Option<Job> = None;
@@ -330,6 +357,11 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
             }
         }
         let committed_chain = chain.clone();
+        // The catalogue as it is when the batch starts; a new one applies from the next batch.
+        let current = match catalogue.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        };
         let alone = batch.len() == 1;
         let mut finishers = Vec::with_capacity(batch.len());
         let mut any_ok = false;
@@ -358,7 +390,7 @@ fn write_loop(conn: Connection, mut chain: Chain, jobs: Receiver<Job>, clock: Cl
                 continue;
             }
             let (ok, finish) = {
-                let mut tx = Tx { conn: &conn, now: to_micros(clock()), chain: &mut chain };
+                let mut tx = Tx { conn: &conn, now: to_micros(clock()), catalogue: &current, chain: &mut chain };
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
@@ -780,6 +812,18 @@ impl Store for SqliteStore {
     fn case_warnings(&self, actor: &Actor, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
         let actor = actor.clone();
         self.write(move |tx| warnings::case_warnings(tx, &actor, id))
+    }
+
+    fn use_catalogue(&self, catalogue: Arc<homeward_risk::Catalogue>) {
+        match self.catalogue.write() {
+            Ok(mut current) => *current = catalogue,
+            Err(poisoned) => *poisoned.into_inner() = catalogue,
+        }
+    }
+
+    fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>> {
+        let who = actor.clone();
+        self.refused(actor, id, "read_assessments", self.write(move |tx| assessments::history(tx, &who, id)))
     }
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {

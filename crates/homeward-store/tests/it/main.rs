@@ -525,7 +525,7 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 /// Back to before migration 0003 (and so before every later one).
-const UNDO_0003: &str = "DROP TABLE warning_decisions; DROP TABLE warning_cases; DROP TABLE warnings;
+const UNDO_0003: &str = "DROP TABLE risk_answers; DROP TABLE case_assessments; DROP TABLE warning_decisions; DROP TABLE warning_cases; DROP TABLE warnings;
      DROP TABLE weekly_counts; DROP INDEX cases_by_category; DROP TABLE place_counts;
      DROP TABLE places; DROP TABLE case_places; DELETE FROM schema_migrations WHERE version = 5;
      DROP TABLE case_refs; DELETE FROM schema_migrations WHERE version = 4;

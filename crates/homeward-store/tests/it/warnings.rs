@@ -355,3 +355,82 @@ fn a_recategorised_case_moves_between_the_weekly_counts() {
         vec![("missing_unaccompanied_migrant".to_string(), 0), ("runaway_international".to_string(), 1)]
     );
 }
+
+#[test]
+fn risk_answers_are_kept_with_who_gave_them_and_when() {
+    use homeward_domain::risk::RiskAnswers;
+    use homeward_domain::view::CaseChange;
+    let f = fixture();
+    let view = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
+    let id = view.case.id;
+    assert!(view.risk_answers.is_empty());
+    let nothing = f.store.change_case(&f.actor, id, CaseChange::AnswerRiskQuestions(RiskAnswers::default()));
+    assert!(matches!(nothing, Err(StoreError::Domain(_))), "{nothing:?}");
+    let first = RiskAnswers { under_13: Some(true), in_care: Some(false), ..Default::default() };
+    f.store.change_case(&f.actor, id, CaseChange::AnswerRiskQuestions(first)).unwrap();
+    // A colleague corrects one answer later; the latest answer to each question counts.
+    let colleague = user(&f, "cm2@a.example", Role::CaseManager);
+    let second = RiskAnswers { in_care: Some(true), ..Default::default() };
+    let view = f.store.change_case(&colleague, id, CaseChange::AnswerRiskQuestions(second)).unwrap();
+    let answers: Vec<_> = view.risk_answers.iter().map(|a| (a.question.as_str(), a.answer, a.answered_by)).collect();
+    assert_eq!(answers, vec![("under_13", true, f.actor.user_id), ("in_care", true, colleague.user_id)]);
+    // The audit entry names the questions, never the answers.
+    let entry = f
+        .store
+        .audit_entries(0, 10_000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.code == AuditCode::RiskQuestionsAnswered.code())
+        .unwrap();
+    assert!(entry.detail.contains("in_care") && !entry.detail.contains("true"), "{}", entry.detail);
+}
+
+#[test]
+fn every_change_of_the_assessment_is_stored_with_its_catalogue_version() {
+    use homeward_domain::view::CaseChange;
+    let f = fixture();
+    let builtin = homeward_risk::Catalogue::builtin().unwrap();
+    // Gone from a reception centre: missing from care, derived by Homeward.
+    let view = f.store.create_case(&f.actor, reported("Amir", 1, Some("Centre A"), None)).unwrap();
+    let id = view.case.id;
+    let stored = f.store.case_assessments(&f.actor, id).unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].catalogue_version, builtin.version);
+    assert_eq!(stored[0].reasons.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>(), vec!["missing_from_care"]);
+    let observe = |indicator: &str, evidence: Option<&str>| CaseChange::ObserveIndicator {
+        indicator: indicator.into(),
+        evidence: evidence.map(Into::into),
+    };
+    f.store.change_case(&f.actor, id, observe("documents_withheld", Some("the man keeps his passport"))).unwrap();
+    let stored = f.store.case_assessments(&f.actor, id).unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored[1].score > stored[0].score);
+    assert_eq!(
+        stored[1].reasons.iter().find(|r| r.indicator == "documents_withheld").unwrap().recorded_by,
+        f.actor.user_id
+    );
+    // A change that does not change the result stores nothing.
+    f.store
+        .change_case(
+            &f.actor,
+            id,
+            CaseChange::AddNote(serde_json::from_value(json!({"text": "called the centre"})).unwrap()),
+        )
+        .unwrap();
+    assert_eq!(f.store.case_assessments(&f.actor, id).unwrap().len(), 2);
+    // An organisation's own catalogue: the next change is assessed with it, and says so.
+    let mut own = builtin.clone();
+    own.version = "hotline-2026-12".into();
+    f.store.use_catalogue(std::sync::Arc::new(own));
+    f.store
+        .change_case(&f.actor, id, CaseChange::AddNote(serde_json::from_value(json!({"text": "again"})).unwrap()))
+        .unwrap();
+    let stored = f.store.case_assessments(&f.actor, id).unwrap();
+    assert_eq!((stored.len(), stored[2].catalogue_version.as_str()), (3, "hotline-2026-12"));
+    // Nobody outside the organisation reads them; the reads are audited.
+    let elsewhere = other_org(&f);
+    assert!(matches!(f.store.case_assessments(&elsewhere, id), Err(StoreError::NotFound(_))));
+    let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
+    assert!(codes.contains(&AuditCode::AssessmentsRead.code()));
+}

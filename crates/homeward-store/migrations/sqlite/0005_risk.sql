@@ -1,4 +1,5 @@
--- Early warnings across cases (issue 5).
+-- Risk and early warning (issue 5): warnings across cases, their counts and places, the answers
+-- to the structured risk questions and the stored trafficking assessments.
 
 -- The place a child went missing from (an institution, a reception centre, a placement; never a
 -- home), as the detectors file it: its kind and its name folded to a key, with the time the
@@ -73,4 +74,30 @@ CREATE TABLE warning_decisions (
     decided_by TEXT,
     decided_at TEXT NOT NULL,
     PRIMARY KEY (warning_id, seq)
+) WITHOUT ROWID;
+
+-- Answers to the structured risk questions (issue 5), with who gave each and when; the latest
+-- answer to a question counts. The answers are the child's health and circumstances: personal
+-- data, kept here and never in an event.
+CREATE TABLE risk_answers (
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    seq INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    answer INTEGER NOT NULL,
+    answered_by TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+
+-- Each trafficking assessment of a case, written in the command that changed it whenever the
+-- result changed, with the catalogue version it was made with.
+CREATE TABLE case_assessments (
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    seq INTEGER NOT NULL,
+    catalogue_version TEXT NOT NULL,
+    concern TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL,
+    assessed_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;

@@ -1,0 +1,150 @@
+//! The trafficking assessment as the store keeps it: recomputed in the command that changed the
+//! case (opened, an indicator recorded, a match confirmed, the child's age corrected, …) with
+//! the catalogue in use, and stored with that catalogue's version whenever the result changed.
+//! What a reader is shown is computed afresh on every read (as far as the reader may see the
+//! child's other episodes); this is the record of what Homeward said, and when, for review and
+//! for tuning the catalogue.
+
+use homeward_domain::CaseId;
+use homeward_domain::child::NewChild;
+use homeward_domain::dates::{age_bounds, utc_date};
+use homeward_domain::org::Actor;
+use homeward_domain::risk::{StoredAssessment, StoredReason};
+use homeward_risk::{Facts, Observation};
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+use super::cases::{load_case, visible_case};
+use super::rows::{from_json, to_json};
+use super::{Tx, authorize};
+use crate::audit::AuditCode;
+use crate::{Result, timefmt};
+
+/// Assesses a case that just changed, in a savepoint of its own: a failure is logged, and the
+/// change stands.
+pub(super) fn assess_in_savepoint(tx: &mut Tx<'_>, case: CaseId) {
+    if let Err(e) = tx.nested(|tx| record(tx, case)) {
+        tracing::error!(error = %e, case = %case, "the case could not be assessed");
+    }
+}
+
+/// Assesses the case with everything the store knows (every confirmed earlier episode, whoever's
+/// case it is) and stores the result when it differs from the last one kept. Answers whether it
+/// stored one.
+fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
+    let case = load_case(tx.conn, id)?;
+    let observations: Vec<Observation> = case
+        .indicators
+        .iter()
+        .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
+        .collect();
+    let previous: i64 = tx
+        .conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM children k JOIN cases c ON c.child_id = k.id
+             WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = ?1) AND c.id != ?2 AND c.opened_at < ?3",
+        )?
+        .query_row(params![case.child_id.to_string(), id.to_string(), timefmt::format(case.opened_at)], |r| r.get(0))?;
+    let child: Option<String> = tx
+        .conn
+        .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
+        .query_row([case.child_id.to_string()], |r| r.get(0))
+        .optional()?;
+    let born = match child {
+        Some(details) => from_json::<NewChild>(&details, "child")?.date_of_birth,
+        None => None,
+    };
+    let facts = Facts {
+        previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
+        missing_from: case.missing_from,
+        age: born.map(|b| age_bounds(&b, utc_date(case.last_seen_at))),
+        ..Facts::default()
+    };
+    let assessment = match homeward_risk::assess(tx.catalogue, &observations, &facts) {
+        Ok(a) => a,
+        // An indicator recorded under a catalogue that no longer has it: nothing to store until
+        // the catalogue is reviewed (readers are told the same).
+        Err(e) => {
+            tracing::warn!(case = %id, error = %e, "not assessed against catalogue {}", tx.catalogue.version);
+            return Ok(false);
+        }
+    };
+    let reasons: Vec<StoredReason> = assessment
+        .reasons_by_weight()
+        .into_iter()
+        .map(|r| StoredReason {
+            indicator: r.indicator.clone(),
+            points: r.points,
+            counted: r.counted,
+            why: r.why(),
+            recorded_by: r.recorded_by(),
+        })
+        .collect();
+    let concern = super::rows::enum_name(&assessment.concern)?;
+    let reasons_json = to_json(&reasons)?;
+    let last: Option<(String, String, f64, String)> = tx
+        .conn
+        .prepare_cached(
+            "SELECT catalogue_version, concern, score, reasons FROM case_assessments
+             WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let unchanged = last.is_some_and(|(version, stored_concern, score, stored_reasons)| {
+        version == assessment.catalogue_version
+            && stored_concern == concern
+            && score == assessment.score
+            && stored_reasons == reasons_json
+    });
+    if unchanged {
+        return Ok(false);
+    }
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO case_assessments (case_id, seq, catalogue_version, concern, score, reasons, assessed_at)
+             VALUES (?1, (SELECT COUNT(*) + 1 FROM case_assessments WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            id.to_string(),
+            assessment.catalogue_version,
+            concern,
+            assessment.score,
+            reasons_json,
+            timefmt::format(tx.now)
+        ])?;
+    Ok(true)
+}
+
+/// Every stored assessment of a case, oldest first, for a reader of the case in full (the
+/// reasons name who recorded what).
+pub(super) fn history(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<StoredAssessment>> {
+    let (_, scope) = visible_case(tx.conn, actor, id)?;
+    authorize(actor, homeward_domain::policy::Action::CaseRead, scope)?;
+    let mut statement = tx.conn.prepare_cached(
+        "SELECT catalogue_version, concern, score, reasons, assessed_at FROM case_assessments
+         WHERE case_id = ?1 ORDER BY seq",
+    )?;
+    let rows = statement.query_map([id.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, f64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (catalogue_version, concern, score, reasons, at) = row?;
+        found.push(StoredAssessment {
+            catalogue_version,
+            concern,
+            score,
+            reasons: from_json(&reasons, "assessment reasons")?,
+            assessed_at: timefmt::parse(&at)?,
+        });
+    }
+    drop(statement);
+    tx.audit(actor, AuditCode::AssessmentsRead, "case", Some(id.to_string()), json!({"count": found.len()}))?;
+    Ok(found)
+}

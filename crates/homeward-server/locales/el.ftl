@@ -434,3 +434,45 @@ warning-decision-acknowledge = ελήφθη γνώση
 warning-decision-act = καταγράφηκε ενέργεια
 warning-decision-dismiss = απορρίφθηκε
 case-warnings = Έγκαιρες προειδοποιήσεις για την υπόθεση
+
+## Η ανησυχία για εμπορία ανθρώπων στη σελίδα της υπόθεσης
+concern-title = Ανησυχία για εμπορία ανθρώπων
+concern-none = Καμία ανησυχία για εμπορία ανθρώπων από όσα έχουν καταγραφεί μέχρι τώρα
+concern-possible = Πιθανό θύμα εμπορίας ανθρώπων
+concern-strong = Ισχυρές ενδείξεις: πιθανό θύμα εμπορίας ανθρώπων, προς άμεση επιβεβαίωση
+concern-not-a-verdict = Πρόκειται για ανησυχία που πρέπει να επιβεβαιώσει ένας άνθρωπος· δεν είναι ποτέ ετυμηγορία.
+concern-score = Βαθμολογία { $score }, κατάλογος ενδείξεων { $version }
+concern-reasons = Λόγοι
+concern-no-reasons = Δεν έχει καταγραφεί ούτε προκύψει ακόμη καμία ένδειξη.
+concern-points = { $points ->
+    [one] +1 βαθμός
+   *[other] +{ $points } βαθμοί
+}
+concern-not-counted = { $points ->
+    [one] 1 βαθμός
+   *[other] { $points } βαθμοί
+}, δεν προσμετράται: η ευαλωτότητα από μόνη της δεν προκαλεί ποτέ ανησυχία
+concern-observed-by = παρατηρήθηκε· καταγραφή: { $who }
+concern-evidence = Τεκμήρια
+concern-derived = προκύπτει από τα στοιχεία της υπόθεσης (Homeward)
+concern-derived-repeat_missing = { $count ->
+    [one] ένα προηγούμενο επεισόδιο του ίδιου παιδιού
+   *[other] { $count } προηγούμενα επεισόδια του ίδιου παιδιού
+}
+concern-derived-missing_from_care = εξαφανίστηκε από χώρο φροντίδας ({ $place })
+concern-derived-unaccompanied_within_48h = εξαφανίστηκε { $hours } ώρες μετά την καταγραφή του
+concern-derived-age_13_17 = ηλικίας { $age } ετών όταν θεάθηκε τελευταία φορά
+concern-not-assessed = Η υπόθεση δεν ήταν δυνατό να αξιολογηθεί με τον κατάλογο ενδείξεων { $version }: η ένδειξη «{ $indicator }» που έχει καταγραφεί σε αυτήν δεν υπάρχει στον κατάλογο. Ζητήστε από έναν διαχειριστή να ελέγξει τον κατάλογο.
+concern-record = Καταγραφή ένδειξης που παρατηρήθηκε
+concern-indicator = Ένδειξη που παρατηρήθηκε
+concern-evidence-label = Τεκμήρια: τι είδατε ή τι ειπώθηκε
+concern-evidence-hint = Φυλάσσεται ως σημείωση στην υπόθεση.
+concern-record-submit = Καταγραφή της ένδειξης
+concern-already-recorded = Η ένδειξη έχει ήδη καταγραφεί στην υπόθεση. Καταγράψτε την ξανά μόνο με νέα τεκμήρια.
+concern-refused = Η ένδειξη δεν καταγράφηκε. Δείτε το πρόβλημα δίπλα στη φόρμα.
+concern-group-missing_pattern = Πώς εξαφανίστηκε το παιδί
+concern-group-contacts = Πρόσωπα γύρω από το παιδί
+concern-group-exploitation_purpose = Ενδείξεις εκμετάλλευσης
+concern-group-control = Έλεγχος του παιδιού από άλλους
+concern-group-vulnerability = Ευαλωτότητα (ποτέ καθοριστική από μόνη της)
+saved-indicator = Η ένδειξη καταγράφηκε και η ανησυχία για εμπορία ανθρώπων υπολογίστηκε ξανά.

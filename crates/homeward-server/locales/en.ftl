@@ -435,3 +435,45 @@ warning-decision-acknowledge = acknowledged
 warning-decision-act = acted on
 warning-decision-dismiss = dismissed
 case-warnings = Early warnings about this case
+
+## The trafficking concern on the case page
+concern-title = Trafficking concern
+concern-none = No trafficking concern from what is recorded so far
+concern-possible = Possible victim of trafficking
+concern-strong = Strong indications: possible victim of trafficking, to be confirmed now
+concern-not-a-verdict = This is a concern for a person to confirm, never a verdict.
+concern-score = Score { $score }, indicator catalogue { $version }
+concern-reasons = Reasons
+concern-no-reasons = No indicator is recorded or derived yet.
+concern-points = { $points ->
+    [one] +1 point
+   *[other] +{ $points } points
+}
+concern-not-counted = { $points ->
+    [one] 1 point
+   *[other] { $points } points
+}, not counted: vulnerability alone never raises a concern
+concern-observed-by = observed, recorded by { $who }
+concern-evidence = Evidence
+concern-derived = derived by Homeward from the case
+concern-derived-repeat_missing = { $count ->
+    [one] one earlier episode of the same child
+   *[other] { $count } earlier episodes of the same child
+}
+concern-derived-missing_from_care = went missing from care ({ $place })
+concern-derived-unaccompanied_within_48h = went missing { $hours } h after registration
+concern-derived-age_13_17 = aged { $age } when last seen
+concern-not-assessed = This case could not be assessed against indicator catalogue { $version }: the indicator “{ $indicator }” recorded on it is not in that catalogue. Ask an administrator to review the catalogue.
+concern-record = Record an observed indicator
+concern-indicator = Indicator observed
+concern-evidence-label = Evidence: what was seen or said
+concern-evidence-hint = Kept as a note on the case.
+concern-record-submit = Record the indicator
+concern-already-recorded = This indicator is already recorded on the case. Record it again only with new evidence.
+concern-refused = The indicator is not recorded. See the problem beside the form.
+concern-group-missing_pattern = How the child went missing
+concern-group-contacts = People around the child
+concern-group-exploitation_purpose = Signs of exploitation
+concern-group-control = Control over the child
+concern-group-vulnerability = Vulnerability (never decisive alone)
+saved-indicator = The indicator is recorded and the trafficking concern is recomputed.

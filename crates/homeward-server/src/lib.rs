@@ -6,6 +6,7 @@
 //! which asks the authorisation policy and writes the audit entry in the same transaction. The
 //! store is synchronous, so calls run on tokio's blocking pool ([`AppState::run`]).
 
+mod assessment;
 pub mod auth;
 pub mod error;
 pub mod extract;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::assessment::{Trafficking, trafficking};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -230,84 +231,6 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub case: CaseView,
     pub trafficking: Trafficking,
-}
-
-/// The trafficking concern of a case: for a person to confirm, never a verdict.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Trafficking {
-    /// none, possible or strong.
-    #[schema(value_type = String)]
-    pub concern: homeward_risk::Concern,
-    pub statement: String,
-    pub score: f64,
-    pub catalogue_version: String,
-    /// Every reason that moved the result, strongest first.
-    pub reasons: Vec<TraffickingReason>,
-}
-
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct TraffickingReason {
-    pub indicator: String,
-    pub points: f64,
-    /// False for vulnerability indicators while nothing else was found.
-    pub counted: bool,
-    /// What Homeward derived it from, or `observed`.
-    pub why: String,
-    pub recorded_by: Option<homeward_domain::UserId>,
-}
-
-fn trafficking(catalogue: &homeward_risk::Catalogue, view: &CaseView) -> Trafficking {
-    use homeward_domain::dates::{PartialDate, age_bounds, utc_date};
-    use homeward_risk::{Facts, Observation};
-    let observations: Vec<Observation> = view
-        .case
-        .indicators
-        .iter()
-        .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
-        .collect();
-    let seen = utc_date(view.case.last_seen_at);
-    // The exact date of birth for a full reader, the year of birth for a pseudonymous one.
-    let born = view
-        .child
-        .as_ref()
-        .and_then(|c| c.details.date_of_birth)
-        .or_else(|| view.child_skeleton.birth_year.and_then(|year| PartialDate::new(year, None, None).ok()));
-    // Earlier episodes of the same child, as a person confirmed them (and as the reader may see
-    // them). Registration times come with intake fields.
-    let previous = view.episodes.iter().filter(|e| e.opened_at < view.case.opened_at).count();
-    let facts = Facts {
-        previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
-        missing_from: view.case.missing_from,
-        age: born.map(|b| age_bounds(&b, seen)),
-        ..Facts::default()
-    };
-    match homeward_risk::assess(catalogue, &observations, &facts) {
-        Ok(a) => Trafficking {
-            concern: a.concern,
-            statement: a.statement().into(),
-            score: a.score,
-            reasons: a
-                .reasons_by_weight()
-                .into_iter()
-                .map(|r| TraffickingReason {
-                    indicator: r.indicator.clone(),
-                    points: r.points,
-                    counted: r.counted,
-                    why: r.why(),
-                    recorded_by: r.recorded_by(),
-                })
-                .collect(),
-            catalogue_version: a.catalogue_version,
-        },
-        // An indicator recorded under an older catalogue that no longer has it.
-        Err(e) => Trafficking {
-            concern: homeward_risk::Concern::None,
-            statement: format!("Not assessed: {e}. Review the catalogue."),
-            score: 0.0,
-            catalogue_version: catalogue.version.clone(),
-            reasons: Vec::new(),
-        },
-    }
 }
 
 /// One case with its child, contacts, notes, identifiers, persons of interest, tasks and its

@@ -10,16 +10,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::case::{CaseEvent, CaseEventKind, RiskLevel, Status};
 use homeward_domain::child::{NewChild, Sex};
 use homeward_domain::dates::PartialDate;
+use homeward_domain::linkage::CaseMatch;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewPerson, NewTask};
 use homeward_domain::view::{CaseChange, CaseView, ChildFields};
-use homeward_domain::{CaseId, TaskId, UserId};
+use homeward_domain::warning::{Level, WarningKind};
+use homeward_domain::{CaseId, DomainError, FieldError, Problem, TaskId, UserId, WarningId};
+use homeward_risk::{Assessment, Catalogue, Facts, Group, Indicator, Origin, Reason};
+use homeward_store::StoreError;
 use maud::{Markup, html};
 use time::OffsetDateTime;
 
 use super::desk::{assignee, child_name, risk_badge};
 use super::layout::{self, clock, nothing, time, user_text};
-use super::{Viewer, error_page, key, matches, parse_key};
+use super::{Viewer, error_page, key, matches, parse_key, problem_text};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -34,6 +38,29 @@ fn may(viewer: &Viewer, action: Action) -> bool {
     policy::authorize(viewer.user.role, action, Scope::Own).is_ok()
 }
 
+/// What a form of the case page may say it saved (`?saved=note`), each with its message.
+const SAVED: [&str; 10] = [
+    "note",
+    "status",
+    "task",
+    "identifier",
+    "assignment",
+    "person",
+    "child",
+    "match-confirm",
+    "match-reject",
+    "indicator",
+];
+
+/// Everything the case page shows, read in one go.
+struct Loaded {
+    view: CaseView,
+    events: Vec<CaseEvent>,
+    names: HashMap<UserId, String>,
+    matches: Vec<CaseMatch>,
+    warnings: Vec<(WarningId, WarningKind, Level)>,
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -45,53 +72,74 @@ pub(crate) async fn page(
         Ok(id) => id,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
+    match load(&state, &viewer, id).await {
+        Ok(loaded) => render(&tr, &viewer, &state.catalogue, &loaded, query.get("saved").map(String::as_str), None),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
+}
+
+async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, AppError> {
     let actor = viewer.actor.clone();
     let reads_warnings = super::warnings::may_read(viewer.user.role);
-    let loaded = state
+    state
         .run(move |store| {
             let view = store.get_case(&actor, id)?;
             let events = store.case_events(&actor, id)?;
-            let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).collect();
+            // Those who acted on the case, and those who recorded its indicators.
+            let recorders = view.case.indicators.iter().filter_map(|i| i.recorded_by);
+            let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).chain(recorders).collect();
             let names = store.who_is(&actor, &actors)?;
             // Matches name children: only a reader of personal data is shown them.
             let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
             // Warnings stay within the case's organisation: only its readers of warnings see them.
             let own = Some(view.case.organisation_id) == actor.organisation_id;
             let warnings = if own && reads_warnings { store.case_warnings(&actor, id)? } else { Vec::new() };
-            Ok((view, events, names, matches, warnings))
+            Ok(Loaded { view, events, names, matches, warnings })
         })
-        .await;
-    let (view, events, names, matches, warnings) = match loaded {
-        Ok(loaded) => loaded,
-        Err(e) => return error_page(&tr, Some(&viewer.user), e),
-    };
+        .await
+}
+
+/// The case page; with `attempt`, a refused indicator comes back beside its form.
+fn render(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    catalogue: &Catalogue,
+    loaded: &Loaded,
+    saved: Option<&str>,
+    attempt: Option<&IndicatorAttempt>,
+) -> Response {
+    let Loaded { view, events, names, matches, warnings } = loaded;
     let own = Some(view.case.organisation_id) == viewer.actor.organisation_id;
-    let saved = query.get("saved").map(String::as_str);
     let body = html! {
-        @if saved == Some("created") { (next_steps(&tr, &view)) }
-        @else if let Some(what) = saved.filter(|w| ["note", "status", "task", "identifier", "assignment", "person", "child", "match-confirm", "match-reject"].contains(w)) {
+        @if attempt.is_some() {
+            div.notice.error role="alert" #problems { p { a href="#indicator-form" { (tr.t("concern-refused")) } } }
+        }
+        @if saved == Some("created") { (next_steps(tr, view)) }
+        @else if let Some(what) = saved.filter(|w| SAVED.contains(w)) {
             div.notice role="status" { (tr.t(&format!("saved-{what}"))) }
         }
         div.grid2 {
             div {
-                (child_panel(&tr, &viewer, &view, own))
-                (matches::episodes(&tr, &view))
-                (matches::panel(&tr, &viewer, &view, &matches))
-                (timeline(&tr, &viewer, &events, &names))
-                (notes(&tr, &viewer, &view))
+                (child_panel(tr, viewer, view, own))
+                (matches::episodes(tr, view))
+                (matches::panel(tr, viewer, view, matches))
+                (timeline(tr, viewer, events, names))
+                (notes(tr, viewer, view))
             }
             div {
-                (super::warnings::case_section(&tr, &warnings))
-                (facts(&tr, &viewer, &view, own))
-                (status_form(&tr, &viewer, &view, own))
-                (tasks(&tr, &viewer, &view, own))
-                (identifiers(&tr, &viewer, &view, own))
-                (persons(&tr, &viewer, &view, own))
+                (super::warnings::case_section(tr, warnings))
+                (facts(tr, viewer, view, own))
+                (trafficking(tr, viewer, catalogue, view, names, own, attempt))
+                (status_form(tr, viewer, view, own))
+                (tasks(tr, viewer, view, own))
+                (identifiers(tr, viewer, view, own))
+                (persons(tr, viewer, view, own))
             }
         }
     };
     let title = tr.t1("case-title", "number", view.case.number.clone());
-    layout::page(&tr, Some(&viewer.user), StatusCode::OK, &title, body)
+    let status = attempt.map_or(StatusCode::OK, |a| a.refusal.status());
+    layout::page(tr, Some(&viewer.user), status, &title, body)
 }
 
 fn next_steps(tr: &Tr<'_>, view: &CaseView) -> Markup {
@@ -259,6 +307,299 @@ fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
             }
         }
     }
+}
+
+/// The trafficking concern of the case with every reason, for a reader of the case in full, and
+/// the form to record an observed indicator for those who may. A pseudonymous reader is shown
+/// none of it: the reasons carry what was observed of the child.
+fn trafficking(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    catalogue: &Catalogue,
+    view: &CaseView,
+    names: &HashMap<UserId, String>,
+    own: bool,
+    attempt: Option<&IndicatorAttempt>,
+) -> Markup {
+    if view.pseudonymous {
+        return nothing();
+    }
+    let records = own && may(viewer, Action::CaseAssessRisk);
+    html! {
+        section.panel #trafficking aria-labelledby="trafficking-h" {
+            h2 #trafficking-h { (tr.t("concern-title")) }
+            @match crate::assessment::assess(catalogue, view) {
+                Ok(assessment) => {
+                    (concern(tr, viewer, catalogue, &assessment, &crate::assessment::facts(view), names))
+                }
+                // An indicator recorded under an older catalogue that this one no longer has.
+                Err(unknown) => {
+                    div.notice.error #not-assessed {
+                        (tr.t2("concern-not-assessed", ("version", catalogue.version.clone().into()),
+                            ("indicator", unknown.0.into())))
+                    }
+                }
+            }
+            @if records { (indicator_form(tr, catalogue, view.case.id, attempt)) }
+        }
+    }
+}
+
+fn concern(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    catalogue: &Catalogue,
+    a: &Assessment,
+    facts: &Facts,
+    names: &HashMap<UserId, String>,
+) -> Markup {
+    let k = key(&a.concern);
+    html! {
+        p #concern { span class=(format!("concern concern-{k}")) { (tr.t(&format!("concern-{k}"))) } }
+        p { (tr.t("concern-not-a-verdict")) }
+        p #concern-score.muted {
+            (tr.t2("concern-score", ("score", a.score.into()), ("version", a.catalogue_version.clone().into())))
+        }
+        h3 { (tr.t("concern-reasons")) }
+        @if a.reasons.is_empty() { p.muted { (tr.t("concern-no-reasons")) } }
+        @else {
+            ul.reasons #concern-reasons {
+                @for r in a.reasons_by_weight() {
+                    li class=(if r.counted { "for" } else { "not-counted" }) {
+                        (reason(tr, viewer, catalogue, r, facts, names))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One reason: the indicator's question, its points, whether they counted and where it came from.
+fn reason(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    catalogue: &Catalogue,
+    r: &Reason,
+    facts: &Facts,
+    names: &HashMap<UserId, String>,
+) -> Markup {
+    html! {
+        @match catalogue.get(&r.indicator) {
+            Some(indicator) => strong { (question(tr, indicator)) },
+            None => strong { code { (r.indicator) } },
+        }
+        " · "
+        @if r.counted { (tr.t1("concern-points", "points", r.points)) }
+        @else { (tr.t1("concern-not-counted", "points", r.points)) }
+        br;
+        @match &r.origin {
+            Origin::Observed { recorded_by, at, evidence } => {
+                span.muted {
+                    (tr.t1("concern-observed-by", "who", who(tr, viewer, *recorded_by, names))) " · " (time(*at))
+                }
+                @if let Some(evidence) = evidence {
+                    br; (tr.t("concern-evidence")) ": " (user_text(evidence))
+                }
+            }
+            Origin::Derived(why) => {
+                span.muted { (tr.t("concern-derived")) ": " (derived(tr, &r.indicator, facts, why)) }
+            }
+        }
+    }
+}
+
+/// The question of an indicator in the page's language, else in English, marked as such.
+fn question(tr: &Tr<'_>, indicator: &Indicator) -> Markup {
+    match tr.lang {
+        "el" => html! { (indicator.question.el) },
+        "en" => html! { (indicator.question.en) },
+        _ => html! { span lang="en" { (indicator.question.en) } },
+    }
+}
+
+/// What Homeward derived an indicator from, in the page's language; the engine's own English
+/// words for an indicator this page does not know how to say.
+fn derived(tr: &Tr<'_>, indicator: &str, facts: &Facts, why: &str) -> Markup {
+    let words = match indicator {
+        "repeat_missing" => Some(facts.previous_episodes)
+            .filter(|n| *n > 0)
+            .map(|n| tr.t1("concern-derived-repeat_missing", "count", n)),
+        "missing_from_care" => facts
+            .missing_from
+            .map(|kind| tr.t1("concern-derived-missing_from_care", "place", tr.t(&format!("from-{}", key(&kind))))),
+        "unaccompanied_within_48h" => {
+            facts.hours_after_registration.map(|h| tr.t1("concern-derived-unaccompanied_within_48h", "hours", h))
+        }
+        "age_13_17" => facts.age.map(|(youngest, oldest)| {
+            let age = if youngest == oldest { youngest.to_string() } else { format!("{youngest}–{oldest}") };
+            tr.t1("concern-derived-age_13_17", "age", age)
+        }),
+        _ => None,
+    };
+    match words {
+        Some(words) => html! { (words) },
+        None => html! { span lang="en" { (why) } },
+    }
+}
+
+/// The groups of the catalogue's indicators, in the reader's language.
+fn group_label(tr: &Tr<'_>, group: Group) -> String {
+    match group {
+        Group::MissingPattern => tr.t("concern-group-missing_pattern"),
+        Group::Contacts => tr.t("concern-group-contacts"),
+        Group::ExploitationPurpose => tr.t("concern-group-exploitation_purpose"),
+        Group::Control => tr.t("concern-group-control"),
+        Group::Vulnerability => tr.t("concern-group-vulnerability"),
+    }
+}
+
+/// Records an indicator a person observed: one of the catalogue's that Homeward does not derive
+/// itself, by its question, with what was seen or said.
+fn indicator_form(tr: &Tr<'_>, catalogue: &Catalogue, id: CaseId, attempt: Option<&IndicatorAttempt>) -> Markup {
+    let recordable: Vec<&Indicator> = catalogue.indicators.iter().filter(|i| !i.derived).collect();
+    let mut groups: Vec<Group> = Vec::new();
+    for i in &recordable {
+        if !groups.contains(&i.group) {
+            groups.push(i.group);
+        }
+    }
+    let chosen = attempt.map_or("", |a| a.indicator.as_str());
+    let refusal = attempt.map(|a| &a.refusal);
+    let indicator_problem = match refusal {
+        Some(IndicatorRefusal::Indicator(p)) => Some(p),
+        _ => None,
+    };
+    let evidence_problems: &[FieldError] = match refusal {
+        Some(IndicatorRefusal::Evidence(problems)) => problems,
+        _ => &[],
+    };
+    let recorded = matches!(refusal, Some(IndicatorRefusal::AlreadyRecorded));
+    let evidence_described =
+        if evidence_problems.is_empty() { "evidence-hint" } else { "evidence-hint evidence-error" };
+    html! {
+        form #indicator-form method="post" action=(format!("/cases/{id}/indicators")) {
+            h3 { (tr.t("concern-record")) }
+            @if recorded { p.field-error #indicator-recorded { (tr.t("concern-already-recorded")) } }
+            label for="indicator" { (tr.t("concern-indicator")) }
+            select #indicator name="indicator" required
+                aria-invalid=[indicator_problem.is_some().then_some("true")]
+                aria-describedby=[indicator_problem.is_some().then_some("indicator-error")] {
+                option value="" { (tr.t("intake-choose")) }
+                @for group in groups {
+                    optgroup label=(group_label(tr, group)) {
+                        @for i in recordable.iter().filter(|i| i.group == group) {
+                            option value=(i.id) selected[i.id == chosen] { (question(tr, i)) }
+                        }
+                    }
+                }
+            }
+            @if let Some(p) = indicator_problem { span.field-error #indicator-error { (problem_text(tr, p)) } }
+            label for="evidence" {
+                (tr.t("concern-evidence-label")) span.hint #evidence-hint { (tr.t("concern-evidence-hint")) }
+            }
+            textarea #evidence name="evidence" maxlength="20000"
+                aria-invalid=[(!evidence_problems.is_empty()).then_some("true")]
+                aria-describedby=(evidence_described) {
+                (attempt.map_or("", |a| a.evidence.as_str()))
+            }
+            @if !evidence_problems.is_empty() {
+                span.field-error #evidence-error {
+                    @for (n, p) in evidence_problems.iter().enumerate() { @if n > 0 { "; " } (problem_text(tr, p)) }
+                }
+            }
+            div.actions { button.secondary type="submit" { (tr.t("concern-record-submit")) } }
+        }
+    }
+}
+
+/// An indicator the case page's form sent that was not recorded, with what was typed.
+struct IndicatorAttempt {
+    indicator: String,
+    evidence: String,
+    refusal: IndicatorRefusal,
+}
+
+/// Why an indicator was not recorded.
+enum IndicatorRefusal {
+    /// None chosen, or not one a person records (unknown to the catalogue, or derived).
+    Indicator(FieldError),
+    /// The evidence is not acceptable as a note (too long, control characters).
+    Evidence(Vec<FieldError>),
+    /// It is already recorded on the case, and no new evidence came with it.
+    AlreadyRecorded,
+}
+
+impl IndicatorRefusal {
+    fn status(&self) -> StatusCode {
+        match self {
+            IndicatorRefusal::Indicator(_) | IndicatorRefusal::Evidence(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            IndicatorRefusal::AlreadyRecorded => StatusCode::CONFLICT,
+        }
+    }
+}
+
+/// An observed trafficking indicator recorded from the case page, through the same store
+/// command as the API. A refusal comes back on the case page with the problem beside the form
+/// and the evidence typed kept.
+pub(crate) async fn observe_indicator(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let id = match case_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
+    // The store decides; a role that may never record one is told so before anything else.
+    if !may(&viewer, Action::CaseAssessRisk) {
+        return error_page(&tr, Some(&viewer.user), AppError::forbidden("Your role may not assess risk."));
+    }
+    let indicator = field(&form, "indicator");
+    let evidence = form.get("evidence").cloned().unwrap_or_default();
+    let refusal = match recordable(&state.catalogue, &indicator) {
+        Err(problem) => IndicatorRefusal::Indicator(problem),
+        Ok(()) => {
+            let change = CaseChange::ObserveIndicator {
+                indicator: indicator.clone(),
+                evidence: Some(evidence.clone()).filter(|e| !e.trim().is_empty()),
+            };
+            let actor = viewer.actor.clone();
+            let outcome = state
+                .run(move |store| match store.change_case(&actor, id, change) {
+                    Ok(_) => Ok(None),
+                    Err(StoreError::Domain(DomainError::Invalid(problems))) => {
+                        Ok(Some(IndicatorRefusal::Evidence(problems)))
+                    }
+                    Err(StoreError::Domain(DomainError::NoChange(_))) => Ok(Some(IndicatorRefusal::AlreadyRecorded)),
+                    Err(e) => Err(e),
+                })
+                .await;
+            match outcome {
+                Ok(None) => return Redirect::to(&format!("/cases/{id}?saved=indicator")).into_response(),
+                Ok(Some(refusal)) => refusal,
+                Err(e) => return error_page(&tr, Some(&viewer.user), e),
+            }
+        }
+    };
+    let attempt = IndicatorAttempt { indicator, evidence, refusal };
+    match load(&state, &viewer, id).await {
+        Ok(loaded) => render(&tr, &viewer, &state.catalogue, &loaded, None, Some(&attempt)),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
+}
+
+/// Whether a person may record this indicator by hand: chosen, and one of the catalogue's that
+/// Homeward does not derive.
+fn recordable(catalogue: &Catalogue, indicator: &str) -> Result<(), FieldError> {
+    if indicator.is_empty() {
+        return Err(FieldError::new("indicator", Problem::Required, "choose an indicator"));
+    }
+    catalogue
+        .recordable(indicator)
+        .map(|_| ())
+        .map_err(|e| FieldError::new("indicator", Problem::NotAChoice, e.to_string()))
 }
 
 fn status_form(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {

@@ -53,6 +53,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/assign-me", post(case::assign_me))
         .route("/cases/{id}/matches", post(matches::decide))
         .route("/cases/{id}/child", post(case::edit_child))
+        .route("/cases/{id}/indicators", post(case::observe_indicator))
         .route("/warnings", get(warnings::queue))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/assets/app.css", get(stylesheet))
@@ -301,6 +302,9 @@ mod tests {
         );
         wanted.extend(["suggested", "confirmed", "rejected"].map(|s| format!("match-status-{s}")));
         wanted.extend(["confirm", "reject"].map(|d| format!("saved-match-{d}")));
+        // The trafficking concern of a case, in words.
+        let concerns = [homeward_risk::Concern::None, homeward_risk::Concern::Possible, homeward_risk::Concern::Strong];
+        wanted.extend(concerns.iter().map(|c| format!("concern-{}", key(c))));
         // Early warnings.
         wanted.extend(WarningKind::ALL.iter().map(|k| format!("warning-kind-{}", key(k))));
         wanted

@@ -616,3 +616,162 @@ fn the_case_page_points_a_supervisor_to_the_warnings_of_the_case() {
     assert!(section.contains(&format!("href=\"/warnings#w-{}\"", q.warning)), "{section}");
     assert!(section.contains("The same identifier in several cases") && section.contains("elevated"), "{section}");
 }
+
+/// The trafficking section of a case page, up to the end of its panel.
+fn concern_section(html: &str) -> &str {
+    html.split("id=\"trafficking\"").nth(1).expect("a trafficking section").split("</section>").next().unwrap()
+}
+
+/// The question of a catalogue indicator, as the page shows it (maud escapes quotes).
+fn question(id: &str, greek: bool) -> String {
+    let catalogue = homeward_risk::Catalogue::builtin().unwrap();
+    let q = &catalogue.get(id).unwrap().question;
+    (if greek { &q.el } else { &q.en }).replace('"', "&quot;")
+}
+
+#[test]
+fn the_case_page_shows_the_trafficking_concern_with_every_reason() {
+    let d = desk();
+    let path = format!("/api/v1/cases/{}/indicators", d.case_id);
+    let evidence = "A man answered every question for her";
+    let first = d.app.post(&path, &d.token, json!({"indicator": "adult_speaks_for_child", "evidence": evidence}));
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!(d.app.post(&path, &d.token, json!({"indicator": "threats"})).status, 201);
+
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    let section = concern_section(&page.html);
+    assert!(section.contains("Trafficking concern"), "{section}");
+    assert!(section.contains("Strong indications: possible victim of trafficking"), "the concern in words: {section}");
+    assert!(section.contains("for a person to confirm, never a verdict"));
+    assert!(section.contains("Score 6, indicator catalogue 2026.11-1"), "{section}");
+    assert!(!section.contains("for a person to confirm now."), "not the engine's English statement");
+    for id in ["adult_speaks_for_child", "threats", "age_13_17"] {
+        assert!(section.contains(&question(id, false)), "the question of {id}: {section}");
+    }
+    assert!(section.contains("+3 points") && section.contains("+2 points") && section.contains("+1 point"));
+    assert!(section.contains("observed, recorded by operator@a.example"), "who recorded it: {section}");
+    assert!(section.contains(evidence), "the evidence: {section}");
+    assert!(section.contains("derived by Homeward from the case: aged 15 when last seen"), "{section}");
+    assert!(page.html.contains("class=\"risk risk-none\""), "the risk level is shown beside it");
+
+    // In Greek, the catalogue's Greek questions and Greek words; the evidence as it was written.
+    assert_eq!(d.app.page("POST", "/preferences", Some(&d.manager), Some("language=el")).status, 303);
+    let greek = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    let section = concern_section(&greek.html);
+    assert!(section.contains(&question("adult_speaks_for_child", true)), "{section}");
+    assert!(section.contains(&question("threats", true)));
+    assert!(section.contains("Ισχυρές ενδείξεις") && section.contains(evidence), "{section}");
+    assert!(!section.contains(&question("threats", false)), "no English question in a Greek page");
+}
+
+#[test]
+fn a_pseudonymous_reader_sees_no_reasons_nor_evidence() {
+    let d = desk();
+    let a = d.app.store.organisation_by_name("Hotline A").unwrap().unwrap();
+    d.app.user(&a, Role::Analyst, "analyst@a.example");
+    let analyst = d.app.session("analyst@a.example");
+    let evidence = "Her passport is kept by the man she travels with";
+    let path = format!("/api/v1/cases/{}/indicators", d.case_id);
+    let recorded = d.app.post(&path, &d.token, json!({"indicator": "documents_withheld", "evidence": evidence}));
+    assert_eq!(recorded.status, 201, "{:?}", recorded.body);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&analyst), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(!page.html.contains("id=\"trafficking\"") && !page.html.contains("Trafficking concern"), "{}", page.html);
+    assert!(!page.html.contains(evidence) && !page.html.contains(&question("documents_withheld", false)));
+    assert!(!page.html.contains("/indicators\""), "no form to record one");
+    let refused = d.app.page(
+        "POST",
+        &format!("/cases/{}/indicators", d.case_id),
+        Some(&analyst),
+        Some("indicator=threats&evidence="),
+    );
+    assert_eq!(refused.status, 403);
+}
+
+#[test]
+fn an_indicator_recorded_on_the_case_page_raises_the_concern_and_a_bad_one_is_refused() {
+    let d = desk();
+    let case = format!("/cases/{}", d.case_id);
+    let path = format!("{case}/indicators");
+    let indicators = |d: &Desk| {
+        d.app.get(&format!("/api/v1/cases/{}", d.case_id), &d.token).body["indicators"].as_array().unwrap().len()
+    };
+    let before = concern_section(&d.app.page("GET", &case, Some(&d.operator), None).html).to_owned();
+    assert!(before.contains("No trafficking concern"), "{before}");
+    assert!(before.contains("not counted: vulnerability alone never raises a concern"), "the age alone: {before}");
+    assert!(before.contains(&format!("action=\"{path}\"")) && before.contains("value=\"documents_withheld\""));
+    assert!(!before.contains("value=\"age_13_17\""), "a derived indicator is not offered");
+
+    let evidence = "Says the man at the station keeps her papers";
+    let sent = form(&[("indicator", "documents_withheld"), ("evidence", evidence)]);
+    let recorded = d.app.page("POST", &path, Some(&d.operator), Some(&sent));
+    assert_eq!((recorded.status, recorded.header("location")), (303, Some(&*format!("{case}?saved=indicator"))));
+    assert_eq!(indicators(&d), 1);
+    let after = d.app.page("GET", &format!("{case}?saved=indicator"), Some(&d.operator), None);
+    assert!(after.html.contains("The indicator is recorded"), "{}", after.html);
+    let section = concern_section(&after.html);
+    assert!(section.contains("Possible victim of trafficking") && section.contains("Score 4"), "{section}");
+    assert!(section.contains("recorded by me") && section.contains(evidence), "{section}");
+    assert!(!section.contains("not counted"), "the age counts beside a stronger indicator");
+
+    // Not in the catalogue, or derived by Homeward: refused beside the form, with the evidence kept.
+    for id in ["gut_feeling", "age_13_17", ""] {
+        let typed = "Seen with an older man";
+        let refused =
+            d.app.page("POST", &path, Some(&d.operator), Some(&form(&[("indicator", id), ("evidence", typed)])));
+        assert_eq!(refused.status, 422, "{id}: {}", refused.html);
+        let section = concern_section(&refused.html);
+        assert!(section.contains("id=\"indicator-error\""), "{id}: the problem beside the form: {section}");
+        assert!(section.contains(&format!(">{typed}</textarea>")), "{id}: what was typed is kept");
+        assert!(refused.html.contains("The indicator is not recorded"));
+    }
+    assert_eq!(indicators(&d), 1, "nothing recorded");
+    // Again without new evidence: nothing new, said beside the form.
+    let again = d.app.page("POST", &path, Some(&d.operator), Some("indicator=documents_withheld&evidence="));
+    assert_eq!(again.status, 409, "{}", again.html);
+    assert!(concern_section(&again.html).contains("already recorded on the case"));
+    // Evidence too long for a note: its own problem, in Greek for a Greek reader.
+    assert_eq!(d.app.page("POST", "/preferences", Some(&d.operator), Some("language=el")).status, 303);
+    let long = "x".repeat(20_001);
+    let refused =
+        d.app.page("POST", &path, Some(&d.operator), Some(&form(&[("indicator", "threats"), ("evidence", &long)])));
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    let section = concern_section(&refused.html);
+    assert!(section.contains("id=\"evidence-error\">είναι πολύ μεγάλο"), "{section}");
+    assert!(section.contains("<option value=\"threats\" selected>"), "the choice is kept");
+    assert_eq!(indicators(&d), 1, "nothing recorded");
+}
+
+#[test]
+fn a_case_the_catalogue_no_longer_covers_is_said_not_to_be_assessed() {
+    let d = desk();
+    let path = format!("/api/v1/cases/{}/indicators", d.case_id);
+    assert_eq!(d.app.post(&path, &d.token, json!({"indicator": "threats"})).status, 201);
+    // A second server over the same store, with an organisation's catalogue that dropped it.
+    let mut catalogue = homeward_risk::Catalogue::builtin().unwrap();
+    catalogue.indicators.retain(|i| i.id != "threats");
+    catalogue.version = "2027.01-1".into();
+    let state = homeward_server::AppState::new(d.app.store.clone(), homeward_server::ServerConfig::default())
+        .with_catalogue(catalogue);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        runtime.block_on(homeward_server::serve(listener, state, async {
+            let _ = stopped.await;
+        }))
+    });
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut response =
+        agent.get(&format!("http://{addr}/cases/{}", d.case_id)).header("Cookie", d.manager.as_str()).call().unwrap();
+    let html = response.body_mut().read_to_string().unwrap();
+    stop.send(()).unwrap();
+    server.join().unwrap().unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{html}");
+    let section = concern_section(&html);
+    assert!(section.contains("id=\"not-assessed\""), "{section}");
+    assert!(section.contains("could not be assessed against indicator catalogue 2027.01-1"), "{section}");
+    assert!(section.contains("“threats”") && !section.contains("Score"), "{section}");
+}

@@ -331,6 +331,11 @@ pub enum CaseEventKind {
     /// What is known of the child was corrected or completed (the details, personal, are in
     /// the child's own record).
     ChildEdited {},
+    /// Structured risk questions were answered: their names; the answers (the child's health and
+    /// circumstances, personal) are in the case's own record.
+    RiskQuestionsAnswered {
+        questions: Vec<String>,
+    },
 }
 
 impl CaseEventKind {
@@ -351,6 +356,7 @@ impl CaseEventKind {
             CaseEventKind::Shared { .. } => "shared",
             CaseEventKind::IndicatorObserved { .. } => "indicator_observed",
             CaseEventKind::ChildEdited { .. } => "child_edited",
+            CaseEventKind::RiskQuestionsAnswered { .. } => "risk_questions_answered",
         }
     }
 }
@@ -470,6 +476,10 @@ pub enum CaseCommand {
         note_id: Option<NoteId>,
     },
     EditChild,
+    /// The questions answered now, by name.
+    AnswerRiskQuestions {
+        questions: Vec<String>,
+    },
 }
 
 impl Case {
@@ -598,6 +608,7 @@ impl Case {
                 }
                 CaseEventKind::IndicatorObserved { indicator, note_id }
             }
+            CaseCommand::AnswerRiskQuestions { questions } => CaseEventKind::RiskQuestionsAnswered { questions },
         })
     }
 
@@ -641,7 +652,7 @@ impl Case {
             CaseEventKind::Assigned { assignee } => self.assignee = *assignee,
             CaseEventKind::IdentifierLinked { identifier_id, .. } => self.identifier_ids.push(*identifier_id),
             CaseEventKind::PersonLinked { person_id } => self.person_ids.push(*person_id),
-            CaseEventKind::ChildEdited {} => {}
+            CaseEventKind::ChildEdited {} | CaseEventKind::RiskQuestionsAnswered { .. } => {}
             CaseEventKind::TaskCreated { task_id, due_at, assignee } => {
                 self.tasks.push(TaskState { id: *task_id, due_at: *due_at, assignee: *assignee, done: false })
             }

@@ -297,6 +297,7 @@ event-task_created = δημιούργησε εργασία
 event-task_completed = ολοκλήρωσε εργασία
 event-shared = μοιράστηκε την υπόθεση με άλλο φορέα
 event-indicator_observed = κατέγραψε ένδειξη εμπορίας
+event-risk_questions_answered = απάντησε σε ερωτήσεις κινδύνου
 event-by = από { $who }
 event-command-line = τη γραμμή εντολών
 event-someone = χρήστη

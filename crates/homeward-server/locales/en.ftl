@@ -298,6 +298,7 @@ event-task_created = created a task
 event-task_completed = completed a task
 event-shared = shared the case with another organisation
 event-indicator_observed = recorded a trafficking indicator
+event-risk_questions_answered = answered risk questions
 event-by = by { $who }
 event-command-line = the command line
 event-someone = a user

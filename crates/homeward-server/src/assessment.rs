@@ -109,3 +109,50 @@ pub(crate) fn trafficking(catalogue: &Catalogue, view: &CaseView) -> Trafficking
         },
     }
 }
+
+/// The missing-person risk level the case's answers suggest, with every answer that raised it
+/// (who gave it and when) and the questions still open. The level a person records is theirs.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RiskSuggestionView {
+    #[schema(value_type = String)]
+    pub level: homeward_domain::case::RiskLevel,
+    pub factors: Vec<RiskFactorView>,
+    pub unanswered: Vec<&'static str>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RiskFactorView {
+    pub factor: &'static str,
+    #[schema(value_type = String)]
+    pub weight: homeward_risk::Weight,
+    pub why: &'static str,
+    pub answered_by: Option<homeward_domain::UserId>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub answered_at: Option<time::OffsetDateTime>,
+}
+
+/// The suggestion from the case's latest answers; `None` before any question is answered (or
+/// for a pseudonymous reader, who is not shown the answers).
+pub(crate) fn risk_suggestion(view: &CaseView) -> Option<RiskSuggestionView> {
+    if view.risk_answers.is_empty() {
+        return None;
+    }
+    let answers = homeward_domain::risk::RiskAnswers::latest(&view.risk_answers);
+    let suggestion = homeward_risk::suggest(&answers);
+    let factors = suggestion
+        .factors
+        .into_iter()
+        .map(|f| {
+            let given = view.risk_answers.iter().find(|a| a.question == f.factor);
+            RiskFactorView {
+                factor: f.factor,
+                weight: f.weight,
+                why: f.why,
+                answered_by: given.and_then(|a| a.answered_by),
+                answered_at: given.map(|a| a.answered_at),
+            }
+        })
+        .collect();
+    Some(RiskSuggestionView { level: suggestion.level, factors, unanswered: suggestion.unanswered })
+}

@@ -87,6 +87,8 @@ impl AppState {
     /// Uses an organisation's own indicator catalogue instead of the built-in one.
     pub fn with_catalogue(mut self, catalogue: homeward_risk::Catalogue) -> Self {
         self.catalogue = Arc::new(catalogue);
+        // The store keeps each assessment with the catalogue it was made with: the same one.
+        self.store.use_catalogue(Arc::clone(&self.catalogue));
         self
     }
 

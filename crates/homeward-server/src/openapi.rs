@@ -46,6 +46,8 @@ use crate::routes;
         routes::cases::complete_task,
         routes::cases::share,
         routes::cases::observe_indicator,
+        routes::cases::answer_risk_questions,
+        routes::cases::assessments,
         routes::cases::suggest_risk,
         routes::cases::candidates,
         routes::cases::matches,

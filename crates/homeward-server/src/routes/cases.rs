@@ -231,6 +231,9 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub case: CaseView,
     pub trafficking: Trafficking,
+    /// The risk level the recorded answers suggest (`risk_answers`), with every answer that
+    /// raised it; absent before any is answered.
+    pub risk_suggestion: Option<crate::assessment::RiskSuggestionView>,
 }
 
 /// One case with its child, contacts, notes, identifiers, persons of interest, tasks and its
@@ -244,7 +247,37 @@ pub async fn get(
 ) -> Result<Json<CaseDetail>, AppError> {
     let case = state.run(move |store| store.get_case(&who.actor, id)).await?;
     let trafficking = trafficking(&state.catalogue, &case);
-    Ok(Json(CaseDetail { case, trafficking }))
+    let risk_suggestion = crate::assessment::risk_suggestion(&case);
+    Ok(Json(CaseDetail { case, trafficking, risk_suggestion }))
+}
+
+/// Records answers to the structured risk questions (only those asked now; the latest answer to
+/// a question counts), with who gave them and when. The case then answers its
+/// `risk_suggestion`; the level a person records (`POST …/risk`) is still theirs.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/risk-answers", params(("id" = CaseId, Path)),
+    request_body = homeward_risk::RiskAnswers, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn answer_risk_questions(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(answers): ApiJson<homeward_risk::RiskAnswers>,
+) -> Result<Json<CaseView>, AppError> {
+    change(state, who, id, CaseChange::AnswerRiskQuestions(answers)).await
+}
+
+/// Every trafficking assessment Homeward kept for the case, oldest first: one each time a change
+/// of the case changed the result, with the catalogue version it was made with.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assessments", params(("id" = CaseId, Path)), tag = "cases",
+    responses((status = 200, body = Vec<homeward_domain::risk::StoredAssessment>), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn assessments(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<Vec<homeward_domain::risk::StoredAssessment>>, AppError> {
+    Ok(Json(state.run(move |store| store.case_assessments(&who.actor, id)).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -273,7 +306,8 @@ pub async fn observe_indicator(
     let change = CaseChange::ObserveIndicator { indicator, evidence: body.evidence };
     let case = state.run(move |store| store.change_case(&who.actor, id, change)).await?;
     let trafficking = trafficking(&state.catalogue, &case);
-    Ok((StatusCode::CREATED, Json(CaseDetail { case, trafficking })))
+    let risk_suggestion = crate::assessment::risk_suggestion(&case);
+    Ok((StatusCode::CREATED, Json(CaseDetail { case, trafficking, risk_suggestion })))
 }
 
 /// The case's timeline: every event, who and when, oldest first.

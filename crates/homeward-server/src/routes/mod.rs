@@ -43,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
         .route("/cases/{id}/shares", post(cases::share))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
+        .route("/cases/{id}/risk-answers", post(cases::answer_risk_questions))
+        .route("/cases/{id}/assessments", get(cases::assessments))
         .route("/cases/{id}/matches", get(cases::matches).post(cases::decide_match))
         .route("/cases/{id}/child", axum::routing::put(cases::edit_child))
         .route("/candidates", post(cases::candidates))

@@ -290,6 +290,7 @@ mod tests {
             "shared",
             "indicator_observed",
             "child_edited",
+            "risk_questions_answered",
         ];
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
         // What the linkage engine says about a pair, in words.

@@ -46,13 +46,17 @@ enum Ep {
     ListWarnings,
     GetWarning,
     DecideWarning,
+    RiskAnswers,
+    Assessments,
 }
 
 /// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
 /// (other: never found).
 const WARNING_ENDPOINTS: [Ep; 2] = [Ep::GetWarning, Ep::DecideWarning];
 
-const CASE_ENDPOINTS: [Ep; 17] = [
+const CASE_ENDPOINTS: [Ep; 19] = [
+    Ep::RiskAnswers,
+    Ep::Assessments,
     Ep::GetCase,
     Ep::Events,
     Ep::AddContact,
@@ -136,6 +140,9 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::Candidates => allow(annotates, 200),
         Ep::ListWarnings | Ep::GetWarning => allow(manages_cases, 200),
         Ep::DecideWarning => allow(role == Supervisor, 200),
+        Ep::RiskAnswers => allow(own && runs_cases, 200),
+        // The stored assessments name who recorded what: readers of the case in full.
+        Ep::Assessments => allow(annotates, 200),
     }
 }
 
@@ -268,6 +275,8 @@ impl World {
             Ep::Share => post(path("/shares"), json!({"organisation_id": self.police})),
             Ep::Indicator => post(path("/indicators"), json!({"indicator": "threats", "evidence": "messages"})),
             Ep::Matches => app.get(&path("/matches"), auth).status,
+            Ep::RiskAnswers => post(path("/risk-answers"), json!({"under_13": true, "in_care": false})),
+            Ep::Assessments => app.get(&path("/assessments"), auth).status,
             Ep::DecideMatch => post(
                 path("/matches"),
                 json!({"other_case": self.twin, "decision": "reject", "reason": "another girl of the same name"}),
@@ -353,7 +362,7 @@ fn every_endpoint_for_every_role_and_scope() {
                 let after = w.version(case.0);
                 let allowed = (200..300).contains(&want);
                 // A match decision changes no case: it joins or separates children.
-                let writes = !matches!(ep, Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch);
+                let writes = !matches!(ep, Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch | Ep::Assessments);
                 let changed = after != before;
                 if changed != (writes && allowed) {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): version {before} -> {after}"));

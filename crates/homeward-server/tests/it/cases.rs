@@ -35,6 +35,7 @@ fn the_issue_report_opens_a_case_that_reads_back_whole() {
     assert_eq!(case["trafficking"]["concern"], "none", "{}", case["trafficking"]);
     let mut read_back = case.clone();
     read_back.as_object_mut().unwrap().remove("trafficking");
+    assert_eq!(read_back.as_object_mut().unwrap().remove("risk_suggestion"), Some(json!(null)), "nothing answered");
     let mut created_case = created.body.clone();
     assert_eq!(created_case.as_object_mut().unwrap().remove("candidates"), Some(json!([])), "no child known yet");
     assert_eq!(read_back, created_case, "what was created is what is read");

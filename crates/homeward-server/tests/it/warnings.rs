@@ -72,3 +72,49 @@ fn a_role_that_may_not_decide_is_refused_before_its_reason_is_read() {
     assert_eq!(refused.status, 403, "{:?}", refused.body);
     assert_eq!(app.get(&format!("/api/v1/warnings/{id}"), &manager).body["state"], "open");
 }
+
+#[test]
+fn risk_answers_suggest_a_level_and_every_assessment_is_kept_with_its_catalogue() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (operator_user, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let created = app.post("/api/v1/cases", &operator, issue_report());
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let case = app.get(&format!("/api/v1/cases/{id}"), &operator);
+    assert_eq!(case.body["risk_suggestion"], serde_json::Value::Null, "nothing answered yet");
+
+    let empty = app.post(&format!("/api/v1/cases/{id}/risk-answers"), &operator, json!({}));
+    assert_eq!(empty.status, 422, "{:?}", empty.body);
+    let unknown = app.post(&format!("/api/v1/cases/{id}/risk-answers"), &operator, json!({"likes_football": true}));
+    assert!((400..500).contains(&unknown.status), "{:?}", unknown.body);
+    let answered = app.post(
+        &format!("/api/v1/cases/{id}/risk-answers"),
+        &operator,
+        json!({"under_13": true, "in_care": true, "suspected_crime": false}),
+    );
+    assert_eq!(answered.status, 200, "{:?}", answered.body);
+    let case = app.get(&format!("/api/v1/cases/{id}"), &operator).body;
+    let suggestion = &case["risk_suggestion"];
+    assert_eq!(suggestion["level"], "high", "under 13 and in care: {suggestion}");
+    let factors: Vec<&str> =
+        suggestion["factors"].as_array().unwrap().iter().map(|f| f["factor"].as_str().unwrap()).collect();
+    assert_eq!(factors, ["under_13", "in_care"]);
+    assert_eq!(suggestion["factors"][0]["answered_by"], json!(operator_user.id));
+    assert!(suggestion["factors"][0]["answered_at"].is_string());
+    assert_eq!(suggestion["unanswered"].as_array().unwrap().len(), 7);
+
+    // Recording an indicator changes the assessment; both are kept, with the catalogue version.
+    let observed = app.post(
+        &format!("/api/v1/cases/{id}/indicators"),
+        &operator,
+        json!({"indicator": "documents_withheld", "evidence": "her passport is kept by a man"}),
+    );
+    assert_eq!(observed.status, 201, "{:?}", observed.body);
+    let history = app.get(&format!("/api/v1/cases/{id}/assessments"), &operator);
+    assert_eq!(history.status, 200, "{:?}", history.body);
+    let history = history.body.as_array().unwrap().clone();
+    assert!(history.len() >= 2, "{history:?}");
+    let last = history.last().unwrap();
+    assert_eq!(last["catalogue_version"], case["trafficking"]["catalogue_version"]);
+    assert!(last["reasons"].as_array().unwrap().iter().any(|r| r["indicator"] == "documents_withheld"));
+}

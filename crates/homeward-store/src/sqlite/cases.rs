@@ -584,9 +584,10 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
                         timefmt::format(tx.now)
                     ])?;
             }
-            // The answers are the child's health and circumstances: the entry names only the
-            // questions.
-            let questions: Vec<&str> = answered.iter().map(|(q, _)| *q).collect();
+            // The answers are the child's health and circumstances: the event and the entry name
+            // only the questions.
+            let questions: Vec<String> = answered.iter().map(|(q, _)| (*q).to_owned()).collect();
+            append(tx, &mut case, actor, CaseCommand::AnswerRiskQuestions { questions: questions.clone() })?;
             (AuditCode::RiskQuestionsAnswered, json!({"questions": questions}))
         }
         CaseChange::EditChildFields(fields) => {

@@ -149,6 +149,24 @@ pub struct MissingFrom {
     pub kind: MissingFromKind,
     #[serde(default)]
     pub name: Option<String>,
+    /// When the child was registered there (an unaccompanied child at a reception centre): a
+    /// child gone within 48 hours of registration is a trafficking indicator.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub registered_at: Option<OffsetDateTime>,
+}
+
+impl MissingFrom {
+    /// A place by its kind and name, with no registration time.
+    pub fn new(kind: MissingFromKind, name: Option<String>) -> Self {
+        Self { kind, name, registered_at: None }
+    }
+
+    /// Hours from registration to going missing, for an unaccompanied migrant child.
+    pub fn hours_after_registration(&self, category: Category, missing_at: OffsetDateTime) -> Option<i64> {
+        let registered = self.registered_at?;
+        (category == Category::MissingUnaccompaniedMigrant).then(|| (missing_at - registered).whole_hours())
+    }
 }
 
 /// When and where the child was last seen.
@@ -229,6 +247,10 @@ impl NewCase {
             crate::child::tidy(&mut from.name);
             if let Some(name) = &from.name {
                 v.text("last_seen.missing_from.name", name, 500);
+            }
+            if from.registered_at.is_some_and(|r| r > self.last_seen.at) {
+                let field = "last_seen.missing_from.registered_at";
+                v.push(field, Problem::ImplausibleTime, "is after the child went missing");
             }
         }
         crate::child::tidy(&mut self.circumstances);

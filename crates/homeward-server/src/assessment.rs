@@ -44,13 +44,20 @@ pub(crate) fn facts(view: &CaseView) -> Facts {
         .and_then(|c| c.details.date_of_birth)
         .or_else(|| view.child_skeleton.birth_year.and_then(|year| PartialDate::new(year, None, None).ok()));
     // Earlier episodes of the same child, as a person confirmed them (and as the reader may see
-    // them). Registration times come with intake fields.
+    // them).
     let previous = view.episodes.iter().filter(|e| e.opened_at < view.case.opened_at).count();
+    // When an unaccompanied child was registered where they went missing from (a reader in full
+    // only: it is in the personal last-seen record).
+    let hours_after_registration = view
+        .last_seen
+        .as_ref()
+        .and_then(|l| l.missing_from.as_ref())
+        .and_then(|m| m.hours_after_registration(view.case.category, view.case.last_seen_at));
     Facts {
         previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
         missing_from: view.case.missing_from,
+        hours_after_registration,
         age: born.map(|b| age_bounds(&b, seen)),
-        ..Facts::default()
     }
 }
 

@@ -293,18 +293,25 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
         let (place, lat, lon) = *rng.pick(country.places);
         let jitter = |r: &mut Rng| (r.below(2000) as f64 - 1000.0) / 100_000.0;
         let missing_from = match category {
-            Category::MissingUnaccompaniedMigrant => Some(MissingFrom {
-                kind: MissingFromKind::ReceptionCentre,
-                name: Some(format!("Reception centre {}", 1 + rng.below(4))),
-            }),
-            _ if rng.chance(0.2) => Some(MissingFrom {
-                kind: MissingFromKind::Institution,
-                name: Some(format!("Children's home {}", 1 + rng.below(6))),
-            }),
-            _ if rng.chance(0.05) => Some(MissingFrom { kind: MissingFromKind::FosterPlacement, name: None }),
-            _ => Some(MissingFrom { kind: MissingFromKind::Home, name: None }),
+            Category::MissingUnaccompaniedMigrant => Some(MissingFrom::new(
+                MissingFromKind::ReceptionCentre,
+                Some(format!("Reception centre {}", 1 + rng.below(4))),
+            )),
+            _ if rng.chance(0.2) => Some(MissingFrom::new(
+                MissingFromKind::Institution,
+                Some(format!("Children's home {}", 1 + rng.below(6))),
+            )),
+            _ if rng.chance(0.05) => Some(MissingFrom::new(MissingFromKind::FosterPlacement, None)),
+            _ => Some(MissingFrom::new(MissingFromKind::Home, None)),
         };
         let last_seen_at = reported - Duration::minutes(30 + rng.below(60 * 20) as i64);
+        // An unaccompanied child was registered at the centre hours to weeks before.
+        let missing_from = missing_from.map(|m| match m.kind {
+            MissingFromKind::ReceptionCentre => {
+                MissingFrom { registered_at: Some(last_seen_at - Duration::hours(6 + rng.below(24 * 20) as i64)), ..m }
+            }
+            _ => m,
+        });
         let (relation, summary) = match category {
             Category::MissingUnaccompaniedMigrant => (
                 CallerRelation::InstitutionStaff,

@@ -229,7 +229,7 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<NewCase, Problems> {
         problems.push(FieldError::new("last_seen_at", Problem::Required, "is needed"));
     }
     let missing_from = choice::<MissingFromKind>(values, "missing_from", &mut problems)
-        .map(|kind| MissingFrom { kind, name: text(values, "missing_from_name") });
+        .map(|kind| MissingFrom::new(kind, text(values, "missing_from_name")));
     let category = choice::<Category>(values, "category", &mut problems);
     if category.is_none() && !problems.iter().any(|p| p.field == "category") {
         problems.push(FieldError::new("category", Problem::Required, "is needed"));

@@ -6,6 +6,7 @@
 //! for tuning the catalogue.
 
 use homeward_domain::CaseId;
+use homeward_domain::case::LastSeen;
 use homeward_domain::child::NewChild;
 use homeward_domain::dates::{age_bounds, utc_date};
 use homeward_domain::org::Actor;
@@ -54,11 +55,22 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
         Some(details) => from_json::<NewChild>(&details, "child")?.date_of_birth,
         None => None,
     };
+    let last_seen: Option<String> = tx
+        .conn
+        .prepare_cached("SELECT last_seen FROM case_personal WHERE case_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let hours_after_registration = match last_seen {
+        Some(text) => from_json::<LastSeen>(&text, "last seen")?
+            .missing_from
+            .and_then(|m| m.hours_after_registration(case.category, case.last_seen_at)),
+        None => None,
+    };
     let facts = Facts {
         previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
         missing_from: case.missing_from,
+        hours_after_registration,
         age: born.map(|b| age_bounds(&b, utc_date(case.last_seen_at))),
-        ..Facts::default()
     };
     let assessment = match homeward_risk::assess(tx.catalogue, &observations, &facts) {
         Ok(a) => a,

@@ -434,3 +434,36 @@ fn every_change_of_the_assessment_is_stored_with_its_catalogue_version() {
     let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
     assert!(codes.contains(&AuditCode::AssessmentsRead.code()));
 }
+
+#[test]
+fn an_unaccompanied_child_gone_within_48_hours_of_registration_is_a_reason() {
+    let f = fixture();
+    let report = |registered: &str| -> NewCase {
+        serde_json::from_value(json!({"category": "missing_unaccompanied_migrant",
+            "child": {"given_name": "Amir", "sex": "M"},
+            "last_seen": {"at": "2026-11-10T18:00:00Z",
+                "missing_from": {"kind": "reception_centre", "name": "Centre A", "registered_at": registered}}}))
+        .unwrap()
+    };
+    let reasons = |f: &Fixture, id| -> Vec<String> {
+        f.store
+            .case_assessments(&f.actor, id)
+            .unwrap()
+            .last()
+            .unwrap()
+            .reasons
+            .iter()
+            .map(|r| r.indicator.clone())
+            .collect()
+    };
+    let soon = f.store.create_case(&f.actor, report("2026-11-09T22:00:00Z")).unwrap();
+    assert!(reasons(&f, soon.case.id).contains(&"unaccompanied_within_48h".to_string()), "20 hours");
+    let later = f.store.create_case(&f.actor, report("2026-11-07T18:00:00Z")).unwrap();
+    assert!(!reasons(&f, later.case.id).contains(&"unaccompanied_within_48h".to_string()), "72 hours");
+    // Registered after the child went missing: refused, naming the field.
+    let refused = f.store.create_case(&f.actor, report("2026-11-11T08:00:00Z"));
+    assert!(
+        matches!(&refused, Err(StoreError::Domain(e)) if e.to_string().contains("last_seen.missing_from.registered_at")),
+        "{refused:?}"
+    );
+}

@@ -478,3 +478,21 @@ concern-group-exploitation_purpose = Signs of exploitation
 concern-group-control = Control over the child
 concern-group-vulnerability = Vulnerability (never decisive alone)
 saved-indicator = The indicator is recorded and the trafficking concern is recomputed.
+
+## The risk questions on the case page
+riskcase-none-answered = No risk question is answered yet.
+riskcase-higher = The answers suggest a higher level than the one recorded ({ $recorded }). Review the risk level.
+riskcase-not-a-verdict = A suggestion from the answers: the level recorded on the case is a person's decision.
+riskcase-answers = Answers
+riskcase-yes = Yes
+riskcase-no = No
+riskcase-not-asked = Not asked
+riskcase-raises = raises the risk
+riskcase-answered-by = answered by { $who }
+riskcase-unanswered = Not asked yet
+riskcase-record = Answer the risk questions
+riskcase-record-hint = Only the questions answered here are recorded, as answered now by you; a new answer replaces the earlier one.
+riskcase-record-submit = Record the answers
+riskcase-at-least-one = An answer to at least one question
+riskcase-refused = The answers are not recorded. See the problem beside the form.
+saved-risk-answers = The answers are recorded and the suggested level is recomputed.

@@ -13,6 +13,7 @@ use homeward_domain::dates::PartialDate;
 use homeward_domain::linkage::CaseMatch;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewPerson, NewTask};
+use homeward_domain::risk::{QUESTIONS, RiskAnswer, RiskAnswers};
 use homeward_domain::view::{CaseChange, CaseView, ChildFields};
 use homeward_domain::warning::{Level, WarningKind};
 use homeward_domain::{CaseId, DomainError, FieldError, Problem, TaskId, UserId, WarningId};
@@ -25,6 +26,7 @@ use super::desk::{assignee, child_name, risk_badge};
 use super::layout::{self, clock, nothing, time, user_text};
 use super::{Viewer, error_page, key, matches, parse_key, problem_text};
 use crate::AppState;
+use crate::assessment::RiskSuggestionView;
 use crate::error::AppError;
 use crate::i18n::Tr;
 
@@ -39,7 +41,7 @@ fn may(viewer: &Viewer, action: Action) -> bool {
 }
 
 /// What a form of the case page may say it saved (`?saved=note`), each with its message.
-const SAVED: [&str; 10] = [
+pub(super) const SAVED: [&str; 11] = [
     "note",
     "status",
     "task",
@@ -50,6 +52,7 @@ const SAVED: [&str; 10] = [
     "match-confirm",
     "match-reject",
     "indicator",
+    "risk-answers",
 ];
 
 /// Everything the case page shows, read in one go.
@@ -85,9 +88,11 @@ async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, A
         .run(move |store| {
             let view = store.get_case(&actor, id)?;
             let events = store.case_events(&actor, id)?;
-            // Those who acted on the case, and those who recorded its indicators.
+            // Those who acted on the case, those who recorded its indicators and those who gave
+            // its risk answers.
             let recorders = view.case.indicators.iter().filter_map(|i| i.recorded_by);
-            let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).chain(recorders).collect();
+            let answerers = view.risk_answers.iter().filter_map(|a| a.answered_by);
+            let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).chain(recorders).chain(answerers).collect();
             let names = store.who_is(&actor, &actors)?;
             // Matches name children: only a reader of personal data is shown them.
             let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
@@ -99,20 +104,49 @@ async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, A
         .await
 }
 
-/// The case page; with `attempt`, a refused indicator comes back beside its form.
+/// A form of the case page whose input was refused, to show again beside the form.
+enum Refused {
+    Indicator(IndicatorAttempt),
+    RiskAnswers(RiskAttempt),
+}
+
+impl Refused {
+    fn status(&self) -> StatusCode {
+        match self {
+            Refused::Indicator(a) => a.refusal.status(),
+            Refused::RiskAnswers(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// The case page; with `refused`, a refused form comes back with its problems beside it.
 fn render(
     tr: &Tr<'_>,
     viewer: &Viewer,
     catalogue: &Catalogue,
     loaded: &Loaded,
     saved: Option<&str>,
-    attempt: Option<&IndicatorAttempt>,
+    refused: Option<&Refused>,
 ) -> Response {
     let Loaded { view, events, names, matches, warnings } = loaded;
     let own = Some(view.case.organisation_id) == viewer.actor.organisation_id;
+    let indicator_attempt = match refused {
+        Some(Refused::Indicator(a)) => Some(a),
+        _ => None,
+    };
+    let risk_attempt = match refused {
+        Some(Refused::RiskAnswers(a)) => Some(a),
+        _ => None,
+    };
     let body = html! {
-        @if attempt.is_some() {
-            div.notice.error role="alert" #problems { p { a href="#indicator-form" { (tr.t("concern-refused")) } } }
+        @match refused {
+            Some(Refused::Indicator(_)) => {
+                div.notice.error role="alert" #problems { p { a href="#indicator-form" { (tr.t("concern-refused")) } } }
+            }
+            Some(Refused::RiskAnswers(_)) => {
+                div.notice.error role="alert" #problems { p { a href="#risk-form" { (tr.t("riskcase-refused")) } } }
+            }
+            None => {}
         }
         @if saved == Some("created") { (next_steps(tr, view)) }
         @else if let Some(what) = saved.filter(|w| SAVED.contains(w)) {
@@ -129,7 +163,8 @@ fn render(
             div {
                 (super::warnings::case_section(tr, warnings))
                 (facts(tr, viewer, view, own))
-                (trafficking(tr, viewer, catalogue, view, names, own, attempt))
+                (risk_questions(tr, viewer, view, names, own, risk_attempt))
+                (trafficking(tr, viewer, catalogue, view, names, own, indicator_attempt))
                 (status_form(tr, viewer, view, own))
                 (tasks(tr, viewer, view, own))
                 (identifiers(tr, viewer, view, own))
@@ -138,7 +173,7 @@ fn render(
         }
     };
     let title = tr.t1("case-title", "number", view.case.number.clone());
-    let status = attempt.map_or(StatusCode::OK, |a| a.refusal.status());
+    let status = refused.map_or(StatusCode::OK, Refused::status);
     layout::page(tr, Some(&viewer.user), status, &title, body)
 }
 
@@ -306,6 +341,189 @@ fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The structured risk questions of the case, for a reader of it in full: the level the answers
+/// suggest, each answer with who gave it and when (those that raise the level marked, with
+/// why), the questions not asked yet, and for those who may, the form to answer them. A
+/// pseudonymous reader is shown none of it: the answers describe the child.
+fn risk_questions(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    view: &CaseView,
+    names: &HashMap<UserId, String>,
+    own: bool,
+    attempt: Option<&RiskAttempt>,
+) -> Markup {
+    if view.pseudonymous {
+        return nothing();
+    }
+    let records = own && may(viewer, Action::CaseAssessRisk);
+    html! {
+        section.panel #risk-questions aria-labelledby="risk-questions-h" {
+            h2 #risk-questions-h { (tr.t("intake-risk")) }
+            @match crate::assessment::risk_suggestion(view) {
+                Some(suggestion) => (risk_suggestion(tr, viewer, view, &suggestion, names)),
+                None => p.muted #risk-none-answered { (tr.t("riskcase-none-answered")) },
+            }
+            @if records { (risk_form(tr, view.case.id, attempt)) }
+        }
+    }
+}
+
+/// The suggested level beside the recorded one, and every answer behind it.
+fn risk_suggestion(
+    tr: &Tr<'_>,
+    viewer: &Viewer,
+    view: &CaseView,
+    s: &RiskSuggestionView,
+    names: &HashMap<UserId, String>,
+) -> Markup {
+    // The answers that raise the level first, strongest first as the engine lists them; then the
+    // rest in the order of the questions.
+    let rank = |a: &RiskAnswer| match s.factors.iter().position(|f| f.factor == a.question) {
+        Some(n) => n,
+        None => s.factors.len() + QUESTIONS.iter().position(|q| *q == a.question).unwrap_or(QUESTIONS.len()),
+    };
+    let mut answers: Vec<&RiskAnswer> = view.risk_answers.iter().collect();
+    answers.sort_by_key(|a| rank(a));
+    html! {
+        p #risk-suggestion { strong { (tr.t("intake-risk-suggested")) ": " } (risk_badge(tr, Some(s.level))) }
+        // The recorded level is shown with the case's facts; said again only when the answers
+        // suggest more.
+        @if let Some(recorded) = view.case.risk_level.filter(|r| s.level > *r) {
+            p.notice #risk-higher { (tr.t1("riskcase-higher", "recorded", tr.t(&format!("risk-{}", key(&recorded))))) }
+        }
+        p.muted { (tr.t("riskcase-not-a-verdict")) }
+        h3 { (tr.t("riskcase-answers")) }
+        ul.reasons #risk-answers {
+            @for a in answers {
+                @let factor = s.factors.iter().find(|f| f.factor == a.question);
+                li class=[factor.map(|_| "for")] {
+                    strong { (tr.t(&format!("riskq-{}", a.question))) }
+                    " · " (if a.answer { tr.t("riskcase-yes") } else { tr.t("riskcase-no") })
+                    @if let Some(f) = factor {
+                        " · " span.raises { (tr.t("riskcase-raises")) } ": " (tr.t(&format!("riskwhy-{}", f.factor)))
+                    }
+                    br;
+                    span.muted {
+                        (tr.t1("riskcase-answered-by", "who", who(tr, viewer, a.answered_by, names)))
+                        " · " (time(a.answered_at))
+                    }
+                }
+            }
+        }
+        @if !s.unanswered.is_empty() {
+            h3 { (tr.t("riskcase-unanswered")) }
+            ul #risk-unanswered {
+                @for q in &s.unanswered { li { (tr.t(&format!("riskq-{q}"))) } }
+            }
+        }
+    }
+}
+
+/// Answers given now: each question yes, no or not asked (which records nothing for it). The
+/// form starts empty, since what it sends is recorded as answered now by the person sending it.
+fn risk_form(tr: &Tr<'_>, id: CaseId, attempt: Option<&RiskAttempt>) -> Markup {
+    let problems: &[FieldError] = attempt.map_or(&[], |a| &a.problems);
+    // A problem with the answers as a whole (none given) goes above the questions.
+    let whole: Vec<&FieldError> = problems.iter().filter(|p| !QUESTIONS.contains(&p.field.as_str())).collect();
+    html! {
+        form #risk-form method="post" action=(format!("/cases/{id}/risk-answers")) {
+            h3 { (tr.t("riskcase-record")) }
+            p.hint { (tr.t("riskcase-record-hint")) }
+            @if !whole.is_empty() {
+                p.field-error #risk-answers-error {
+                    (tr.t("riskcase-at-least-one")) ": "
+                    @for (n, p) in whole.iter().enumerate() { @if n > 0 { "; " } (problem_text(tr, p)) }
+                }
+            }
+            @for q in QUESTIONS {
+                @let chosen = attempt.and_then(|a| a.answers.answer(q));
+                fieldset.choices {
+                    legend { (tr.t(&format!("riskq-{q}"))) }
+                    label { input type="radio" name=(q) value="yes" checked[chosen == Some(true)]; " " (tr.t("riskcase-yes")) }
+                    label { input type="radio" name=(q) value="no" checked[chosen == Some(false)]; " " (tr.t("riskcase-no")) }
+                    label { input type="radio" name=(q) value="" checked[chosen.is_none()]; " " (tr.t("riskcase-not-asked")) }
+                    @for p in problems.iter().filter(|p| p.field == q) { span.field-error { (problem_text(tr, p)) } }
+                }
+            }
+            div.actions { button.secondary type="submit" { (tr.t("riskcase-record-submit")) } }
+        }
+    }
+}
+
+/// Risk answers the case page's form sent that were not recorded, with what was chosen.
+struct RiskAttempt {
+    answers: RiskAnswers,
+    problems: Vec<FieldError>,
+}
+
+/// The answers the form gave: `yes` or `no` to each question asked, nothing for one not asked.
+fn sent_answers(form: &HashMap<String, String>) -> (RiskAnswers, Vec<FieldError>) {
+    let mut problems = Vec::new();
+    let mut answer = |question: &'static str| match form.get(question).map(|v| v.trim()) {
+        None | Some("") => None,
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        Some(_) => {
+            problems.push(FieldError::new(question, Problem::NotAChoice, "answer yes or no"));
+            None
+        }
+    };
+    let answers = RiskAnswers {
+        under_13: answer("under_13"),
+        disability_or_medical_need: answer("disability_or_medical_need"),
+        mental_health_or_self_harm: answer("mental_health_or_self_harm"),
+        drugs_or_alcohol: answer("drugs_or_alcohol"),
+        out_of_character: answer("out_of_character"),
+        suspected_crime: answer("suspected_crime"),
+        in_care: answer("in_care"),
+        previous_missing_episodes: answer("previous_missing_episodes"),
+        preparations_for_absence: answer("preparations_for_absence"),
+        adverse_weather: answer("adverse_weather"),
+    };
+    (answers, problems)
+}
+
+/// Answers to the risk questions given from the case page, through the same store command as
+/// the API. A refusal (nothing answered) comes back on the case page beside the form.
+pub(crate) async fn answer_risk_questions(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let id = match case_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
+    // The store decides; a role that may never answer them is told so before anything else.
+    if !may(&viewer, Action::CaseAssessRisk) {
+        return error_page(&tr, Some(&viewer.user), AppError::forbidden("Your role may not assess risk."));
+    }
+    let (answers, mut problems) = sent_answers(&form);
+    if problems.is_empty() {
+        let actor = viewer.actor.clone();
+        let outcome = state
+            .run(move |store| match store.change_case(&actor, id, CaseChange::AnswerRiskQuestions(answers)) {
+                Ok(_) => Ok(None),
+                Err(StoreError::Domain(DomainError::Invalid(problems))) => Ok(Some(problems)),
+                Err(e) => Err(e),
+            })
+            .await;
+        match outcome {
+            Ok(None) => return Redirect::to(&format!("/cases/{id}?saved=risk-answers")).into_response(),
+            Ok(Some(refused)) => problems = refused,
+            Err(e) => return error_page(&tr, Some(&viewer.user), e),
+        }
+    }
+    let attempt = Refused::RiskAnswers(RiskAttempt { answers, problems });
+    match load(&state, &viewer, id).await {
+        Ok(loaded) => render(&tr, &viewer, &state.catalogue, &loaded, None, Some(&attempt)),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
     }
 }
 
@@ -583,7 +801,7 @@ pub(crate) async fn observe_indicator(
             }
         }
     };
-    let attempt = IndicatorAttempt { indicator, evidence, refusal };
+    let attempt = Refused::Indicator(IndicatorAttempt { indicator, evidence, refusal });
     match load(&state, &viewer, id).await {
         Ok(loaded) => render(&tr, &viewer, &state.catalogue, &loaded, None, Some(&attempt)),
         Err(e) => error_page(&tr, Some(&viewer.user), e),

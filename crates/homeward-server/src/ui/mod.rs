@@ -54,6 +54,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/matches", post(matches::decide))
         .route("/cases/{id}/child", post(case::edit_child))
         .route("/cases/{id}/indicators", post(case::observe_indicator))
+        .route("/cases/{id}/risk-answers", post(case::answer_risk_questions))
         .route("/warnings", get(warnings::queue))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/assets/app.css", get(stylesheet))
@@ -306,6 +307,11 @@ mod tests {
         // The trafficking concern of a case, in words.
         let concerns = [homeward_risk::Concern::None, homeward_risk::Concern::Possible, homeward_risk::Concern::Strong];
         wanted.extend(concerns.iter().map(|c| format!("concern-{}", key(c))));
+        // What the case page says it saved.
+        wanted.extend(super::case::SAVED.iter().map(|w| format!("saved-{w}")));
+        // The structured risk questions and why an answer raises the level.
+        wanted.extend(homeward_domain::risk::QUESTIONS.iter().map(|q| format!("riskq-{q}")));
+        wanted.extend(homeward_domain::risk::QUESTIONS.iter().map(|q| format!("riskwhy-{q}")));
         // Early warnings.
         wanted.extend(WarningKind::ALL.iter().map(|k| format!("warning-kind-{}", key(k))));
         wanted

@@ -775,3 +775,142 @@ fn a_case_the_catalogue_no_longer_covers_is_said_not_to_be_assessed() {
     assert!(section.contains("could not be assessed against indicator catalogue 2027.01-1"), "{section}");
     assert!(section.contains("“threats”") && !section.contains("Score"), "{section}");
 }
+
+/// The risk-questions section of a case page, up to the end of its panel.
+fn risk_section(html: &str) -> &str {
+    html.split("id=\"risk-questions\"").nth(1).expect("a risk questions section").split("</section>").next().unwrap()
+}
+
+/// The case as a colleague in the same organisation reads it through the store.
+fn stored_view(d: &Desk) -> homeward_domain::view::CaseView {
+    let manager = d.app.store.user_by_email("manager@a.example").unwrap().unwrap();
+    let id = d.case_id.parse().unwrap();
+    d.app.store.get_case(&homeward_domain::org::Actor::user(&manager, "test"), id).unwrap()
+}
+
+#[test]
+fn risk_answers_given_on_the_case_page_suggest_a_level_with_who_gave_them_and_when() {
+    let d = desk();
+    let case = format!("/cases/{}", d.case_id);
+    let before = d.app.page("GET", &case, Some(&d.operator), None);
+    let section = risk_section(&before.html);
+    assert!(section.contains("No risk question is answered yet"), "{section}");
+    assert!(section.contains(&format!("action=\"{case}/risk-answers\"")), "{section}");
+    assert!(section.contains("Is the child under 13?") && section.contains("Adverse weather?"), "{section}");
+    // Nothing pre-filled: every question starts as not asked.
+    assert_eq!(section.matches("value=\"\" checked").count(), 10, "{section}");
+    assert!(!section.contains("value=\"yes\" checked") && !section.contains("value=\"no\" checked"));
+
+    let sent = form(&[("under_13", "yes"), ("in_care", "yes"), ("adverse_weather", "no"), ("suspected_crime", "")]);
+    let answered = d.app.page("POST", &format!("{case}/risk-answers"), Some(&d.operator), Some(&sent));
+    assert_eq!(
+        (answered.status, answered.header("location")),
+        (303, Some(&*format!("{case}?saved=risk-answers"))),
+        "{}",
+        answered.html
+    );
+    let view = stored_view(&d);
+    let given: Vec<(&str, bool)> = view.risk_answers.iter().map(|a| (a.question.as_str(), a.answer)).collect();
+    assert_eq!(given.len(), 3, "not asked records nothing: {given:?}");
+    assert!(given.contains(&("under_13", true)) && given.contains(&("in_care", true)));
+    assert!(given.contains(&("adverse_weather", false)));
+
+    let mine = d.app.page("GET", &format!("{case}?saved=risk-answers"), Some(&d.operator), None);
+    assert!(mine.html.contains("The answers are recorded"), "{}", mine.html);
+    assert!(risk_section(&mine.html).contains("answered by me"));
+
+    // A colleague sees the suggestion, both answers that raised it, who gave them and when.
+    let page = d.app.page("GET", &case, Some(&d.manager), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    let section = risk_section(&page.html);
+    assert!(section.contains("Suggested level: </strong><span class=\"risk risk-high\">high</span>"), "{section}");
+    assert_eq!(section.matches("class=\"raises\"").count(), 2, "two factors raise it: {section}");
+    assert!(section.contains("a child under 13 cannot keep themselves safe"), "{section}");
+    assert!(section.contains("children in care are more often exploited"), "{section}");
+    assert!(section.contains("Adverse weather?</strong> · No"), "a no is shown, not marked: {section}");
+    assert_eq!(section.matches("answered by operator@a.example").count(), 3, "{section}");
+    let at = view.risk_answers[0].answered_at.format(&time::format_description::well_known::Rfc3339).unwrap();
+    assert!(section.contains(&format!("<time datetime=\"{at}\"")), "when: {section}");
+    let unanswered = section.split("id=\"risk-unanswered\"").nth(1).expect("the questions not asked yet");
+    let unanswered = unanswered.split("</ul>").next().unwrap();
+    assert!(unanswered.contains("Has the child gone missing before?"), "{unanswered}");
+    assert!(!unanswered.contains("Is the child under 13?"), "{unanswered}");
+    assert!(!section.contains("id=\"risk-higher\""), "no level is recorded to compare with");
+    let timeline = page.html.split("id=\"timeline\"").nth(1).unwrap().split("</ol>").next().unwrap();
+    assert!(timeline.contains("answered risk questions <span class=\"muted\">by operator@a.example"), "{timeline}");
+
+    // A recorded level below the suggestion is said plainly.
+    let risk = d.app.post(&format!("/api/v1/cases/{}/risk", d.case_id), &d.token, json!({"risk_level": "medium"}));
+    assert_eq!(risk.status, 200, "{:?}", risk.body);
+    let page = d.app.page("GET", &case, Some(&d.manager), None);
+    let section = risk_section(&page.html);
+    assert!(section.contains("higher level than the one recorded (medium)"), "{section}");
+}
+
+#[test]
+fn empty_risk_answers_are_refused_beside_the_form_and_record_nothing() {
+    let d = desk();
+    let path = format!("/cases/{}/risk-answers", d.case_id);
+    // What a browser sends when every question is left as not asked.
+    let none: Vec<(&str, &str)> = homeward_domain::risk::QUESTIONS.iter().map(|q| (*q, "")).collect();
+    let refused = d.app.page("POST", &path, Some(&d.operator), Some(&form(&none)));
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(refused.html.contains("The answers are not recorded"), "{}", refused.html);
+    let section = risk_section(&refused.html);
+    assert!(
+        section.contains("id=\"risk-answers-error\">An answer to at least one question: is needed"),
+        "the problem beside the form: {section}"
+    );
+    assert!(!refused.html.contains("answer at least one question"), "not the domain's English message");
+    // Not a choice: refused beside its question, the other answers kept and nothing recorded.
+    let odd = form(&[("under_13", "maybe"), ("in_care", "yes")]);
+    let refused = d.app.page("POST", &path, Some(&d.operator), Some(&odd));
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    let section = risk_section(&refused.html);
+    assert!(section.contains("is not one of the choices"), "{section}");
+    assert!(section.contains("name=\"in_care\" value=\"yes\" checked"), "the choice is kept: {section}");
+    assert!(stored_view(&d).risk_answers.is_empty(), "nothing recorded");
+    // In Greek, the problem in Greek.
+    assert_eq!(d.app.page("POST", "/preferences", Some(&d.operator), Some("language=el")).status, 303);
+    let refused = d.app.page("POST", &path, Some(&d.operator), Some(""));
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(risk_section(&refused.html).contains("Απάντηση σε τουλάχιστον μία ερώτηση: χρειάζεται"));
+    assert!(stored_view(&d).risk_answers.is_empty(), "nothing recorded");
+}
+
+#[test]
+fn a_pseudonymous_reader_sees_no_risk_answers_and_may_not_give_them() {
+    let d = desk();
+    let a = d.app.store.organisation_by_name("Hotline A").unwrap().unwrap();
+    d.app.user(&a, Role::Analyst, "analyst@a.example");
+    let analyst = d.app.session("analyst@a.example");
+    let path = format!("/api/v1/cases/{}/risk-answers", d.case_id);
+    let given = d.app.post(&path, &d.token, json!({"under_13": true}));
+    assert_eq!(given.status, 200, "{:?}", given.body);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&analyst), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(!page.html.contains("id=\"risk-questions\""), "{}", page.html);
+    assert!(!page.html.contains("Is the child under 13?") && !page.html.contains("cannot keep themselves safe"));
+    assert!(!page.html.contains("/risk-answers\""), "no form to answer them");
+    let refused =
+        d.app.page("POST", &format!("/cases/{}/risk-answers", d.case_id), Some(&analyst), Some("in_care=yes"));
+    assert_eq!(refused.status, 403, "{}", refused.html);
+    assert_eq!(stored_view(&d).risk_answers.len(), 1, "nothing more recorded");
+}
+
+#[test]
+fn the_risk_questions_on_a_greek_case_page_are_in_greek() {
+    let d = desk();
+    let path = format!("/api/v1/cases/{}/risk-answers", d.case_id);
+    assert_eq!(d.app.post(&path, &d.token, json!({"in_care": true})).status, 200);
+    assert_eq!(d.app.page("POST", "/preferences", Some(&d.manager), Some("language=el")).status, 303);
+    let page = d.app.page("GET", &format!("/cases/{}", d.case_id), Some(&d.manager), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    let section = risk_section(&page.html);
+    assert!(section.contains("Ερωτήσεις κινδύνου"), "{section}");
+    assert!(section.contains("Βρίσκεται το παιδί σε φροντίδα (ίδρυμα, αναδοχή);</strong> · Ναι"), "{section}");
+    assert!(section.contains("τα παιδιά σε φροντίδα πέφτουν συχνότερα θύματα εκμετάλλευσης"), "{section}");
+    assert!(section.contains("<span class=\"risk risk-low\">χαμηλός</span>"), "{section}");
+    assert!(section.contains("Είναι το παιδί κάτω των 13;"), "the form's questions: {section}");
+    assert!(!section.contains("Is the child under 13?") && !section.contains("Is the child in care?"), "{section}");
+}

@@ -17,6 +17,10 @@ use crate::{CaseId, ChildId, DomainError, OrganisationId, UserId, Validation};
 /// The probability from which a candidate is kept as a suggestion for a person to decide.
 pub const SUGGEST_FROM: f64 = 0.5;
 
+/// A suggested pair at or above this probability is a probable repeat episode for the early
+/// warnings, before a person confirms it (and says so).
+pub const PROBABLE_FROM: f64 = 0.9;
+
 /// The longest reason a person may give with a decision.
 pub const MAX_REASON: usize = 2_000;
 

@@ -33,6 +33,9 @@ pub struct CaseFacts {
     pub missing_from: Option<Place>,
     /// Identifiers linked to the case, normalised ([`CaseFacts::with_identifier`]).
     pub identifiers: Vec<(IdentifierKind, String)>,
+    /// The case's child is only probably `child`: record linkage found a likely match that no
+    /// person has confirmed yet.
+    pub probable: bool,
 }
 
 /// A place children go missing from, by its kind and its name folded to a key, so that
@@ -54,7 +57,7 @@ impl Place {
 
 impl CaseFacts {
     pub fn new(case: CaseId, missing_at: OffsetDateTime) -> Self {
-        Self { case, missing_at, child: None, missing_from: None, identifiers: Vec::new() }
+        Self { case, missing_at, child: None, missing_from: None, identifiers: Vec::new(), probable: false }
     }
 
     /// Adds an identifier as written (`+30 690 000 1234`); it is kept normalised.
@@ -280,6 +283,12 @@ fn repeat_episodes(child: &str, new: &CaseFacts, earlier: &[&CaseFacts], rules: 
     let escalating = gaps.len() >= 2 && gaps.last().is_some_and(|last| gaps[..gaps.len() - 1].iter().all(|g| last < g));
     let mut evidence =
         vec![format!("{count} episodes of the same child within {} days", rules.repeat_window.whole_days())];
+    let probable = episodes.iter().filter(|c| c.probable).count();
+    if probable > 0 {
+        evidence.push(format!(
+            "{probable} of them only probably the same child: a likely match no person has confirmed yet"
+        ));
+    }
     if escalating {
         level = match level {
             Level::Notice => Level::Elevated,
@@ -560,6 +569,13 @@ mod tests {
         // Three evenly spaced episodes stay Elevated.
         let even = detect(&episode(3, 200), &[episode(1, 0), episode(2, 100)], History::default(), &Rules::default());
         assert_eq!(even[0].level, Level::Elevated);
+        // A likely match not yet confirmed counts, and says so.
+        let probable = CaseFacts { probable: true, ..episode(1, 0) };
+        let found = detect(&episode(2, 100), &[probable], History::default(), &Rules::default());
+        assert_eq!(
+            found[0].evidence,
+            vec![why(2), "1 of them only probably the same child: a likely match no person has confirmed yet".into()]
+        );
         let five: Vec<CaseFacts> = (1..=4).map(|n| episode(n, n as i64 * 60)).collect();
         let found = detect(&episode(5, 300), &five, History::default(), &Rules::default());
         assert_eq!((found[0].level, found[0].cases.len()), (Level::High, 5));

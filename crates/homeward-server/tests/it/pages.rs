@@ -454,9 +454,15 @@ fn queue() -> Queue {
     let (supervisor, supervisor_token) = app.user(&org, Role::Supervisor, "sup@a.example");
     app.user(&org, Role::CaseManager, "cm@a.example");
     let (mut numbers, mut case_ids) = (Vec::new(), Vec::new());
-    for phone in ["+30 690 000 1234", "0030 690 000 1234"] {
+    // Two children (the same child twice would be a repeat episode as well) with one number.
+    for (phone, child) in [("+30 690 000 1234", None), ("0030 690 000 1234", Some(("Νίκος", "Γεωργίου", "M")))]
+    {
         let mut report = issue_report();
         report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
+        if let Some((given, family, sex)) = child {
+            report["child"] =
+                json!({"given_name": given, "family_name": family, "sex": sex, "date_of_birth": "2013-02-11"});
+        }
         let created = app.post("/api/v1/cases", &token, report);
         assert_eq!(created.status, 201, "{:?}", created.body);
         numbers.push(created.body["number"].as_str().unwrap().to_owned());

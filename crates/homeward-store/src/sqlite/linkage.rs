@@ -8,7 +8,7 @@
 use homeward_domain::child::NewChild;
 use homeward_domain::linkage::{
     Candidate, CaseMatch, Episode, FoundBy, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchStatus,
-    MatchSuggestion, SUGGEST_FROM,
+    MatchSuggestion, PROBABLE_FROM, SUGGEST_FROM,
 };
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
@@ -127,10 +127,26 @@ pub(super) fn record_suggestions(
     watermark: Option<LinkageSeq>,
 ) -> Result<u32> {
     let mut pairs = Vec::new();
+    let mut probable = Vec::new();
     for s in suggestions.iter().filter(|s| s.probability >= SUGGEST_FROM) {
         if suggest(tx, FoundBy::Job, s)? {
             let (a, b) = ordered(s.child, s.other);
             pairs.push(json!([a, b, (s.probability * 1000.0).round() / 1000.0]));
+            if s.probability >= PROBABLE_FROM {
+                probable.push(s.child);
+            }
+        }
+    }
+    // A probable pair may make repeat episodes: the detectors run on the newly linked child's
+    // cases, as the system.
+    for child in probable {
+        let cases: Vec<String> = {
+            let mut statement = tx.conn.prepare_cached("SELECT id FROM cases WHERE child_id = ?1")?;
+            let rows = statement.query_map([child.to_string()], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for case in cases {
+            super::cases::detect_in_savepoint(tx, &system(), parse(&case, "case id")?);
         }
     }
     if let Some(mark) = watermark {

@@ -666,12 +666,17 @@ impl Store for SqliteStore {
             let case = view.case.id;
             // A report is never lost because linkage failed: the candidates have a savepoint of
             // their own, and a failure there answers none.
+            let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
             let candidates = tx
                 .nested(|tx| linkage::match_candidates(tx, &actor, Some(case), found, limit, true))
                 .unwrap_or_else(|e| {
                     tracing::error!(error = %e, case = %case, "the candidates of a new case could not be found");
                     Vec::new()
                 });
+            // A likely match just kept may make this a probable repeat episode.
+            if probable {
+                cases::detect_in_savepoint(tx, &actor, case);
+            }
             Ok((view, candidates))
         })
     }

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use homeward_domain::case::Category;
 use homeward_domain::case::{LastSeen, MissingFrom};
+use homeward_domain::linkage::PROBABLE_FROM;
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::records::IdentifierKind;
@@ -83,10 +84,23 @@ pub(super) fn file_place(
 /// raised or changed.
 pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Result<usize> {
     let rules = rules();
-    let Some((org, facts)) = facts_of(tx.conn, &case.to_string())? else {
+    let Some((org, mut facts)) = facts_of(tx.conn, &case.to_string())? else {
         return Err(StoreError::NotFound(format!("case {case}")));
     };
-    let related = related_facts(tx.conn, &org, &facts, &rules)?;
+    let partners = probable_identities(tx.conn, case, facts.child.as_deref())?;
+    let mut related = related_facts(tx.conn, &org, &facts, &partners, &rules)?;
+    // The child and their probable other identities are one child for the repeat detector, keyed
+    // by the smallest identity: a person's later confirmation keeps the smallest, so the warning
+    // keeps its key.
+    if let Some(own) = facts.child.clone() {
+        let group = partners.iter().chain(std::iter::once(&own)).min().cloned().unwrap_or(own.clone());
+        for c in &mut related {
+            if c.child.as_ref().is_some_and(|child| *child == own || partners.contains(child)) {
+                c.child = Some(group.clone());
+            }
+        }
+        facts.child = Some(group);
+    }
     let history = history(tx.conn, &org, &facts, &rules)?;
     let found = detect::detect(&facts, &related, history, &rules);
     let mut changed = 0;
@@ -277,7 +291,13 @@ fn push_identifier(facts: &mut CaseFacts, kind: IdentifierKind, normalised: Stri
 /// within the place window, or an identifier (the latest [`MAX_SHARED_CASES`] linked of each),
 /// each with what it shares: one query a criterion, never one a related case (a busy reception
 /// centre has hundreds of children within a window).
-fn related_facts(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<Vec<CaseFacts>> {
+fn related_facts(
+    conn: &Connection,
+    org: &str,
+    facts: &CaseFacts,
+    partners: &[String],
+    rules: &Rules,
+) -> Result<Vec<CaseFacts>> {
     let mut found: BTreeMap<String, CaseFacts> = BTreeMap::new();
     // Each row: the case, when its child went missing, the child's identity.
     let mut merge = |rows: Vec<(String, String, Option<String>)>, add: &dyn Fn(&mut CaseFacts)| -> Result<()> {
@@ -310,6 +330,10 @@ fn related_facts(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules)
              WHERE ch.identity_id = ?1 AND +c.organisation_id = ?2 AND +c.last_seen_at BETWEEN ?3 AND ?4",
         )?;
         merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
+        // The episodes of children that are probably this one (a likely match not yet decided).
+        for partner in partners {
+            merge(read(&mut statement, &[partner, &org, &from, &to])?, &|c| c.probable = true)?;
+        }
     }
     if let Some(place) = &facts.missing_from {
         let (from, to) = around(rules.place_window);
@@ -338,6 +362,30 @@ fn related_facts(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules)
     }
     found.remove(&facts.case.to_string());
     Ok(found.into_values().collect())
+}
+
+/// The identities of children that record linkage found probably the same as this case's child
+/// (a suggested pair at or above [`PROBABLE_FROM`], not decided by a person), other than its own.
+fn probable_identities(conn: &Connection, case: CaseId, own: Option<&str>) -> Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT k.identity_id FROM cases c
+           JOIN child_matches m ON m.child_a = c.child_id JOIN children k ON k.id = m.child_b
+          WHERE c.id = ?1 AND m.status = 'suggested' AND m.probability >= ?2
+         UNION
+         SELECT k.identity_id FROM cases c
+           JOIN child_matches m ON m.child_b = c.child_id JOIN children k ON k.id = m.child_a
+          WHERE c.id = ?1 AND m.status = 'suggested' AND m.probability >= ?2",
+    )?;
+    let rows = statement.query_map(params![case.to_string(), PROBABLE_FROM], |r| r.get::<_, Option<String>>(0))?;
+    let mut found = Vec::new();
+    for row in rows {
+        if let Some(identity) = row?
+            && Some(identity.as_str()) != own
+        {
+            found.push(identity);
+        }
+    }
+    Ok(found)
 }
 
 /// The place's year before the window and how many places the organisation has.

@@ -467,3 +467,55 @@ fn an_unaccompanied_child_gone_within_48_hours_of_registration_is_a_reason() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
+    use homeward_domain::linkage::{MatchReason, MatchSuggestion};
+    let f = fixture();
+    let reasons = vec![MatchReason { field: "given_name".into(), level: "exact".into(), weight: 4.0 }];
+    let repeats = |f: &Fixture| {
+        f.store
+            .list_warnings(&f.actor, true)
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.kind == WarningKind::RepeatEpisodes)
+            .collect::<Vec<_>>()
+    };
+    let first = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
+    // Found at intake as very likely the same child: a probable repeat episode, said so.
+    let (second, _) = f
+        .store
+        .create_case_with_candidates(
+            &f.actor,
+            reported("Amir", 20, None, None),
+            vec![(first.case.child_id, 0.95, reasons.clone())],
+            10,
+        )
+        .unwrap();
+    let found = repeats(&f);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, second.case.id]);
+    assert!(found[0].evidence[1].starts_with("1 of them only probably the same child"), "{:?}", found[0].evidence);
+    // Confirmed: the same warning, not a second one.
+    f.store.decide_match(&f.actor, second.case.id, first.case.id, MatchDecision::Confirm, None).unwrap();
+    let confirmed = repeats(&f);
+    assert_eq!((confirmed.len(), confirmed[0].id), (1, found[0].id), "{confirmed:?}");
+    // The linkage job's likely pair counts too; a merely possible one (0.6) does not.
+    let third = f.store.create_case(&f.actor, reported("Karim", 2, None, None)).unwrap();
+    let fourth = f.store.create_case(&f.actor, reported("Karim", 22, None, None)).unwrap();
+    let fifth = f.store.create_case(&f.actor, reported("Omid", 3, None, None)).unwrap();
+    let sixth = f.store.create_case(&f.actor, reported("Omid", 23, None, None)).unwrap();
+    let pair = |a: &homeward_domain::view::CaseView, b: &homeward_domain::view::CaseView, p| MatchSuggestion {
+        child: b.case.child_id,
+        other: a.case.child_id,
+        probability: p,
+        explanation: reasons.clone(),
+    };
+    f.store.record_match_suggestions(vec![pair(&third, &fourth, 0.92), pair(&fifth, &sixth, 0.6)], None).unwrap();
+    let all = repeats(&f);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(
+        all.iter()
+            .any(|w| w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>() == vec![third.case.id, fourth.case.id])
+    );
+}

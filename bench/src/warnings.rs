@@ -220,7 +220,15 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     // waits for the disk alike with or without the detectors (about 7 ms a case alone here,
     // mostly the commit's and the WAL tail's fsyncs), and would bury what the detectors add.
     let catalogue = homeward_risk::Catalogue::builtin()?;
-    let end = all.last().map_or(counted_from, |c| c.missing_at);
+    let mut end = all.last().map_or(counted_from, |c| c.missing_at);
+    if reuse.is_some() {
+        // A month after the store's latest case (an earlier run's timed cases included), so that
+        // the timed cases of one run never fall in the windows of another's.
+        let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
+        let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
+        end = end.max(latest) + time::Duration::days(30);
+    }
     let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();
     let phones: Vec<String> = all
         .iter()

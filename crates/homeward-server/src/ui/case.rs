@@ -40,6 +40,16 @@ fn may(viewer: &Viewer, action: Action) -> bool {
     policy::authorize(viewer.user.role, action, Scope::Own).is_ok()
 }
 
+/// The case a risk form (indicators, risk questions) posts to. The store decides, but a role
+/// that may never assess risk is told so before anything else.
+fn risk_form_case(viewer: &Viewer, id: &str) -> Result<CaseId, AppError> {
+    let id = case_id(id)?;
+    if !may(viewer, Action::CaseAssessRisk) {
+        return Err(AppError::forbidden("Your role may not assess risk."));
+    }
+    Ok(id)
+}
+
 /// What a form of the case page may say it saved (`?saved=note`), each with its message.
 pub(super) const SAVED: [&str; 11] = [
     "note",
@@ -496,14 +506,10 @@ pub(crate) async fn answer_risk_questions(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let id = match case_id(&id) {
+    let id = match risk_form_case(&viewer, &id) {
         Ok(id) => id,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
-    // The store decides; a role that may never answer them is told so before anything else.
-    if !may(&viewer, Action::CaseAssessRisk) {
-        return error_page(&tr, Some(&viewer.user), AppError::forbidden("Your role may not assess risk."));
-    }
     let (answers, mut problems) = sent_answers(&form);
     if problems.is_empty() {
         let actor = viewer.actor.clone();
@@ -766,14 +772,10 @@ pub(crate) async fn observe_indicator(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let id = match case_id(&id) {
+    let id = match risk_form_case(&viewer, &id) {
         Ok(id) => id,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
-    // The store decides; a role that may never record one is told so before anything else.
-    if !may(&viewer, Action::CaseAssessRisk) {
-        return error_page(&tr, Some(&viewer.user), AppError::forbidden("Your role may not assess risk."));
-    }
     let indicator = field(&form, "indicator");
     let evidence = form.get("evidence").cloned().unwrap_or_default();
     let refusal = match recordable(&state.catalogue, &indicator) {

@@ -222,12 +222,13 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     let catalogue = homeward_risk::Catalogue::builtin()?;
     let mut end = all.last().map_or(counted_from, |c| c.missing_at);
     if reuse.is_some() {
-        // A month after the store's latest case (an earlier run's timed cases included), so that
-        // the timed cases of one run never fall in the windows of another's.
+        // Fifteen days after the store's latest case (an earlier run's timed cases included), so
+        // that the timed cases of one run never fall in another's place window. A store can be
+        // reused about a dozen times before its timed cases would be in the future.
         let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
         let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
-        end = end.max(latest) + time::Duration::days(30);
+        end = end.max(latest) + time::Duration::days(15);
     }
     let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();
     let phones: Vec<String> = all

@@ -24,9 +24,7 @@ use crate::{Result, timefmt};
 /// Assesses a case that just changed, in a savepoint of its own: a failure is logged, and the
 /// change stands.
 pub(super) fn assess_in_savepoint(tx: &mut Tx<'_>, case: CaseId) {
-    if let Err(e) = tx.nested(|tx| record(tx, case)) {
-        tracing::error!(error = %e, case = %case, "the case could not be assessed");
-    }
+    tx.best_effort("assess a case", case, |tx| record(tx, case));
 }
 
 /// Assesses the case with everything the store knows (every confirmed earlier episode, whoever's

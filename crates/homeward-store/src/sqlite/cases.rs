@@ -167,9 +167,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
 /// Runs the detectors on a case that just changed, in a savepoint of its own: a report is never
 /// lost because detection failed (the failure is logged; a full re-evaluation catches up).
 pub(super) fn detect_in_savepoint(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) {
-    if let Err(e) = tx.nested(|tx| super::warnings::detect_case(tx, actor, case)) {
-        tracing::error!(error = %e, case = %case, "the detectors could not run on a case");
-    }
+    tx.best_effort("run the detectors on a case", case, |tx| super::warnings::detect_case(tx, actor, case));
 }
 
 /// Checks that a user may take a case or task: an active member of the case's organisation

@@ -90,6 +90,19 @@ type Finish = Box<dyn FnOnce(Option<String>) + Send>;
 type Job = Box<dyn for<'a, 'b> FnOnce(Result<&'a mut Tx<'b>, String>) -> (bool, Finish) + Send>;
 
 impl Tx<'_> {
+    /// Runs `f` as work the command must never fail for (linkage, detectors, assessment): in a
+    /// savepoint of its own, a failure rolled back, logged with what it was and the case, and
+    /// answered as `None`.
+    pub fn best_effort<R>(&mut self, what: &str, case: CaseId, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Option<R> {
+        match self.nested(f) {
+            Ok(done) => Some(done),
+            Err(e) => {
+                tracing::error!(error = %e, case = %case, "could not {what}");
+                None
+            }
+        }
+    }
+
     /// Runs `f` in a savepoint of its own: if it fails, what it wrote (its audit entries
     /// included) is rolled back and its error returned, while the rest of the command stands.
     pub fn nested<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
@@ -668,11 +681,10 @@ impl Store for SqliteStore {
             // their own, and a failure there answers none.
             let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
             let candidates = tx
-                .nested(|tx| linkage::match_candidates(tx, &actor, Some(case), found, limit, true))
-                .unwrap_or_else(|e| {
-                    tracing::error!(error = %e, case = %case, "the candidates of a new case could not be found");
-                    Vec::new()
-                });
+                .best_effort("find the candidates of a new case", case, |tx| {
+                    linkage::match_candidates(tx, &actor, Some(case), found, limit, true)
+                })
+                .unwrap_or_default();
             // A likely match just kept may make this a probable repeat episode.
             if probable {
                 cases::detect_in_savepoint(tx, &actor, case);

@@ -131,26 +131,21 @@ pub(super) fn new_case_in_savepoint(
     tx: &mut Tx<'_>,
     actor: &Actor,
     case: CaseId,
-    org: OrganisationId,
+    org_id: OrganisationId,
     category: Category,
     missing_from: Option<&MissingFrom>,
     missing_at: OffsetDateTime,
 ) {
     // Each in a savepoint of its own: a failed detector leaves the count, and the others, standing.
-    let week = week_of(missing_at);
-    let counted = tx.nested(|tx| count_week(tx, &org.to_string(), &enum_name(&category)?, week, 1));
-    let detected = tx.nested(|tx| {
-        file_place(tx, case, org, missing_from, missing_at)?;
+    let (week, org) = (week_of(missing_at), org_id.to_string());
+    tx.best_effort("count a new case in its week", case, |tx| count_week(tx, &org, &enum_name(&category)?, week, 1));
+    tx.best_effort("run the detectors on a new case", case, |tx| {
+        file_place(tx, case, org_id, missing_from, missing_at)?;
         detect_case(tx, actor, case)
     });
-    let trend = tx.nested(|tx| detect_trend(tx, actor, Some(case), &org.to_string(), &enum_name(&category)?, week));
-    for (what, result) in
-        [("counted", counted.map(|_| 0)), ("run across cases", detected), ("tested for a trend", trend)]
-    {
-        if let Err(e) = result {
-            tracing::error!(error = %e, case = %case, "a new case could not be {what}");
-        }
-    }
+    tx.best_effort("test a new case's week for a trend", case, |tx| {
+        detect_trend(tx, actor, Some(case), &org, &enum_name(&category)?, week)
+    });
 }
 
 /// Adds `by` to a category's week (one report more, or one less when a case is recategorised).
@@ -175,16 +170,12 @@ pub(super) fn recategorised_in_savepoint(
     (from, to): (Category, Category),
     missing_at: OffsetDateTime,
 ) {
-    let week = week_of(missing_at);
-    let result = tx.nested(|tx| {
-        let org = org.to_string();
+    let (week, org) = (week_of(missing_at), org.to_string());
+    tx.best_effort("recount a recategorised case", case, |tx| {
         count_week(tx, &org, &enum_name(&from)?, week, -1)?;
         count_week(tx, &org, &enum_name(&to)?, week, 1)?;
         detect_trend(tx, actor, Some(case), &org, &enum_name(&to)?, week)
     });
-    if let Err(e) = result {
-        tracing::error!(error = %e, case = %case, "a recategorised case could not be recounted");
-    }
 }
 
 /// Tests one week of an organisation's category against its baseline, and records the warning
@@ -490,10 +481,13 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
         }
     };
     let mut joined = Vec::new();
-    let held: i64 = tx
-        .conn
-        .prepare_cached("SELECT COUNT(*) FROM warning_cases WHERE warning_id = ?1")?
-        .query_row([&id], |r| r.get(0))?;
+    let held: i64 = if raised {
+        0
+    } else {
+        tx.conn
+            .prepare_cached("SELECT COUNT(*) FROM warning_cases WHERE warning_id = ?1")?
+            .query_row([&id], |r| r.get(0))?
+    };
     // A warning lists at most so many cases (a busy week's thousands of reports, a shelter's
     // number); its evidence still counts them all.
     let room = usize::try_from(MAX_WARNING_CASES.saturating_sub(held)).unwrap_or(0);

@@ -453,21 +453,7 @@ fn queue() -> Queue {
     let (_, token) = app.user(&org, Role::Operator, "op@a.example");
     let (supervisor, supervisor_token) = app.user(&org, Role::Supervisor, "sup@a.example");
     app.user(&org, Role::CaseManager, "cm@a.example");
-    let (mut numbers, mut case_ids) = (Vec::new(), Vec::new());
-    // Two children (the same child twice would be a repeat episode as well) with one number.
-    for (phone, child) in [("+30 690 000 1234", None), ("0030 690 000 1234", Some(("Νίκος", "Γεωργίου", "M")))]
-    {
-        let mut report = issue_report();
-        report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
-        if let Some((given, family, sex)) = child {
-            report["child"] =
-                json!({"given_name": given, "family_name": family, "sex": sex, "date_of_birth": "2013-02-11"});
-        }
-        let created = app.post("/api/v1/cases", &token, report);
-        assert_eq!(created.status, 201, "{:?}", created.body);
-        numbers.push(created.body["number"].as_str().unwrap().to_owned());
-        case_ids.push(created.body["id"].as_str().unwrap().to_owned());
-    }
+    let (numbers, case_ids) = crate::support::two_children_one_phone(&app, &token);
     let listed = app.get("/api/v1/warnings", &supervisor_token).body;
     let warning = listed[0]["id"].as_str().unwrap().to_owned();
     Queue {

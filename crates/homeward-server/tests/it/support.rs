@@ -223,3 +223,23 @@ pub fn report(given: &str, family: &str, category: &str) -> Value {
      "last_seen": {"at": "2026-11-20T10:00:00Z", "place": "Belgrade, central bus station"},
      "contact": {"channel": "chat", "received_at": "2026-11-20T12:00:00Z", "summary": "Reported by a teacher"}})
 }
+
+/// Two children reported through the API with one phone number written two ways (the same child
+/// twice would be a repeat episode as well): a shared-identifier warning. Answers their case
+/// numbers and ids.
+pub fn two_children_one_phone(app: &TestApp, auth: &Auth) -> (Vec<String>, Vec<String>) {
+    let (mut numbers, mut ids) = (Vec::new(), Vec::new());
+    for (phone, other_child) in [("+30 690 000 1234", false), ("0030 690 000 1234", true)] {
+        let mut report = issue_report();
+        report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
+        if other_child {
+            report["child"] = json!({"given_name": "Νίκος", "family_name": "Γεωργίου", "sex": "M",
+                "date_of_birth": "2013-02-11"});
+        }
+        let created = app.post("/api/v1/cases", auth, report);
+        assert_eq!(created.status, 201, "{:?}", created.body);
+        numbers.push(created.body["number"].as_str().unwrap().to_owned());
+        ids.push(created.body["id"].as_str().unwrap().to_owned());
+    }
+    (numbers, ids)
+}

@@ -12,20 +12,7 @@ fn a_shared_phone_number_reaches_the_supervisors_queue_and_is_decided() {
     let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
     let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
     let (_, supervisor) = app.user(&org, Role::Supervisor, "sup@a.example");
-    let mut numbers = Vec::new();
-    // Two children (the same child twice would be a repeat episode as well) with one number.
-    for (phone, child) in [("+30 690 000 1234", None), ("0030 690 000 1234", Some(("Νίκος", "Γεωργίου", "M")))]
-    {
-        let mut report = issue_report();
-        report["identifiers"] = json!([{"kind": "phone", "value": phone}]);
-        if let Some((given, family, sex)) = child {
-            report["child"] =
-                json!({"given_name": given, "family_name": family, "sex": sex, "date_of_birth": "2013-02-11"});
-        }
-        let created = app.post("/api/v1/cases", &operator, report);
-        assert_eq!(created.status, 201, "{:?}", created.body);
-        numbers.push(created.body["number"].as_str().unwrap().to_owned());
-    }
+    let (numbers, _) = crate::support::two_children_one_phone(&app, &operator);
     // The operator who took the reports does not see the queue; the supervisor does, at once.
     assert_eq!(app.get("/api/v1/warnings", &operator).status, 403);
     let queue = app.get("/api/v1/warnings", &supervisor);

@@ -68,6 +68,7 @@ impl Rng {
 }
 
 /// One planted pattern: its kind, the key its warning must have, and its cases in order.
+#[derive(Clone)]
 pub struct Planted {
     pub kind: WarningKind,
     pub key: String,
@@ -266,6 +267,7 @@ pub fn score(truth: &[Planted], events: &[(WarningKind, String, CaseId)]) -> Vec
         let passes_alone = of_kind.iter().filter(|p| p.passes_alone).count();
         patterns.push(Pattern {
             kind,
+            label: format!("{kind:?}"),
             planted: of_kind.len(),
             passes_alone,
             missed_alone,
@@ -281,6 +283,8 @@ pub fn score(truth: &[Planted], events: &[(WarningKind, String, CaseId)]) -> Vec
 /// How one detector did on its planted patterns.
 pub struct Pattern {
     pub kind: WarningKind,
+    /// What the table calls it: the kind, or a part of it (`Trend (region)`).
+    pub label: String,
     pub planted: usize,
     /// Planted patterns whose own cases alone pass the detector's test, and of them not found.
     pub passes_alone: usize,
@@ -327,6 +331,13 @@ fn surges(rng: &mut Rng, planted: usize, rules: &TrendRules) -> Surges {
             if rise(&counts[..=w], rules).is_some() {
                 alarms += 1;
                 about_planted += usize::from(truth.contains(&(r, w)));
+            } else if truth.contains(&(r, w)) && std::env::var_os("HOMEWARD_BENCH_DEBUG").is_some() {
+                eprintln!(
+                    "missed surge: region {r} pace {} week {w} ({}): {:?}",
+                    paces[r],
+                    w % WEEKS_A_YEAR,
+                    &counts[w.saturating_sub(60)..=w]
+                );
             }
         }
     }

@@ -349,8 +349,8 @@ fn pattern_row(p: &detect::Pattern) -> String {
         format!("{:.3}", p.about_planted as f64 / p.events.max(1) as f64)
     };
     format!(
-        "| {:?} | {} | {} ({}) | {} | {} | {} | {} | {} | {precision} |\n",
-        p.kind,
+        "| {} | {} | {} ({}) | {} | {} | {} | {} | {} | {precision} |\n",
+        p.label,
         p.planted,
         p.passes_alone,
         p.missed_alone,
@@ -402,8 +402,8 @@ fn warnings_table(o: &warnings::Outcome) -> String {
     out.push_str(
         "\n| stored warnings, counted years | warnings | holding a planted case | precision |\n|---|---:|---:|---:|\n",
     );
-    for (kind, all, planted) in &o.warnings {
-        out.push_str(&format!("| {kind:?} | {all} | {planted} | {:.3} |\n", *planted as f64 / (*all).max(1) as f64));
+    for (label, all, planted) in &o.warnings {
+        out.push_str(&format!("| {label} | {all} | {planted} | {:.3} |\n", *planted as f64 / (*all).max(1) as f64));
     }
     out
 }

@@ -179,6 +179,10 @@ pub struct LastSeen {
     pub at: OffsetDateTime,
     #[serde(default)]
     pub place: Option<String>,
+    /// The region (prefecture, county, province) as the organisation names its regions: the
+    /// trend detector counts each region's reports a week, as it counts each category's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(default)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -230,6 +234,10 @@ impl NewCase {
         crate::child::tidy(&mut self.last_seen.place);
         if let Some(place) = &self.last_seen.place {
             v.text("last_seen.place", place, 500);
+        }
+        crate::child::tidy(&mut self.last_seen.region);
+        if let Some(region) = &self.last_seen.region {
+            v.text("last_seen.region", region, 100);
         }
         match (self.last_seen.lat, self.last_seen.lon) {
             (Some(lat), Some(lon)) => {

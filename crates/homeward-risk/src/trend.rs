@@ -62,13 +62,48 @@ pub fn rise(weekly: &[u32], rules: &TrendRules) -> Option<Rise> {
         return None;
     }
     let n = baseline.len() as f64;
-    // A baseline of none at all still allows a report now and then: one in five weeks.
-    let expected = (baseline.iter().map(|&c| f64::from(c)).sum::<f64>() / n).max(0.2);
-    let variance = baseline.iter().map(|&c| (f64::from(c) - expected).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let expected = mean(&baseline);
+    // The spread, from the baseline and, beside a seasonal baseline, the recent weeks too (each
+    // around its own mean): seven weeks alone make an unsteady estimate, and one busy week among
+    // them would hide a rise three times the usual.
+    let mut spread = Spread::default();
+    spread.add(&baseline);
+    if seasonal {
+        spread.add(&without_outbreaks(history[history.len().saturating_sub(rules.recent_weeks)..].to_vec()));
+    }
     // The mean is itself estimated from n weeks: a week to come spreads by that much more.
-    let dispersion = (variance / expected).max(1.0) * (1.0 + 1.0 / n);
+    let dispersion = spread.dispersion() * (1.0 + 1.0 / n);
     let p_value = upper_tail(observed, expected, dispersion);
     (p_value < rules.alpha).then_some(Rise { observed, expected, p_value, baseline_weeks: baseline.len(), seasonal })
+}
+
+/// The mean of some weeks; none at all still allows a report now and then: one in five weeks.
+fn mean(weeks: &[u32]) -> f64 {
+    (weeks.iter().map(|&c| f64::from(c)).sum::<f64>() / weeks.len().max(1) as f64).max(0.2)
+}
+
+/// How much more than Poisson counts spread (their variance over their mean, at least 1),
+/// pooled over groups of weeks, each around its own mean.
+#[derive(Debug, Default)]
+struct Spread {
+    /// The squared deviations, each over its group's mean, and the degrees of freedom.
+    sum: f64,
+    freedom: f64,
+}
+
+impl Spread {
+    fn add(&mut self, weeks: &[u32]) {
+        if weeks.len() < 2 {
+            return;
+        }
+        let mean = mean(weeks);
+        self.sum += weeks.iter().map(|&c| (f64::from(c) - mean).powi(2)).sum::<f64>() / mean;
+        self.freedom += (weeks.len() - 1) as f64;
+    }
+
+    fn dispersion(&self) -> f64 {
+        if self.freedom > 0.0 { (self.sum / self.freedom).max(1.0) } else { 1.0 }
+    }
 }
 
 /// The baseline without its own rare outbreaks: a week far above the baseline's median (more
@@ -219,6 +254,25 @@ mod tests {
         let mut kept = series.clone();
         kept[WEEKS_A_YEAR + 1] = 4;
         assert_eq!(rise(&kept, &TrendRules::default()).map(|r| r.baseline_weeks), Some(11));
+    }
+
+    /// Regression (from the benchmark's missed surges): a year of history gives a seasonal
+    /// baseline of seven weeks, and one busy week among them (7 where 2 is usual) made the spread
+    /// look so wide that 15 in a week went unremarked. The recent weeks steady the estimate.
+    #[test]
+    fn one_busy_week_in_a_short_seasonal_baseline_does_not_hide_a_rise() {
+        let mut series: Vec<u32> = (0..WEEKS_A_YEAR + 41).map(|w| [2, 1, 3, 2][w % 4]).collect();
+        series[42] = 7;
+        series.push(15);
+        let found = rise(&series, &TrendRules::default()).expect("15 against about 2 a week");
+        assert!(found.seasonal && found.baseline_weeks == 7, "{found:?}");
+        // Bursty recent weeks, though, still widen the spread: the same 15 is then less unusual.
+        let (recent, now) = (series.len() - 13, series.len() - 1);
+        for (i, week) in series[recent..now].iter_mut().enumerate() {
+            *week = if i % 3 == 0 { 7 } else { 0 };
+        }
+        let bursty = rise(&series, &TrendRules::default()).map_or(1.0, |r| r.p_value);
+        assert!(bursty > found.p_value * 10.0, "{bursty} against {}", found.p_value);
     }
 
     #[test]

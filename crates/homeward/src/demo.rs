@@ -54,7 +54,8 @@ struct Country {
     code: &'static str,
     hotline: &'static str,
     police: &'static str,
-    places: &'static [(&'static str, f64, f64)],
+    /// Each place with its region, latitude and longitude.
+    places: &'static [(&'static str, &'static str, f64, f64)],
     female: &'static [&'static str],
     male: &'static [&'static str],
     family_f: &'static [&'static str],
@@ -67,11 +68,11 @@ const GREECE: Country = Country {
     hotline: "116000 Hotline Greece (demo)",
     police: "Missing Persons Unit Attica (demo)",
     places: &[
-        ("Athens, Omonia", 37.984, 23.728),
-        ("Athens, Syntagma metro", 37.975, 23.735),
-        ("Piraeus, port gate E2", 37.942, 23.646),
-        ("Thessaloniki, Aristotelous Square", 40.632, 22.941),
-        ("Patras, bus station", 38.246, 21.735),
+        ("Athens, Omonia", "Attica", 37.984, 23.728),
+        ("Athens, Syntagma metro", "Attica", 37.975, 23.735),
+        ("Piraeus, port gate E2", "Attica", 37.942, 23.646),
+        ("Thessaloniki, Aristotelous Square", "Central Macedonia", 40.632, 22.941),
+        ("Patras, bus station", "Western Greece", 38.246, 21.735),
     ],
     female: &["Ελένη", "Μαρία", "Κατερίνα", "Σοφία", "Αναστασία", "Δέσποινα", "Γεωργία", "Χριστίνα"],
     male: &["Γιώργος", "Δημήτρης", "Νίκος", "Γιάννης", "Κωνσταντίνος", "Παναγιώτης", "Άγγελος", "Στέλιος"],
@@ -85,10 +86,10 @@ const SERBIA: Country = Country {
     hotline: "116000 Hotline Serbia (demo)",
     police: "Belgrade Police Juvenile Unit (demo)",
     places: &[
-        ("Belgrade, central bus station", 44.808, 20.457),
-        ("Belgrade, Zemun quay", 44.846, 20.410),
-        ("Novi Sad, railway station", 45.265, 19.830),
-        ("Niš, fortress park", 43.325, 21.895),
+        ("Belgrade, central bus station", "Belgrade", 44.808, 20.457),
+        ("Belgrade, Zemun quay", "Belgrade", 44.846, 20.410),
+        ("Novi Sad, railway station", "Vojvodina", 45.265, 19.830),
+        ("Niš, fortress park", "Nišava", 43.325, 21.895),
     ],
     female: &["Јована", "Милица", "Ана", "Теодора", "Марија", "Софија", "Катарина"],
     male: &["Марко", "Стефан", "Лука", "Никола", "Душан", "Ђорђе", "Филип"],
@@ -102,10 +103,10 @@ const BELGIUM: Country = Country {
     hotline: "116000 Hotline Belgium (demo)",
     police: "Federal Police Missing Persons Cell (demo)",
     places: &[
-        ("Brussels-South station", 50.836, 4.336),
-        ("Antwerp Central station", 51.217, 4.421),
-        ("Liège-Guillemins", 50.624, 5.567),
-        ("Ghent, Korenmarkt", 51.054, 3.721),
+        ("Brussels-South station", "Brussels-Capital", 50.836, 4.336),
+        ("Antwerp Central station", "Antwerp", 51.217, 4.421),
+        ("Liège-Guillemins", "Liège", 50.624, 5.567),
+        ("Ghent, Korenmarkt", "East Flanders", 51.054, 3.721),
     ],
     female: &["Emma", "Léa", "Louise", "Olivia", "Nora", "Lina", "Marie"],
     male: &["Lucas", "Noah", "Louis", "Arthur", "Liam", "Adam", "Victor"],
@@ -290,7 +291,7 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
             repeat_of.push(None);
             child
         };
-        let (place, lat, lon) = *rng.pick(country.places);
+        let (place, region, lat, lon) = *rng.pick(country.places);
         let jitter = |r: &mut Rng| (r.below(2000) as f64 - 1000.0) / 100_000.0;
         let missing_from = match category {
             Category::MissingUnaccompaniedMigrant => Some(MissingFrom::new(
@@ -339,6 +340,7 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
             last_seen: LastSeen {
                 at: last_seen_at,
                 place: Some(place.into()),
+                region: Some(region.into()),
                 lat: Some(lat + jitter(&mut rng)),
                 lon: Some(lon + jitter(&mut rng)),
                 missing_from,

@@ -142,6 +142,20 @@ fn the_issue_example_report_is_valid() {
     )
     .unwrap();
     assert_eq!(case.child.display_name(), "Ελένη Παπαδοπούλου");
+    assert_eq!(case.last_seen.region, None, "a region is optional");
+}
+
+#[test]
+fn a_region_is_kept_trimmed_and_an_empty_one_is_none() {
+    let with = |region: &str| {
+        let json = format!(
+            r#"{{"category": "runaway", "child": {{"given_name": "Ελένη"}},
+                "last_seen": {{"at": "2026-11-28T18:30:00Z", "region": "{region}"}}}}"#
+        );
+        report(&json).unwrap().last_seen.region
+    };
+    assert_eq!(with("  Attica "), Some("Attica".into()));
+    assert_eq!(with("   "), None);
 }
 
 #[test]
@@ -149,7 +163,7 @@ fn validation_names_every_bad_field() {
     let err = report(
         r#"{"category": "runaway",
             "child": {"date_of_birth": "2001-01-01", "nationalities": ["Greece"]},
-            "last_seen": {"at": "2027-01-01T00:00:00Z", "lat": 137.0},
+            "last_seen": {"at": "2027-01-01T00:00:00Z", "lat": 137.0, "region": "Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica Attica "},
             "contact": {"channel": "phone", "received_at": "2026-11-28T20:05:00Z", "summary": "  "}}"#,
     )
     .unwrap_err();
@@ -159,6 +173,7 @@ fn validation_names_every_bad_field() {
         "child.date_of_birth",
         "child.nationalities[0]",
         "last_seen ",
+        "last_seen.region",
         "contact.summary",
     ] {
         assert!(err.contains(field), "{err} lacks {field}");
@@ -208,7 +223,7 @@ proptest! {
             category: Category::Runaway,
             risk_level: None,
             child: NewChild { given_name: Some("A".into()), date_of_birth: Some(dob), ..NewChild::default() },
-            last_seen: LastSeen { at: last_seen, place: None, lat: None, lon: None, missing_from: None },
+            last_seen: LastSeen { at: last_seen, place: None, region: None, lat: None, lon: None, missing_from: None },
             circumstances: None,
             contact: Some(crate::records::NewContact {
                 channel: crate::records::Channel::Phone,

@@ -336,10 +336,16 @@ fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
                 dd {
                     (time(c.last_seen_at)) " · " (clock(tr, c.last_seen_at, now))
                     @if let Some(place) = view.last_seen.as_ref().and_then(|l| l.place.as_deref()) { br; (user_text(place)) }
+                    @if let Some(region) = view.last_seen.as_ref().and_then(|l| l.region.as_deref()) {
+                        br; span #region { (tr.t("intake-region")) ": " (user_text(region)) }
+                    }
                 }
                 @if let Some(from) = view.last_seen.as_ref().and_then(|l| l.missing_from.as_ref()) {
                     dt { (tr.t("case-missing-from")) }
-                    dd { (tr.t(&format!("from-{}", key(&from.kind)))) @if let Some(n) = &from.name { ": " (user_text(n)) } }
+                    dd {
+                        (tr.t(&format!("from-{}", key(&from.kind)))) @if let Some(n) = &from.name { ": " (user_text(n)) }
+                        @if let Some(at) = from.registered_at { br; (tr.t("intake-registered-at")) " " (time(at)) }
+                    }
                 }
                 @if let Some(text) = &view.circumstances { dt { (tr.t("case-circumstances")) } dd { (user_text(text)) } }
                 dt { (tr.t("case-opened")) } dd { (time(c.opened_at)) " · " (clock(tr, c.opened_at, now)) }

@@ -118,6 +118,8 @@ fn form_field(path: &str) -> String {
         "child.latin_given_name" => "latin_given_name",
         "child.latin_family_name" => "latin_family_name",
         "last_seen.missing_from.name" => "missing_from_name",
+        "last_seen.missing_from.registered_at" => "registered_at",
+        "last_seen.region" => "region",
         "circumstances" => "circumstances",
         "child" => "given_name",
         "last_seen.at" => "last_seen_at",
@@ -228,8 +230,9 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<NewCase, Problems> {
     if last_seen_at.is_none() && text(values, "last_seen_at").is_none() {
         problems.push(FieldError::new("last_seen_at", Problem::Required, "is needed"));
     }
+    let registered_at = local_time(values, "registered_at", &mut problems);
     let missing_from = choice::<MissingFromKind>(values, "missing_from", &mut problems)
-        .map(|kind| MissingFrom::new(kind, text(values, "missing_from_name")));
+        .map(|kind| MissingFrom { registered_at, ..MissingFrom::new(kind, text(values, "missing_from_name")) });
     let category = choice::<Category>(values, "category", &mut problems);
     if category.is_none() && !problems.iter().any(|p| p.field == "category") {
         problems.push(FieldError::new("category", Problem::Required, "is needed"));
@@ -263,7 +266,14 @@ fn read(values: &Values, now: OffsetDateTime) -> Result<NewCase, Problems> {
                 category,
                 risk_level,
                 child,
-                last_seen: LastSeen { at, place: text(values, "place"), lat: None, lon: None, missing_from },
+                last_seen: LastSeen {
+                    at,
+                    place: text(values, "place"),
+                    region: text(values, "region"),
+                    lat: None,
+                    lon: None,
+                    missing_from,
+                },
                 circumstances: text(values, "circumstances"),
                 contact,
                 assignee: None,
@@ -369,6 +379,7 @@ fn render_with(
                             div { (text_input("last_seen_at", "intake-last-seen-at", Some("intake-last-seen-hint"), "text")) }
                             div { (text_input("place", "intake-place", None, "text")) }
                         }
+                        (text_input("region", "intake-region", Some("intake-region-hint"), "text"))
                         (select("category", "intake-category", labelled("category", Category::ALL.iter().map(key).collect()), Some("intake-choose")))
                     }
                     fieldset {
@@ -382,7 +393,7 @@ fn render_with(
                         textarea #summary name="summary" { (value("summary")) }
                         (error("summary"))
                     }
-                    details open[problems.iter().any(|p| ["description", "circumstances", "phone", "handle", "missing_from", "aliases", "latin_given_name", "latin_family_name", "missing_from_name"].contains(&p.field.as_str()))] {
+                    details open[problems.iter().any(|p| ["description", "circumstances", "phone", "handle", "missing_from", "aliases", "latin_given_name", "latin_family_name", "missing_from_name", "registered_at"].contains(&p.field.as_str()))] {
                         summary { (tr.t("intake-more")) }
                         div.row {
                             div { (text_input("latin_given_name", "intake-latin-given", None, "text")) }
@@ -395,6 +406,7 @@ fn render_with(
                             div { (select("missing_from", "intake-missing-from", labelled("from", MissingFromKind::ALL.iter().map(key).collect()), Some("from-none"))) }
                             div { (text_input("missing_from_name", "intake-missing-from-name", None, "text")) }
                         }
+                        (text_input("registered_at", "intake-registered-at", Some("intake-registered-hint"), "text"))
                         label for="circumstances" { (tr.t("intake-circumstances")) }
                         textarea #circumstances name="circumstances" { (value("circumstances")) }
                         fieldset {

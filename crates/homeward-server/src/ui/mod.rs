@@ -201,6 +201,8 @@ pub(crate) fn field_label(tr: &Tr<'_>, field: &str) -> String {
         "age_from" | "age_to" | "estimated_age" => "intake-age",
         "last_seen_at" | "at" => "intake-last-seen-at",
         "place" => "intake-place",
+        "region" => "intake-region",
+        "registered_at" => "intake-registered-at",
         "received_at" => "intake-received-at",
         "summary" => "intake-summary",
         "description" => "intake-description",

@@ -225,6 +225,8 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     browser.keys(TAB);
     browser.keys("Athens, Omonia");
     browser.keys(TAB);
+    browser.keys("Attica"); // the region, which the trend detector counts by
+    browser.keys(TAB);
     browser.keys("r"); // category: runaway
     browser.keys(TAB);
     browser.keys(TAB); // channel: phone
@@ -240,6 +242,7 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     let case_url = browser.wait_for_url("saved=created");
     assert!(browser.text("#next-step").contains("Assess the risk now"), "what to do next is shown");
     assert!(browser.text("#child-name").contains("Ελένη Παπαδοπούλου"));
+    assert!(browser.text("#region").contains("Attica"), "the region is kept and shown");
     assert!(browser.text("#same-child").contains(&earlier), "the match is offered on the case page");
     let case_path = case_url.trim_start_matches(&site).split('?').next().unwrap().to_owned();
 

@@ -178,6 +178,42 @@ fn intake_opens_a_case_and_bad_input_writes_nothing() {
 }
 
 #[test]
+fn intake_keeps_the_region_and_the_registration_time_of_a_reception_centre() {
+    let d = desk();
+    let fields = [
+        ("given_name", "Amir"),
+        ("sex", "M"),
+        ("age_from", "15"),
+        ("last_seen_at", "2026-11-28 18:30"),
+        ("utc_offset", "-120"),
+        ("region", " Attica "),
+        ("category", "missing_unaccompanied_migrant"),
+        ("missing_from", "reception_centre"),
+        ("missing_from_name", "Centre A"),
+        ("registered_at", "2026-11-28 08:30"),
+    ];
+    let page = d.app.page("POST", "/intake", Some(&d.operator), Some(&form(&fields)));
+    assert_eq!(page.status, 303, "{}", page.html);
+    let to = page.header("location").unwrap().to_owned();
+    let id = to.trim_start_matches("/cases/").trim_end_matches("?saved=created");
+    let case = d.app.get(&format!("/api/v1/cases/{id}"), &d.token).body;
+    assert_eq!(case["last_seen"]["region"], "Attica");
+    assert_eq!(case["last_seen"]["missing_from"]["registered_at"], "2026-11-28T06:30:00Z", "local time stored as UTC");
+    // Gone ten hours after registration: the concern says so, with the hours.
+    let shown = d.app.page("GET", &to, Some(&d.manager), None);
+    assert!(shown.html.contains("went missing 10 h after registration"), "{}", shown.html);
+    assert!(shown.html.contains("Attica"));
+
+    // A registration time that is no time is named, and nothing is written.
+    let cases = d.app.count("cases");
+    let bad = fields.map(|(k, v)| (k, if k == "registered_at" { "this morning" } else { v }));
+    let page = d.app.page("POST", "/intake", Some(&d.operator), Some(&form(&bad)));
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(page.html.contains("Registered there at</a>: is not a date and time"), "{}", page.html);
+    assert_eq!(d.app.count("cases"), cases);
+}
+
+#[test]
 fn a_status_change_is_confirmed_first_and_then_made() {
     let d = desk();
     let path = format!("/cases/{}/status", d.case_id);

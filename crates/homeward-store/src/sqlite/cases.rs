@@ -137,7 +137,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         case_id,
         org_id,
         case.category,
-        new.last_seen.missing_from.as_ref(),
+        &new.last_seen,
         case.last_seen_at,
     );
     super::assessments::assess_in_savepoint(tx, case_id);

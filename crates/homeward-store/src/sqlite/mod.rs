@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "linkage", include_str!("../../migrations/sqlite/0003_linkage.sql")),
     (4, "case_refs", include_str!("../../migrations/sqlite/0004_case_refs.sql")),
     (5, "risk", include_str!("../../migrations/sqlite/0005_risk.sql")),
+    (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -444,11 +445,11 @@ fn write_loop(
         for finish in finishers {
             finish(error.clone());
         }
-        // Only after everyone has their answer, and only when no one is waiting (unless the log
-        // has grown too long): finish the checkpoint the background thread has mostly done, so
-        // that the WAL can start over instead of growing without end.
+        // Only after everyone has their answer, and only when no command comes for a while
+        // (unless the log has grown too long): finish the checkpoint the background thread has
+        // mostly done, so that the WAL can start over instead of growing without end.
         if checkpoint.wanted(committed) {
-            match jobs.try_recv() {
+            match jobs.recv_timeout(TailCheckpoint::IDLE) {
                 Ok(job) => {
                     next = Some(job);
                     if checkpoint.overdue() {
@@ -465,9 +466,12 @@ fn write_loop(
 /// database file without blocking anyone, but under a steady stream of writes it can never
 /// catch up with the end of the log, and SQLite restarts the log only after a checkpoint that
 /// reached its end. So the writer checkpoints the tail itself, at a moment when nobody waits:
-/// right after the background thread has copied the bulk (so that only the frames of the last
-/// few commands are left) and when no command is queued. Only when the log has grown for many
-/// commands without such a moment does it checkpoint with commands waiting.
+/// after the background thread has copied the bulk (so that only the frames of the last few
+/// commands are left) and when no command has come for [`TailCheckpoint::IDLE`]. Not as soon
+/// as the queue is empty: a caller that sends its next command the moment it has its answer
+/// (an import, a busy hour) would find the writer in the tail's fsync every tenth of a second.
+/// Only when the log has grown for many commands without such a moment does it checkpoint with
+/// commands waiting: then one command in [`TailCheckpoint::OVERDUE_COMMANDS`] waits for it.
 #[derive(Debug)]
 struct TailCheckpoint {
     /// Commands committed since the writer's last checkpoint.
@@ -477,9 +481,12 @@ struct TailCheckpoint {
 }
 
 impl TailCheckpoint {
-    /// Commands after which the writer checkpoints even with commands waiting (some 15 WAL
-    /// pages each: the log stays under about 30 MB).
-    const OVERDUE_COMMANDS: usize = 512;
+    /// Commands after which the writer checkpoints even with commands waiting (some 15 to 40
+    /// WAL pages each: the log stays under about 20 MB).
+    const OVERDUE_COMMANDS: usize = 256;
+
+    /// How long the writer waits for a next command before it takes the moment as idle.
+    const IDLE: std::time::Duration = std::time::Duration::from_millis(10);
 
     /// Counts the commands just committed; true when a checkpoint is wanted at the next idle
     /// moment.

@@ -123,9 +123,53 @@ fn week_start(week: i64) -> OffsetDateTime {
 /// How many weeks of a series the trend detector reads: three years and the baseline's margin.
 const TREND_WEEKS: i64 = 3 * 52 + 4;
 
+/// A series the trend detector tests: the reports a week of one category, or of one region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Series<'a> {
+    /// A category by its stored name (`runaway_national`).
+    Category(&'a str),
+    /// A region by its key (the name folded, [`region_key`]).
+    Region(&'a str),
+}
+
+impl<'a> Series<'a> {
+    /// The series as `weekly_counts` files it: its dimension and key.
+    fn parts(self) -> (&'static str, &'a str) {
+        match self {
+            Series::Category(key) => ("category", key),
+            Series::Region(key) => ("region", key),
+        }
+    }
+
+    fn from_parts(dimension: &str, key: &'a str) -> Result<Self> {
+        match dimension {
+            "category" => Ok(Series::Category(key)),
+            "region" => Ok(Series::Region(key)),
+            other => Err(StoreError::Corrupt(format!("a weekly count of the unknown dimension {other:?}"))),
+        }
+    }
+}
+
+/// A region's name folded to the key its reports are counted by, so that `Attica` and
+/// ` ATTICA` are one region; `None` for a name without letters or digits.
+fn region_key(name: &str) -> Option<String> {
+    let key = homeward_domain::text::tokens(name).join(" ");
+    (!key.is_empty()).then_some(key)
+}
+
+/// Files the region (by its key) a new case's child was last seen in, so that a region's
+/// reports of a week are one index range.
+fn file_region(tx: &mut Tx<'_>, case: CaseId, org: &str, key: &str, missing_at: OffsetDateTime) -> Result<()> {
+    tx.conn
+        .prepare_cached("INSERT INTO case_regions (case_id, organisation_id, key, missing_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![case.to_string(), org, key, timefmt::format(missing_at)])?;
+    Ok(())
+}
+
 /// Everything a new case sets off, in a savepoint of its own: it is counted in its category's
-/// week, and the detectors run on it (across cases, and the trend of its category). A failure is
-/// logged and the report still taken; `rescan` recounts and re-evaluates.
+/// week and its region's, and the detectors run on it (across cases, and the trends of its
+/// category and region). A failure is logged and the report still taken; `rescan` recounts and
+/// re-evaluates.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn new_case_in_savepoint(
     tx: &mut Tx<'_>,
@@ -133,30 +177,52 @@ pub(super) fn new_case_in_savepoint(
     case: CaseId,
     org_id: OrganisationId,
     category: Category,
-    missing_from: Option<&MissingFrom>,
+    last_seen: &LastSeen,
     missing_at: OffsetDateTime,
 ) {
     // Each in a savepoint of its own: a failed detector leaves the count, and the others, standing.
     let (week, org) = (week_of(missing_at), org_id.to_string());
-    tx.best_effort("count a new case in its week", case, |tx| count_week(tx, &org, &enum_name(&category)?, week, 1));
+    let category = match enum_name(&category) {
+        Ok(name) => name,
+        Err(e) => {
+            tracing::error!(error = %e, %case, "a category without a name; the case is not counted");
+            return;
+        }
+    };
+    tx.best_effort("count a new case in its week", case, |tx| {
+        count_week(tx, &org, Series::Category(&category), week, 1)
+    });
+    let region = last_seen.region.as_deref().and_then(region_key).and_then(|key| {
+        tx.best_effort("count a new case in its region's week", case, |tx| {
+            file_region(tx, case, &org, &key, missing_at)?;
+            count_week(tx, &org, Series::Region(&key), week, 1)?;
+            Ok(key)
+        })
+    });
     tx.best_effort("run the detectors on a new case", case, |tx| {
-        file_place(tx, case, org_id, missing_from, missing_at)?;
+        file_place(tx, case, org_id, last_seen.missing_from.as_ref(), missing_at)?;
         detect_case(tx, actor, case)
     });
     tx.best_effort("test a new case's week for a trend", case, |tx| {
-        detect_trend(tx, actor, Some(case), &org, &enum_name(&category)?, week)
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), week)
     });
+    if let Some(region) = region {
+        tx.best_effort("test a new case's week in its region for a trend", case, |tx| {
+            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), week)
+        });
+    }
 }
 
-/// Adds `by` to a category's week (one report more, or one less when a case is recategorised).
-fn count_week(tx: &mut Tx<'_>, org: &str, category: &str, week: i64, by: i64) -> Result<()> {
+/// Adds `by` to a series' week (one report more, or one less when a case is recategorised).
+fn count_week(tx: &mut Tx<'_>, org: &str, series: Series<'_>, week: i64, by: i64) -> Result<()> {
+    let (dimension, key) = series.parts();
     tx.conn
         .prepare_cached(
             "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
-             VALUES (?1, 'category', ?2, ?3, MAX(?4, 0))
-             ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = MAX(count + ?4, 0)",
+             VALUES (?1, ?2, ?3, ?4, MAX(?5, 0))
+             ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = MAX(count + ?5, 0)",
         )?
-        .execute(params![org, category, week, by])?;
+        .execute(params![org, dimension, key, week, by])?;
     Ok(())
 }
 
@@ -172,62 +238,69 @@ pub(super) fn recategorised_in_savepoint(
 ) {
     let (week, org) = (week_of(missing_at), org.to_string());
     tx.best_effort("recount a recategorised case", case, |tx| {
-        count_week(tx, &org, &enum_name(&from)?, week, -1)?;
-        count_week(tx, &org, &enum_name(&to)?, week, 1)?;
-        detect_trend(tx, actor, Some(case), &org, &enum_name(&to)?, week)
+        let (from, to) = (enum_name(&from)?, enum_name(&to)?);
+        count_week(tx, &org, Series::Category(&from), week, -1)?;
+        count_week(tx, &org, Series::Category(&to), week, 1)?;
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), week)
     });
 }
 
-/// Tests one week of an organisation's category against its baseline, and records the warning
-/// of a rise with the week's cases. Answers how many warnings changed.
+/// Tests one week of an organisation's category or region against its baseline, and records
+/// the warning of a rise with the week's cases. Answers how many warnings changed.
 fn detect_trend(
     tx: &mut Tx<'_>,
     actor: &Actor,
     by_case: Option<CaseId>,
     org: &str,
-    category: &str,
+    series: Series<'_>,
     week: i64,
 ) -> Result<usize> {
+    let (dimension, key) = series.parts();
     let counts: Vec<(i64, u32)> = {
         let mut statement = tx.conn.prepare_cached(
             "SELECT week, count FROM weekly_counts
-             WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?2 AND week BETWEEN ?3 AND ?4
+             WHERE organisation_id = ?1 AND dimension = ?2 AND key = ?3 AND week BETWEEN ?4 AND ?5
              ORDER BY week",
         )?;
-        let rows =
-            statement.query_map(params![org, category, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = statement
+            .query_map(params![org, dimension, key, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // The series starts with the organisation's first report of any category (or three years
+    // Every series starts with the organisation's first report of any category (or three years
     // back): the weeks before it are not weeks without reports, but weeks before Homeward.
     let first_week: Option<i64> = tx
         .conn
         .prepare_cached("SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category'")?
         .query_row([org], |r| r.get(0))?;
     let Some(first) = first_week.map(|f| f.max(week - TREND_WEEKS)) else { return Ok(0) };
-    let mut series = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
-    if series.is_empty() {
+    let mut weeks = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
+    if weeks.is_empty() {
         return Ok(0);
     }
     for (w, count) in counts {
-        if let Some(slot) = usize::try_from(w - first).ok().and_then(|i| series.get_mut(i)) {
+        if let Some(slot) = usize::try_from(w - first).ok().and_then(|i| weeks.get_mut(i)) {
             *slot = count;
         }
     }
     let rules = TrendRules::default();
-    let Some(rise) = trend::rise(&series, &rules) else { return Ok(0) };
+    let Some(rise) = trend::rise(&weeks, &rules) else { return Ok(0) };
     let (from, to) = (week_start(week), week_start(week + 1));
     // The week's latest reports (a busy week has thousands), and always the case that tipped it.
     let mut cases: Vec<CaseId> = {
-        let mut statement = tx.conn.prepare_cached(
-            "SELECT id FROM cases WHERE organisation_id = ?1 AND category = ?2 AND last_seen_at >= ?3 AND last_seen_at < ?4
-             ORDER BY last_seen_at DESC LIMIT ?5",
-        )?;
+        let mut statement = tx.conn.prepare_cached(match series {
+            Series::Category(_) => {
+                "SELECT id FROM cases WHERE organisation_id = ?1 AND category = ?2 AND last_seen_at >= ?3 AND last_seen_at < ?4
+                 ORDER BY last_seen_at DESC LIMIT ?5"
+            }
+            Series::Region(_) => {
+                "SELECT case_id FROM case_regions WHERE organisation_id = ?1 AND key = ?2 AND missing_at >= ?3 AND missing_at < ?4
+                 ORDER BY missing_at DESC LIMIT ?5"
+            }
+        })?;
         let limit = i64::try_from(MAX_SHARED_CASES).unwrap_or(i64::MAX);
-        let rows = statement
-            .query_map(params![org, category, timefmt::format(from), timefmt::format(to), limit], |r| {
-                r.get::<_, String>(0)
-            })?;
+        let rows = statement.query_map(params![org, key, timefmt::format(from), timefmt::format(to), limit], |r| {
+            r.get::<_, String>(0)
+        })?;
         let mut ids = Vec::new();
         for row in rows {
             ids.push(parse(&row?, "case id")?);
@@ -240,7 +313,7 @@ fn detect_trend(
         cases.pop();
         cases.push(case);
     }
-    let warning = trend::warning(&format!("category {category}"), from.date(), &rise, cases, &rules);
+    let warning = trend::warning(&format!("{dimension} {key}"), from.date(), &rise, cases, &rules);
     Ok(usize::from(record(tx, actor, org, by_case, &warning)?))
 }
 
@@ -744,7 +817,8 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     let places_filed = file_missing_places(tx)?;
     let mut by_org: HashMap<String, Vec<CaseFacts>> = HashMap::new();
     let mut index: HashMap<String, (String, usize)> = HashMap::new();
-    let mut weekly: BTreeMap<(String, String, i64), u32> = BTreeMap::new();
+    // Per organisation, series (dimension and key) and week: the reports.
+    let mut weekly: BTreeMap<(String, &'static str, String, i64), u32> = BTreeMap::new();
     {
         let mut statement = tx.conn.prepare(
             "SELECT c.id, c.organisation_id, c.last_seen_at, ch.identity_id, c.category FROM cases c
@@ -762,7 +836,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
         for row in rows {
             let (id, org, missing_at, identity, category) = row?;
             let missing_at = timefmt::parse(&missing_at)?;
-            *weekly.entry((org.clone(), category, week_of(missing_at))).or_default() += 1;
+            *weekly.entry((org.clone(), "category", category, week_of(missing_at))).or_default() += 1;
             let mut facts = CaseFacts::new(parse(&id, "case id")?, missing_at);
             facts.child = identity;
             let list = by_org.entry(org.clone()).or_default();
@@ -781,6 +855,15 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
             {
                 facts.missing_from = Some(Place { kind: enum_from(&kind, "place kind")?, key });
             }
+        }
+    }
+    {
+        let mut statement = tx.conn.prepare("SELECT organisation_id, key, missing_at FROM case_regions")?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (org, key, missing_at) = row?;
+            *weekly.entry((org, "region", key, week_of(timefmt::parse(&missing_at)?))).or_default() += 1;
         }
     }
     {
@@ -816,21 +899,25 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     Ok(report)
 }
 
-/// Recounts every organisation's reports a week by category, and tests every week of every
-/// series as it closed.
-fn rescan_trends(tx: &mut Tx<'_>, actor: &Actor, weekly: &BTreeMap<(String, String, i64), u32>) -> Result<usize> {
+/// Recounts every organisation's reports a week by category and by region, and tests every
+/// week of every series as it closed.
+fn rescan_trends(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    weekly: &BTreeMap<(String, &'static str, String, i64), u32>,
+) -> Result<usize> {
     tx.conn.execute("DELETE FROM weekly_counts", [])?;
-    for ((org, category, week), count) in weekly {
+    for ((org, dimension, key, week), count) in weekly {
         tx.conn
             .prepare_cached(
-                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count) VALUES (?1, 'category', ?2, ?3, ?4)",
+                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![org, category, week, count])?;
+            .execute(params![org, dimension, key, week, count])?;
     }
     let mut changed = 0;
     // In key order: each series' weeks come together, oldest first.
-    for (org, category, week) in weekly.keys() {
-        changed += detect_trend(tx, actor, None, org, category, *week)?;
+    for (org, dimension, key, week) in weekly.keys() {
+        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, *week)?;
     }
     Ok(changed)
 }

@@ -296,6 +296,72 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
 }
 
 #[test]
+fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warning() {
+    let f = fixture();
+    let monday = time::macros::datetime!(2026-11-02 09:00 UTC);
+    // Three categories in turn, so that no category alone rises: only the region does.
+    let categories = ["runaway_national", "lost_injured_otherwise_missing", "parental_abduction_national"];
+    let report = |at: time::OffsetDateTime, n: usize, region: &str| -> NewCase {
+        serde_json::from_value(json!({"category": categories[n % 3],
+            "child": {"given_name": format!("Child{n}"), "sex": "F"},
+            "last_seen": {"at": at.format(&time::format_description::well_known::Rfc3339).unwrap(), "region": region}}))
+        .unwrap()
+    };
+    // Twenty weeks of one to three reports a week from Attica, and one a week from Crete.
+    let mut n = 0;
+    for week in 1..=20i64 {
+        for r in 0..[2, 1, 3, 2][week as usize % 4] {
+            n += 1;
+            let at = monday - time::Duration::weeks(week) + time::Duration::hours(r * 5);
+            f.store.create_case(&f.actor, report(at, n, "Attica")).unwrap();
+        }
+        n += 1;
+        f.store.create_case(&f.actor, report(monday - time::Duration::weeks(week), n, "Crete")).unwrap();
+    }
+    let trends = |f: &Fixture| {
+        let mut found: Vec<_> = f
+            .store
+            .list_warnings(&f.actor, true)
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.kind == WarningKind::Trend)
+            .collect();
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        found
+    };
+    assert!(trends(&f).is_empty(), "an ordinary series raises nothing: {:?}", trends(&f));
+    // This week nine from Attica, however the region is written, and one from Crete.
+    let mut this_week = Vec::new();
+    for (r, written) in ["Attica", " ATTICA", "attica "].into_iter().cycle().take(9).enumerate() {
+        n += 1;
+        let view =
+            f.store.create_case(&f.actor, report(monday + time::Duration::hours(r as i64 * 3), n, written)).unwrap();
+        this_week.push(view.case.id);
+    }
+    n += 1;
+    f.store.create_case(&f.actor, report(monday, n, "Crete")).unwrap();
+    let found = trends(&f);
+    assert_eq!(found.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(), vec!["trend:region attica:2026-11-02"]);
+    assert_eq!(found[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), this_week, "every report of the week");
+    assert!(
+        found[0].evidence[0]
+            .starts_with("9 reports of region attica in the week from 2026-11-02, where 2.0 would be usual"),
+        "{:?}",
+        found[0].evidence
+    );
+    // The full re-evaluation recounts the regions' weeks and finds the same.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings; DELETE FROM weekly_counts;").unwrap();
+    drop(conn);
+    f.store.rescan_warnings().unwrap();
+    let again = trends(&f);
+    assert_eq!(
+        again.iter().map(|w| (w.key.as_str(), w.cases.len())).collect::<Vec<_>>(),
+        vec![("trend:region attica:2026-11-02", 9)]
+    );
+}
+
+#[test]
 fn a_closed_warning_stays_closed_when_its_cases_are_evaluated_again() {
     let f = fixture();
     let phone = Some("+30 690 000 1234");

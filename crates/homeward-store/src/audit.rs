@@ -73,6 +73,9 @@ pub enum AuditCode {
     WarningDecided = 2044,
     /// Every case re-evaluated by the detectors.
     WarningsRescanned = 2045,
+    /// A reader was shown a warning's network: its cases, those one hop further and the
+    /// identifiers that link them.
+    WarningNetworkRead = 2046,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -133,6 +136,7 @@ impl AuditCode {
             WarningRead => "warning.read",
             WarningDecided => "warning.decided",
             WarningsRescanned => "warning.rescanned",
+            WarningNetworkRead => "warning.network_read",
             AccessDenied => "access.denied",
         }
     }

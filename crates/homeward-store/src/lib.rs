@@ -22,7 +22,7 @@ use homeward_domain::linkage::{
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::Denied;
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningView};
+use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningNetwork, WarningView};
 use homeward_domain::{CaseId, ChildId, DomainError, UserId, WarningId};
 use time::OffsetDateTime;
 
@@ -209,6 +209,12 @@ pub trait Store: Send + Sync + 'static {
     /// queue) or the closed ones, most urgent first. Audited.
     fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>>;
     fn get_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView>;
+    /// The network of a shared-identifier warning: its cases, the cases of the same organisation
+    /// one hop further that share one of their identifiers, and the identifiers two or more of
+    /// them hold (bounded; `truncated` says when it was cut). Read as `get_warning` is, and
+    /// audited with the cases and identifiers shown; another kind of warning has no network
+    /// (`Conflict`).
+    fn warning_network(&self, actor: &Actor, id: WarningId) -> Result<WarningNetwork>;
     /// Acknowledge, act on or dismiss a warning; a dismissal and an action need a reason.
     fn decide_warning(
         &self,

@@ -22,7 +22,7 @@ use homeward_domain::linkage::{
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
-use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningView};
+use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningNetwork, WarningView};
 use homeward_domain::{CaseId, ChildId, UserId, WarningId};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
@@ -819,6 +819,12 @@ impl Store for SqliteStore {
         let who = actor.clone();
         let result = self.write(move |tx| warnings::get_warning(tx, &who, id));
         self.refused_warning(actor, Some(id), "read_warning", result)
+    }
+
+    fn warning_network(&self, actor: &Actor, id: WarningId) -> Result<WarningNetwork> {
+        let who = actor.clone();
+        let result = self.write(move |tx| warnings::warning_network(tx, &who, id));
+        self.refused_warning(actor, Some(id), "read_warning_network", result)
     }
 
     fn decide_warning(

@@ -11,16 +11,17 @@
 //! their organisation's. Cross-border patterns are the federation's, through privacy-preserving
 //! matching, not a shared table.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use homeward_domain::case::Category;
 use homeward_domain::case::{LastSeen, MissingFrom};
 use homeward_domain::linkage::PROBABLE_FROM;
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
-use homeward_domain::records::IdentifierKind;
+use homeward_domain::records::{Identifier, IdentifierKind};
 use homeward_domain::warning::{
-    Level, WarningCase, WarningDecision, WarningDecisionView, WarningKind, WarningState, WarningView,
+    Level, MAX_NETWORK_CASES, NetworkCase, WarningCase, WarningDecision, WarningDecisionView, WarningKind,
+    WarningNetwork, WarningState, WarningView,
 };
 use homeward_domain::{CaseId, OrganisationId, WarningId};
 use homeward_risk::detect::{self, CaseFacts, Detector, History, MAX_SHARED_CASES, Place, Rules, Warning};
@@ -645,6 +646,155 @@ pub(super) fn get_warning(tx: &mut Tx<'_>, actor: &Actor, id: WarningId) -> Resu
     let case_ids: Vec<CaseId> = view.cases.iter().map(|c| c.case_id).collect();
     tx.audit(actor, AuditCode::WarningRead, "warning", Some(id.to_string()), json!({"case_ids": case_ids}))?;
     Ok(view)
+}
+
+/// The network of a shared-identifier warning ([`WarningNetwork`]): its cases, the
+/// organisation's other cases that share one of their identifiers, and the identifiers that link
+/// them. Asked of the policy as `get_warning` is, against the warning's organisation; it shows
+/// identifier values, a case's personal data, so the reader must also be one who reads cases in
+/// full. The audit entry names the cases and the identifiers (by id, never by value) shown.
+pub(super) fn warning_network(tx: &mut Tx<'_>, actor: &Actor, id: WarningId) -> Result<WarningNetwork> {
+    let view = own_warning(tx.conn, actor, id, Action::WarningRead)?;
+    authorize(actor, Action::CaseRead, Scope::Own)?;
+    if view.kind != WarningKind::SharedIdentifier {
+        return Err(StoreError::Conflict(format!(
+            "only a shared-identifier warning has a network of cases and identifiers; this warning is of kind {}",
+            enum_name(&view.kind)?
+        )));
+    }
+    // `own_warning` found the warning in the actor's organisation, so this is the warning's.
+    let org = actor.organisation_id.ok_or_else(|| StoreError::NotFound(format!("warning {id}")))?.to_string();
+    // A warning lists up to 200 cases; the network starts from its latest ones.
+    let mut truncated = view.cases.len() > MAX_NETWORK_CASES;
+    let mut candidates: Vec<NetworkCase> = view
+        .cases
+        .iter()
+        .rev()
+        .take(MAX_NETWORK_CASES)
+        .map(|c| NetworkCase {
+            case_id: c.case_id,
+            number: c.number.clone(),
+            category: c.category,
+            status: c.status,
+            last_seen_at: c.last_seen_at,
+            in_warning: true,
+        })
+        .collect();
+    let mut records = Vec::new();
+    for case in &candidates {
+        records.extend(identifiers_of(tx.conn, case.case_id)?);
+    }
+    let (hops, cut) = one_hop(tx.conn, &org, &candidates, &records)?;
+    truncated |= cut;
+    for hop in hops {
+        if let Some(case) = network_case(tx.conn, &org, hop)? {
+            records.extend(identifiers_of(tx.conn, hop)?);
+            candidates.push(case);
+        }
+    }
+    let network = WarningNetwork::assemble(id, candidates, &records, truncated);
+    let case_ids: Vec<CaseId> = network.cases.iter().map(|c| c.case_id).collect();
+    let identifier_ids: Vec<_> = network.identifiers.iter().map(|i| i.id).collect();
+    let detail = json!({"case_ids": case_ids, "identifier_ids": identifier_ids, "truncated": network.truncated});
+    tx.audit(actor, AuditCode::WarningNetworkRead, "warning", Some(id.to_string()), detail)?;
+    Ok(network)
+}
+
+/// Every identifier record of a case (without its label: the network does not show it).
+fn identifiers_of(conn: &Connection, case: CaseId) -> Result<Vec<Identifier>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, kind, value, normalised FROM identifiers WHERE case_id = ?1 ORDER BY id")?;
+    let rows = statement.query_map([case.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (id, kind, value, normalised) = row?;
+        found.push(Identifier {
+            id: parse(&id, "identifier id")?,
+            case_id: case,
+            kind: enum_from(&kind, "identifier kind")?,
+            value,
+            normalised,
+            label: None,
+        });
+    }
+    Ok(found)
+}
+
+/// The organisation's other cases that hold one of these identifiers: those that share the most
+/// of them first, then those that linked one most recently, as many as the network has room for.
+/// Also answers whether some were left out. Each identifier is read in the index's own order,
+/// the latest linked first and no more than the network can show, so that a number in
+/// thousands of cases is not read in full.
+fn one_hop(conn: &Connection, org: &str, seeds: &[NetworkCase], records: &[Identifier]) -> Result<(Vec<CaseId>, bool)> {
+    let in_network: HashSet<CaseId> = seeds.iter().map(|c| c.case_id).collect();
+    let mut keys: Vec<(IdentifierKind, &str)> = Vec::new();
+    for record in records.iter().filter(|r| !r.normalised.is_empty()) {
+        if !keys.contains(&(record.kind, record.normalised.as_str())) {
+            keys.push((record.kind, record.normalised.as_str()));
+        }
+    }
+    let limit = MAX_NETWORK_CASES + 1;
+    let mut statement = conn.prepare_cached(
+        // `+` keeps the planner on the identifier's index, as in `related_facts`.
+        "SELECT i.case_id, i.id FROM identifiers i JOIN cases c ON c.id = i.case_id
+         WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
+         ORDER BY i.id DESC LIMIT ?4",
+    )?;
+    // Per case one hop further: how many of the identifiers it shares, and its latest record.
+    let mut found: HashMap<CaseId, (usize, String)> = HashMap::new();
+    let mut cut = false;
+    for (kind, normalised) in keys {
+        let rows = statement
+            .query_map(params![enum_name(&kind)?, normalised, org, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // As many records as asked for: more cases hold it than the network can show.
+        cut |= rows.len() >= limit;
+        let mut counted = HashSet::new();
+        for (case, record) in rows {
+            let case: CaseId = parse(&case, "case id")?;
+            if in_network.contains(&case) || !counted.insert(case) {
+                continue;
+            }
+            let entry = found.entry(case).or_insert_with(|| (0, record.clone()));
+            entry.0 += 1;
+            if record > entry.1 {
+                entry.1 = record;
+            }
+        }
+    }
+    let mut ranked: Vec<(CaseId, (usize, String))> = found.into_iter().collect();
+    ranked.sort_by(|(a, (a_shared, a_latest)), (b, (b_shared, b_latest))| {
+        b_shared.cmp(a_shared).then(b_latest.cmp(a_latest)).then(a.cmp(b))
+    });
+    let room = MAX_NETWORK_CASES.saturating_sub(seeds.len());
+    cut |= ranked.len() > room;
+    ranked.truncate(room);
+    Ok((ranked.into_iter().map(|(case, _)| case).collect(), cut))
+}
+
+/// A case of the organisation as the network shows it, one hop further than the warning.
+fn network_case(conn: &Connection, org: &str, case: CaseId) -> Result<Option<NetworkCase>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT number, category, status, last_seen_at FROM cases WHERE id = ?1 AND organisation_id = ?2",
+        )?
+        .query_row(params![case.to_string(), org], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .optional()?;
+    let Some((number, category, status, last_seen_at)) = row else { return Ok(None) };
+    Ok(Some(NetworkCase {
+        case_id: case,
+        number,
+        category: enum_from(&category, "category")?,
+        status: enum_from(&status, "status")?,
+        last_seen_at: timefmt::parse(&last_seen_at)?,
+        in_warning: false,
+    }))
 }
 
 /// A supervisor's decision: kept with who, when and why, for tuning the detectors.

@@ -4,6 +4,7 @@
 use homeward_domain::case::NewCase;
 use homeward_domain::linkage::MatchDecision;
 use homeward_domain::org::{Actor, NewUser, Role};
+use homeward_domain::records::IdentifierKind;
 use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningState};
 use homeward_store::{AuditCode, Store, StoreError};
 use serde_json::json;
@@ -584,4 +585,145 @@ fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
         all.iter()
             .any(|w| w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>() == vec![third.case.id, fourth.case.id])
     );
+}
+
+/// A report of a child last seen on `day` of November 2026 holding these identifiers.
+fn holding(given: &str, day: u32, identifiers: &[(&str, &str)]) -> NewCase {
+    let identifiers: Vec<_> = identifiers.iter().map(|(kind, value)| json!({"kind": kind, "value": value})).collect();
+    serde_json::from_value(json!({"category": "runaway",
+        "child": {"given_name": given, "sex": "M"},
+        "last_seen": {"at": format!("2026-11-{day:02}T18:00:00Z")},
+        "identifiers": identifiers}))
+    .unwrap()
+}
+
+#[test]
+fn a_shared_phone_warning_has_a_network_of_its_cases_those_one_hop_further_and_their_identifiers() {
+    let f = fixture();
+    let a = f.store.create_case(&f.actor, holding("Amir", 1, &[("phone", "+30 690 000 1234")])).unwrap();
+    let b = f
+        .store
+        .create_case(&f.actor, holding("Karim", 2, &[("phone", "0030 690 000 1234"), ("social_handle", "@nikos_13")]))
+        .unwrap();
+    let c = f
+        .store
+        .create_case(&f.actor, holding("Omid", 3, &[("social_handle", "Nikos_13"), ("vehicle", "IKA-1234")]))
+        .unwrap();
+    // Two hops away (through the vehicle only C holds): not in the network.
+    let far = f.store.create_case(&f.actor, holding("Reza", 4, &[("vehicle", "ika 1234")])).unwrap();
+    // Another organisation's case with the same number is never part of it.
+    let elsewhere = other_org(&f);
+    let hidden = f.store.create_case(&elsewhere, holding("Amir", 5, &[("phone", "+306900001234")])).unwrap();
+
+    let key = homeward_store::stored_key("identifier:phone number:+306900001234");
+    let warning = f.store.list_warnings(&f.actor, true).unwrap().into_iter().find(|w| w.key == key).unwrap();
+    let network = f.store.warning_network(&f.actor, warning.id).unwrap();
+    assert_eq!(network.warning_id, warning.id);
+    let cases: Vec<_> = network.cases.iter().map(|n| (n.case_id, n.in_warning)).collect();
+    assert_eq!(cases, vec![(a.case.id, true), (b.case.id, true), (c.case.id, false)]);
+    assert_eq!(network.cases[2].number, c.case.number);
+    assert!(!cases.iter().any(|(id, _)| *id == far.case.id || *id == hidden.case.id));
+    let nodes: Vec<_> = network.identifiers.iter().map(|i| (i.kind, i.value.as_str(), i.held_by)).collect();
+    assert_eq!(
+        nodes,
+        vec![(IdentifierKind::Phone, "+30 690 000 1234", 2), (IdentifierKind::SocialHandle, "@nikos_13", 2)]
+    );
+    let (phone, handle) = (network.identifiers[0].id, network.identifiers[1].id);
+    assert_eq!(phone, a.identifiers[0].id, "the phone as A wrote it first");
+    let edges: Vec<_> = network.edges.iter().map(|e| (e.case_id, e.identifier_id)).collect();
+    assert_eq!(
+        edges,
+        vec![(a.case.id, phone), (b.case.id, phone), (b.case.id, handle), (c.case.id, handle)],
+        "the vehicle only C holds in the network links nothing"
+    );
+    assert!(!network.truncated);
+
+    // The read is audited with what was shown: the cases and the identifiers, by id only.
+    let entries = f.store.audit_entries(0, 10_000).unwrap();
+    let read = entries.iter().rfind(|e| e.code == AuditCode::WarningNetworkRead.code()).unwrap();
+    assert_eq!((read.action.as_str(), read.record_type.as_str()), ("warning.network_read", "warning"));
+    assert_eq!(read.record_id, Some(warning.id.to_string()));
+    let detail: serde_json::Value = serde_json::from_str(&read.detail).unwrap();
+    assert_eq!(detail["case_ids"], json!([a.case.id, b.case.id, c.case.id]));
+    assert_eq!(detail["identifier_ids"], json!([phone, handle]));
+    assert_eq!(detail["truncated"], false);
+    assert!(!read.detail.contains("690") && !read.detail.contains("nikos"), "no identifier value: {}", read.detail);
+
+    // An operator may not read warnings: refused, and the refusal recorded against the warning.
+    let operator = user(&f, "op@a.example", Role::Operator);
+    let refused = f.store.warning_network(&operator, warning.id);
+    assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");
+    // Another organisation's reader does not learn that the warning exists.
+    let supervisor_elsewhere = {
+        let u = f
+            .store
+            .create_user_with_password(
+                &Actor::command_line(),
+                NewUser {
+                    email: "sup@b.example".into(),
+                    display_name: None,
+                    role: Role::Supervisor,
+                    organisation_id: elsewhere.organisation_id,
+                },
+                "a long password",
+            )
+            .unwrap();
+        Actor::user(&u, "test")
+    };
+    let not_found = f.store.warning_network(&supervisor_elsewhere, warning.id);
+    assert!(matches!(not_found, Err(StoreError::NotFound(_))), "{not_found:?}");
+    let entries = f.store.audit_entries(0, 10_000).unwrap();
+    let denied: Vec<_> = entries
+        .iter()
+        .filter(|e| e.code == AuditCode::AccessDenied.code() && e.record_id == Some(warning.id.to_string()))
+        .collect();
+    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert!(denied.iter().all(|e| e.detail.contains("read_warning_network")), "{denied:?}");
+    assert_eq!(denied[0].actor_user_id, operator.user_id.map(|u| u.to_string()));
+    assert_eq!(
+        entries.iter().filter(|e| e.code == AuditCode::WarningNetworkRead.code()).count(),
+        1,
+        "a refused read shows nothing and is not audited as shown"
+    );
+}
+
+#[test]
+fn only_a_shared_identifier_warning_has_a_network() {
+    let f = fixture();
+    f.store.create_case(&f.actor, reported("Amir", 1, Some("Reception Centre Lesvos"), None)).unwrap();
+    f.store.create_case(&f.actor, reported("Karim", 3, Some("Reception Centre Lesvos"), None)).unwrap();
+    f.store.create_case(&f.actor, reported("Omid", 4, Some("Reception Centre Samos"), None)).unwrap();
+    f.store.create_case(&f.actor, reported("Reza", 6, Some("Reception Centre Lesvos"), None)).unwrap();
+    let live = f.store.list_warnings(&f.actor, true).unwrap();
+    assert_eq!(live.iter().map(|w| w.kind).collect::<Vec<_>>(), vec![WarningKind::PlaceCluster]);
+    let answer = f.store.warning_network(&f.actor, live[0].id);
+    assert!(matches!(answer, Err(StoreError::Conflict(_))), "{answer:?}");
+    let entries = f.store.audit_entries(0, 10_000).unwrap();
+    assert!(!entries.iter().any(|e| e.code == AuditCode::WarningNetworkRead.code()));
+}
+
+#[test]
+fn a_network_larger_than_it_may_show_is_cut_and_says_so() {
+    let f = fixture();
+    f.store.create_case(&f.actor, holding("Amir", 1, &[("phone", "+30 690 000 1234")])).unwrap();
+    let b = f
+        .store
+        .create_case(&f.actor, holding("Karim", 2, &[("phone", "+30 690 000 1234"), ("social_handle", "@crowd")]))
+        .unwrap();
+    let max = homeward_domain::warning::MAX_NETWORK_CASES;
+    for n in 0..max {
+        f.store.create_case(&f.actor, holding(&format!("Child {n}"), 3, &[("social_handle", "crowd")])).unwrap();
+    }
+    let key = homeward_store::stored_key("identifier:phone number:+306900001234");
+    let warning = f.store.list_warnings(&f.actor, true).unwrap().into_iter().find(|w| w.key == key).unwrap();
+    let network = f.store.warning_network(&f.actor, warning.id).unwrap();
+    assert!(network.truncated);
+    assert_eq!(network.cases.len(), max);
+    assert_eq!(network.cases.iter().filter(|c| c.in_warning).count(), 2);
+    let handle = network.identifiers.iter().find(|i| i.kind == IdentifierKind::SocialHandle).unwrap();
+    assert_eq!(handle.held_by as usize, max - 1, "B and the 48 latest cases that share its handle");
+    assert!(network.edges.iter().any(|e| e.case_id == b.case.id && e.identifier_id == handle.id));
+    let read = f.store.audit_entries(0, 100_000).unwrap();
+    let read = read.iter().rfind(|e| e.code == AuditCode::WarningNetworkRead.code()).unwrap();
+    assert!(read.detail.contains("\"truncated\":true"), "{}", read.detail);
 }

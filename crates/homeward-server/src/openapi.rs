@@ -55,6 +55,7 @@ use crate::routes;
         routes::cases::edit_child,
         routes::warnings::list,
         routes::warnings::get,
+        routes::warnings::network,
         routes::warnings::decide,
     )
 )]

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/risk-suggestion", post(cases::suggest_risk))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::get))
+        .route("/warnings/{id}/network", get(warnings::network))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/openapi.json", get(openapi));
     Router::new()

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use homeward_domain::WarningId;
-use homeward_domain::warning::{WarningDecision, WarningView};
+use homeward_domain::warning::{WarningDecision, WarningNetwork, WarningView};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -48,6 +48,22 @@ pub async fn get(
     ApiPath(id): ApiPath<WarningId>,
 ) -> Result<Json<WarningView>, AppError> {
     Ok(Json(state.run(move |store| store.get_warning(&who.actor, id)).await?))
+}
+
+/// The network of a shared-identifier warning: its cases, the caller's organisation's cases one
+/// hop further that share one of their identifiers, and every identifier two or more of these
+/// cases hold (the same number written `+30 690…` or `0030 690…` is one), with an edge for each
+/// case that holds one. At most 50 cases and 50 identifiers; `truncated` says when it was cut.
+/// Another kind of warning has no network (409).
+#[utoipa::path(get, path = "/api/v1/warnings/{id}/network", params(("id" = WarningId, Path)), tag = "warnings",
+    responses((status = 200, body = WarningNetwork), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn network(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<WarningId>,
+) -> Result<Json<WarningNetwork>, AppError> {
+    Ok(Json(state.run(move |store| store.warning_network(&who.actor, id)).await?))
 }
 
 /// A supervisor's decision about a warning.

@@ -45,6 +45,7 @@ enum Ep {
     EditChild,
     ListWarnings,
     GetWarning,
+    WarningNetwork,
     DecideWarning,
     RiskAnswers,
     Assessments,
@@ -52,7 +53,7 @@ enum Ep {
 
 /// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
 /// (other: never found).
-const WARNING_ENDPOINTS: [Ep; 2] = [Ep::GetWarning, Ep::DecideWarning];
+const WARNING_ENDPOINTS: [Ep; 3] = [Ep::GetWarning, Ep::WarningNetwork, Ep::DecideWarning];
 
 const CASE_ENDPOINTS: [Ep; 19] = [
     Ep::RiskAnswers,
@@ -138,7 +139,7 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::Preferences => 200,
         Ep::Matches | Ep::DecideMatch => allow(annotates, 200),
         Ep::Candidates => allow(annotates, 200),
-        Ep::ListWarnings | Ep::GetWarning => allow(manages_cases, 200),
+        Ep::ListWarnings | Ep::GetWarning | Ep::WarningNetwork => allow(manages_cases, 200),
         Ep::DecideWarning => allow(role == Supervisor, 200),
         Ep::RiskAnswers => allow(own && runs_cases, 200),
         // The stored assessments name who recorded what: readers of the case in full.
@@ -236,6 +237,7 @@ impl World {
     fn hit_warning(&self, ep: Ep, auth: &Auth, id: homeward_domain::WarningId) -> u16 {
         match ep {
             Ep::GetWarning => self.app.get(&format!("/api/v1/warnings/{id}"), auth).status,
+            Ep::WarningNetwork => self.app.get(&format!("/api/v1/warnings/{id}/network"), auth).status,
             Ep::DecideWarning => {
                 self.app
                     .post(&format!("/api/v1/warnings/{id}/decision"), auth, json!({"decision": "acknowledge"}))
@@ -290,7 +292,9 @@ impl World {
             }
             Ep::ListOrgs => app.get("/api/v1/organisations", auth).status,
             Ep::ListWarnings => app.get("/api/v1/warnings", auth).status,
-            Ep::GetWarning | Ep::DecideWarning => unreachable!("warning endpoints are hit by hit_warning"),
+            Ep::GetWarning | Ep::WarningNetwork | Ep::DecideWarning => {
+                unreachable!("warning endpoints are hit by hit_warning")
+            }
             Ep::CreateOrg => {
                 post("/api/v1/organisations".into(), json!({"name": format!("New org {n}"), "country": "BE"}))
             }

@@ -193,6 +193,8 @@ fn health_and_the_api_document() {
         "/api/v1/cases/{id}/matches",
         "/api/v1/candidates",
         "/api/v1/cases/{id}/child",
+        "/api/v1/warnings/{id}",
+        "/api/v1/warnings/{id}/network",
         "/api/v1/session",
         "/api/v1/users",
         "/api/v1/organisations",
@@ -201,7 +203,15 @@ fn health_and_the_api_document() {
         assert!(paths.contains_key(path), "{path} missing from the document");
     }
     assert!(doc["components"]["schemas"]["NewCase"].is_object());
-    for schema in ["CaseWithCandidates", "Candidate", "CaseMatch", "MatchDecisionRequest", "Episode"] {
+    for schema in [
+        "CaseWithCandidates",
+        "Candidate",
+        "CaseMatch",
+        "MatchDecisionRequest",
+        "Episode",
+        "WarningNetwork",
+        "NetworkCase",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing from the document");
     }
     let missing = app.get("/nowhere", &Auth::None);

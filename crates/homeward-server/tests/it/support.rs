@@ -243,3 +243,46 @@ pub fn two_children_one_phone(app: &TestApp, auth: &Auth) -> (Vec<String>, Vec<S
     }
     (numbers, ids)
 }
+
+/// Three children reported through the API: A and B share a phone number written two ways
+/// (a shared-identifier warning), B and C a social-media handle with markup in it (C is one hop
+/// further from the phone's warning). Answers their case numbers and ids, A's first.
+pub fn three_children_two_links(app: &TestApp, auth: &Auth) -> (Vec<String>, Vec<String>) {
+    let reports = [
+        (
+            json!({"given_name": "Ελένη", "family_name": "Παπαδοπούλου", "sex": "F", "date_of_birth": "2011-04-02"}),
+            json!([{"kind": "phone", "value": "+30 690 000 1234"}]),
+        ),
+        (
+            json!({"given_name": "Νίκος", "family_name": "Γεωργίου", "sex": "M", "date_of_birth": "2013-02-11"}),
+            json!([{"kind": "phone", "value": "0030 690 000 1234"}, {"kind": "social_handle", "value": "@nikos_13<script>"}]),
+        ),
+        (
+            json!({"given_name": "Amir", "family_name": "Rahimi", "sex": "M", "date_of_birth": "2009-08-30"}),
+            json!([{"kind": "social_handle", "value": "nikos_13<script>"}]),
+        ),
+    ];
+    let (mut numbers, mut ids) = (Vec::new(), Vec::new());
+    for (child, identifiers) in reports {
+        let mut report = issue_report();
+        report["child"] = child;
+        report["identifiers"] = identifiers;
+        let created = app.post("/api/v1/cases", auth, report);
+        assert_eq!(created.status, 201, "{:?}", created.body);
+        numbers.push(created.body["number"].as_str().unwrap().to_owned());
+        ids.push(created.body["id"].as_str().unwrap().to_owned());
+    }
+    (numbers, ids)
+}
+
+/// The id of the live shared-identifier warning about a phone number, as a supervisor lists it.
+pub fn phone_warning(app: &TestApp, supervisor: &Auth) -> String {
+    let listed = app.get("/api/v1/warnings", supervisor).body;
+    let phone = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["kind"] == "shared_identifier" && w["evidence"][0].as_str().unwrap().contains("phone"))
+        .unwrap_or_else(|| panic!("no phone warning in {listed}"));
+    phone["id"].as_str().unwrap().to_owned()
+}

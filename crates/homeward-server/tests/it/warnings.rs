@@ -111,3 +111,93 @@ fn risk_answers_suggest_a_level_and_every_assessment_is_kept_with_its_catalogue(
     assert_eq!(last["catalogue_version"], case["trafficking"]["catalogue_version"]);
     assert!(last["reasons"].as_array().unwrap().iter().any(|r| r["indicator"] == "documents_withheld"));
 }
+
+#[test]
+fn a_shared_phone_warning_answers_its_network_of_cases_and_identifiers() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let other = app.org("Elsewhere", "RS", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let (_, manager) = app.user(&org, Role::CaseManager, "cm@a.example");
+    let (_, supervisor) = app.user(&org, Role::Supervisor, "sup@a.example");
+    let (_, elsewhere) = app.user(&other, Role::Supervisor, "sup@b.example");
+    let (numbers, ids) = crate::support::three_children_two_links(&app, &operator);
+    let id = crate::support::phone_warning(&app, &supervisor);
+    let path = format!("/api/v1/warnings/{id}/network");
+
+    let network = app.get(&path, &supervisor);
+    assert_eq!(network.status, 200, "{:?}", network.body);
+    let body = &network.body;
+    assert_eq!(body["warning_id"], id.as_str());
+    let cases: Vec<(&str, &str, bool)> = body["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["case_id"].as_str().unwrap(), c["number"].as_str().unwrap(), c["in_warning"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        cases,
+        vec![
+            (ids[0].as_str(), numbers[0].as_str(), true),
+            (ids[1].as_str(), numbers[1].as_str(), true),
+            (ids[2].as_str(), numbers[2].as_str(), false)
+        ]
+    );
+    assert_eq!(body["cases"][0]["status"], "open");
+    assert!(body["cases"][0]["last_seen_at"].is_string() && body["cases"][0]["category"].is_string());
+    let identifiers = body["identifiers"].as_array().unwrap();
+    let nodes: Vec<(&str, &str, u64)> = identifiers
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["value"].as_str().unwrap(), i["held_by"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(nodes, vec![("phone", "+30 690 000 1234", 2), ("social_handle", "@nikos_13<script>", 2)]);
+    let (phone, handle) = (identifiers[0]["id"].as_str().unwrap(), identifiers[1]["id"].as_str().unwrap());
+    let edges: Vec<(&str, &str)> = body["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["case_id"].as_str().unwrap(), e["identifier_id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        edges,
+        vec![(ids[0].as_str(), phone), (ids[1].as_str(), phone), (ids[1].as_str(), handle), (ids[2].as_str(), handle)]
+    );
+    assert_eq!(body["truncated"], false);
+    let read = app.audit().into_iter().rfind(|e| e.action == "warning.network_read").expect("the read is audited");
+    assert_eq!(read.record_id.as_deref(), Some(id.as_str()));
+    assert!(ids.iter().all(|c| read.detail.contains(c.as_str())), "{}", read.detail);
+
+    // A case manager reads it too; an operator is refused, and that is recorded; another
+    // organisation does not learn it exists.
+    assert_eq!(app.get(&path, &manager).status, 200);
+    assert_eq!(app.get(&path, &operator).status, 403);
+    let denied = app.audit().into_iter().rfind(|e| e.action == "access.denied").unwrap();
+    assert_eq!(denied.record_id.as_deref(), Some(id.as_str()));
+    assert!(denied.detail.contains("read_warning_network"), "{}", denied.detail);
+    assert_eq!(app.get(&path, &elsewhere).status, 404);
+    assert_eq!(app.get("/api/v1/warnings/not-an-id/network", &supervisor).status, 400);
+    assert_eq!(app.get("/api/v1/warnings/01a22944-4574-7495-a6e1-ccc87f12231a/network", &supervisor).status, 404);
+    assert_eq!(app.get(&path, &crate::support::Auth::None).status, 401);
+}
+
+#[test]
+fn a_place_cluster_warning_has_no_network() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let (_, supervisor) = app.user(&org, Role::Supervisor, "sup@a.example");
+    for (given, day, centre) in
+        [("Amir", 1, "Lesvos"), ("Karim", 3, "Lesvos"), ("Omid", 4, "Samos"), ("Reza", 6, "Lesvos")]
+    {
+        let report = json!({"category": "missing_unaccompanied_migrant",
+            "child": {"given_name": given, "sex": "M"},
+            "last_seen": {"at": format!("2026-11-{day:02}T18:00:00Z"),
+                "missing_from": {"kind": "reception_centre", "name": format!("Reception Centre {centre}")}}});
+        assert_eq!(app.post("/api/v1/cases", &operator, report).status, 201);
+    }
+    let listed = app.get("/api/v1/warnings", &supervisor).body;
+    let place = listed.as_array().unwrap().iter().find(|w| w["kind"] == "place_cluster").expect("a place warning");
+    let answer = app.get(&format!("/api/v1/warnings/{}/network", place["id"].as_str().unwrap()), &supervisor);
+    assert_eq!(answer.status, 409, "{:?}", answer.body);
+    assert!(answer.body["detail"].as_str().unwrap().contains("shared-identifier"), "{:?}", answer.body);
+}

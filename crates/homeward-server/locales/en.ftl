@@ -440,6 +440,23 @@ warning-decision-acknowledge = acknowledged
 warning-decision-act = acted on
 warning-decision-dismiss = dismissed
 case-warnings = Early warnings about this case
+warnings-open-page = Open this warning
+warnings-open-network = Open this warning and its network of cases and identifiers
+warning-page-title = Early warning
+warning-page-back = Back to the warnings
+network-title = Network of cases and identifiers
+network-intro = The cases of this warning, the other cases of your organisation that share an identifier with them, and every identifier that two or more of these cases hold. An identifier written in different ways (+30 69… and 0030 69…) is one.
+network-cut = The network is larger than shown: at most { $cases } cases and { $identifiers } identifiers are shown, those that share the most first.
+network-empty = No identifier is held by more than one of these cases any more.
+network-svg-title = The cases (on the left) and the identifiers they share (on the right)
+network-in-warning = case of this warning
+network-hop = case one step further, through a shared identifier
+network-one-step = one step further
+network-list = The same as a list: each identifier and the cases that hold it
+network-held-by = { $count ->
+    [one] in one case
+   *[other] in { $count } cases
+}
 
 ## The trafficking concern on the case page
 concern-title = Trafficking concern

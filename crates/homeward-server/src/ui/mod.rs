@@ -56,6 +56,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/indicators", post(case::observe_indicator))
         .route("/cases/{id}/risk-answers", post(case::answer_risk_questions))
         .route("/warnings", get(warnings::queue))
+        .route("/warnings/{id}", get(warnings::page))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))

@@ -1,7 +1,10 @@
 //! The supervisor's early-warning queue: what the detectors found across the organisation's
 //! cases (the same child missing again, several children gone from one place, one identifier
 //! in several cases), most urgent first, each with its evidence, its cases and what was decided
-//! about it, and the decision form for a supervisor.
+//! about it, and the decision form for a supervisor. Each warning also has a page of its own
+//! (`/warnings/{id}`), where a shared identifier is drawn as the network of cases and identifiers
+//! around it: an inline SVG drawn on the server (no script, nothing fetched from elsewhere) with a
+//! list beside it that says the same in text.
 //!
 //! A refused decision (no reason given for closing, or a warning decided by someone else in the
 //! meantime) comes back on the queue itself, with the problem next to the form and the reason
@@ -15,7 +18,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_domain::org::Role;
 use homeward_domain::policy::{self, Action, Scope};
-use homeward_domain::warning::{Level, MAX_WARNING_REASON, WarningDecision, WarningKind, WarningState, WarningView};
+use homeward_domain::warning::{
+    Level, MAX_NETWORK_CASES, MAX_NETWORK_IDENTIFIERS, MAX_WARNING_REASON, NetworkCase, NetworkIdentifier,
+    WarningDecision, WarningKind, WarningNetwork, WarningState, WarningView,
+};
 use homeward_domain::{DomainError, FieldError, UserId, WarningId};
 use homeward_store::StoreError;
 use maud::{Markup, html};
@@ -154,7 +160,7 @@ fn render(
             p.muted #no-warnings { (tr.t(if live { "warnings-empty" } else { "warnings-closed-empty" })) }
         }
         @for w in warnings {
-            (warning(tr, viewer, w, names, attempt.filter(|a| a.warning == w.id)))
+            (warning(tr, viewer, w, names, attempt.filter(|a| a.warning == w.id), true))
         }
     };
     let title = tr.t(if live { "warnings-title" } else { "warnings-closed-title" });
@@ -191,6 +197,7 @@ fn warning(
     w: &WarningView,
     names: &HashMap<UserId, String>,
     attempt: Option<&Attempt>,
+    on_queue: bool,
 ) -> Markup {
     let anchor = format!("w-{}", w.id);
     html! {
@@ -237,9 +244,226 @@ fn warning(
                     }
                 }
             }
+            @if on_queue {
+                p.open-page {
+                    a href=(format!("/warnings/{}", w.id)) {
+                        (tr.t(if w.kind == WarningKind::SharedIdentifier { "warnings-open-network" } else { "warnings-open-page" }))
+                    }
+                }
+            }
             @if w.state.is_live() && may_decide(viewer.user.role) { (decision_form(tr, w, attempt)) }
         }
     }
+}
+
+/// One warning on a page of its own (`/warnings/{id}`): what the queue shows of it and, for a
+/// shared identifier, its network of cases and identifiers. Both reads are the store's own
+/// (`get_warning`, `warning_network`), so the policy and the audit log cover the page exactly as
+/// they cover the API.
+pub(crate) async fn page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let Ok(id) = id.parse::<WarningId>() else {
+        return error_page(&tr, Some(&viewer.user), AppError::not_found("no such warning"));
+    };
+    let actor = viewer.actor.clone();
+    let loaded = state
+        .run(move |store| {
+            let warning = store.get_warning(&actor, id)?;
+            let network = match warning.kind {
+                WarningKind::SharedIdentifier => Some(store.warning_network(&actor, id)?),
+                WarningKind::RepeatEpisodes | WarningKind::PlaceCluster | WarningKind::Trend => None,
+            };
+            let deciders: Vec<UserId> = warning.decisions.iter().filter_map(|d| d.by).collect();
+            let names = store.who_is(&actor, &deciders)?;
+            Ok((warning, network, names))
+        })
+        .await;
+    let (w, network, names) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
+    };
+    let back = if w.state.is_live() { "/warnings" } else { "/warnings?state=closed" };
+    let body = html! {
+        p { a href=(back) { (tr.t("warning-page-back")) } }
+        (warning(&tr, &viewer, &w, &names, None, false))
+        @if let Some(network) = &network { (network_section(&tr, network)) }
+    };
+    layout::page(&tr, Some(&viewer.user), StatusCode::OK, &tr.t("warning-page-title"), body)
+}
+
+/// The network section: the drawing, its legend, and beside it the same in words.
+fn network_section(tr: &Tr<'_>, network: &WarningNetwork) -> Markup {
+    let order = identifier_order(network);
+    html! {
+        section.panel.network #network aria-labelledby="network-h" {
+            h2 #network-h { (tr.t("network-title")) }
+            p { (tr.t("network-intro")) }
+            @if network.truncated {
+                p.notice #network-cut {
+                    (tr.t2("network-cut", ("cases", MAX_NETWORK_CASES.into()), ("identifiers", MAX_NETWORK_IDENTIFIERS.into())))
+                }
+            }
+            @if network.identifiers.is_empty() {
+                p.muted #network-empty { (tr.t("network-empty")) }
+            } @else {
+                div.network-views {
+                    figure {
+                        (network_svg(tr, network, &order))
+                        figcaption.legend {
+                            span { span.swatch.in-warning {} " " (tr.t("network-in-warning")) }
+                            span { span.swatch.hop {} " " (tr.t("network-hop")) }
+                        }
+                    }
+                    div #network-list {
+                        h3 { (tr.t("network-list")) }
+                        ul.network-list {
+                            @for &j in &order { (identifier_item(tr, network, &network.identifiers[j])) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One identifier in the text version, with every case of the network that holds it.
+fn identifier_item(tr: &Tr<'_>, network: &WarningNetwork, identifier: &NetworkIdentifier) -> Markup {
+    let holders = network
+        .edges
+        .iter()
+        .filter(|e| e.identifier_id == identifier.id)
+        .filter_map(|e| network.cases.iter().find(|c| c.case_id == e.case_id));
+    html! {
+        li {
+            (tr.t(&format!("identifier-{}", key(&identifier.kind)))) ": " strong { (user_text(&identifier.value)) }
+            " " span.muted { (tr.t1("network-held-by", "count", identifier.held_by)) }
+            ul {
+                @for c in holders {
+                    li {
+                        a href=(format!("/cases/{}", c.case_id)) { (c.number) }
+                        @if !c.in_warning { " " span.muted { "(" (tr.t("network-one-step")) ")" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The order identifiers are drawn and listed in: each at the mean height of the cases that hold
+/// it (the barycentre heuristic), so that few lines cross; ties keep the store's order (the most
+/// held first).
+fn identifier_order(network: &WarningNetwork) -> Vec<usize> {
+    let position = |case_id| network.cases.iter().position(|c| c.case_id == case_id);
+    let centre = |identifier: &NetworkIdentifier| {
+        let rows: Vec<usize> = network
+            .edges
+            .iter()
+            .filter(|e| e.identifier_id == identifier.id)
+            .filter_map(|e| position(e.case_id))
+            .collect();
+        if rows.is_empty() { f64::MAX } else { rows.iter().sum::<usize>() as f64 / rows.len() as f64 }
+    };
+    let centres: Vec<f64> = network.identifiers.iter().map(centre).collect();
+    let mut order: Vec<usize> = (0..network.identifiers.len()).collect();
+    order.sort_by(|&a, &b| centres[a].total_cmp(&centres[b]));
+    order
+}
+
+/// The drawing's geometry, in its own units: the browser scales it to the width it has
+/// (`viewBox` and `width="100%"`), so the page never scrolls sideways.
+const SVG_WIDTH: usize = 720;
+const NODE_HEIGHT: usize = 40;
+const ROW: usize = 50;
+const MARGIN: usize = 4;
+const CASE_X: usize = MARGIN;
+const CASE_WIDTH: usize = 210;
+const IDENTIFIER_X: usize = 396;
+const IDENTIFIER_WIDTH: usize = SVG_WIDTH - MARGIN - IDENTIFIER_X;
+
+/// Cases in the left column, identifiers in the right, a line from each case to each identifier
+/// it holds. A case of the warning is drawn solid and bold, one a step further dashed, so the two
+/// differ in more than colour; each case is a link to its page. Every value is interpolated by
+/// `maud`, which escapes it inside SVG text as anywhere else. The colours are presentation
+/// attributes, which the page's content security policy allows (inline styles it does not).
+fn network_svg(tr: &Tr<'_>, network: &WarningNetwork, order: &[usize]) -> Markup {
+    let (cases, identifiers) = (network.cases.len(), order.len());
+    let rows = cases.max(identifiers).max(1);
+    let height = 2 * MARGIN + (rows - 1) * ROW + NODE_HEIGHT;
+    // The shorter column is centred against the longer one.
+    let case_top = |i: usize| MARGIN + (rows - cases) * ROW / 2 + i * ROW;
+    let identifier_top = |j: usize| MARGIN + (rows - identifiers) * ROW / 2 + j * ROW;
+    let row_of: std::collections::HashMap<_, usize> =
+        order.iter().enumerate().map(|(row, &j)| (network.identifiers[j].id, row)).collect();
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {SVG_WIDTH} {height}")) width="100%"
+            aria-labelledby="network-svg-title" {
+            title #network-svg-title { (tr.t("network-svg-title")) }
+            g.edges stroke="#7a828e" stroke-width="1.5" {
+                @for edge in &network.edges {
+                    @if let (Some(i), Some(j)) = (network.cases.iter().position(|c| c.case_id == edge.case_id), row_of.get(&edge.identifier_id)) {
+                        line x1=(CASE_X + CASE_WIDTH) y1=(case_top(i) + NODE_HEIGHT / 2)
+                            x2=(IDENTIFIER_X) y2=(identifier_top(*j) + NODE_HEIGHT / 2) {}
+                    }
+                }
+            }
+            @for (i, c) in network.cases.iter().enumerate() { (case_node(tr, c, case_top(i))) }
+            @for (row, &j) in order.iter().enumerate() { (identifier_node(tr, &network.identifiers[j], identifier_top(row))) }
+        }
+    }
+}
+
+fn case_node(tr: &Tr<'_>, c: &NetworkCase, top: usize) -> Markup {
+    let (class, fill, stroke, dashes, weight) = if c.in_warning {
+        ("node case in-warning", "#e8f0fa", "#0b5cad", None, "700")
+    } else {
+        ("node case hop", "#ffffff", "#4a5260", Some("6 4"), "400")
+    };
+    let role = tr.t(if c.in_warning { "network-in-warning" } else { "network-hop" });
+    let status = tr.t(&format!("status-{}", c.status.as_str()));
+    html! {
+        a class=(class) href=(format!("/cases/{}", c.case_id)) {
+            title { (c.number) " · " (status) " · " (role) }
+            (node_box(CASE_X, top, CASE_WIDTH, html! {
+                rect x="1" y="1" width=(CASE_WIDTH - 2) height=(NODE_HEIGHT - 2) rx="4" fill=(fill) stroke=(stroke)
+                    stroke-width="1.5" stroke-dasharray=[dashes] {}
+                text x="10" y="17" font-size="14" font-weight=(weight) fill="#0b5cad" { (c.number) }
+                text x="10" y="33" font-size="12" fill="#4a5260" { (clip(&status, 28)) }
+            }))
+        }
+    }
+}
+
+fn identifier_node(tr: &Tr<'_>, identifier: &NetworkIdentifier, top: usize) -> Markup {
+    let kind = tr.t(&format!("identifier-{}", key(&identifier.kind)));
+    let held = tr.t1("network-held-by", "count", identifier.held_by);
+    html! {
+        g.node.identifier {
+            title { (kind) ": " (identifier.value) " · " (held) }
+            (node_box(IDENTIFIER_X, top, IDENTIFIER_WIDTH, html! {
+                rect x="1" y="1" width=(IDENTIFIER_WIDTH - 2) height=(NODE_HEIGHT - 2) rx="4" fill="#f3f5f8"
+                    stroke="#7a828e" stroke-width="1" {}
+                text x="10" y="15" font-size="12" fill="#4a5260" { (clip(&format!("{kind} · {held}"), 46)) }
+                text x="10" y="32" font-size="14" fill="#1b1f24" { (clip(&identifier.value, 36)) }
+            }))
+        }
+    }
+}
+
+/// A node's box: a nested `svg`, which clips what it holds, so that a value in wide letters
+/// never runs over its neighbour whatever the clipping by characters left.
+fn node_box(x: usize, y: usize, width: usize, content: Markup) -> Markup {
+    html! { svg x=(x) y=(y) width=(width) height=(NODE_HEIGHT) { (content) } }
+}
+
+/// At most `max` characters of a text, the last one an ellipsis when it was cut; the full text
+/// is in the node's title and in the list beside the drawing.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
 }
 
 /// Acknowledge (only while open), act on or dismiss; the reason is needed to close a warning.

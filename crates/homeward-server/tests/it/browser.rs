@@ -307,3 +307,53 @@ fn an_operator_takes_a_report_with_the_keyboard_and_another_organisation_cannot_
     assert!(!source.contains("Ελένη") && source.contains("not shared with your organisation"), "{source}");
     browser.screenshot("not-visible");
 }
+
+#[test]
+fn a_warnings_network_fits_a_laptop_and_a_tablet_held_upright() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let (_, supervisor) = app.user(&org, Role::Supervisor, "sup@a.example");
+    let (_, ids) = crate::support::three_children_two_links(&app, &operator);
+    // More of a network: a long address A shares with a further case, and a handle too long to
+    // break that C and that case share.
+    let address = "Οδός Αγίου Κωνσταντίνου 123, 10437 Αθήνα, δεύτερος όροφος, διαμέρισμα Β, κουδούνι Παπαδόπουλος";
+    let long_handle = format!("@{}", "x".repeat(90));
+    let linked = app.post(
+        &format!("/api/v1/cases/{}/identifiers", ids[0]),
+        &operator,
+        json!({"kind": "address", "value": address}),
+    );
+    assert_eq!(linked.status, 201, "{:?}", linked.body);
+    let linked = app.post(
+        &format!("/api/v1/cases/{}/identifiers", ids[2]),
+        &operator,
+        json!({"kind": "social_handle", "value": long_handle}),
+    );
+    assert_eq!(linked.status, 201, "{:?}", linked.body);
+    let mut report = crate::support::report("Karim", "Haidari", "runaway");
+    report["identifiers"] =
+        json!([{"kind": "address", "value": address}, {"kind": "social_handle", "value": long_handle}]);
+    assert_eq!(app.post("/api/v1/cases", &operator, report).status, 201);
+    let warning = crate::support::phone_warning(&app, &supervisor);
+
+    let Some(browser) = Driver::start() else { return };
+    let site = format!("http://{}", app.addr);
+    browser.go(&format!("{site}/login"));
+    browser.keys("sup@a.example");
+    browser.keys(TAB);
+    browser.keys(PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/"));
+    for (width, height, name) in [(1280, 720, "laptop"), (820, 1180, "tablet")] {
+        browser.resize(width, height);
+        browser.go(&format!("{site}/warnings/{warning}"));
+        browser.find("#network svg");
+        assert!(browser.fits_width(), "the warning's network scrolls sideways at {width}×{height}");
+        let drawn = browser.script("return document.querySelector('#network svg').getBoundingClientRect().width;");
+        assert!(drawn.as_f64().unwrap_or(0.0) > 200.0, "the drawing is drawn at {width}: {drawn}");
+        browser.script("document.getElementById('network').scrollIntoView();");
+        browser.screenshot(&format!("warning-network-{name}"));
+    }
+    assert!(browser.text("#network-list").contains(address), "the list says it in full");
+}

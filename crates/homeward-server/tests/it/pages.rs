@@ -645,6 +645,82 @@ fn the_case_page_points_a_supervisor_to_the_warnings_of_the_case() {
     assert!(section.contains("The same identifier in several cases") && section.contains("elevated"), "{section}");
 }
 
+/// The part of a page from `start` up to the first `end` after it.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).map_or(rest.len(), |to| to + end.len())]
+}
+
+#[test]
+fn a_shared_identifier_warning_page_draws_its_network_and_says_it_in_words() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let (_, supervisor_token) = app.user(&org, Role::Supervisor, "sup@a.example");
+    let (numbers, ids) = crate::support::three_children_two_links(&app, &operator);
+    let warning = crate::support::phone_warning(&app, &supervisor_token);
+    let supervisor = app.session("sup@a.example");
+    let path = format!("/warnings/{warning}");
+
+    // The queue leads to the warning's own page.
+    let queue = app.page("GET", "/warnings", Some(&supervisor), None);
+    assert!(queue.html.contains(&format!("href=\"{path}\"")), "{}", queue.html);
+
+    let page = app.page("GET", &path, Some(&supervisor), None);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("the same phone number in 2 cases"), "the warning itself");
+    let section = between(&page.html, "id=\"network\"", "</section>");
+    // The drawing, up to its own end (each node is a nested `svg` of its own).
+    let svg = &section[section.find("<svg").unwrap()..section.rfind("</svg>").unwrap()];
+    assert!(svg.contains("viewBox=\"0 0 720 ") && svg.contains("width=\"100%\""), "it scales: {svg}");
+    // A and B are the warning's, drawn solid; C is one hop further, drawn dashed; each a link.
+    assert_eq!(svg.matches("class=\"node case in-warning\"").count(), 2, "{svg}");
+    assert_eq!(svg.matches("class=\"node case hop\"").count(), 1, "{svg}");
+    for (number, id) in numbers.iter().zip(&ids) {
+        assert!(svg.contains(&format!("href=\"/cases/{id}\"")) && svg.contains(number.as_str()), "{number}: {svg}");
+    }
+    assert!(
+        svg.find(&format!("/cases/{}", ids[2])).unwrap() > svg.find("class=\"node case hop\"").unwrap(),
+        "C is the case one hop further: {svg}"
+    );
+    assert_eq!(svg.matches("<line ").count(), 4, "one line an edge: {svg}");
+    assert_eq!(svg.matches("class=\"node identifier\"").count(), 2, "the phone and the handle: {svg}");
+    assert!(svg.contains("+30 690 000 1234"), "the phone as first written: {svg}");
+    // The text beside it: each identifier with the cases that hold it.
+    let list = between(section, "id=\"network-list\"", "</div>");
+    let phone = between(list, "+30 690 000 1234", "</ul>");
+    assert!(phone.contains(&format!("<a href=\"/cases/{}\">{}</a>", ids[0], numbers[0])), "{phone}");
+    assert!(phone.contains(&format!("<a href=\"/cases/{}\">{}</a>", ids[1], numbers[1])), "{phone}");
+    assert!(!phone.contains(&ids[2]), "C does not hold the phone: {phone}");
+    let handle = between(list, "@nikos_13&lt;script&gt;", "</ul>");
+    assert!(handle.contains(&ids[1]) && handle.contains(&ids[2]) && handle.contains("one step further"), "{handle}");
+    assert!(list.contains("in 2 cases"), "{list}");
+    // Markup in an identifier is shown as text, in the drawing as in the list.
+    assert!(!page.html.contains("nikos_13<script>") && svg.contains("nikos_13&lt;script&gt;"), "{svg}");
+    assert!(!section.contains("style="), "no inline styles: the content policy forbids them");
+    assert!(unlabelled(&page.html).is_empty());
+    let read =
+        app.audit().into_iter().rfind(|e| e.action == "warning.network_read").expect("the page's read is audited");
+    assert_eq!(read.record_id.as_deref(), Some(warning.as_str()));
+
+    // In Greek, the words are Greek.
+    assert_eq!(app.page("POST", "/preferences", Some(&supervisor), Some("language=el")).status, 303);
+    let greek = app.page("GET", &path, Some(&supervisor), None);
+    assert!(greek.html.contains("Δίκτυο υποθέσεων και αναγνωριστικών") && greek.html.contains("σε 2 υποθέσεις"));
+
+    // An operator may not read warnings, and another organisation finds no such page.
+    let operator_page = app.page("GET", &path, Some(&app.session("op@a.example")), None);
+    assert_eq!(operator_page.status, 403);
+    assert!(!operator_page.html.contains(&numbers[0]) && !operator_page.html.contains("690"));
+    let other = app.org("Elsewhere", "RS", OrganisationKind::Hotline);
+    app.user(&other, Role::Supervisor, "sup@b.example");
+    let elsewhere = app.page("GET", &path, Some(&app.session("sup@b.example")), None);
+    assert_eq!(elsewhere.status, 404);
+    assert!(!elsewhere.html.contains(&numbers[0]));
+    assert_eq!(app.page("GET", "/warnings/not-an-id", Some(&supervisor), None).status, 404);
+}
+
 /// The trafficking section of a case page, up to the end of its panel.
 fn concern_section(html: &str) -> &str {
     html.split("id=\"trafficking\"").nth(1).expect("a trafficking section").split("</section>").next().unwrap()

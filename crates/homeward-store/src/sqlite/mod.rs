@@ -482,8 +482,8 @@ struct TailCheckpoint {
 
 impl TailCheckpoint {
     /// Commands after which the writer checkpoints even with commands waiting (some 15 to 40
-    /// WAL pages each: the log stays under about 20 MB).
-    const OVERDUE_COMMANDS: usize = 256;
+    /// WAL pages each: the log stays under about 20 MB). One command in so many waits for it.
+    const OVERDUE_COMMANDS: usize = 128;
 
     /// How long the writer waits for a next command before it takes the moment as idle.
     const IDLE: std::time::Duration = std::time::Duration::from_millis(10);
@@ -499,12 +499,23 @@ impl TailCheckpoint {
         self.commands >= Self::OVERDUE_COMMANDS
     }
 
+    /// Checkpoints what is left. Only a pass that reached the end of the log counts: one that
+    /// found the background thread mid-pass (a `PASSIVE` checkpoint then gives up at once) or
+    /// was left behind by a reader is tried again after the next command, or the log would grow
+    /// by another [`Self::OVERDUE_COMMANDS`] commands before the next try.
     fn run(&mut self, conn: &Connection) {
         self.ready.store(false, Ordering::Relaxed);
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        let pass = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        match pass {
+            Ok((0, log, copied)) if copied >= log => self.commands = 0,
+            Ok(_) => self.ready.store(true, Ordering::Relaxed),
+            Err(e) => {
+                tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+                self.ready.store(true, Ordering::Relaxed);
+            }
         }
-        self.commands = 0;
     }
 }
 

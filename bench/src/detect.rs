@@ -258,7 +258,12 @@ pub fn score(truth: &[Planted], events: &[(WarningKind, String, CaseId)]) -> Vec
                 p.cases.iter().position(|c| events.iter().any(|(k, key, by)| *k == kind && *key == p.key && by == c));
             match raised {
                 Some(position) => delays.push(position as i64 - p.detectable as i64),
-                None => missed_alone += usize::from(p.passes_alone),
+                None => {
+                    missed_alone += usize::from(p.passes_alone);
+                    if std::env::var_os("HOMEWARD_BENCH_DEBUG").is_some() {
+                        eprintln!("missed: {:?} {}", p.kind, p.key);
+                    }
+                }
             }
         }
         let planted_cases: std::collections::HashSet<CaseId> = of_kind.iter().flat_map(|p| p.cases.clone()).collect();

@@ -1030,6 +1030,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
         }
     }
     drop(index);
+    group_probable_children(tx.conn, &mut by_org)?;
     let actor = system();
     let mut report = Rescan { places_filed, ..Rescan::default() };
     for (org, mut cases) in by_org {
@@ -1047,6 +1048,52 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     let detail = json!({"cases": report.cases, "places_filed": report.places_filed, "changed": report.changed});
     tx.audit(&actor, AuditCode::WarningsRescanned, "warning", None, detail)?;
     Ok(report)
+}
+
+/// The children record linkage found probably the same (a suggested pair at `PROBABLE_FROM` or
+/// more) are one child for the repeat detector in the full re-evaluation too, as they are when a
+/// case comes in: each group of identities linked by such pairs (and the pairs' pairs) is keyed
+/// by its smallest identity, and the cases of the others are marked probable.
+fn group_probable_children(conn: &Connection, by_org: &mut HashMap<String, Vec<CaseFacts>>) -> Result<()> {
+    let pairs: Vec<(String, String)> = {
+        let mut statement = conn.prepare(
+            "SELECT a.identity_id, b.identity_id FROM child_matches m
+               JOIN children a ON a.id = m.child_a JOIN children b ON b.id = m.child_b
+              WHERE m.status = 'suggested' AND m.probability >= ?1
+                AND a.identity_id IS NOT NULL AND b.identity_id IS NOT NULL",
+        )?;
+        let rows = statement.query_map([PROBABLE_FROM], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    // Union by the smaller identity: each group's root is its smallest member.
+    let mut parent: HashMap<String, String> = HashMap::new();
+    fn root(parent: &HashMap<String, String>, of: &str) -> String {
+        let mut at = of;
+        while let Some(up) = parent.get(at).filter(|up| up.as_str() != at) {
+            at = up;
+        }
+        at.to_owned()
+    }
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&parent, &a), root(&parent, &b));
+        if ra != rb {
+            let (small, large) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent.insert(large, small);
+        }
+    }
+    for facts in by_org.values_mut().flat_map(|cases| cases.iter_mut()) {
+        if let Some(identity) = facts.child.as_deref()
+            && parent.contains_key(identity)
+        {
+            let group = root(&parent, identity);
+            facts.probable = group != identity;
+            facts.child = Some(group);
+        }
+    }
+    Ok(())
 }
 
 /// Recounts every organisation's reports a week by category and by region, and tests every

@@ -585,6 +585,20 @@ fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
         all.iter()
             .any(|w| w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>() == vec![third.case.id, fourth.case.id])
     );
+    // The full re-evaluation finds the probable repeat too, and says it is probable.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings;").unwrap();
+    drop(conn);
+    f.store.rescan_warnings().unwrap();
+    let again = repeats(&f);
+    let shape = |found: &[homeward_domain::warning::WarningView]| {
+        let mut s: Vec<Vec<_>> = found.iter().map(|w| w.cases.iter().map(|c| c.case_id).collect()).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(shape(&again), shape(&all), "{again:?}");
+    let probable = again.iter().find(|w| w.cases[0].case_id == third.case.id).unwrap();
+    assert!(probable.evidence[1].starts_with("1 of them only probably the same child"), "{:?}", probable.evidence);
 }
 
 /// A report of a child last seen on `day` of November 2026 holding these identifiers.

@@ -335,7 +335,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     if reuse.is_some() {
         // Fifteen days after the store's latest case (an earlier run's timed cases included), so
         // that the timed cases of one run never fall in another's place window. A store can be
-        // reused about a dozen times before its timed cases would be in the future.
+        // reused about eight times before its timed cases would be in the future.
         let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
         let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
@@ -348,7 +348,10 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         .collect();
     let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
     for i in 0..measure {
-        let when = end + time::Duration::minutes(i as i64);
+        // A pair every three minutes: some 960 reports a day, the background's own pace (about
+        // 900), so that the timed cases are ordinary days' reports and not a surge of their own
+        // (which every timed case would then join, category and region).
+        let when = end + time::Duration::minutes(3 * i as i64);
         let mut facts = CaseFacts::new(CaseId(uuid::Uuid::from_u128(u128::MAX - i as u128)), when);
         facts.missing_from = places.get(rng.below(places.len() as u64) as usize).cloned();
         if let Some(phone) = phones.get(rng.below(phones.len() as u64) as usize) {

@@ -366,6 +366,12 @@ pub enum CaseEventKind {
     RiskQuestionsAnswered {
         questions: Vec<String>,
     },
+    /// The case was handed over to a police unit (the police's own reference, if they gave one,
+    /// is in the store's record of the hand-over). The response target "handed to police" is
+    /// met by this event.
+    HandedToPolice {
+        organisation_id: OrganisationId,
+    },
 }
 
 impl CaseEventKind {
@@ -387,6 +393,7 @@ impl CaseEventKind {
             CaseEventKind::IndicatorObserved { .. } => "indicator_observed",
             CaseEventKind::ChildEdited { .. } => "child_edited",
             CaseEventKind::RiskQuestionsAnswered { .. } => "risk_questions_answered",
+            CaseEventKind::HandedToPolice { .. } => "handed_to_police",
         }
     }
 }
@@ -510,6 +517,8 @@ pub enum CaseCommand {
     AnswerRiskQuestions {
         questions: Vec<String>,
     },
+    /// The case was handed over to this police unit.
+    HandOverToPolice(OrganisationId),
 }
 
 impl Case {
@@ -639,6 +648,12 @@ impl Case {
                 CaseEventKind::IndicatorObserved { indicator, note_id }
             }
             CaseCommand::AnswerRiskQuestions { questions } => CaseEventKind::RiskQuestionsAnswered { questions },
+            CaseCommand::HandOverToPolice(organisation_id) => {
+                if self.status == Status::Closed {
+                    return Err(DomainError::NoChange("a closed case is not handed over; reopen it first".into()));
+                }
+                CaseEventKind::HandedToPolice { organisation_id }
+            }
         })
     }
 
@@ -682,7 +697,9 @@ impl Case {
             CaseEventKind::Assigned { assignee } => self.assignee = *assignee,
             CaseEventKind::IdentifierLinked { identifier_id, .. } => self.identifier_ids.push(*identifier_id),
             CaseEventKind::PersonLinked { person_id } => self.person_ids.push(*person_id),
-            CaseEventKind::ChildEdited {} | CaseEventKind::RiskQuestionsAnswered { .. } => {}
+            CaseEventKind::ChildEdited {}
+            | CaseEventKind::RiskQuestionsAnswered { .. }
+            | CaseEventKind::HandedToPolice { .. } => {}
             CaseEventKind::TaskCreated { task_id, due_at, assignee } => {
                 self.tasks.push(TaskState { id: *task_id, due_at: *due_at, assignee: *assignee, done: false })
             }

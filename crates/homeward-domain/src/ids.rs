@@ -50,3 +50,5 @@ id_type!(/// An API token (its id, never its secret).
     TokenId);
 id_type!(/// An early warning across cases.
     WarningId);
+id_type!(/// A missed response target or overdue task, raised to the organisation's supervisors.
+    EscalationId);

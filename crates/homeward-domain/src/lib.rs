@@ -15,6 +15,7 @@ pub mod case;
 pub mod child;
 pub mod dates;
 pub mod error;
+pub mod escalation;
 pub mod ids;
 pub mod linkage;
 pub mod org;

@@ -43,6 +43,12 @@ pub enum Action {
     WarningRead,
     /// Acknowledge, act on or dismiss an early warning.
     WarningDecide,
+    /// Record that a case was handed over to a police unit (which then sees it).
+    CaseHandOverToPolice,
+    /// See the escalations of the organisation's cases: missed response targets, overdue tasks.
+    EscalationRead,
+    /// Acknowledge an escalation: someone has taken it up, so it is not raised again.
+    EscalationAcknowledge,
 }
 
 impl Action {
@@ -72,10 +78,13 @@ impl Action {
             UserManage => "user_manage",
             WarningRead => "warning_read",
             WarningDecide => "warning_decide",
+            CaseHandOverToPolice => "case_hand_over_to_police",
+            EscalationRead => "escalation_read",
+            EscalationAcknowledge => "escalation_acknowledge",
         }
     }
 
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 25] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -98,6 +107,9 @@ impl Action {
         Action::UserManage,
         Action::WarningRead,
         Action::WarningDecide,
+        Action::CaseHandOverToPolice,
+        Action::EscalationRead,
+        Action::EscalationAcknowledge,
     ];
 }
 
@@ -182,6 +194,17 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (Operator | PoliceLiaison | Analyst | Admin, WarningRead) => NONE,
         (Supervisor, WarningDecide) => OWN,
         (_, WarningDecide) => NONE,
+
+        // The hotline passes a report to the police at once, at night too: whoever runs the case.
+        (Operator | CaseManager | Supervisor, CaseHandOverToPolice) => OWN,
+        (PoliceLiaison | Analyst | Admin, CaseHandOverToPolice) => NONE,
+        // Escalations are addressed to the supervisors, who acknowledge them; those who run the
+        // organisation's cases see them (on the case page, and the queue). An escalation is the
+        // case's own organisation's business: never shown to an organisation it is shared with.
+        (Operator | CaseManager | Supervisor, EscalationRead) => OWN,
+        (PoliceLiaison | Analyst | Admin, EscalationRead) => NONE,
+        (Supervisor, EscalationAcknowledge) => OWN,
+        (_, EscalationAcknowledge) => NONE,
     }
 }
 

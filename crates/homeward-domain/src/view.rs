@@ -172,6 +172,13 @@ pub enum CaseChange {
     /// Some of what is known of the child (the case page's form): the other fields stay as the
     /// store holds them when the change is made, so a concurrent edit of those is not undone.
     EditChildFields(ChildFields),
+    /// The case was handed over to a police unit (an organisation of kind `police_unit`), with
+    /// the police's own reference if they gave one. The case is shared with the unit in the same
+    /// command, so that its police liaison sees it.
+    RecordPoliceHandover {
+        to_organisation: OrganisationId,
+        reference: Option<String>,
+    },
 }
 
 /// The fields of the child that a form may change; `None` leaves a field as it is, `Some(None)`
@@ -230,6 +237,7 @@ impl CaseChange {
             // Operators ask the indicator questions as part of the risk assessment.
             CaseChange::ObserveIndicator { .. } | CaseChange::AnswerRiskQuestions(_) => Action::CaseAssessRisk,
             CaseChange::EditChild(_) | CaseChange::EditChildFields(_) => Action::CaseEditChild,
+            CaseChange::RecordPoliceHandover { .. } => Action::CaseHandOverToPolice,
         }
     }
 }

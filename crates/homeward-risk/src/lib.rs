@@ -10,7 +10,9 @@
 //! [`detect`] holds the detectors across cases (repeat episodes, place clusters, shared
 //! identifiers): a new case against the earlier cases that share something with it, and a
 //! full scan that finds the same. [`trend`] tells a week's count of reports in a category or
-//! region that rises above its own seasonal baseline.
+//! region that rises above its own seasonal baseline. [`response`] holds the response plan: the
+//! targets a case is held to (handed to the police within 15 minutes of a high-risk report, …),
+//! which of them a case has missed at a given time, and the tasks made from templates.
 //!
 //! Pure: no IO, no clock. The server assesses each case when it is read; the detectors are not
 //! yet wired to the store (no stored warnings, no queue yet).
@@ -19,6 +21,7 @@ mod assess;
 mod catalogue;
 pub mod detect;
 mod missing;
+pub mod response;
 pub mod trend;
 
 pub use assess::{Assessment, Concern, Facts, Observation, Origin, Reason, UnknownIndicator, assess};

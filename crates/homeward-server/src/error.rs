@@ -137,6 +137,9 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         UserManage => "deactivate or reactivate a user",
         WarningRead => "see the early warnings",
         WarningDecide => "decide an early warning",
+        CaseHandOverToPolice => "hand a case over to the police",
+        EscalationRead => "see the escalations",
+        EscalationAcknowledge => "acknowledge an escalation",
     }
 }
 

@@ -62,6 +62,8 @@ pub enum AuditCode {
     RiskQuestionsAnswered = 2033,
     /// The stored trafficking assessments of a case, shown to a person.
     AssessmentsRead = 2034,
+    /// A case was handed over to a police unit.
+    HandedToPolice = 2035,
     /// A detector raised an early warning (by the case, or the system's full re-evaluation).
     WarningRaised = 2040,
     /// Cases joined a live warning, or its level rose.
@@ -76,6 +78,14 @@ pub enum AuditCode {
     /// A reader was shown a warning's network: its cases, those one hop further and the
     /// identifiers that link them.
     WarningNetworkRead = 2046,
+    /// A response target or a task's due time was missed: the escalation job raised it.
+    EscalationRaised = 2050,
+    /// An escalation nobody acknowledged was raised again.
+    EscalationRepeated = 2051,
+    /// A reader was shown escalations (the queue, or a case's).
+    EscalationsListed = 2052,
+    /// A supervisor acknowledged an escalation.
+    EscalationAcknowledged = 2053,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -130,6 +140,7 @@ impl AuditCode {
             ChildEdited => "case.child_edited",
             RiskQuestionsAnswered => "case.risk_questions_answered",
             AssessmentsRead => "case.assessments_read",
+            HandedToPolice => "case.handed_to_police",
             WarningRaised => "warning.raised",
             WarningUpdated => "warning.updated",
             WarningsListed => "warning.listed",
@@ -137,6 +148,10 @@ impl AuditCode {
             WarningDecided => "warning.decided",
             WarningsRescanned => "warning.rescanned",
             WarningNetworkRead => "warning.network_read",
+            EscalationRaised => "escalation.raised",
+            EscalationRepeated => "escalation.repeated",
+            EscalationsListed => "escalation.listed",
+            EscalationAcknowledged => "escalation.acknowledged",
             AccessDenied => "access.denied",
         }
     }

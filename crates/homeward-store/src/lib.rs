@@ -78,6 +78,15 @@ pub enum Imported {
     Before { case_id: homeward_domain::CaseId, number: String },
 }
 
+/// What one run of the escalation job stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EscalationReport {
+    /// Escalations raised for the first time.
+    pub raised: u32,
+    /// Escalations nobody acknowledged, raised again.
+    pub repeated: u32,
+}
+
 /// How a request proves who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential<'a> {
@@ -232,6 +241,35 @@ pub trait Store: Send + Sync + 'static {
     /// Every trafficking assessment the store kept for a case (one each time a change changed
     /// the result), oldest first, with its catalogue version. Audited.
     fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>>;
+    /// The response plan the store makes tasks from templates with from now on (none until this
+    /// is called: the binary gives the plan in force).
+    fn use_response_plan(&self, plan: std::sync::Arc<homeward_risk::response::ResponsePlan>);
+    /// Every case not closed, with its events: what the escalation job checks the response
+    /// targets and due tasks against. The anonymous skeleton only (no personal data), read by
+    /// the system; not audited.
+    fn response_cases(&self) -> Result<Vec<(homeward_domain::case::Case, Vec<homeward_domain::case::CaseEvent>)>>;
+    /// Raises each missed deadline once (one escalation per case, subject and deadline, however
+    /// often the job runs), and raises again every `repeat_every` those nobody acknowledged that
+    /// are still missed. Audited as the system.
+    fn record_escalations(
+        &self,
+        missed: Vec<homeward_domain::escalation::Missed>,
+        now: OffsetDateTime,
+        repeat_every: time::Duration,
+    ) -> Result<EscalationReport>;
+    /// The escalations of the actor's organisation: open (not yet acknowledged; the supervisors'
+    /// queue, most overdue first) or acknowledged (latest first). Audited.
+    fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<homeward_domain::escalation::EscalationView>>;
+    /// Every escalation of one case of the actor's organisation, open first. Audited.
+    fn case_escalations(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::escalation::EscalationView>>;
+    /// A supervisor takes up an escalation (with an optional note): it is not raised again.
+    /// Acknowledged once; a second acknowledgement is a conflict. Audited.
+    fn acknowledge_escalation(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::EscalationId,
+        note: Option<String>,
+    ) -> Result<homeward_domain::escalation::EscalationView>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 

@@ -6,7 +6,7 @@ use homeward_domain::child::{Child, NewChild};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::records::{
-    Contact, Identifier, IdentifierKind, NewContact, NewIdentifier, NewNote, Note, Person, Task,
+    Contact, Identifier, IdentifierKind, NewContact, NewIdentifier, NewNote, NewTask, Note, Person, Task,
 };
 use homeward_domain::text::{latin_key, normalise_identifier, search_keys, tokens};
 use homeward_domain::view::{
@@ -131,6 +131,11 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         Some(case_id.to_string()),
         json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
+    // The tasks the response plan's templates give every new case, after the case's own entry.
+    let tasks = tasks_from_templates(tx, &mut case, actor, None)?;
+    if !tasks.is_empty() {
+        save_projection(tx.conn, &case)?;
+    }
     super::warnings::new_case_in_savepoint(
         tx,
         actor,
@@ -158,7 +163,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         notes: Vec::new(),
         identifiers,
         persons: Vec::new(),
-        tasks: Vec::new(),
+        tasks,
         episodes: Vec::new(),
         risk_answers: Vec::new(),
     })
@@ -323,6 +328,53 @@ fn reason_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, reason: Option<Stri
     }
 }
 
+/// Stores a validated task with its event.
+fn insert_task(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, task: NewTask) -> Result<Task> {
+    let task_id = TaskId(new_id());
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            task_id.to_string(),
+            case.id.to_string(),
+            task.title,
+            task.due_at.map(timefmt::format),
+            task.assignee.map(|u| u.to_string()),
+            timefmt::format(tx.now)
+        ])?;
+    append(tx, case, actor, CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee })?;
+    Ok(Task {
+        id: task_id,
+        case_id: case.id,
+        title: task.title,
+        due_at: task.due_at,
+        assignee: task.assignee,
+        done: false,
+    })
+}
+
+/// Makes the tasks the response plan's templates give a case that has just opened
+/// (`changed_to` is `None`) or changed status, each with its event and audit entry, assigned to
+/// whoever the case is assigned to. Part of the command: a case never opens without them.
+fn tasks_from_templates(
+    tx: &mut Tx<'_>,
+    case: &mut Case,
+    actor: &Actor,
+    changed_to: Option<homeward_domain::case::Status>,
+) -> Result<Vec<Task>> {
+    let planned = homeward_risk::response::templates(tx.plan, case, changed_to, tx.now);
+    let mut made = Vec::with_capacity(planned.len());
+    for p in planned {
+        let new = NewTask { title: p.title, due_at: Some(p.due_at), assignee: case.assignee };
+        let task = insert_task(tx, case, actor, new)?;
+        let detail = json!({"task_id": task.id, "template": p.template});
+        tx.audit(actor, AuditCode::TaskCreated, "case", Some(case.id.to_string()), detail)?;
+        made.push(task);
+    }
+    Ok(made)
+}
+
 /// Decides a command on the case, stores the event and folds it in.
 fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
     let kind = case.decide(command)?;
@@ -485,6 +537,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             let from = case.status;
             let note_id = reason_note(tx, id, actor, reason)?;
             append(tx, &mut case, actor, CaseCommand::ChangeStatus { to, note_id })?;
+            tasks_from_templates(tx, &mut case, actor, Some(to))?;
             (AuditCode::StatusChanged, json!({"from": from, "to": to}))
         }
         CaseChange::Recategorise { to, reason } => {
@@ -529,26 +582,8 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             if let Some(user) = task.assignee {
                 check_member(tx.conn, user, case.organisation_id, "assignee")?;
             }
-            let task_id = TaskId(new_id());
-            tx.conn
-                .prepare_cached(
-                    "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    task_id.to_string(),
-                    id.to_string(),
-                    task.title,
-                    task.due_at.map(timefmt::format),
-                    task.assignee.map(|u| u.to_string()),
-                    timefmt::format(tx.now)
-                ])?;
-            append(
-                tx,
-                &mut case,
-                actor,
-                CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee },
-            )?;
-            (AuditCode::TaskCreated, json!({"task_id": task_id}))
+            let task = insert_task(tx, &mut case, actor, task)?;
+            (AuditCode::TaskCreated, json!({"task_id": task.id}))
         }
         CaseChange::CompleteTask(task_id) => {
             append(tx, &mut case, actor, CaseCommand::CompleteTask(task_id))?;
@@ -595,6 +630,38 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             edit_child(tx, &mut case, actor, fields.apply(known))?
         }
         CaseChange::EditChild(child) => edit_child(tx, &mut case, actor, child)?,
+        CaseChange::RecordPoliceHandover { to_organisation, reference } => {
+            let reference = homeward_domain::escalation::check_reference(reference)?;
+            let unit = organisation_by_id(tx.conn, to_organisation)?
+                .ok_or_else(|| StoreError::NotFound(format!("organisation {to_organisation}")))?;
+            if unit.kind != homeward_domain::org::OrganisationKind::PoliceUnit {
+                return Err(homeward_domain::escalation::not_a_police_unit().into());
+            }
+            let event = append(tx, &mut case, actor, CaseCommand::HandOverToPolice(to_organisation))?;
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO police_handovers (case_id, event_seq, organisation_id, reference, handed_by, handed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    id.to_string(),
+                    event.seq,
+                    to_organisation.to_string(),
+                    reference,
+                    actor.user_id.map(|u| u.to_string()),
+                    timefmt::format(tx.now)
+                ])?;
+            // The unit's police liaison works on the cases handed to it: it is shared with them
+            // in the same command, as a share of its own in the timeline.
+            let shared = !case.shared_with.contains(&to_organisation);
+            if shared {
+                append(tx, &mut case, actor, CaseCommand::Share(to_organisation))?;
+                tx.conn
+                    .prepare_cached("INSERT INTO case_shares (organisation_id, case_id) VALUES (?1, ?2)")?
+                    .execute(params![to_organisation.to_string(), id.to_string()])?;
+            }
+            (AuditCode::HandedToPolice, json!({"organisation_id": to_organisation, "shared": shared}))
+        }
         CaseChange::Share(org) => {
             if organisation_by_id(tx.conn, org)?.is_none() {
                 return Err(StoreError::NotFound(format!("organisation {org}")));

@@ -6,6 +6,7 @@ mod assessments;
 pub use accounts::SESSION_HOURS;
 mod audit_log;
 mod cases;
+mod escalations;
 mod linkage;
 mod rows;
 pub mod warnings;
@@ -16,6 +17,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex, RwLock};
 
 use homeward_domain::case::{CaseEvent, NewCase};
+use homeward_domain::escalation::{EscalationView, Missed};
 use homeward_domain::linkage::{
     Candidate, CaseMatch, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchSuggestion,
 };
@@ -23,7 +25,7 @@ use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, User};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page};
 use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningNetwork, WarningView};
-use homeward_domain::{CaseId, ChildId, UserId, WarningId};
+use homeward_domain::{CaseId, ChildId, EscalationId, UserId, WarningId};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 
@@ -38,6 +40,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "case_refs", include_str!("../../migrations/sqlite/0004_case_refs.sql")),
     (5, "risk", include_str!("../../migrations/sqlite/0005_risk.sql")),
     (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
+    (7, "escalations", include_str!("../../migrations/sqlite/0007_escalations.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -57,6 +60,18 @@ pub enum Durability {
 /// The catalogue shared by the store and its writer thread.
 type SharedCatalogue = Arc<RwLock<Arc<homeward_risk::Catalogue>>>;
 
+/// The response plan shared by the store and its writer thread: the templates the commands make
+/// tasks from.
+type SharedPlan = Arc<RwLock<Arc<homeward_risk::response::ResponsePlan>>>;
+
+/// The value behind a shared setting, poisoned or not (a panic elsewhere leaves it whole).
+fn current<T>(shared: &RwLock<Arc<T>>) -> Arc<T> {
+    match shared.read() {
+        Ok(c) => Arc::clone(&c),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
+
 /// A SQLite-backed [`Store`].
 pub struct SqliteStore {
     writer: SyncSender<Job>,
@@ -66,6 +81,8 @@ pub struct SqliteStore {
     durability: Durability,
     /// The indicator catalogue the store's commands assess cases with.
     catalogue: SharedCatalogue,
+    /// The response plan whose templates the store's commands make tasks from.
+    plan: SharedPlan,
     /// Dropping this stops the checkpoint thread.
     _checkpoints: SyncSender<()>,
 }
@@ -76,6 +93,8 @@ pub(crate) struct Tx<'a> {
     pub now: OffsetDateTime,
     /// The indicator catalogue assessments are made with in this batch.
     pub catalogue: &'a homeward_risk::Catalogue,
+    /// The response plan tasks are made from in this batch.
+    pub plan: &'a homeward_risk::response::ResponsePlan,
     chain: &'a mut Chain,
 }
 
@@ -177,9 +196,12 @@ impl SqliteStore {
             .unwrap_or_else(|_| homeward_risk::Catalogue { version: "none".into(), indicators: Vec::new() });
         let catalogue: SharedCatalogue = Arc::new(RwLock::new(Arc::new(builtin)));
         let writer_catalogue = Arc::clone(&catalogue);
+        // No templates until the binary gives the plan in force (`Store::use_response_plan`).
+        let plan: SharedPlan = Arc::new(RwLock::new(Arc::new(homeward_risk::response::ResponsePlan::none())));
+        let writer_plan = Arc::clone(&plan);
         std::thread::Builder::new()
             .name("homeward-sqlite-writer".into())
-            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail, writer_catalogue))
+            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail, writer_catalogue, writer_plan))
             .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
         Ok(Self {
             writer: sender,
@@ -188,6 +210,7 @@ impl SqliteStore {
             clock,
             durability,
             catalogue,
+            plan,
             _checkpoints: checkpoints,
         })
     }
@@ -248,6 +271,29 @@ impl SqliteStore {
             let logged = self.write(move |tx| {
                 let detail = serde_json::json!({"attempt": attempt, "reason": reason});
                 tx.audit(&actor, AuditCode::AccessDenied, "warning", warning.map(|w| w.to_string()), detail)
+            });
+            if let Err(e) = logged {
+                tracing::error!(error = %e, "could not record a refused attempt");
+            }
+        }
+        result
+    }
+
+    /// Records a refused attempt on an escalation (another organisation's, or a role that may
+    /// not), as `refused` does for cases.
+    fn refused_escalation<R>(
+        &self,
+        actor: &Actor,
+        escalation: Option<EscalationId>,
+        attempt: &'static str,
+        result: Result<R>,
+    ) -> Result<R> {
+        if let Err(e @ (StoreError::Denied(_) | StoreError::NotFound(_))) = &result {
+            let actor = actor.clone();
+            let reason = e.to_string();
+            let logged = self.write(move |tx| {
+                let detail = serde_json::json!({"attempt": attempt, "reason": reason});
+                tx.audit(&actor, AuditCode::AccessDenied, "escalation", escalation.map(|e| e.to_string()), detail)
             });
             if let Err(e) = logged {
                 tracing::error!(error = %e, "could not record a refused attempt");
@@ -358,6 +404,7 @@ fn write_loop(
     clock: Clock,
     tail: Arc<AtomicBool>,
     catalogue: SharedCatalogue,
+    plan: SharedPlan,
 ) {
     let mut checkpoint = TailCheckpoint { commands: 0, ready: tail };
     // A command taken off the queue while looking for an idle moment; it starts the next batch.
@@ -372,10 +419,8 @@ fn write_loop(
         }
         let committed_chain = chain.clone();
         // The catalogue as it is when the batch starts; a new one applies from the next batch.
-        let current = match catalogue.read() {
-            Ok(c) => Arc::clone(&c),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        };
+        let catalogue_now = current(&catalogue);
+        let plan_now = current(&plan);
         let alone = batch.len() == 1;
         let mut finishers = Vec::with_capacity(batch.len());
         let mut any_ok = false;
@@ -404,7 +449,13 @@ fn write_loop(
                 continue;
             }
             let (ok, finish) = {
-                let mut tx = Tx { conn: &conn, now: to_micros(clock()), catalogue: &current, chain: &mut chain };
+                let mut tx = Tx {
+                    conn: &conn,
+                    now: to_micros(clock()),
+                    catalogue: &catalogue_now,
+                    plan: &plan_now,
+                    chain: &mut chain,
+                };
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
@@ -860,6 +911,43 @@ impl Store for SqliteStore {
             Ok(mut current) => *current = catalogue,
             Err(poisoned) => *poisoned.into_inner() = catalogue,
         }
+    }
+
+    fn use_response_plan(&self, plan: Arc<homeward_risk::response::ResponsePlan>) {
+        match self.plan.write() {
+            Ok(mut current) => *current = plan,
+            Err(poisoned) => *poisoned.into_inner() = plan,
+        }
+    }
+
+    fn response_cases(&self) -> Result<Vec<(homeward_domain::case::Case, Vec<CaseEvent>)>> {
+        self.read(escalations::response_cases)
+    }
+
+    fn record_escalations(
+        &self,
+        missed: Vec<Missed>,
+        now: OffsetDateTime,
+        repeat_every: time::Duration,
+    ) -> Result<crate::EscalationReport> {
+        self.write(move |tx| escalations::record(tx, missed, now, repeat_every))
+    }
+
+    fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<EscalationView>> {
+        let who = actor.clone();
+        let result = self.write(move |tx| escalations::list(tx, &who, open));
+        self.refused_escalation(actor, None, "list_escalations", result)
+    }
+
+    fn case_escalations(&self, actor: &Actor, id: CaseId) -> Result<Vec<EscalationView>> {
+        let who = actor.clone();
+        self.refused(actor, id, "read_escalations", self.write(move |tx| escalations::of_case(tx, &who, id)))
+    }
+
+    fn acknowledge_escalation(&self, actor: &Actor, id: EscalationId, note: Option<String>) -> Result<EscalationView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| escalations::acknowledge(tx, &who, id, note));
+        self.refused_escalation(actor, Some(id), Action::EscalationAcknowledge.name(), result)
     }
 
     fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>> {

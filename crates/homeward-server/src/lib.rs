@@ -9,6 +9,7 @@
 mod assessment;
 pub mod auth;
 pub mod error;
+pub mod escalation;
 pub mod extract;
 pub mod i18n;
 pub mod linkage;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub locales: Arc<i18n::Locales>,
     /// Every child in the store, indexed for the candidate search.
     pub linkage: Arc<linkage::Linkage>,
+    /// The response targets the escalation job checks and the templates tasks are made from.
+    pub response: Arc<homeward_risk::response::ResponsePlan>,
 }
 
 impl AppState {
@@ -74,7 +77,14 @@ impl AppState {
             tracing::error!(error = %e, "the children could not be indexed for the candidate search; the linkage job will try again");
             linkage::Linkage::default()
         });
+        // Likewise the built-in response plan (checked by the risk crate's tests). The store makes
+        // tasks from templates only once it is given a plan (`with_response_plan`).
+        let response = homeward_risk::response::ResponsePlan::builtin().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the built-in response plan could not be loaded");
+            homeward_risk::response::ResponsePlan::none()
+        });
         Self {
+            response: Arc::new(response),
             linkage: Arc::new(linkage),
             store,
             catalogue: Arc::new(catalogue),
@@ -90,6 +100,22 @@ impl AppState {
         // The store keeps each assessment with the catalogue it was made with: the same one.
         self.store.use_catalogue(Arc::clone(&self.catalogue));
         self
+    }
+
+    /// Holds cases to this response plan: the escalation job checks its targets, and the store
+    /// makes tasks from its templates from now on.
+    pub fn with_response_plan(mut self, plan: homeward_risk::response::ResponsePlan) -> Self {
+        self.response = Arc::new(plan);
+        self.store.use_response_plan(Arc::clone(&self.response));
+        self
+    }
+
+    /// The escalation job, once, as at `now` (see [`escalation::run_once`]).
+    pub fn run_escalation_job(
+        &self,
+        now: time::OffsetDateTime,
+    ) -> Result<homeward_store::EscalationReport, homeward_store::StoreError> {
+        escalation::run_once(self.store.as_ref(), &self.response, now)
     }
 
     /// The background linkage job, once (see [`linkage::run_once`]).

@@ -57,6 +57,10 @@ use crate::routes;
         routes::warnings::get,
         routes::warnings::network,
         routes::warnings::decide,
+        routes::cases::police_handover,
+        routes::escalations::list,
+        routes::escalations::acknowledge,
+        routes::escalations::of_case,
     )
 )]
 struct ApiDoc;

@@ -215,7 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(database)?;
             let config =
                 ServerConfig { secure_cookies: settings.secure_cookies, max_body_bytes: settings.max_body_bytes };
-            let mut state = AppState::new(store, config);
+            let mut state = AppState::new(store, config).with_response_plan(settings::response_plan(&settings)?);
             if let Some(catalogue) = own_catalogue(&settings)? {
                 state = state.with_catalogue(catalogue);
             }
@@ -229,6 +229,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Link { .. } => unreachable!("handled above"),
         Command::Import { file, user } => {
             let store = open(database)?;
+            // Cases opened by the import get the response plan's tasks, as through the server.
+            store.use_response_plan(std::sync::Arc::new(settings::response_plan(&settings)?));
             let catalogue = match own_catalogue(&settings)? {
                 Some(catalogue) => catalogue,
                 None => homeward_risk::Catalogue::builtin().context("the built-in indicator catalogue")?,
@@ -298,6 +300,7 @@ fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
         tracing::info!("Homeward is listening on http://{addr} (API at /api/v1, described at /api/v1/openapi.json)");
         println!("Homeward is listening on http://{addr}");
         tokio::spawn(linkage_job(state.clone()));
+        tokio::spawn(escalation_job(state.clone()));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
 }
@@ -335,6 +338,29 @@ async fn linkage_job(state: AppState) {
             Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
         }
         tokio::time::sleep(pause).await;
+    }
+}
+
+/// How often the escalation job checks the response targets and due tasks.
+const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The background escalation job: every minute, every case not closed against the response
+/// targets and its tasks' due times; a deadline missed is raised once, and again while nobody
+/// acknowledges it. A failed run is logged and tried again at the next turn.
+async fn escalation_job(state: AppState) {
+    loop {
+        let run = state.clone();
+        let now = time::OffsetDateTime::now_utc();
+        match tokio::task::spawn_blocking(move || run.run_escalation_job(now)).await {
+            Ok(Ok(report)) => {
+                if report.raised > 0 || report.repeated > 0 {
+                    tracing::info!(raised = report.raised, repeated = report.repeated, "escalations raised");
+                }
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "the escalation job failed; it will try again"),
+            Err(e) => tracing::error!(error = %e, "the escalation job stopped unexpectedly; it will try again"),
+        }
+        tokio::time::sleep(ESCALATION_EVERY).await;
     }
 }
 

@@ -22,6 +22,9 @@ pub struct FileSettings {
     pub max_body_kib: Option<usize>,
     /// An organisation's own trafficking indicator catalogue (TOML); the built-in one otherwise.
     pub risk_catalogue: Option<std::path::PathBuf>,
+    /// An organisation's own response plan (TOML: targets and task templates); the built-in one
+    /// otherwise.
+    pub response_plan: Option<std::path::PathBuf>,
 }
 
 impl FileSettings {
@@ -40,6 +43,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub max_body_bytes: usize,
     pub risk_catalogue: Option<std::path::PathBuf>,
+    pub response_plan: Option<std::path::PathBuf>,
 }
 
 /// What the command line and the environment said; `None` where they said nothing.
@@ -62,6 +66,7 @@ impl Settings {
             secure_cookies: over.secure_cookies || file.secure_cookies.unwrap_or(false),
             max_body_bytes: file.max_body_kib.unwrap_or(64) * 1024,
             risk_catalogue: file.risk_catalogue,
+            response_plan: file.response_plan,
         };
         settings.validate()?;
         Ok(settings)
@@ -76,6 +81,20 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// The response plan in force: the organisation's own when the settings name one (read and
+/// checked now, so that a bad file stops the start), else the built-in one.
+pub fn response_plan(settings: &Settings) -> anyhow::Result<homeward_risk::response::ResponsePlan> {
+    let Some(path) = &settings.response_plan else {
+        return homeward_risk::response::ResponsePlan::builtin().context("the built-in response plan");
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the response plan {}", path.display()))?;
+    let plan = homeward_risk::response::ResponsePlan::parse(&text)
+        .with_context(|| format!("the response plan {} is not valid", path.display()))?;
+    tracing::info!(version = %plan.version, "using the response plan {}", path.display());
+    Ok(plan)
 }
 
 /// A database URL fit for logs and errors: any password is replaced by `***`.
@@ -117,6 +136,43 @@ mod tests {
             Settings::resolve(FileSettings { max_body_kib: Some(0), ..FileSettings::default() }, Overrides::default())
                 .unwrap_err();
         assert!(err.to_string().contains("max_body_kib"));
+    }
+
+    #[test]
+    fn the_response_targets_come_from_the_settings_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("response.toml");
+        std::fs::write(
+            &plan,
+            r#"version = "ours-1"
+            [[target]]
+            id = "police_within_5"
+            name = { en = "Police within 5 minutes", el = "Αστυνομία εντός 5 λεπτών" }
+            met_by = "police_handover"
+            from = "report"
+            within_minutes = 5"#,
+        )
+        .unwrap();
+        let file: FileSettings = toml::from_str(&format!("response_plan = {:?}", plan.display().to_string())).unwrap();
+        let settings = Settings::resolve(file, Overrides::default()).unwrap();
+        let plan = response_plan(&settings).unwrap();
+        assert_eq!(plan.version, "ours-1");
+        assert_eq!(
+            plan.targets.iter().map(|t| (t.id.as_str(), t.within_minutes)).collect::<Vec<_>>(),
+            [("police_within_5", 5)]
+        );
+        // Without one, the built-in plan.
+        let builtin =
+            response_plan(&Settings::resolve(FileSettings::default(), Overrides::default()).unwrap()).unwrap();
+        assert!(builtin.target("police_handover_high").is_some());
+        // A bad file stops the start, naming the file and the problem.
+        std::fs::write(dir.path().join("bad.toml"), "version = \"x\"\nrepeat_minutes = 0").unwrap();
+        let bad = Settings {
+            response_plan: Some(dir.path().join("bad.toml")),
+            ..Settings::resolve(FileSettings::default(), Overrides::default()).unwrap()
+        };
+        let e = format!("{:#}", response_plan(&bad).unwrap_err());
+        assert!(e.contains("bad.toml") && e.contains("repeat_minutes"), "{e}");
     }
 
     #[test]

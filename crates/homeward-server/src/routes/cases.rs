@@ -504,6 +504,35 @@ pub async fn share(
     change(state, who, id, CaseChange::Share(body.organisation_id)).await
 }
 
+/// A hand-over of the case to a police unit.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoliceHandoverRequest {
+    /// The police unit (an organisation of kind `police_unit`).
+    pub to_organisation: OrganisationId,
+    /// The police's own reference for the case, if they gave one (at most 200 characters).
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+/// Records that the case was handed over to a police unit, and shares it with the unit so that
+/// its police liaison sees it. Meets the "handed to the police" response targets. An
+/// organisation that is not a police unit is refused (422).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/police-handover", params(("id" = CaseId, Path)),
+    request_body = PoliceHandoverRequest, tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn police_handover(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(body): ApiJson<PoliceHandoverRequest>,
+) -> Result<Json<CaseView>, AppError> {
+    let handover =
+        CaseChange::RecordPoliceHandover { to_organisation: body.to_organisation, reference: body.reference };
+    change(state, who, id, handover).await
+}
+
 /// Suggests the missing-person risk level from the structured risk questions, with every answer
 /// that raised it and the questions still open. Reads and stores nothing: the intake screen asks
 /// it as the operator answers; the level a person records is theirs.

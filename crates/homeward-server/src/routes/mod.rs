@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod cases;
+pub(crate) mod escalations;
 pub(crate) mod warnings;
 
 use axum::extract::DefaultBodyLimit;
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(cases::create_task))
         .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
         .route("/cases/{id}/shares", post(cases::share))
+        .route("/cases/{id}/police-handover", post(cases::police_handover))
+        .route("/cases/{id}/escalations", get(escalations::of_case))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
         .route("/cases/{id}/risk-answers", post(cases::answer_risk_questions))
         .route("/cases/{id}/assessments", get(cases::assessments))
@@ -53,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/warnings/{id}", get(warnings::get))
         .route("/warnings/{id}/network", get(warnings::network))
         .route("/warnings/{id}/decision", post(warnings::decide))
+        .route("/escalations", get(escalations::list))
+        .route("/escalations/{id}/acknowledgement", post(escalations::acknowledge))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/healthz", get(healthz))

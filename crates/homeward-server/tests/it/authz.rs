@@ -49,13 +49,19 @@ enum Ep {
     DecideWarning,
     RiskAnswers,
     Assessments,
+    PoliceHandover,
+    CaseEscalations,
+    ListEscalations,
+    AcknowledgeEscalation,
 }
 
 /// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
 /// (other: never found).
 const WARNING_ENDPOINTS: [Ep; 3] = [Ep::GetWarning, Ep::WarningNetwork, Ep::DecideWarning];
 
-const CASE_ENDPOINTS: [Ep; 19] = [
+const CASE_ENDPOINTS: [Ep; 21] = [
+    Ep::PoliceHandover,
+    Ep::CaseEscalations,
     Ep::RiskAnswers,
     Ep::Assessments,
     Ep::GetCase,
@@ -77,7 +83,8 @@ const CASE_ENDPOINTS: [Ep; 19] = [
     Ep::EditChild,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 16] = [
+const OTHER_ENDPOINTS: [Ep; 17] = [
+    Ep::ListEscalations,
     Ep::ListWarnings,
     Ep::CreateCase,
     Ep::ListCases,
@@ -117,6 +124,10 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
     if WARNING_ENDPOINTS.contains(&ep) && scope != Scope::Own {
         return 404;
     }
+    // An escalation is about a case of its own organisation: never another's, shared or not.
+    if ep == Ep::AcknowledgeEscalation && scope != Scope::Own {
+        return 404;
+    }
     let own = scope == Scope::Own;
     let allow = |allowed: bool, code: u16| if allowed { code } else { 403 };
     match ep {
@@ -144,6 +155,10 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::RiskAnswers => allow(own && runs_cases, 200),
         // The stored assessments name who recorded what: readers of the case in full.
         Ep::Assessments => allow(annotates, 200),
+        Ep::PoliceHandover => allow(own && runs_cases, 200),
+        Ep::CaseEscalations => allow(own && runs_cases, 200),
+        Ep::ListEscalations => allow(runs_cases, 200),
+        Ep::AcknowledgeEscalation => allow(role == Supervisor, 200),
     }
 }
 
@@ -247,6 +262,33 @@ impl World {
         }
     }
 
+    /// A fresh escalation of organisation A: a case whose task fell due an hour ago, shared with
+    /// B when asked (B still may not see A's escalation), raised by the job.
+    fn escalation(&self, shared_with_b: bool) -> homeward_domain::EscalationId {
+        let new = serde_json::from_value(issue_report()).unwrap();
+        let view = self.app.store.create_case(&self.owner, new).unwrap();
+        let due = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+        let task = NewTask { title: "Call the school".into(), due_at: Some(due), assignee: None };
+        self.app.store.change_case(&self.owner, view.case.id, CaseChange::CreateTask(task)).unwrap();
+        if shared_with_b {
+            self.app.store.change_case(&self.owner, view.case.id, CaseChange::Share(self.org_b)).unwrap();
+        }
+        let only_tasks = homeward_risk::response::ResponsePlan::none();
+        let now = time::OffsetDateTime::now_utc();
+        homeward_server::escalation::run_once(self.app.store.as_ref(), &only_tasks, now).unwrap();
+        let supervisor = Actor { role: Some(Role::Supervisor), ..self.owner.clone() };
+        let of_case = self.app.store.case_escalations(&supervisor, view.case.id).unwrap();
+        of_case.first().expect("the escalation the overdue task raised").id
+    }
+
+    fn acknowledged(&self, id: homeward_domain::EscalationId) -> bool {
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        conn.query_row("SELECT acknowledged_at IS NOT NULL FROM escalations WHERE id = ?1", [id.to_string()], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    }
+
     fn version(&self, id: CaseId) -> u32 {
         self.app.store.get_case(&self.owner, id).unwrap().case.version
     }
@@ -279,6 +321,10 @@ impl World {
             Ep::Matches => app.get(&path("/matches"), auth).status,
             Ep::RiskAnswers => post(path("/risk-answers"), json!({"under_13": true, "in_care": false})),
             Ep::Assessments => app.get(&path("/assessments"), auth).status,
+            Ep::PoliceHandover => post(path("/police-handover"), json!({"to_organisation": self.police})),
+            Ep::CaseEscalations => app.get(&path("/escalations"), auth).status,
+            Ep::ListEscalations => app.get("/api/v1/escalations", auth).status,
+            Ep::AcknowledgeEscalation => unreachable!("escalations are acknowledged by hit_escalation"),
             Ep::DecideMatch => post(
                 path("/matches"),
                 json!({"other_case": self.twin, "decision": "reject", "reason": "another girl of the same name"}),
@@ -366,7 +412,10 @@ fn every_endpoint_for_every_role_and_scope() {
                 let after = w.version(case.0);
                 let allowed = (200..300).contains(&want);
                 // A match decision changes no case: it joins or separates children.
-                let writes = !matches!(ep, Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch | Ep::Assessments);
+                let writes = !matches!(
+                    ep,
+                    Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch | Ep::Assessments | Ep::CaseEscalations
+                );
                 let changed = after != before;
                 if changed != (writes && allowed) {
                     failures.push(format!("{ep:?} as {role} ({scope:?}): version {before} -> {after}"));
@@ -393,6 +442,21 @@ fn every_endpoint_for_every_role_and_scope() {
                             "{ep:?} as {role} ({scope:?}): the warning went {before} -> decided {decided}"
                         ));
                     }
+                }
+            }
+            {
+                n += 1;
+                let ep = Ep::AcknowledgeEscalation;
+                let escalation = w.escalation(scope == Scope::Shared);
+                let url = format!("/api/v1/escalations/{escalation}/acknowledgement");
+                let got = w.app.post(&url, auth, json!({"note": "on it"})).status;
+                let want = expected(ep, *role, scope);
+                if got != want {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
+                }
+                if w.acknowledged(escalation) != (200..300).contains(&want) {
+                    failures
+                        .push(format!("{ep:?} as {role} ({scope:?}): acknowledged = {}", w.acknowledged(escalation)));
                 }
             }
             if scope == Scope::Own {

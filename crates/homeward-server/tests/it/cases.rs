@@ -195,6 +195,10 @@ fn health_and_the_api_document() {
         "/api/v1/cases/{id}/child",
         "/api/v1/warnings/{id}",
         "/api/v1/warnings/{id}/network",
+        "/api/v1/escalations",
+        "/api/v1/escalations/{id}/acknowledgement",
+        "/api/v1/cases/{id}/escalations",
+        "/api/v1/cases/{id}/police-handover",
         "/api/v1/session",
         "/api/v1/users",
         "/api/v1/organisations",
@@ -211,6 +215,8 @@ fn health_and_the_api_document() {
         "Episode",
         "WarningNetwork",
         "NetworkCase",
+        "EscalationView",
+        "PoliceHandoverRequest",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing from the document");
     }

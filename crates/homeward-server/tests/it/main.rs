@@ -7,6 +7,7 @@ mod audit;
 mod authz;
 mod browser;
 mod cases;
+mod escalations;
 mod input;
 mod linkage;
 mod pages;

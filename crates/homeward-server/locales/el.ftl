@@ -516,3 +516,38 @@ riskcase-record-submit = Καταγραφή των απαντήσεων
 riskcase-at-least-one = Απάντηση σε τουλάχιστον μία ερώτηση
 riskcase-refused = Οι απαντήσεις δεν καταγράφηκαν. Δείτε το πρόβλημα δίπλα στη φόρμα.
 saved-risk-answers = Οι απαντήσεις καταγράφηκαν και το προτεινόμενο επίπεδο υπολογίστηκε ξανά.
+
+# Στόχοι απόκρισης και κλιμάκωση
+nav-escalations = Κλιμακώσεις
+escalations-title = Κλιμακώσεις
+escalations-acknowledged-title = Κλιμακώσεις που αναλήφθηκαν
+escalations-intro = Στόχοι απόκρισης που χάθηκαν και εργασίες που καθυστερούν στις υποθέσεις του οργανισμού σας, πρώτα αυτές με τη μεγαλύτερη καθυστέρηση. Καθεμία επανέρχεται κάθε μισή ώρα μέχρι να την αναλάβει ένας επόπτης.
+escalations-show-acknowledged = Κλιμακώσεις που αναλήφθηκαν
+escalations-show-open = Πίσω στις ανοιχτές κλιμακώσεις
+escalations-empty = Καμία κλιμάκωση σε αναμονή.
+escalations-acknowledged-empty = Καμία κλιμάκωση δεν έχει αναληφθεί ακόμη.
+escalations-col-what = Τι χάθηκε
+escalations-col-due = Προθεσμία
+escalations-col-raised = Εγέρθηκε
+escalations-col-action = Ανάληψη
+escalations-col-acknowledged = Αναλήφθηκε
+escalations-overdue = καθυστέρηση
+escalations-repeats = { $count ->
+    [one] επανήλθε μία φορά
+   *[other] επανήλθε { $count } φορές
+}
+escalations-cycle = (χαμένη περίοδος { $cycle })
+escalations-task = Εργασία
+escalations-note = Σημείωση (προαιρετική)
+escalations-acknowledge = Ανάληψη
+escalations-acknowledged = αναλήφθηκε
+case-escalations = Κλιμακώσεις της υπόθεσης
+case-police = Αστυνομία
+case-police-none = Δεν έχει οριστεί ακόμη αστυνομική υπηρεσία στο Homeward· ένας διαχειριστής την προσθέτει ως οργανισμό τύπου αστυνομική υπηρεσία.
+case-police-unit = Αστυνομική υπηρεσία
+case-police-reference = Αριθμός αναφοράς της αστυνομίας (προαιρετικός)
+case-police-hand-over = Καταγραφή της παράδοσης στην αστυνομία
+case-task-due = προθεσμία
+saved-handover = Η παράδοση στην αστυνομία καταγράφηκε και η υπόθεση κοινοποιήθηκε στην υπηρεσία.
+saved-acknowledged = Η κλιμάκωση αναλήφθηκε.
+event-handed_to_police = παρέδωσε την υπόθεση στην αστυνομία

@@ -517,3 +517,38 @@ riskcase-record-submit = Record the answers
 riskcase-at-least-one = An answer to at least one question
 riskcase-refused = The answers are not recorded. See the problem beside the form.
 saved-risk-answers = The answers are recorded and the suggested level is recomputed.
+
+# Response targets and escalation
+nav-escalations = Escalations
+escalations-title = Escalations
+escalations-acknowledged-title = Acknowledged escalations
+escalations-intro = Response targets missed and tasks overdue on your organisation's cases, most overdue first. Each is raised again every half hour until a supervisor acknowledges it.
+escalations-show-acknowledged = Acknowledged escalations
+escalations-show-open = Back to the open escalations
+escalations-empty = No escalation is waiting.
+escalations-acknowledged-empty = No escalation has been acknowledged yet.
+escalations-col-what = What was missed
+escalations-col-due = Due
+escalations-col-raised = Raised
+escalations-col-action = Acknowledge
+escalations-col-acknowledged = Acknowledged
+escalations-overdue = overdue by
+escalations-repeats = { $count ->
+    [one] raised again once
+   *[other] raised again { $count } times
+}
+escalations-cycle = (missed period { $cycle })
+escalations-task = Task
+escalations-note = Note (optional)
+escalations-acknowledge = Acknowledge
+escalations-acknowledged = acknowledged
+case-escalations = Escalations on this case
+case-police = Police
+case-police-none = No police unit is set up in Homeward yet; an administrator adds one as an organisation of kind police unit.
+case-police-unit = Police unit
+case-police-reference = Police reference (optional)
+case-police-hand-over = Record the hand-over to the police
+case-task-due = due
+saved-handover = The hand-over to the police is recorded, and the case is shared with the unit.
+saved-acknowledged = The escalation is acknowledged.
+event-handed_to_police = handed the case over to the police

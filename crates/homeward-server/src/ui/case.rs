@@ -51,7 +51,7 @@ fn risk_form_case(viewer: &Viewer, id: &str) -> Result<CaseId, AppError> {
 }
 
 /// What a form of the case page may say it saved (`?saved=note`), each with its message.
-pub(super) const SAVED: [&str; 11] = [
+pub(super) const SAVED: [&str; 13] = [
     "note",
     "status",
     "task",
@@ -63,6 +63,8 @@ pub(super) const SAVED: [&str; 11] = [
     "match-reject",
     "indicator",
     "risk-answers",
+    "handover",
+    "acknowledged",
 ];
 
 /// Everything the case page shows, read in one go.
@@ -72,6 +74,12 @@ struct Loaded {
     names: HashMap<UserId, String>,
     matches: Vec<CaseMatch>,
     warnings: Vec<(WarningId, WarningKind, Level)>,
+    /// The case's escalations, for those of its organisation who may see them.
+    escalations: Vec<homeward_domain::escalation::EscalationView>,
+    /// The police units the case may be handed over to, for those who may hand it over.
+    police: Vec<homeward_domain::org::Organisation>,
+    /// The response plan in force: the names of the targets its escalations are about.
+    response: std::sync::Arc<homeward_risk::response::ResponsePlan>,
 }
 
 pub(crate) async fn page(
@@ -94,6 +102,9 @@ pub(crate) async fn page(
 async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, AppError> {
     let actor = viewer.actor.clone();
     let reads_warnings = super::warnings::may_read(viewer.user.role);
+    let reads_escalations = super::escalations::may_read(viewer.user.role);
+    let hands_over = may(viewer, Action::CaseHandOverToPolice);
+    let response = std::sync::Arc::clone(&state.response);
     state
         .run(move |store| {
             let view = store.get_case(&actor, id)?;
@@ -109,7 +120,14 @@ async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, A
             // Warnings stay within the case's organisation: only its readers of warnings see them.
             let own = Some(view.case.organisation_id) == actor.organisation_id;
             let warnings = if own && reads_warnings { store.case_warnings(&actor, id)? } else { Vec::new() };
-            Ok(Loaded { view, events, names, matches, warnings })
+            let escalations = if own && reads_escalations { store.case_escalations(&actor, id)? } else { Vec::new() };
+            let police = if own && hands_over {
+                let all = store.list_organisations(&actor)?;
+                all.into_iter().filter(|o| o.kind == homeward_domain::org::OrganisationKind::PoliceUnit).collect()
+            } else {
+                Vec::new()
+            };
+            Ok(Loaded { view, events, names, matches, warnings, escalations, police, response })
         })
         .await
 }
@@ -138,7 +156,7 @@ fn render(
     saved: Option<&str>,
     refused: Option<&Refused>,
 ) -> Response {
-    let Loaded { view, events, names, matches, warnings } = loaded;
+    let Loaded { view, events, names, matches, warnings, escalations, police, response } = loaded;
     let own = Some(view.case.organisation_id) == viewer.actor.organisation_id;
     let indicator_attempt = match refused {
         Some(Refused::Indicator(a)) => Some(a),
@@ -171,11 +189,15 @@ fn render(
                 (notes(tr, viewer, view))
             }
             div {
+                (super::escalations::case_section(tr, viewer, response, escalations))
                 (super::warnings::case_section(tr, warnings))
                 (facts(tr, viewer, view, own))
                 (risk_questions(tr, viewer, view, names, own, risk_attempt))
                 (trafficking(tr, viewer, catalogue, view, names, own, indicator_attempt))
                 (status_form(tr, viewer, view, own))
+                @if own && may(viewer, Action::CaseHandOverToPolice) && view.case.status != Status::Closed {
+                    (super::escalations::handover_form(tr, view, police))
+                }
                 (tasks(tr, viewer, view, own))
                 (identifiers(tr, viewer, view, own))
                 (persons(tr, viewer, view, own))
@@ -935,6 +957,7 @@ fn tasks(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
                 @for t in &view.tasks {
                     li {
                         (user_text(&t.title))
+                        @if let (Some(due), false) = (t.due_at, t.done) { " · " span.muted { (tr.t("case-task-due")) " " (time(due)) } }
                         @if t.done { " · " span.muted { (tr.t("case-task-done")) } }
                         @else if manage {
                             form method="post" action=(format!("/cases/{}/tasks/{}/complete", view.case.id, t.id)) {
@@ -1083,6 +1106,23 @@ pub(crate) async fn add_person(
 ) -> Response {
     let person = NewPerson { name: field(&form, "name"), relation: optional(&form, "relation"), description: None };
     change(&state, viewer, &id, Ok(CaseChange::LinkPerson(person)), "person").await
+}
+
+/// Records a hand-over to a police unit from the case page.
+pub(crate) async fn police_handover(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let handover = field(&form, "to_organisation")
+        .parse()
+        .map(|to_organisation| CaseChange::RecordPoliceHandover {
+            to_organisation,
+            reference: optional(&form, "reference"),
+        })
+        .map_err(|_| AppError::bad_request("Choose the police unit the case was handed over to."));
+    change(&state, viewer, &id, handover, "handover").await
 }
 
 pub(crate) async fn assign_me(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {

@@ -9,6 +9,7 @@
 
 mod case;
 mod desk;
+mod escalations;
 mod intake;
 mod layout;
 mod matches;
@@ -58,6 +59,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/warnings", get(warnings::queue))
         .route("/warnings/{id}", get(warnings::page))
         .route("/warnings/{id}/decision", post(warnings::decide))
+        .route("/escalations", get(escalations::queue))
+        .route("/escalations/{id}/acknowledge", post(escalations::acknowledge))
+        .route("/cases/{id}/police-handover", post(case::police_handover))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -295,6 +299,7 @@ mod tests {
             "indicator_observed",
             "child_edited",
             "risk_questions_answered",
+            "handed_to_police",
         ];
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
         // What the linkage engine says about a pair, in words.

@@ -289,3 +289,31 @@ fn another_organisation_sees_nothing_of_them() {
     assert_eq!(w.app.get(&format!("/api/v1/cases/{case}/escalations"), &other).status, 403);
     assert!(w.open(&w.supervisor)[0]["acknowledged"].is_null());
 }
+
+#[test]
+fn the_queue_and_the_case_page_show_them_and_a_supervisor_acknowledges_there() {
+    let w = world();
+    let (case, opened) = w.case("high");
+    w.run(opened + minutes(16));
+    let cookie = w.app.session("supervisor@a.example");
+    let queue = w.app.page("GET", "/escalations", Some(&cookie), None);
+    assert_eq!(queue.status, 200);
+    assert!(queue.html.contains("Handed to the police within 15 minutes of a high-risk report"), "{}", queue.html);
+    let page = w.app.page("GET", &format!("/cases/{case}"), Some(&cookie), None);
+    assert!(page.html.contains("id=\"escalations\""));
+    assert!(page.html.contains("Police Athens"), "the hand-over form offers the unit");
+    let id = w.open(&w.supervisor)[0]["id"].as_str().unwrap().to_owned();
+    let acked = w.app.page("POST", &format!("/escalations/{id}/acknowledge"), Some(&cookie), Some("note=on+it"));
+    assert_eq!(acked.status, 303);
+    assert!(w.open(&w.supervisor).is_empty());
+    // In Greek too.
+    let r = w.app.call(
+        "PUT",
+        "/api/v1/me/preferences",
+        &w.supervisor,
+        Some(json!({"language": "el", "time_zone": "Europe/Athens"})),
+    );
+    assert_eq!(r.status, 200);
+    let done = w.app.page("GET", "/escalations?state=acknowledged", Some(&cookie), None);
+    assert!(done.html.contains("Παράδοση στην αστυνομία εντός 15 λεπτών"), "{}", done.html);
+}

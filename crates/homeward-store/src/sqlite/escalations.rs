@@ -55,6 +55,33 @@ pub(super) fn response_cases(conn: &Connection) -> Result<Vec<(Case, Vec<CaseEve
     Ok(cases)
 }
 
+/// Of what was missed, what `record` would write now: not yet raised, or raised, not
+/// acknowledged and due to be raised again.
+pub(super) fn worth_writing(
+    conn: &Connection,
+    missed: Vec<Missed>,
+    now: OffsetDateTime,
+    repeat_every: time::Duration,
+) -> Result<Vec<Missed>> {
+    let repeat_before = timefmt::format(now - repeat_every);
+    let mut stmt = conn.prepare_cached(
+        "SELECT acknowledged_at IS NULL AND last_raised_at <= ?4 FROM escalations
+         WHERE case_id = ?1 AND subject = ?2 AND due_at = ?3",
+    )?;
+    let mut keep = Vec::new();
+    for m in missed {
+        let known: Option<bool> = stmt
+            .query_row(params![m.case_id.to_string(), m.subject.key(), timefmt::format(m.due_at), repeat_before], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if known.unwrap_or(true) {
+            keep.push(m);
+        }
+    }
+    Ok(keep)
+}
+
 /// Raises what was missed: each (case, subject, deadline) once; an unacknowledged one again
 /// when `repeat_every` has passed since it was last raised.
 pub(super) fn record(

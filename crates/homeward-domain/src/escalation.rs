@@ -94,6 +94,11 @@ pub struct EscalationView {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub last_raised_at: OffsetDateTime,
     pub acknowledged: Option<Acknowledgement>,
+    /// When the escalation job saw the deadline no longer missed (met late, the task done, the
+    /// child found, the case closed), if it has not been acknowledged yet.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub cleared_at: Option<OffsetDateTime>,
 }
 
 impl EscalationView {

@@ -532,6 +532,7 @@ escalations-col-raised = Εγέρθηκε
 escalations-col-action = Ανάληψη
 escalations-col-acknowledged = Αναλήφθηκε
 escalations-overdue = καθυστέρηση
+escalations-cleared = δεν εκκρεμεί πλέον από
 escalations-repeats = { $count ->
     [one] επανήλθε μία φορά
    *[other] επανήλθε { $count } φορές

@@ -533,6 +533,7 @@ escalations-col-raised = Raised
 escalations-col-action = Acknowledge
 escalations-col-acknowledged = Acknowledged
 escalations-overdue = overdue by
+escalations-cleared = no longer missed since
 escalations-repeats = { $count ->
     [one] raised again once
    *[other] raised again { $count } times

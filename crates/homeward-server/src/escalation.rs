@@ -2,7 +2,7 @@
 //! task against its due time. A deadline missed is raised once, as an escalation the case's
 //! organisation's supervisors see (`/escalations`, the case page, the API) and acknowledge; one
 //! nobody acknowledged is raised again every `repeat_minutes` while it is still missed (for the
-//! notifier to come). The store keeps one escalation per case, subject and deadline, so a rerun
+//! notifier to come), and marked cleared once it is missed no more. The store keeps one escalation per case, subject and deadline, so a rerun
 //! never raises one twice.
 
 use homeward_risk::response::{ResponsePlan, missed};
@@ -13,9 +13,7 @@ use time::{Duration, OffsetDateTime};
 /// the time they need.
 pub fn run_once(store: &dyn Store, plan: &ResponsePlan, now: OffsetDateTime) -> Result<EscalationReport, StoreError> {
     let cases = store.response_cases()?;
+    // Everything missed now, even nothing: what is no longer missed is marked cleared.
     let found: Vec<_> = cases.iter().flat_map(|(case, events)| missed(plan, case, events, now)).collect();
-    if found.is_empty() {
-        return Ok(EscalationReport::default());
-    }
     store.record_escalations(found, now, Duration::minutes(i64::from(plan.repeat_minutes)))
 }

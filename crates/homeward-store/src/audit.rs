@@ -86,6 +86,8 @@ pub enum AuditCode {
     EscalationsListed = 2052,
     /// A supervisor acknowledged an escalation.
     EscalationAcknowledged = 2053,
+    /// The escalation job saw an unacknowledged escalation's deadline no longer missed.
+    EscalationCleared = 2054,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -152,6 +154,7 @@ impl AuditCode {
             EscalationRepeated => "escalation.repeated",
             EscalationsListed => "escalation.listed",
             EscalationAcknowledged => "escalation.acknowledged",
+            EscalationCleared => "escalation.cleared",
             AccessDenied => "access.denied",
         }
     }

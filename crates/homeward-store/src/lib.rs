@@ -85,6 +85,8 @@ pub struct EscalationReport {
     pub raised: u32,
     /// Escalations nobody acknowledged, raised again.
     pub repeated: u32,
+    /// Escalations nobody acknowledged whose deadline is no longer missed, marked so.
+    pub cleared: u32,
 }
 
 /// How a request proves who it is.
@@ -250,7 +252,8 @@ pub trait Store: Send + Sync + 'static {
     fn response_cases(&self) -> Result<Vec<(homeward_domain::case::Case, Vec<homeward_domain::case::CaseEvent>)>>;
     /// Raises each missed deadline once (one escalation per case, subject and deadline, however
     /// often the job runs), and raises again every `repeat_every` those nobody acknowledged that
-    /// are still missed. Audited as the system.
+    /// are still missed. `missed` is everything missed now: an unacknowledged escalation whose
+    /// case and subject are not in it is marked cleared. Audited as the system.
     fn record_escalations(
         &self,
         missed: Vec<homeward_domain::escalation::Missed>,

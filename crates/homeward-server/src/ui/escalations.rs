@@ -85,7 +85,14 @@ pub(crate) async fn queue(
                             td { a href=(format!("/cases/{}", e.case_id)) { (e.case_number) } }
                             td { (what(tr, &state.response, e)) }
                             td { (risk(tr, e)) }
-                            td { (time(e.due_at)) br; span.muted { (tr.t("escalations-overdue")) " " (clock(tr, e.due_at, now)) } }
+                            td {
+                                (time(e.due_at)) br;
+                                @if let Some(cleared) = e.cleared_at {
+                                    span.muted { (tr.t("escalations-cleared")) " " (time(cleared)) }
+                                } @else {
+                                    span.muted { (tr.t("escalations-overdue")) " " (clock(tr, e.due_at, now)) }
+                                }
+                            }
                             td {
                                 (time(e.raised_at))
                                 @if e.repeats > 0 { br; span.muted { (tr.t1("escalations-repeats", "count", e.repeats)) } }
@@ -181,7 +188,12 @@ pub(crate) fn case_section(
             ul {
                 @for e in escalations {
                     li id=(format!("e-{}", e.id)) {
-                        (what(tr, plan, e)) " · " (tr.t("escalations-overdue")) " " (clock(tr, e.due_at, now))
+                        (what(tr, plan, e)) " · "
+                        @if let Some(cleared) = e.cleared_at {
+                            (tr.t("escalations-cleared")) " " (time(cleared))
+                        } @else {
+                            (tr.t("escalations-overdue")) " " (clock(tr, e.due_at, now))
+                        }
                         @if let Some(ack) = &e.acknowledged {
                             " · " span.muted { (tr.t("escalations-acknowledged")) " " (time(ack.at)) }
                         } @else if may_acknowledge(viewer.user.role) {

@@ -75,7 +75,7 @@ fn a_high_risk_case_not_handed_over_in_15_minutes_escalates_exactly_once() {
     let w = world();
     let (case, opened) = w.case("high");
     assert_eq!(w.run(opened + minutes(15)), EscalationReport::default(), "not missed yet at 15 minutes");
-    assert_eq!(w.run(opened + minutes(16)), EscalationReport { raised: 1, repeated: 0 });
+    assert_eq!(w.run(opened + minutes(16)), EscalationReport { raised: 1, repeated: 0, cleared: 0 });
     assert_eq!(w.run(opened + minutes(16)), EscalationReport::default(), "a rerun raises nothing");
     assert_eq!(w.run(opened + minutes(20)), EscalationReport::default());
     let open = w.open(&w.supervisor);
@@ -128,7 +128,7 @@ fn acknowledging_stops_the_repeats() {
     let (_, opened) = w.case("high");
     assert_eq!(w.run(opened + minutes(16)).raised, 1);
     // Nobody acknowledged it for half an hour: raised again, still one escalation.
-    assert_eq!(w.run(opened + minutes(46)), EscalationReport { raised: 0, repeated: 1 });
+    assert_eq!(w.run(opened + minutes(46)), EscalationReport { raised: 0, repeated: 1, cleared: 0 });
     assert_eq!(w.run(opened + minutes(50)), EscalationReport::default(), "not again within the half hour");
     let open = w.open(&w.supervisor);
     assert_eq!((open.len(), open[0]["repeats"].as_u64()), (1, Some(1)));
@@ -142,7 +142,7 @@ fn acknowledging_stops_the_repeats() {
     assert_eq!(ack.body["acknowledged"]["note"], "Calling the police station now");
     // Past the next half hour: the acknowledged one is not raised again (the family contact,
     // missed at one hour, is new).
-    assert_eq!(w.run(opened + minutes(80)), EscalationReport { raised: 1, repeated: 0 });
+    assert_eq!(w.run(opened + minutes(80)), EscalationReport { raised: 1, repeated: 0, cleared: 0 });
     assert_eq!(w.queue(), [("family_contact".to_owned(), 1)]);
     let done = w.app.get("/api/v1/escalations?state=acknowledged", &w.supervisor).body;
     assert_eq!(done.as_array().unwrap().len(), 1);
@@ -172,8 +172,12 @@ fn a_24_hour_review_escalates_once_per_missed_day() {
     let review = json!({"risk_level": "medium", "reason": "reviewed with the family"});
     assert_eq!(w.app.post(&format!("/api/v1/cases/{case}/risk"), &w.operator, review).status, 200);
     let reviewed = OffsetDateTime::now_utc();
-    assert_eq!(w.run(reviewed + hours(23)).raised, 0);
+    // The two missed days are no longer missed: they stay for a supervisor, marked so, below.
+    assert_eq!(w.run(reviewed + hours(23)), EscalationReport { raised: 0, repeated: 0, cleared: 2 });
     assert_eq!(w.run(reviewed + hours(25)).raised, 1);
+    let open = w.open(&w.supervisor);
+    let cleared: Vec<bool> = open.iter().map(|e| !e["cleared_at"].is_null()).collect();
+    assert_eq!(cleared, [false, true, true], "the one still missed first");
 }
 
 #[test]
@@ -221,6 +225,18 @@ fn an_overdue_task_escalates_once_and_a_done_one_not_at_all() {
     assert_eq!(w.run(opened + minutes(41)).raised, 1);
     assert_eq!(w.run(opened + minutes(42)).raised, 0);
     assert_eq!(w.queue(), [("Call the school".to_owned(), 1)]);
+    // Done late: nothing is missed any more, and the escalation says so until acknowledged.
+    let school =
+        view["tasks"].as_array().unwrap().iter().find(|t| t["title"] == "Call the school").unwrap()["id"].clone();
+    let r = w.app.call(
+        "POST",
+        &format!("/api/v1/cases/{case}/tasks/{}/complete", school.as_str().unwrap()),
+        &w.supervisor,
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(w.run(opened + minutes(43)), EscalationReport { raised: 0, repeated: 0, cleared: 1 });
+    assert!(!w.open(&w.supervisor)[0]["cleared_at"].is_null());
 }
 
 #[test]

@@ -56,16 +56,30 @@ pub(super) fn response_cases(conn: &Connection) -> Result<Vec<(Case, Vec<CaseEve
 }
 
 /// Of what was missed, what `record` would write now: not yet raised, or raised, not
-/// acknowledged and due to be raised again.
+/// acknowledged and due to be raised again (or cleared before and missed again); and the
+/// escalations nobody acknowledged whose case and subject are missed no more, to mark cleared.
 pub(super) fn worth_writing(
     conn: &Connection,
     missed: Vec<Missed>,
     now: OffsetDateTime,
     repeat_every: time::Duration,
-) -> Result<Vec<Missed>> {
+) -> Result<(Vec<Missed>, Vec<EscalationId>)> {
+    let still: std::collections::HashSet<(String, String)> =
+        missed.iter().map(|m| (m.case_id.to_string(), m.subject.key())).collect();
+    let mut cleared = Vec::new();
+    let mut waiting = conn.prepare_cached(
+        "SELECT id, case_id, subject FROM escalations WHERE acknowledged_at IS NULL AND cleared_at IS NULL",
+    )?;
+    let mut rows = waiting.query([])?;
+    while let Some(r) = rows.next()? {
+        let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+        if !still.contains(&key) {
+            cleared.push(parse(&r.get::<_, String>(0)?, "escalation id")?);
+        }
+    }
     let repeat_before = timefmt::format(now - repeat_every);
     let mut stmt = conn.prepare_cached(
-        "SELECT acknowledged_at IS NULL AND last_raised_at <= ?4 FROM escalations
+        "SELECT acknowledged_at IS NULL AND (last_raised_at <= ?4 OR cleared_at IS NOT NULL) FROM escalations
          WHERE case_id = ?1 AND subject = ?2 AND due_at = ?3",
     )?;
     let mut keep = Vec::new();
@@ -79,7 +93,7 @@ pub(super) fn worth_writing(
             keep.push(m);
         }
     }
-    Ok(keep)
+    Ok((keep, cleared))
 }
 
 /// Raises what was missed: each (case, subject, deadline) once; an unacknowledged one again
@@ -87,6 +101,7 @@ pub(super) fn worth_writing(
 pub(super) fn record(
     tx: &mut Tx<'_>,
     missed: Vec<Missed>,
+    cleared: Vec<EscalationId>,
     now: OffsetDateTime,
     repeat_every: time::Duration,
 ) -> Result<EscalationReport> {
@@ -123,9 +138,9 @@ pub(super) fn record(
         let repeated: Option<String> = tx
             .conn
             .prepare_cached(
-                "UPDATE escalations SET repeats = repeats + 1, last_raised_at = ?4
+                "UPDATE escalations SET repeats = repeats + 1, last_raised_at = ?4, cleared_at = NULL
                  WHERE case_id = ?1 AND subject = ?2 AND due_at = ?3
-                   AND acknowledged_at IS NULL AND last_raised_at <= ?5
+                   AND acknowledged_at IS NULL AND (last_raised_at <= ?5 OR cleared_at IS NOT NULL)
                  RETURNING id",
             )?
             .query_row(params![m.case_id.to_string(), subject, due, now_text, repeat_before], |r| r.get(0))
@@ -136,11 +151,26 @@ pub(super) fn record(
             report.repeated += 1;
         }
     }
+    for id in cleared {
+        let case: Option<String> = tx
+            .conn
+            .prepare_cached(
+                "UPDATE escalations SET cleared_at = ?2 WHERE id = ?1 AND acknowledged_at IS NULL AND cleared_at IS NULL
+                 RETURNING case_id",
+            )?
+            .query_row(params![id.to_string(), now_text], |r| r.get(0))
+            .optional()?;
+        if let Some(case) = case {
+            tx.audit(&actor, AuditCode::EscalationCleared, "case", Some(case), json!({"escalation_id": id}))?;
+            report.cleared += 1;
+        }
+    }
     Ok(report)
 }
 
 const COLUMNS: &str = "e.id, e.case_id, c.number, e.organisation_id, c.category, c.risk_level, e.subject, t.title,
-    e.cycle, e.due_at, e.raised_at, e.repeats, e.last_raised_at, e.acknowledged_by, e.acknowledged_at, e.note";
+    e.cycle, e.due_at, e.raised_at, e.repeats, e.last_raised_at, e.acknowledged_by, e.acknowledged_at, e.note,
+    e.cleared_at";
 
 const FROM: &str = "FROM escalations e JOIN cases c ON c.id = e.case_id
     LEFT JOIN tasks t ON e.subject = 'task:' || t.id";
@@ -174,6 +204,7 @@ fn view(r: &rusqlite::Row<'_>) -> Result<EscalationView> {
         repeats: r.get(11)?,
         last_raised_at: timefmt::parse(&r.get::<_, String>(12)?)?,
         acknowledged,
+        cleared_at: r.get::<_, Option<String>>(16)?.map(|at| timefmt::parse(&at)).transpose()?,
     })
 }
 
@@ -204,7 +235,7 @@ pub(super) fn list(tx: &mut Tx<'_>, actor: &Actor, open: bool) -> Result<Vec<Esc
     let sql = if open {
         format!(
             "SELECT {COLUMNS} {FROM} WHERE e.organisation_id = ?1 AND e.acknowledged_at IS NULL
-             ORDER BY e.due_at, e.id LIMIT {MAX_LISTED}"
+             ORDER BY e.cleared_at IS NOT NULL, e.due_at, e.id LIMIT {MAX_LISTED}"
         )
     } else {
         format!(

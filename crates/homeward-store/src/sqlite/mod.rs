@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "risk", include_str!("../../migrations/sqlite/0005_risk.sql")),
     (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
     (7, "escalations", include_str!("../../migrations/sqlite/0007_escalations.sql")),
+    (8, "escalation_cleared", include_str!("../../migrations/sqlite/0008_escalation_cleared.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -933,11 +934,11 @@ impl Store for SqliteStore {
         // Most runs find the same deadlines missed as the run before: those are sorted out on a
         // reader, so that the writer, which reports queue behind, sees only what is new or due to
         // be raised again (and checks it again itself).
-        let missed = self.read(|conn| escalations::worth_writing(conn, missed, now, repeat_every))?;
-        if missed.is_empty() {
+        let (missed, cleared) = self.read(|conn| escalations::worth_writing(conn, missed, now, repeat_every))?;
+        if missed.is_empty() && cleared.is_empty() {
             return Ok(crate::EscalationReport::default());
         }
-        self.write(move |tx| escalations::record(tx, missed, now, repeat_every))
+        self.write(move |tx| escalations::record(tx, missed, cleared, now, repeat_every))
     }
 
     fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<EscalationView>> {

@@ -23,19 +23,22 @@ fn an_escalation_is_raised_at_most_once_per_case_subject_and_deadline() {
     };
     let half_hour = Duration::minutes(30);
     let first = vec![missed("review", 1, now), missed("review", 1, now), missed("police", 1, now)];
-    assert_eq!(f.store.record_escalations(first, now, half_hour).unwrap(), EscalationReport { raised: 2, repeated: 0 });
+    assert_eq!(
+        f.store.record_escalations(first, now, half_hour).unwrap(),
+        EscalationReport { raised: 2, repeated: 0, cleared: 0 }
+    );
     // The next cycle of a recurring target is an escalation of its own.
     let again = vec![missed("review", 2, now + Duration::days(1)), missed("police", 1, now)];
     let later = now + Duration::minutes(10);
     assert_eq!(
         f.store.record_escalations(again.clone(), later, half_hour).unwrap(),
-        EscalationReport { raised: 1, repeated: 0 }
+        EscalationReport { raised: 1, repeated: 0, cleared: 0 }
     );
     // Half an hour after it was raised, the one nobody acknowledged is raised again, once.
     let much_later = now + Duration::minutes(31);
     assert_eq!(
         f.store.record_escalations(again.clone(), much_later, half_hour).unwrap(),
-        EscalationReport { raised: 0, repeated: 1 }
+        EscalationReport { raised: 0, repeated: 1, cleared: 0 }
     );
     assert_eq!(f.store.record_escalations(again, much_later, half_hour).unwrap(), EscalationReport::default());
     let open = f.store.list_escalations(&f.actor, true).unwrap();
@@ -47,10 +50,22 @@ fn an_escalation_is_raised_at_most_once_per_case_subject_and_deadline() {
     let ack = done.acknowledged.unwrap();
     assert_eq!((ack.by, ack.note.as_deref()), (f.actor.user_id, Some("on the phone to them")));
     assert!(f.store.acknowledge_escalation(&f.actor, police.id, None).is_err());
+    // Nothing missed any more: the two waiting are marked cleared, once; missed again, raised again.
+    let cleared = f.store.record_escalations(Vec::new(), much_later, half_hour).unwrap();
+    assert_eq!(cleared, EscalationReport { raised: 0, repeated: 0, cleared: 2 });
+    assert_eq!(f.store.record_escalations(Vec::new(), much_later, half_hour).unwrap(), EscalationReport::default());
+    let waiting = f.store.list_escalations(&f.actor, true).unwrap();
+    assert!(waiting.iter().all(|e| e.cleared_at.is_some()), "{waiting:?}");
+    let again = vec![missed("review", 2, now + Duration::days(1))];
+    let back = f.store.record_escalations(again, much_later, half_hour).unwrap();
+    assert_eq!(back, EscalationReport { raised: 0, repeated: 1, cleared: 0 });
+    let waiting = f.store.list_escalations(&f.actor, true).unwrap();
+    assert_eq!(waiting.iter().filter(|e| e.cleared_at.is_none()).count(), 1);
     let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
     let count = |code: AuditCode| codes.iter().filter(|c| **c == code.code()).count();
     assert_eq!(count(AuditCode::EscalationRaised), 3);
-    assert_eq!(count(AuditCode::EscalationRepeated), 1);
+    assert_eq!(count(AuditCode::EscalationRepeated), 2);
+    assert_eq!(count(AuditCode::EscalationCleared), 2);
     assert_eq!(count(AuditCode::EscalationAcknowledged), 1);
 }
 

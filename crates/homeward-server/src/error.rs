@@ -140,6 +140,7 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         CaseHandOverToPolice => "hand a case over to the police",
         EscalationRead => "see the escalations",
         EscalationAcknowledge => "acknowledge an escalation",
+        CaseHandoverRead => "read the police hand-over package of a case",
     }
 }
 

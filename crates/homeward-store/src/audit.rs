@@ -88,6 +88,9 @@ pub enum AuditCode {
     EscalationAcknowledged = 2053,
     /// The escalation job saw an unacknowledged escalation's deadline no longer missed.
     EscalationCleared = 2054,
+    /// A reader was shown a case's police hand-over package (the child, last seen, risk,
+    /// identifiers, timeline and hand-overs).
+    HandoverPackageRead = 2060,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -155,6 +158,7 @@ impl AuditCode {
             EscalationsListed => "escalation.listed",
             EscalationAcknowledged => "escalation.acknowledged",
             EscalationCleared => "escalation.cleared",
+            HandoverPackageRead => "case.handover_package_read",
             AccessDenied => "access.denied",
         }
     }

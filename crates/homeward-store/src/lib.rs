@@ -273,6 +273,11 @@ pub trait Store: Send + Sync + 'static {
         id: homeward_domain::EscalationId,
         note: Option<String>,
     ) -> Result<homeward_domain::escalation::EscalationView>;
+    /// The police hand-over package of a case: the case in full, its timeline and every
+    /// hand-over recorded (when, to which unit, by whom, the reference), in one read. The case's
+    /// own organisation (operators, case managers, supervisors) and the police liaison of a unit
+    /// it was handed to may read it; a unit it is only shared with is refused. Audited.
+    fn handover_package(&self, actor: &Actor, id: CaseId) -> Result<homeward_domain::handover::HandoverPackage>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 

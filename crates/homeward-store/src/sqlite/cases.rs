@@ -710,7 +710,7 @@ fn records<T>(
     Ok(out)
 }
 
-fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<OrganisationId>) -> Result<CaseView> {
+pub(super) fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<OrganisationId>) -> Result<CaseView> {
     let child_skeleton = child_skeleton(conn, case.child_id)?;
     let episodes = super::linkage::episodes(conn, case.id, case.child_id, reader)?;
     if !full {

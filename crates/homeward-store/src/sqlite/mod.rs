@@ -7,6 +7,7 @@ pub use accounts::SESSION_HOURS;
 mod audit_log;
 mod cases;
 mod escalations;
+mod handover;
 mod linkage;
 mod rows;
 pub mod warnings;
@@ -961,6 +962,12 @@ impl Store for SqliteStore {
     fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>> {
         let who = actor.clone();
         self.refused(actor, id, "read_assessments", self.write(move |tx| assessments::history(tx, &who, id)))
+    }
+
+    fn handover_package(&self, actor: &Actor, id: CaseId) -> Result<homeward_domain::handover::HandoverPackage> {
+        let who = actor.clone();
+        let result = self.write(move |tx| handover::package(tx, &who, id));
+        self.refused(actor, id, Action::CaseHandoverRead.name(), result)
     }
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {

@@ -591,4 +591,5 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
 }
 
 mod escalations;
+mod handover;
 mod warnings;

@@ -552,3 +552,23 @@ case-task-due = προθεσμία
 saved-handover = Η παράδοση στην αστυνομία καταγράφηκε και η υπόθεση κοινοποιήθηκε στην υπηρεσία.
 saved-acknowledged = Η κλιμάκωση αναλήφθηκε.
 event-handed_to_police = παρέδωσε την υπόθεση στην αστυνομία
+
+## Police hand-over package
+handover-open = Πακέτο παράδοσης στην αστυνομία (για εκτύπωση, και ως JSON)
+handover-title = Πακέτο παράδοσης στην αστυνομία: υπόθεση { $number }
+handover-back = Πίσω στην υπόθεση
+handover-json = Ως JSON
+handover-print-hint = Εκτυπώστε τη σελίδα με την εντολή εκτύπωσης του προγράμματος περιήγησης: η πλοήγηση και αυτοί οι σύνδεσμοι παραλείπονται.
+handover-summary = Η υπόθεση
+handover-case-number = Αριθμός υπόθεσης
+handover-organisation = Οργανισμός που έλαβε την αναφορά
+handover-prepared = Σύνταξη του πακέτου
+handover-records = Παραδόσεις στην αστυνομία
+handover-none = Δεν έχει παραδοθεί ακόμη στην αστυνομία.
+handover-when = Πότε
+handover-unit = Αστυνομική υπηρεσία
+handover-by = Παραδόθηκε από
+handover-reference = Αριθμός αναφοράς της αστυνομίας
+handover-no-reference = δεν δόθηκε
+handover-photo = Φωτογραφία
+handover-photo-not_kept = Το Homeward δεν κρατά φωτογραφία του παιδιού. Ζητήστε μία από τον οργανισμό που έλαβε την αναφορά ή από την οικογένεια.

@@ -553,3 +553,23 @@ case-task-due = due
 saved-handover = The hand-over to the police is recorded, and the case is shared with the unit.
 saved-acknowledged = The escalation is acknowledged.
 event-handed_to_police = handed the case over to the police
+
+## Police hand-over package
+handover-open = Hand-over package for the police (printable, and as JSON)
+handover-title = Police hand-over package: case { $number }
+handover-back = Back to the case
+handover-json = As JSON
+handover-print-hint = Print this page with your browser's print command: the navigation and these links are left out.
+handover-summary = The case
+handover-case-number = Case number
+handover-organisation = Reporting organisation
+handover-prepared = Package prepared
+handover-records = Hand-overs to the police
+handover-none = Not handed over to the police yet.
+handover-when = When
+handover-unit = Police unit
+handover-by = Handed over by
+handover-reference = Police reference
+handover-no-reference = none given
+handover-photo = Photograph
+handover-photo-not_kept = Homeward keeps no photograph of the child. Ask the reporting organisation or the family for one.

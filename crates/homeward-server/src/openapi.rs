@@ -58,6 +58,7 @@ use crate::routes;
         routes::warnings::network,
         routes::warnings::decide,
         routes::cases::police_handover,
+        routes::cases::handover,
         routes::escalations::list,
         routes::escalations::acknowledge,
         routes::escalations::of_case,

@@ -251,6 +251,47 @@ pub async fn get(
     Ok(Json(CaseDetail { case, trafficking, risk_suggestion }))
 }
 
+/// The police hand-over package with the risk engine's reading of the case: the level its
+/// answers suggest with every answer that raised it, and the trafficking concern with every
+/// reason, computed as the case page computes them.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HandoverDocument {
+    #[serde(flatten)]
+    pub package: homeward_domain::handover::HandoverPackage,
+    pub trafficking: Trafficking,
+    /// Absent before any risk question is answered.
+    pub risk_suggestion: Option<crate::assessment::RiskSuggestionView>,
+}
+
+impl HandoverDocument {
+    pub(crate) fn new(
+        catalogue: &homeward_risk::Catalogue,
+        package: homeward_domain::handover::HandoverPackage,
+    ) -> Self {
+        let trafficking = trafficking(catalogue, &package.case);
+        let risk_suggestion = crate::assessment::risk_suggestion(&package.case);
+        Self { package, trafficking, risk_suggestion }
+    }
+}
+
+/// The complete hand-over package for the police, as JSON: the child with their description
+/// (and whether a photograph is kept), last seen, category, risk level with its reasons and the
+/// trafficking concern, identifiers, the timeline, and every hand-over recorded (when, to which
+/// unit, by whom, the police's reference). Read by the case's own organisation and by the police
+/// liaison of a unit the case was handed to; another unit the case is only shared with is
+/// refused (403). Every read is audited.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/handover", params(("id" = CaseId, Path)), tag = "cases",
+    responses((status = 200, body = HandoverDocument), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub async fn handover(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<HandoverDocument>, AppError> {
+    let package = state.run(move |store| store.handover_package(&who.actor, id)).await?;
+    Ok(Json(HandoverDocument::new(&state.catalogue, package)))
+}
+
 /// Records answers to the structured risk questions (only those asked now; the latest answer to
 /// a question counts), with who gave them and when. The case then answers its
 /// `risk_suggestion`; the level a person records (`POST …/risk`) is still theirs.

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks/{task_id}/complete", post(cases::complete_task))
         .route("/cases/{id}/shares", post(cases::share))
         .route("/cases/{id}/police-handover", post(cases::police_handover))
+        .route("/cases/{id}/handover", get(cases::handover))
         .route("/cases/{id}/escalations", get(escalations::of_case))
         .route("/cases/{id}/indicators", post(cases::observe_indicator))
         .route("/cases/{id}/risk-answers", post(cases::answer_risk_questions))

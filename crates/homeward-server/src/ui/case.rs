@@ -198,6 +198,9 @@ fn render(
                 @if own && may(viewer, Action::CaseHandOverToPolice) && view.case.status != Status::Closed {
                     (super::escalations::handover_form(tr, view, police))
                 }
+                @if super::handover::may_read(viewer, own) {
+                    p #handover-link { a href=(format!("/cases/{}/handover", view.case.id)) { (tr.t("handover-open")) } }
+                }
                 (tasks(tr, viewer, view, own))
                 (identifiers(tr, viewer, view, own))
                 (persons(tr, viewer, view, own))
@@ -224,7 +227,7 @@ fn next_steps(tr: &Tr<'_>, view: &CaseView) -> Markup {
     }
 }
 
-fn child_panel(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
+pub(super) fn child_panel(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     let skeleton = &view.child_skeleton;
     let edit = match &view.child {
         Some(child) if own && may(viewer, Action::CaseEditChild) => edit_child_form(tr, view.case.id, &child.details),
@@ -344,7 +347,7 @@ pub(crate) async fn edit_child(
     }
 }
 
-fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
+pub(super) fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     let c = &view.case;
     let now = OffsetDateTime::now_utc();
     html! {
@@ -386,7 +389,7 @@ fn facts(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
 /// suggest, each answer with who gave it and when (those that raise the level marked, with
 /// why), the questions not asked yet, and for those who may, the form to answer them. A
 /// pseudonymous reader is shown none of it: the answers describe the child.
-fn risk_questions(
+pub(super) fn risk_questions(
     tr: &Tr<'_>,
     viewer: &Viewer,
     view: &CaseView,
@@ -493,7 +496,7 @@ fn risk_form(tr: &Tr<'_>, id: CaseId, attempt: Option<&RiskAttempt>) -> Markup {
 }
 
 /// Risk answers the case page's form sent that were not recorded, with what was chosen.
-struct RiskAttempt {
+pub(super) struct RiskAttempt {
     answers: RiskAnswers,
     problems: Vec<FieldError>,
 }
@@ -564,7 +567,7 @@ pub(crate) async fn answer_risk_questions(
 /// The trafficking concern of the case with every reason, for a reader of the case in full, and
 /// the form to record an observed indicator for those who may. A pseudonymous reader is shown
 /// none of it: the reasons carry what was observed of the child.
-fn trafficking(
+pub(super) fn trafficking(
     tr: &Tr<'_>,
     viewer: &Viewer,
     catalogue: &Catalogue,
@@ -765,7 +768,7 @@ fn indicator_form(tr: &Tr<'_>, catalogue: &Catalogue, id: CaseId, attempt: Optio
 }
 
 /// An indicator the case page's form sent that was not recorded, with what was typed.
-struct IndicatorAttempt {
+pub(super) struct IndicatorAttempt {
     indicator: String,
     evidence: String,
     refusal: IndicatorRefusal,
@@ -874,7 +877,7 @@ fn status_form(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Mark
     }
 }
 
-fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent], names: &HashMap<UserId, String>) -> Markup {
+pub(super) fn timeline(tr: &Tr<'_>, viewer: &Viewer, events: &[CaseEvent], names: &HashMap<UserId, String>) -> Markup {
     html! {
         section.panel aria-labelledby="timeline-h" {
             h2 #timeline-h { (tr.t("case-timeline")) }
@@ -978,7 +981,7 @@ fn tasks(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     }
 }
 
-fn identifiers(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
+pub(super) fn identifiers(tr: &Tr<'_>, viewer: &Viewer, view: &CaseView, own: bool) -> Markup {
     html! {
         section.panel aria-labelledby="ids-h" {
             h2 #ids-h { (tr.t("case-identifiers")) }

@@ -10,6 +10,7 @@
 mod case;
 mod desk;
 mod escalations;
+mod handover;
 mod intake;
 mod layout;
 mod matches;
@@ -62,6 +63,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/escalations", get(escalations::queue))
         .route("/escalations/{id}/acknowledge", post(escalations::acknowledge))
         .route("/cases/{id}/police-handover", post(case::police_handover))
+        .route("/cases/{id}/handover", get(handover::page))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -311,6 +313,7 @@ mod tests {
                 .map(|b| format!("match-likelihood-{b}")),
         );
         wanted.extend(["suggested", "confirmed", "rejected"].map(|s| format!("match-status-{s}")));
+        wanted.extend(super::handover::PHOTO_STATES.iter().map(|p| format!("handover-photo-{}", key(p))));
         wanted.extend(["confirm", "reject"].map(|d| format!("saved-match-{d}")));
         // The trafficking concern of a case, in words.
         let concerns = [homeward_risk::Concern::None, homeward_risk::Concern::Possible, homeward_risk::Concern::Strong];

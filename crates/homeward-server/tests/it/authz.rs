@@ -53,13 +53,15 @@ enum Ep {
     CaseEscalations,
     ListEscalations,
     AcknowledgeEscalation,
+    Handover,
 }
 
 /// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
 /// (other: never found).
 const WARNING_ENDPOINTS: [Ep; 3] = [Ep::GetWarning, Ep::WarningNetwork, Ep::DecideWarning];
 
-const CASE_ENDPOINTS: [Ep; 21] = [
+const CASE_ENDPOINTS: [Ep; 22] = [
+    Ep::Handover,
     Ep::PoliceHandover,
     Ep::CaseEscalations,
     Ep::RiskAnswers,
@@ -159,6 +161,9 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::CaseEscalations => allow(own && runs_cases, 200),
         Ep::ListEscalations => allow(runs_cases, 200),
         Ep::AcknowledgeEscalation => allow(role == Supervisor, 200),
+        // The hand-over package: those who run the case, and the police liaison of a unit it was
+        // handed to. B is a hotline the case is shared with, never handed to: refused.
+        Ep::Handover => allow(own && runs_cases, 200),
     }
 }
 
@@ -323,6 +328,7 @@ impl World {
             Ep::Assessments => app.get(&path("/assessments"), auth).status,
             Ep::PoliceHandover => post(path("/police-handover"), json!({"to_organisation": self.police})),
             Ep::CaseEscalations => app.get(&path("/escalations"), auth).status,
+            Ep::Handover => app.get(&path("/handover"), auth).status,
             Ep::ListEscalations => app.get("/api/v1/escalations", auth).status,
             Ep::AcknowledgeEscalation => unreachable!("escalations are acknowledged by hit_escalation"),
             Ep::DecideMatch => post(
@@ -414,7 +420,13 @@ fn every_endpoint_for_every_role_and_scope() {
                 // A match decision changes no case: it joins or separates children.
                 let writes = !matches!(
                     ep,
-                    Ep::GetCase | Ep::Events | Ep::Matches | Ep::DecideMatch | Ep::Assessments | Ep::CaseEscalations
+                    Ep::GetCase
+                        | Ep::Events
+                        | Ep::Matches
+                        | Ep::DecideMatch
+                        | Ep::Assessments
+                        | Ep::CaseEscalations
+                        | Ep::Handover
                 );
                 let changed = after != before;
                 if changed != (writes && allowed) {

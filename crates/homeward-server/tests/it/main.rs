@@ -8,6 +8,7 @@ mod authz;
 mod browser;
 mod cases;
 mod escalations;
+mod handover;
 mod input;
 mod linkage;
 mod pages;

@@ -198,7 +198,7 @@ fn render(
                 @if own && may(viewer, Action::CaseHandOverToPolice) && view.case.status != Status::Closed {
                     (super::escalations::handover_form(tr, view, police))
                 }
-                @if super::handover::may_read(viewer, own) {
+                @if super::handover::may_read(viewer, own, events) {
                     p #handover-link { a href=(format!("/cases/{}/handover", view.case.id)) { (tr.t("handover-open")) } }
                 }
                 (tasks(tr, viewer, view, own))

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use homeward_domain::case::{CaseEvent, CaseEventKind};
 use homeward_domain::handover::HandoverPackage;
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::{CaseId, UserId};
@@ -23,9 +24,17 @@ use crate::i18n::Tr;
 
 /// Whether the case page links to the package: its own organisation's case runners, and the
 /// police liaison of a unit the case is shared with (the store checks that it was handed to them).
-pub(super) fn may_read(viewer: &Viewer, own: bool) -> bool {
+pub(super) fn may_read(viewer: &Viewer, own: bool, events: &[CaseEvent]) -> bool {
     let scope = if own { Scope::Own } else { Scope::Shared };
-    policy::authorize(viewer.user.role, Action::CaseHandoverRead, scope).is_ok()
+    // A unit the case is only shared with is refused by the store: the package is for the unit
+    // it was handed to, so only that unit is offered the link.
+    let handed_to_viewer = || {
+        events.iter().any(|e| {
+            matches!(e.kind, CaseEventKind::HandedToPolice { organisation_id }
+                if Some(organisation_id) == viewer.actor.organisation_id)
+        })
+    };
+    policy::authorize(viewer.user.role, Action::CaseHandoverRead, scope).is_ok() && (own || handed_to_viewer())
 }
 
 pub(crate) async fn page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {

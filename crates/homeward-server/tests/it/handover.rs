@@ -144,6 +144,15 @@ fn the_unit_it_was_handed_to_reads_it_and_no_other_does() {
     let share = json!({"organisation_id": w.other_unit.id});
     assert_eq!(w.app.post(&format!("/api/v1/cases/{handed}/shares"), &w.manager, share).status, 200);
     assert_eq!(w.package(&handed, &w.other_liaison).0, 403);
+    // So only the unit it was handed to is offered the package on the case page.
+    let case_page = |email: &str| {
+        let session = w.app.session(email);
+        let page = w.app.page("GET", &format!("/cases/{handed}"), Some(&session), None);
+        assert_eq!(page.status, 200, "{email}");
+        page.html.contains("id=\"handover-link\"")
+    };
+    assert!(case_page("liaison@athens.example"), "the unit it was handed to");
+    assert!(!case_page("liaison@patras.example"), "a unit it is only shared with");
     // Another organisation, a role that reads no personal data, nobody signed in.
     assert_eq!(w.package(&handed, &w.stranger).0, 404);
     assert_eq!(w.package(&handed, &w.analyst).0, 403);

@@ -244,26 +244,15 @@ impl SqliteStore {
     /// refusal unchanged. Who tried to look at a case they may not see matters as much as who
     /// did see it.
     fn refused<R>(&self, actor: &Actor, case: CaseId, attempt: &'static str, result: Result<R>) -> Result<R> {
-        if let Err(e @ (StoreError::Denied(_) | StoreError::NotFound(_))) = &result {
-            let actor = actor.clone();
-            let reason = e.to_string();
-            let logged = self.write(move |tx| {
-                let detail = serde_json::json!({"attempt": attempt, "reason": reason});
-                tx.audit(&actor, AuditCode::AccessDenied, "case", Some(case.to_string()), detail)
-            });
-            if let Err(e) = logged {
-                tracing::error!(error = %e, "could not record a refused attempt");
-            }
-        }
-        result
+        self.refused_on(actor, ("case", Some(case.to_string())), attempt, result)
     }
 
-    /// Records a refused attempt on warnings (another organisation's, or a role that may not),
-    /// as `refused` does for cases.
-    fn refused_warning<R>(
+    /// Records a refused attempt on a record of any kind (`case`, `warning`, `escalation`, with
+    /// its id when the attempt named one) as `access.denied`, and returns the refusal unchanged.
+    fn refused_on<R>(
         &self,
         actor: &Actor,
-        warning: Option<WarningId>,
+        (record_type, record_id): (&'static str, Option<String>),
         attempt: &'static str,
         result: Result<R>,
     ) -> Result<R> {
@@ -272,30 +261,7 @@ impl SqliteStore {
             let reason = e.to_string();
             let logged = self.write(move |tx| {
                 let detail = serde_json::json!({"attempt": attempt, "reason": reason});
-                tx.audit(&actor, AuditCode::AccessDenied, "warning", warning.map(|w| w.to_string()), detail)
-            });
-            if let Err(e) = logged {
-                tracing::error!(error = %e, "could not record a refused attempt");
-            }
-        }
-        result
-    }
-
-    /// Records a refused attempt on an escalation (another organisation's, or a role that may
-    /// not), as `refused` does for cases.
-    fn refused_escalation<R>(
-        &self,
-        actor: &Actor,
-        escalation: Option<EscalationId>,
-        attempt: &'static str,
-        result: Result<R>,
-    ) -> Result<R> {
-        if let Err(e @ (StoreError::Denied(_) | StoreError::NotFound(_))) = &result {
-            let actor = actor.clone();
-            let reason = e.to_string();
-            let logged = self.write(move |tx| {
-                let detail = serde_json::json!({"attempt": attempt, "reason": reason});
-                tx.audit(&actor, AuditCode::AccessDenied, "escalation", escalation.map(|e| e.to_string()), detail)
+                tx.audit(&actor, AuditCode::AccessDenied, record_type, record_id, detail)
             });
             if let Err(e) = logged {
                 tracing::error!(error = %e, "could not record a refused attempt");
@@ -876,19 +842,19 @@ impl Store for SqliteStore {
     fn list_warnings(&self, actor: &Actor, live: bool) -> Result<Vec<WarningView>> {
         let who = actor.clone();
         let result = self.write(move |tx| warnings::list_warnings(tx, &who, live));
-        self.refused_warning(actor, None, "list_warnings", result)
+        self.refused_on(actor, ("warning", None), "list_warnings", result)
     }
 
     fn get_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView> {
         let who = actor.clone();
         let result = self.write(move |tx| warnings::get_warning(tx, &who, id));
-        self.refused_warning(actor, Some(id), "read_warning", result)
+        self.refused_on(actor, ("warning", Some(id.to_string())), "read_warning", result)
     }
 
     fn warning_network(&self, actor: &Actor, id: WarningId) -> Result<WarningNetwork> {
         let who = actor.clone();
         let result = self.write(move |tx| warnings::warning_network(tx, &who, id));
-        self.refused_warning(actor, Some(id), "read_warning_network", result)
+        self.refused_on(actor, ("warning", Some(id.to_string())), "read_warning_network", result)
     }
 
     fn decide_warning(
@@ -900,7 +866,7 @@ impl Store for SqliteStore {
     ) -> Result<WarningView> {
         let who = actor.clone();
         let result = self.write(move |tx| warnings::decide_warning(tx, &who, id, decision, reason));
-        self.refused_warning(actor, Some(id), Action::WarningDecide.name(), result)
+        self.refused_on(actor, ("warning", Some(id.to_string())), Action::WarningDecide.name(), result)
     }
 
     fn case_warnings(&self, actor: &Actor, id: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
@@ -945,7 +911,7 @@ impl Store for SqliteStore {
     fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<EscalationView>> {
         let who = actor.clone();
         let result = self.write(move |tx| escalations::list(tx, &who, open));
-        self.refused_escalation(actor, None, "list_escalations", result)
+        self.refused_on(actor, ("escalation", None), "list_escalations", result)
     }
 
     fn case_escalations(&self, actor: &Actor, id: CaseId) -> Result<Vec<EscalationView>> {
@@ -956,7 +922,7 @@ impl Store for SqliteStore {
     fn acknowledge_escalation(&self, actor: &Actor, id: EscalationId, note: Option<String>) -> Result<EscalationView> {
         let who = actor.clone();
         let result = self.write(move |tx| escalations::acknowledge(tx, &who, id, note));
-        self.refused_escalation(actor, Some(id), Action::EscalationAcknowledge.name(), result)
+        self.refused_on(actor, ("escalation", Some(id.to_string())), Action::EscalationAcknowledge.name(), result)
     }
 
     fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>> {

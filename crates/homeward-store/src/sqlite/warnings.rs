@@ -204,14 +204,28 @@ pub(super) fn new_case_in_savepoint(
         file_place(tx, case, org_id, last_seen.missing_from.as_ref(), missing_at)?;
         detect_case(tx, actor, case)
     });
+    let Some(first) =
+        tx.best_effort("read the organisation's first week", case, |tx| first_week(tx.conn, &org)).flatten()
+    else {
+        return;
+    };
     tx.best_effort("test a new case's week for a trend", case, |tx| {
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), week)
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), (week, first))
     });
     if let Some(region) = region {
         tx.best_effort("test a new case's week in its region for a trend", case, |tx| {
-            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), week)
+            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), (week, first))
         });
     }
+}
+
+/// The week of the organisation's first report of any category: every series starts there (the
+/// weeks before it are not weeks without reports, but weeks before Homeward). `None` before the
+/// first report.
+fn first_week(conn: &Connection, org: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category'")?
+        .query_row([org], |r| r.get(0))?)
 }
 
 /// Adds `by` to a series' week (one report more, or one less when a case is recategorised).
@@ -242,19 +256,21 @@ pub(super) fn recategorised_in_savepoint(
         let (from, to) = (enum_name(&from)?, enum_name(&to)?);
         count_week(tx, &org, Series::Category(&from), week, -1)?;
         count_week(tx, &org, Series::Category(&to), week, 1)?;
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), week)
+        let Some(first) = first_week(tx.conn, &org)? else { return Ok(0) };
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), (week, first))
     });
 }
 
-/// Tests one week of an organisation's category or region against its baseline, and records
-/// the warning of a rise with the week's cases. Answers how many warnings changed.
+/// Tests one week of an organisation's category or region against its baseline (the series
+/// read from the organisation's first week, [`first_week`], or three years back), and records the
+/// warning of a rise with the week's cases. Answers how many warnings changed.
 fn detect_trend(
     tx: &mut Tx<'_>,
     actor: &Actor,
     by_case: Option<CaseId>,
     org: &str,
     series: Series<'_>,
-    week: i64,
+    (week, first_week): (i64, i64),
 ) -> Result<usize> {
     let (dimension, key) = series.parts();
     let counts: Vec<(i64, u32)> = {
@@ -267,13 +283,7 @@ fn detect_trend(
             .query_map(params![org, dimension, key, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // Every series starts with the organisation's first report of any category (or three years
-    // back): the weeks before it are not weeks without reports, but weeks before Homeward.
-    let first_week: Option<i64> = tx
-        .conn
-        .prepare_cached("SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category'")?
-        .query_row([org], |r| r.get(0))?;
-    let Some(first) = first_week.map(|f| f.max(week - TREND_WEEKS)) else { return Ok(0) };
+    let first = first_week.max(week - TREND_WEEKS);
     let mut weeks = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
     if weeks.is_empty() {
         return Ok(0);
@@ -1111,10 +1121,17 @@ fn rescan_trends(
             )?
             .execute(params![org, dimension, key, week, count])?;
     }
+    // Each organisation's first week, as `first_week` would read it from the counts just written.
+    let mut firsts: HashMap<&str, i64> = HashMap::new();
+    for (org, _, _, week) in weekly.keys().filter(|(_, dimension, _, _)| *dimension == "category") {
+        let first = firsts.entry(org.as_str()).or_insert(*week);
+        *first = (*first).min(*week);
+    }
     let mut changed = 0;
     // In key order: each series' weeks come together, oldest first.
     for (org, dimension, key, week) in weekly.keys() {
-        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, *week)?;
+        let Some(&first) = firsts.get(org.as_str()) else { continue };
+        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, (*week, first))?;
     }
     Ok(changed)
 }

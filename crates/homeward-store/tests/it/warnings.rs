@@ -25,6 +25,20 @@ fn reported(given: &str, day: u32, centre: Option<&str>, phone: Option<&str>) ->
     serde_json::from_value(body).unwrap()
 }
 
+/// The live warnings of one kind.
+fn live_of_kind(f: &Fixture, kind: WarningKind) -> Vec<homeward_domain::warning::WarningView> {
+    f.store.list_warnings(&f.actor, true).unwrap().into_iter().filter(|w| w.kind == kind).collect()
+}
+
+/// Forgets every warning (and whatever else `also` deletes) straight in the file, then runs the
+/// full re-evaluation, which must find again what the cases raised as they came.
+fn rescan_from_nothing(f: &Fixture, also: &str) {
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(&format!("DELETE FROM warning_cases; DELETE FROM warnings; {also}")).unwrap();
+    drop(conn);
+    f.store.rescan_warnings().unwrap();
+}
+
 fn user(f: &Fixture, email: &str, role: Role) -> Actor {
     let org = f.actor.organisation_id;
     let user = f
@@ -256,14 +270,7 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
             f.store.create_case(&f.actor, runaway(at, n)).unwrap();
         }
     }
-    let trends = |f: &Fixture| {
-        f.store
-            .list_warnings(&f.actor, true)
-            .unwrap()
-            .into_iter()
-            .filter(|w| w.kind == WarningKind::Trend)
-            .collect::<Vec<_>>()
-    };
+    let trends = |f: &Fixture| live_of_kind(f, WarningKind::Trend);
     assert!(trends(&f).is_empty(), "an ordinary series raises nothing: {:?}", trends(&f));
     // This week: the first three reports are within the usual; nine are not.
     let mut this_week = Vec::new();
@@ -287,10 +294,7 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
         found[0].evidence
     );
     // The full re-evaluation recounts the weeks and finds the same.
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings; DELETE FROM weekly_counts;").unwrap();
-    drop(conn);
-    f.store.rescan_warnings().unwrap();
+    rescan_from_nothing(&f, "DELETE FROM weekly_counts;");
     let again = trends(&f);
     assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!((again[0].key.as_str(), again[0].cases.len()), ("trend:category runaway_national:2026-11-02", 9));
@@ -320,13 +324,7 @@ fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warni
         f.store.create_case(&f.actor, report(monday - time::Duration::weeks(week), n, "Crete")).unwrap();
     }
     let trends = |f: &Fixture| {
-        let mut found: Vec<_> = f
-            .store
-            .list_warnings(&f.actor, true)
-            .unwrap()
-            .into_iter()
-            .filter(|w| w.kind == WarningKind::Trend)
-            .collect();
+        let mut found = live_of_kind(f, WarningKind::Trend);
         found.sort_by(|a, b| a.key.cmp(&b.key));
         found
     };
@@ -351,10 +349,7 @@ fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warni
         found[0].evidence
     );
     // The full re-evaluation recounts the regions' weeks and finds the same.
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings; DELETE FROM weekly_counts;").unwrap();
-    drop(conn);
-    f.store.rescan_warnings().unwrap();
+    rescan_from_nothing(&f, "DELETE FROM weekly_counts;");
     let again = trends(&f);
     assert_eq!(
         again.iter().map(|w| (w.key.as_str(), w.cases.len())).collect::<Vec<_>>(),
@@ -540,14 +535,7 @@ fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
     use homeward_domain::linkage::{MatchReason, MatchSuggestion};
     let f = fixture();
     let reasons = vec![MatchReason { field: "given_name".into(), level: "exact".into(), weight: 4.0 }];
-    let repeats = |f: &Fixture| {
-        f.store
-            .list_warnings(&f.actor, true)
-            .unwrap()
-            .into_iter()
-            .filter(|w| w.kind == WarningKind::RepeatEpisodes)
-            .collect::<Vec<_>>()
-    };
+    let repeats = |f: &Fixture| live_of_kind(f, WarningKind::RepeatEpisodes);
     let first = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
     // Found at intake as very likely the same child: a probable repeat episode, said so.
     let (second, _) = f
@@ -586,10 +574,7 @@ fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
             .any(|w| w.cases.iter().map(|c| c.case_id).collect::<Vec<_>>() == vec![third.case.id, fourth.case.id])
     );
     // The full re-evaluation finds the probable repeat too, and says it is probable.
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.execute_batch("DELETE FROM warning_cases; DELETE FROM warnings;").unwrap();
-    drop(conn);
-    f.store.rescan_warnings().unwrap();
+    rescan_from_nothing(&f, "");
     let again = repeats(&f);
     let shape = |found: &[homeward_domain::warning::WarningView]| {
         let mut s: Vec<Vec<_>> = found.iter().map(|w| w.cases.iter().map(|c| c.case_id).collect()).collect();

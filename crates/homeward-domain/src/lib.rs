@@ -11,6 +11,7 @@
 //! their own that the events only reference, so a later erasure can remove personal data while
 //! the anonymous skeleton stays for the network's figures.
 
+pub mod alert;
 pub mod case;
 pub mod child;
 pub mod dates;

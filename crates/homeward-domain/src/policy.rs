@@ -52,6 +52,17 @@ pub enum Action {
     /// Read the police hand-over package of a case: the child, last seen, risk and reasons,
     /// identifiers, timeline and the hand-overs recorded.
     CaseHandoverRead,
+    /// See the organisation's child alert requests and alerts, with the criteria, approvals,
+    /// consent and what is published.
+    AlertRead,
+    /// Open a child alert request on a case.
+    AlertRequest,
+    /// Confirm one of the criteria of a child alert request.
+    AlertConfirm,
+    /// Record the police's approval or the prosecutor's order of a child alert.
+    AlertApprove,
+    /// Publish, update, extend or cancel a child alert.
+    AlertPublish,
 }
 
 impl Action {
@@ -85,10 +96,15 @@ impl Action {
             EscalationRead => "escalation_read",
             EscalationAcknowledge => "escalation_acknowledge",
             CaseHandoverRead => "case_handover_read",
+            AlertRead => "alert_read",
+            AlertRequest => "alert_request",
+            AlertConfirm => "alert_confirm",
+            AlertApprove => "alert_approve",
+            AlertPublish => "alert_publish",
         }
     }
 
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 31] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -115,6 +131,11 @@ impl Action {
         Action::EscalationRead,
         Action::EscalationAcknowledge,
         Action::CaseHandoverRead,
+        Action::AlertRead,
+        Action::AlertRequest,
+        Action::AlertConfirm,
+        Action::AlertApprove,
+        Action::AlertPublish,
     ];
 }
 
@@ -217,6 +238,17 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (Operator | CaseManager | Supervisor, CaseHandoverRead) => OWN,
         (PoliceLiaison, CaseHandoverRead) => SHARED,
         (Analyst | Admin, CaseHandoverRead) => NONE,
+        // Child alerts are the organisation's own: requested, checked and published by its
+        // supervisors (the approvals they record come from the police and the prosecutor), the
+        // criteria confirmed by a supervisor or case manager, seen by those who run its cases.
+        // Another organisation never sees a request, shared case or not; the public sees only
+        // what is published.
+        (Operator | CaseManager | Supervisor, AlertRead) => OWN,
+        (PoliceLiaison | Analyst | Admin, AlertRead) => NONE,
+        (Supervisor, AlertRequest | AlertApprove | AlertPublish) => OWN,
+        (_, AlertRequest | AlertApprove | AlertPublish) => NONE,
+        (CaseManager | Supervisor, AlertConfirm) => OWN,
+        (_, AlertConfirm) => NONE,
     }
 }
 

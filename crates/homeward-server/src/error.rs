@@ -141,6 +141,11 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         EscalationRead => "see the escalations",
         EscalationAcknowledge => "acknowledge an escalation",
         CaseHandoverRead => "read the police hand-over package of a case",
+        AlertRead => "see the child alerts",
+        AlertRequest => "request a child alert",
+        AlertConfirm => "confirm a criterion of a child alert",
+        AlertApprove => "record an approval of a child alert",
+        AlertPublish => "publish, update, extend or cancel a child alert",
     }
 }
 

@@ -91,6 +91,27 @@ pub enum AuditCode {
     /// A reader was shown a case's police hand-over package (the child, last seen, risk,
     /// identifiers, timeline and hand-overs).
     HandoverPackageRead = 2060,
+    /// A supervisor opened a child alert request on a case (with the guardians' consent).
+    AlertRequested = 2070,
+    /// A criterion of a child alert request was confirmed.
+    AlertCriterionConfirmed = 2071,
+    /// The police's approval or the prosecutor's order of a child alert was recorded.
+    AlertApprovalRecorded = 2072,
+    /// A child alert was published.
+    AlertPublished = 2073,
+    /// A published child alert's content was updated (within the consent).
+    AlertUpdated = 2074,
+    /// A published child alert's end time was extended.
+    AlertExtended = 2075,
+    /// A child alert (request) was cancelled.
+    AlertCancelled = 2076,
+    /// The alert job saw a child alert's end time pass.
+    AlertExpired = 2077,
+    /// A reader listed child alerts (the organisation's, or a case's).
+    AlertsListed = 2078,
+    /// A reader was shown one child alert request with its content; or its content was changed
+    /// before publication.
+    AlertRead = 2079,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -159,6 +180,16 @@ impl AuditCode {
             EscalationAcknowledged => "escalation.acknowledged",
             EscalationCleared => "escalation.cleared",
             HandoverPackageRead => "case.handover_package_read",
+            AlertRequested => "alert.requested",
+            AlertCriterionConfirmed => "alert.criterion_confirmed",
+            AlertApprovalRecorded => "alert.approval_recorded",
+            AlertPublished => "alert.published",
+            AlertUpdated => "alert.updated",
+            AlertExtended => "alert.extended",
+            AlertCancelled => "alert.cancelled",
+            AlertExpired => "alert.expired",
+            AlertsListed => "alert.listed",
+            AlertRead => "alert.read",
             AccessDenied => "access.denied",
         }
     }

@@ -278,6 +278,43 @@ pub trait Store: Send + Sync + 'static {
     /// own organisation (operators, case managers, supervisors) and the police liaison of a unit
     /// it was handed to may read it; a unit it is only shared with is refused. Audited.
     fn handover_package(&self, actor: &Actor, id: CaseId) -> Result<homeward_domain::handover::HandoverPackage>;
+    /// Opens a child alert request on a case (supervisors of the case's organisation) with the
+    /// guardians' consent; what to publish is taken from the request and, where the consent
+    /// allows and the request leaves it out, from the case. Audited.
+    fn request_alert(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        new: homeward_domain::alert::NewAlertRequest,
+    ) -> Result<homeward_domain::alert::AlertView>;
+    /// The alert requests of one case of the actor's own organisation, latest first. Audited.
+    fn case_alerts(&self, actor: &Actor, case: CaseId) -> Result<Vec<homeward_domain::alert::AlertView>>;
+    /// The actor's organisation's alert requests: live alerts first, then open requests, then
+    /// the rest, latest first. Audited.
+    fn list_alerts(&self, actor: &Actor) -> Result<Vec<homeward_domain::alert::AlertView>>;
+    /// One alert request of the actor's own organisation (another's is not found). Audited.
+    fn get_alert(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::alert::AlertId,
+    ) -> Result<homeward_domain::alert::AlertView>;
+    /// Confirms a criterion, records an approval, sets the content (within the consent),
+    /// publishes (only with every criterion confirmed and both approvals recorded), extends
+    /// (at most 24 hours after publication) or cancels. Each change is audited; a change that
+    /// reaches the public adds the message it is sent as (CAP Alert, Update, Cancel).
+    fn change_alert(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::alert::AlertId,
+        change: homeward_domain::alert::AlertChange,
+    ) -> Result<homeward_domain::alert::AlertView>;
+    /// Marks every published alert whose end time has passed by `now` expired; answers how many.
+    /// Audited as the system.
+    fn expire_alerts(&self, now: OffsetDateTime) -> Result<u32>;
+    /// What the public may be shown at `now` (published alerts before their end, and alerts
+    /// cancelled after publication before their end, without content), the content filtered by
+    /// the consent. For the server's public snapshot; not audited (it is public).
+    fn public_alerts(&self, now: OffsetDateTime) -> Result<Vec<homeward_domain::alert::PublicAlert>>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 

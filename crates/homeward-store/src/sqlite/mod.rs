@@ -2,6 +2,7 @@
 //! of reader connections.
 
 mod accounts;
+mod alerts;
 mod assessments;
 pub use accounts::SESSION_HOURS;
 mod audit_log;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
     (7, "escalations", include_str!("../../migrations/sqlite/0007_escalations.sql")),
     (8, "escalation_cleared", include_str!("../../migrations/sqlite/0008_escalation_cleared.sql")),
+    (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -934,6 +936,61 @@ impl Store for SqliteStore {
         let who = actor.clone();
         let result = self.write(move |tx| handover::package(tx, &who, id));
         self.refused(actor, id, Action::CaseHandoverRead.name(), result)
+    }
+
+    fn request_alert(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        new: homeward_domain::alert::NewAlertRequest,
+    ) -> Result<homeward_domain::alert::AlertView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| alerts::request(tx, &who, case, new));
+        self.refused(actor, case, Action::AlertRequest.name(), result)
+    }
+
+    fn case_alerts(&self, actor: &Actor, case: CaseId) -> Result<Vec<homeward_domain::alert::AlertView>> {
+        let who = actor.clone();
+        self.refused(actor, case, "read_alerts", self.write(move |tx| alerts::of_case(tx, &who, case)))
+    }
+
+    fn list_alerts(&self, actor: &Actor) -> Result<Vec<homeward_domain::alert::AlertView>> {
+        let who = actor.clone();
+        let result = self.write(move |tx| alerts::list(tx, &who));
+        self.refused_on(actor, ("alert", None), "list_alerts", result)
+    }
+
+    fn get_alert(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::alert::AlertId,
+    ) -> Result<homeward_domain::alert::AlertView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| alerts::get(tx, &who, id));
+        self.refused_on(actor, ("alert", Some(id.to_string())), "read_alert", result)
+    }
+
+    fn change_alert(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::alert::AlertId,
+        change: homeward_domain::alert::AlertChange,
+    ) -> Result<homeward_domain::alert::AlertView> {
+        let who = actor.clone();
+        let attempt = change.action().name();
+        let result = self.write(move |tx| alerts::change(tx, &who, id, change));
+        self.refused_on(actor, ("alert", Some(id.to_string())), attempt, result)
+    }
+
+    fn expire_alerts(&self, now: OffsetDateTime) -> Result<u32> {
+        if !self.read(|conn| alerts::any_due(conn, now))? {
+            return Ok(0);
+        }
+        self.write(move |tx| alerts::expire(tx, now))
+    }
+
+    fn public_alerts(&self, now: OffsetDateTime) -> Result<Vec<homeward_domain::alert::PublicAlert>> {
+        self.read(|conn| alerts::public_alerts(conn, now))
     }
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {

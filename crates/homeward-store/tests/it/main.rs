@@ -590,6 +590,7 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
     assert_eq!(refs, 3);
 }
 
+mod alerts;
 mod escalations;
 mod handover;
 mod warnings;

@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use crate::child::NewChild;
 use crate::records::{CLOCK_SKEW, IdentifierKind, NewContact};
 use crate::{
-    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, Problem, TaskId,
-    UserId, Validation,
+    CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, Problem,
+    SightingId, TaskId, UserId, Validation,
 };
 
 /// The 116000 network's categories. `runaway` and `parental_abduction` without a scope are for
@@ -372,6 +372,11 @@ pub enum CaseEventKind {
     HandedToPolice {
         organisation_id: OrganisationId,
     },
+    /// A sighting from the public was attached to the case (what was seen, where and by whom
+    /// is in the sighting's own record).
+    SightingAttached {
+        sighting_id: SightingId,
+    },
 }
 
 impl CaseEventKind {
@@ -394,6 +399,7 @@ impl CaseEventKind {
             CaseEventKind::ChildEdited { .. } => "child_edited",
             CaseEventKind::RiskQuestionsAnswered { .. } => "risk_questions_answered",
             CaseEventKind::HandedToPolice { .. } => "handed_to_police",
+            CaseEventKind::SightingAttached { .. } => "sighting_attached",
         }
     }
 }
@@ -519,6 +525,8 @@ pub enum CaseCommand {
     },
     /// The case was handed over to this police unit.
     HandOverToPolice(OrganisationId),
+    /// A sighting from the public is attached to the case.
+    AttachSighting(SightingId),
 }
 
 impl Case {
@@ -654,6 +662,14 @@ impl Case {
                 }
                 CaseEventKind::HandedToPolice { organisation_id }
             }
+            CaseCommand::AttachSighting(sighting_id) => {
+                if self.status == Status::Closed {
+                    return Err(DomainError::NoChange(
+                        "a sighting is not attached to a closed case; reopen it first".into(),
+                    ));
+                }
+                CaseEventKind::SightingAttached { sighting_id }
+            }
         })
     }
 
@@ -699,7 +715,8 @@ impl Case {
             CaseEventKind::PersonLinked { person_id } => self.person_ids.push(*person_id),
             CaseEventKind::ChildEdited {}
             | CaseEventKind::RiskQuestionsAnswered { .. }
-            | CaseEventKind::HandedToPolice { .. } => {}
+            | CaseEventKind::HandedToPolice { .. }
+            | CaseEventKind::SightingAttached { .. } => {}
             CaseEventKind::TaskCreated { task_id, due_at, assignee } => {
                 self.tasks.push(TaskState { id: *task_id, due_at: *due_at, assignee: *assignee, done: false })
             }

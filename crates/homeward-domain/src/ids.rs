@@ -52,3 +52,5 @@ id_type!(/// An early warning across cases.
     WarningId);
 id_type!(/// A missed response target or overdue task, raised to the organisation's supervisors.
     EscalationId);
+id_type!(/// A sighting sent by a member of the public.
+    SightingId);

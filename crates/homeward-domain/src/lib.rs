@@ -24,6 +24,7 @@ pub mod org;
 pub mod policy;
 pub mod records;
 pub mod risk;
+pub mod sighting;
 pub mod text;
 pub mod view;
 pub mod warning;

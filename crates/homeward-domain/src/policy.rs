@@ -52,6 +52,10 @@ pub enum Action {
     /// Read the police hand-over package of a case: the child, last seen, risk and reasons,
     /// identifiers, timeline and the hand-overs recorded.
     CaseHandoverRead,
+    /// See the sightings sent by the public: the inbox, one sighting and its photo.
+    SightingRead,
+    /// Attach a sighting from the public to a case, or dismiss it with a reason.
+    SightingDecide,
     /// See the organisation's child alert requests and alerts, with the criteria, approvals,
     /// consent and what is published.
     AlertRead,
@@ -96,6 +100,8 @@ impl Action {
             EscalationRead => "escalation_read",
             EscalationAcknowledge => "escalation_acknowledge",
             CaseHandoverRead => "case_handover_read",
+            SightingRead => "sighting_read",
+            SightingDecide => "sighting_decide",
             AlertRead => "alert_read",
             AlertRequest => "alert_request",
             AlertConfirm => "alert_confirm",
@@ -104,7 +110,7 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -131,6 +137,8 @@ impl Action {
         Action::EscalationRead,
         Action::EscalationAcknowledge,
         Action::CaseHandoverRead,
+        Action::SightingRead,
+        Action::SightingDecide,
         Action::AlertRead,
         Action::AlertRequest,
         Action::AlertConfirm,
@@ -238,6 +246,12 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (Operator | CaseManager | Supervisor, CaseHandoverRead) => OWN,
         (PoliceLiaison, CaseHandoverRead) => SHARED,
         (Analyst | Admin, CaseHandoverRead) => NONE,
+        // Sightings from the public are addressed to the organisations that take reports
+        // (`sighting::inbox_scope`): whoever takes reports reads them and attaches one to a case
+        // of their own organisation, or dismisses it with a reason. Attached, a sighting is read
+        // with its case (`CaseRead`).
+        (Operator | CaseManager | Supervisor, SightingRead | SightingDecide) => OWN,
+        (PoliceLiaison | Analyst | Admin, SightingRead | SightingDecide) => NONE,
         // Child alerts are the organisation's own: requested, checked and published by its
         // supervisors (the approvals they record come from the police and the prosecutor), the
         // criteria confirmed by a supervisor or case manager, seen by those who run its cases.

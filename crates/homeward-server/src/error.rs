@@ -141,6 +141,8 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         EscalationRead => "see the escalations",
         EscalationAcknowledge => "acknowledge an escalation",
         CaseHandoverRead => "read the police hand-over package of a case",
+        SightingRead => "read the sightings sent by the public",
+        SightingDecide => "attach a sighting to a case or dismiss it",
         AlertRead => "see the child alerts",
         AlertRequest => "request a child alert",
         AlertConfirm => "confirm a criterion of a child alert",

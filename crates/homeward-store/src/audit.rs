@@ -112,6 +112,20 @@ pub enum AuditCode {
     /// A reader was shown one child alert request with its content; or its content was changed
     /// before publication.
     AlertRead = 2079,
+    /// A member of the public sent a sighting (from their address; never what they saw).
+    SightingReceived = 2090,
+    /// A reader was shown the inbox of sightings from the public.
+    SightingsListed = 2091,
+    /// A reader was shown one sighting from the public.
+    SightingRead = 2092,
+    /// A reader was shown the photo sent with a sighting.
+    SightingPhotoRead = 2093,
+    /// A sighting from the public was attached to a case.
+    SightingAttached = 2094,
+    /// A sighting from the public was dismissed with a reason.
+    SightingDismissed = 2095,
+    /// A reader was shown the sightings attached to a case.
+    CaseSightingsRead = 2096,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -190,6 +204,13 @@ impl AuditCode {
             AlertExpired => "alert.expired",
             AlertsListed => "alert.listed",
             AlertRead => "alert.read",
+            SightingReceived => "sighting.received",
+            SightingsListed => "sighting.listed",
+            SightingRead => "sighting.read",
+            SightingPhotoRead => "sighting.photo_read",
+            SightingAttached => "case.sighting_attached",
+            SightingDismissed => "sighting.dismissed",
+            CaseSightingsRead => "case.sightings_read",
             AccessDenied => "access.denied",
         }
     }

@@ -318,6 +318,49 @@ pub trait Store: Send + Sync + 'static {
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
 
+    /// Keeps a sighting sent by a member of the public from `origin` (their address), checked
+    /// against the store's clock, with its photo (its type already told from its bytes). No
+    /// actor: the public page needs no login; nothing but the sighting is written. Audited.
+    fn submit_sighting(
+        &self,
+        origin: &str,
+        sighting: homeward_domain::sighting::NewSighting,
+        photo: Option<homeward_domain::sighting::Photo>,
+    ) -> Result<homeward_domain::sighting::SightingReceipt>;
+    /// The inbox of sightings from the public nobody has attached or dismissed yet, newest
+    /// first, for those who take reports. Audited.
+    fn list_sightings(&self, actor: &Actor) -> Result<Vec<homeward_domain::sighting::SightingView>>;
+    /// One sighting: in the inbox, or attached to a case of the actor's organisation. Audited.
+    fn get_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+    ) -> Result<homeward_domain::sighting::SightingView>;
+    /// The photo sent with a sighting, read as the sighting is. Audited.
+    fn sighting_photo(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+    ) -> Result<homeward_domain::sighting::Photo>;
+    /// Attaches a sighting in the inbox to a case of the actor's own organisation: the case's
+    /// `sighting_attached` event, in the same transaction. Once only (409 after). Audited.
+    fn attach_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+        case: CaseId,
+    ) -> Result<homeward_domain::sighting::SightingView>;
+    /// Dismisses a sighting in the inbox with a reason (required). Once only. Audited.
+    fn dismiss_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+        reason: Option<String>,
+    ) -> Result<homeward_domain::sighting::SightingView>;
+    /// The sightings attached to a case, for those who read the case in full. Audited when
+    /// there are any.
+    fn case_sightings(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::sighting::SightingView>>;
+
     /// Walks the audit chain from the first entry.
     fn verify_audit(&self) -> Result<VerifyReport>;
     /// The audit entries from `after_seq` on, oldest first (for tests and export).

@@ -376,7 +376,7 @@ fn tasks_from_templates(
 }
 
 /// Decides a command on the case, stores the event and folds it in.
-fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
+pub(super) fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
     let kind = case.decide(command)?;
     let event = case.next_event(EventId(new_id()), tx.now, actor.user_id, kind);
     case.apply(&event)?;
@@ -428,7 +428,7 @@ fn insert_projection(conn: &Connection, case: &Case) -> Result<()> {
     Ok(())
 }
 
-fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
+pub(super) fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
     let p = projection_params(case)?;
     let changed = conn
         .prepare_cached(

@@ -11,6 +11,7 @@ mod escalations;
 mod handover;
 mod linkage;
 mod rows;
+mod sightings;
 pub mod warnings;
 
 use std::path::{Path, PathBuf};
@@ -44,7 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
     (7, "escalations", include_str!("../../migrations/sqlite/0007_escalations.sql")),
     (8, "escalation_cleared", include_str!("../../migrations/sqlite/0008_escalation_cleared.sql")),
-    (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),
+    (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),    (11, "sightings", include_str!("../../migrations/sqlite/0011_sightings.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -995,6 +996,69 @@ impl Store for SqliteStore {
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {
         self.write(warnings::rescan)
+    }
+
+    fn submit_sighting(
+        &self,
+        origin: &str,
+        sighting: homeward_domain::sighting::NewSighting,
+        photo: Option<homeward_domain::sighting::Photo>,
+    ) -> Result<homeward_domain::sighting::SightingReceipt> {
+        let origin = origin.to_owned();
+        self.write(move |tx| sightings::submit(tx, &origin, sighting, photo))
+    }
+
+    fn list_sightings(&self, actor: &Actor) -> Result<Vec<homeward_domain::sighting::SightingView>> {
+        let who = actor.clone();
+        let result = self.write(move |tx| sightings::inbox(tx, &who));
+        self.refused_on(actor, ("sighting", None), "list_sightings", result)
+    }
+
+    fn get_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+    ) -> Result<homeward_domain::sighting::SightingView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| sightings::get(tx, &who, id));
+        self.refused_on(actor, ("sighting", Some(id.to_string())), "read_sighting", result)
+    }
+
+    fn sighting_photo(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+    ) -> Result<homeward_domain::sighting::Photo> {
+        let who = actor.clone();
+        let result = self.write(move |tx| sightings::photo(tx, &who, id));
+        self.refused_on(actor, ("sighting", Some(id.to_string())), "read_sighting_photo", result)
+    }
+
+    fn attach_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+        case: CaseId,
+    ) -> Result<homeward_domain::sighting::SightingView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| sightings::attach(tx, &who, id, case));
+        self.refused_on(actor, ("sighting", Some(id.to_string())), "attach_sighting", result)
+    }
+
+    fn dismiss_sighting(
+        &self,
+        actor: &Actor,
+        id: homeward_domain::SightingId,
+        reason: Option<String>,
+    ) -> Result<homeward_domain::sighting::SightingView> {
+        let who = actor.clone();
+        let result = self.write(move |tx| sightings::dismiss(tx, &who, id, reason));
+        self.refused_on(actor, ("sighting", Some(id.to_string())), "dismiss_sighting", result)
+    }
+
+    fn case_sightings(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::sighting::SightingView>> {
+        let who = actor.clone();
+        self.refused(actor, id, "read_sightings", self.write(move |tx| sightings::of_case(tx, &who, id)))
     }
 
     fn verify_audit(&self) -> Result<VerifyReport> {

@@ -526,7 +526,8 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 /// Back to before migration 0003 (and so before every later one).
-const UNDO_0003: &str = "DELETE FROM schema_migrations WHERE version = 8;
+const UNDO_0003: &str = "DROP TABLE sighting_photos; DROP TABLE sightings; DELETE FROM schema_migrations WHERE version = 11;
+     DELETE FROM schema_migrations WHERE version = 8;
      DROP TABLE escalations; DROP TABLE police_handovers; DELETE FROM schema_migrations WHERE version = 7;
      DROP TABLE case_regions; DELETE FROM schema_migrations WHERE version = 6;
      DROP TABLE risk_answers; DROP TABLE case_assessments; DROP TABLE warning_decisions; DROP TABLE warning_cases; DROP TABLE warnings;
@@ -593,4 +594,5 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
 mod alerts;
 mod escalations;
 mod handover;
+mod sightings;
 mod warnings;

@@ -6,6 +6,7 @@
 //! which asks the authorisation policy and writes the audit entry in the same transaction. The
 //! store is synchronous, so calls run on tokio's blocking pool ([`AppState::run`]).
 
+pub mod alerts;
 mod assessment;
 pub mod auth;
 pub mod error;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub linkage: Arc<linkage::Linkage>,
     /// The response targets the escalation job checks and the templates tasks are made from.
     pub response: Arc<homeward_risk::response::ResponsePlan>,
+    /// What the public alert URLs serve, rendered in memory (see [`alerts::PublicAlerts`]).
+    pub alerts: Arc<alerts::PublicAlerts>,
 }
 
 impl AppState {
@@ -83,14 +86,21 @@ impl AppState {
             tracing::error!(error = %e, "the built-in response plan could not be loaded");
             homeward_risk::response::ResponsePlan::none()
         });
+        let locales = Arc::new(locales);
+        let alerts = alerts::PublicAlerts::new(Arc::clone(&locales));
+        // Nothing is public until it can be read; the alert job tries again every minute.
+        if let Err(e) = alerts.refresh(store.as_ref(), time::OffsetDateTime::now_utc()) {
+            tracing::error!(error = %e, "the public alerts could not be read; the alert job will try again");
+        }
         Self {
+            alerts: Arc::new(alerts),
             response: Arc::new(response),
             linkage: Arc::new(linkage),
             store,
             catalogue: Arc::new(catalogue),
             throttle: Arc::new(auth::LoginThrottle::default()),
             config: Arc::new(config),
-            locales: Arc::new(locales),
+            locales,
         }
     }
 
@@ -116,6 +126,11 @@ impl AppState {
         now: time::OffsetDateTime,
     ) -> Result<homeward_store::EscalationReport, homeward_store::StoreError> {
         escalation::run_once(self.store.as_ref(), &self.response, now)
+    }
+
+    /// The alert job, once, as at `now` (see [`alerts::run_once`]).
+    pub fn run_alert_job(&self, now: time::OffsetDateTime) -> Result<alerts::JobReport, homeward_store::StoreError> {
+        alerts::run_once(self.store.as_ref(), &self.alerts, now)
     }
 
     /// The background linkage job, once (see [`linkage::run_once`]).

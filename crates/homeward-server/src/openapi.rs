@@ -62,6 +62,16 @@ use crate::routes;
         routes::escalations::list,
         routes::escalations::acknowledge,
         routes::escalations::of_case,
+        routes::alerts::list,
+        routes::alerts::get,
+        routes::alerts::of_case,
+        routes::alerts::request,
+        routes::alerts::confirm,
+        routes::alerts::approve,
+        routes::alerts::set_content,
+        routes::alerts::publish,
+        routes::alerts::extend,
+        routes::alerts::cancel,
     )
 )]
 struct ApiDoc;

@@ -301,6 +301,7 @@ fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
         println!("Homeward is listening on http://{addr}");
         tokio::spawn(linkage_job(state.clone()));
         tokio::spawn(escalation_job(state.clone()));
+        tokio::spawn(alert_job(state.clone()));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
 }
@@ -338,6 +339,26 @@ async fn linkage_job(state: AppState) {
             Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
         }
         tokio::time::sleep(pause).await;
+    }
+}
+
+/// How often the alert job expires alerts whose end has passed.
+const ALERTS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The background alert job: every minute, the published child alerts whose end time has passed
+/// are expired and the public snapshot rendered again (the public URLs already stop serving an
+/// alert at its end; this records it and audits it). A failed run is logged and tried again.
+async fn alert_job(state: AppState) {
+    loop {
+        let run = state.clone();
+        let now = time::OffsetDateTime::now_utc();
+        match tokio::task::spawn_blocking(move || run.run_alert_job(now)).await {
+            Ok(Ok(report)) if report.expired > 0 => tracing::info!(expired = report.expired, "child alerts expired"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the alert job failed; it will try again"),
+            Err(e) => tracing::error!(error = %e, "the alert job stopped unexpectedly; it will try again"),
+        }
+        tokio::time::sleep(ALERTS_EVERY).await;
     }
 }
 

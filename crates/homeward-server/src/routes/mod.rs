@@ -1,6 +1,7 @@
 //! The routes under `/api/v1`, `/healthz` and the fallbacks.
 
 pub(crate) mod accounts;
+pub(crate) mod alerts;
 pub(crate) mod cases;
 pub(crate) mod escalations;
 pub(crate) mod warnings;
@@ -59,6 +60,15 @@ pub fn router(state: AppState) -> Router {
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/escalations", get(escalations::list))
         .route("/escalations/{id}/acknowledgement", post(escalations::acknowledge))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}", get(alerts::get))
+        .route("/alerts/{id}/criteria", post(alerts::confirm))
+        .route("/alerts/{id}/approvals", post(alerts::approve))
+        .route("/alerts/{id}/content", axum::routing::put(alerts::set_content))
+        .route("/alerts/{id}/publication", post(alerts::publish))
+        .route("/alerts/{id}/extension", post(alerts::extend))
+        .route("/alerts/{id}/cancellation", post(alerts::cancel))
+        .route("/cases/{id}/alerts", get(alerts::of_case).post(alerts::request))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/healthz", get(healthz))
@@ -68,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::map_response(protective_headers))
+        // The public alert documents set headers of their own (cacheable, for anyone).
+        .merge(crate::ui::public::router())
         .with_state(state)
 }
 

@@ -201,6 +201,7 @@ fn render(
                 @if super::handover::may_read(viewer, own, events) {
                     p #handover-link { a href=(format!("/cases/{}/handover", view.case.id)) { (tr.t("handover-open")) } }
                 }
+                @if own { (super::alerts::case_link(tr, viewer.user.role, view.case.id)) }
                 (tasks(tr, viewer, view, own))
                 (identifiers(tr, viewer, view, own))
                 (persons(tr, viewer, view, own))

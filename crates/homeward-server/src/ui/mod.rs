@@ -7,6 +7,7 @@
 //! of the intake form; every page works without it. Browsers authenticate with the session
 //! cookie only (`SameSite=Strict`), and a form posted from another origin is refused.
 
+mod alerts;
 mod case;
 mod desk;
 mod escalations;
@@ -14,6 +15,7 @@ mod handover;
 mod intake;
 mod layout;
 mod matches;
+pub(crate) mod public;
 mod session;
 mod warnings;
 
@@ -64,6 +66,15 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/escalations/{id}/acknowledge", post(escalations::acknowledge))
         .route("/cases/{id}/police-handover", post(case::police_handover))
         .route("/cases/{id}/handover", get(handover::page))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}", get(alerts::page))
+        .route("/alerts/{id}/criteria", post(alerts::confirm))
+        .route("/alerts/{id}/approvals", post(alerts::approve))
+        .route("/alerts/{id}/content", post(alerts::set_content))
+        .route("/alerts/{id}/publication", post(alerts::publish))
+        .route("/alerts/{id}/extension", post(alerts::extend))
+        .route("/alerts/{id}/cancellation", post(alerts::cancel))
+        .route("/cases/{id}/alerts", get(alerts::request_form).post(alerts::request))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))

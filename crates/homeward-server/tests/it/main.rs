@@ -3,6 +3,7 @@
 
 mod support;
 
+mod alerts;
 mod audit;
 mod authz;
 mod browser;

@@ -52,5 +52,7 @@ id_type!(/// An early warning across cases.
     WarningId);
 id_type!(/// A missed response target or overdue task, raised to the organisation's supervisors.
     EscalationId);
+id_type!(/// A message to one recipient on one channel (an e-mail, a webhook call), kept in the outbox.
+    NotificationId);
 id_type!(/// A sighting sent by a member of the public.
     SightingId);

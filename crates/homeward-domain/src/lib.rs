@@ -20,6 +20,7 @@ pub mod escalation;
 pub mod handover;
 pub mod ids;
 pub mod linkage;
+pub mod notification;
 pub mod org;
 pub mod policy;
 pub mod records;

@@ -67,6 +67,9 @@ pub enum Action {
     AlertApprove,
     /// Publish, update, extend or cancel a child alert.
     AlertPublish,
+    /// See the organisation's notifications that could not be delivered (e-mails to its
+    /// supervisors, calls to its webhooks).
+    NotificationRead,
 }
 
 impl Action {
@@ -107,10 +110,11 @@ impl Action {
             AlertConfirm => "alert_confirm",
             AlertApprove => "alert_approve",
             AlertPublish => "alert_publish",
+            NotificationRead => "notification_read",
         }
     }
 
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::CaseCreate,
         Action::CaseRead,
         Action::CaseReadPseudonymous,
@@ -144,6 +148,7 @@ impl Action {
         Action::AlertConfirm,
         Action::AlertApprove,
         Action::AlertPublish,
+        Action::NotificationRead,
     ];
 }
 
@@ -263,6 +268,10 @@ pub fn permitted_scopes(role: Role, action: Action) -> &'static [Scope] {
         (_, AlertRequest | AlertApprove | AlertPublish) => NONE,
         (CaseManager | Supervisor, AlertConfirm) => OWN,
         (_, AlertConfirm) => NONE,
+        // A notification that could not be delivered is the supervisors' to follow up: they
+        // are the ones it was addressed to (or their organisation's own systems).
+        (Supervisor, NotificationRead) => OWN,
+        (_, NotificationRead) => NONE,
     }
 }
 

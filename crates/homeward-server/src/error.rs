@@ -148,6 +148,7 @@ fn action_words(action: homeward_domain::policy::Action) -> &'static str {
         AlertConfirm => "confirm a criterion of a child alert",
         AlertApprove => "record an approval of a child alert",
         AlertPublish => "publish, update, extend or cancel a child alert",
+        NotificationRead => "see the notifications that could not be delivered",
     }
 }
 

@@ -112,6 +112,20 @@ pub enum AuditCode {
     /// A reader was shown one child alert request with its content; or its content was changed
     /// before publication.
     AlertRead = 2079,
+    /// Notifications were queued in the outbox for a fact (an escalation raised or raised again):
+    /// how many e-mails, which webhooks. Never what they say.
+    NotificationsQueued = 2080,
+    /// The delivery job delivered a notification.
+    NotificationDelivered = 2081,
+    /// An attempt to deliver a notification failed; it will be tried again.
+    NotificationAttemptFailed = 2082,
+    /// The last attempt to deliver a notification failed: the job gave up, and the
+    /// organisation's supervisors are shown it.
+    NotificationFailed = 2083,
+    /// Notifications not sent yet were cancelled (their escalation was acknowledged).
+    NotificationsCancelled = 2084,
+    /// A supervisor was shown the organisation's notifications that could not be delivered.
+    NotificationsListed = 2085,
     /// A member of the public sent a sighting (from their address; never what they saw).
     SightingReceived = 2090,
     /// A reader was shown the inbox of sightings from the public.
@@ -204,6 +218,12 @@ impl AuditCode {
             AlertExpired => "alert.expired",
             AlertsListed => "alert.listed",
             AlertRead => "alert.read",
+            NotificationsQueued => "notification.queued",
+            NotificationDelivered => "notification.delivered",
+            NotificationAttemptFailed => "notification.attempt_failed",
+            NotificationFailed => "notification.failed",
+            NotificationsCancelled => "notification.cancelled",
+            NotificationsListed => "notification.listed",
             SightingReceived => "sighting.received",
             SightingsListed => "sighting.listed",
             SightingRead => "sighting.read",

@@ -273,6 +273,26 @@ pub trait Store: Send + Sync + 'static {
         id: homeward_domain::EscalationId,
         note: Option<String>,
     ) -> Result<homeward_domain::escalation::EscalationView>;
+    /// Who is notified from now on (the settings' `[notifications]`): every active supervisor by
+    /// e-mail when it is on, and each organisation's webhooks. Until this is called nobody is, and
+    /// nothing is queued.
+    fn use_notification_routes(&self, routes: std::sync::Arc<homeward_domain::notification::Routes>);
+    /// The notifications due at `now` (at most `limit`, those due longest first), for the
+    /// delivery job. They carry no personal data of a child; read by the system, not audited.
+    fn due_notifications(&self, now: OffsetDateTime, limit: u32)
+    -> Result<Vec<homeward_domain::notification::Pending>>;
+    /// Records one attempt to deliver a notification: delivered, to be tried again at a time, or
+    /// given up (failed, shown to the supervisors). Answers the state it is in now (a
+    /// notification cancelled meanwhile stays cancelled). Audited as the system.
+    fn record_notification_attempt(
+        &self,
+        id: homeward_domain::NotificationId,
+        outcome: homeward_domain::notification::Outcome,
+        now: OffsetDateTime,
+    ) -> Result<homeward_domain::notification::State>;
+    /// The actor's organisation's notifications that could not be delivered, latest first
+    /// (supervisors). Audited.
+    fn failed_notifications(&self, actor: &Actor) -> Result<Vec<homeward_domain::notification::NotificationView>>;
     /// The police hand-over package of a case: the case in full, its timeline and every
     /// hand-over recorded (when, to which unit, by whom, the reference), in one read. The case's
     /// own organisation (operators, case managers, supervisors) and the police liaison of a unit

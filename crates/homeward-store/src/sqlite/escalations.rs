@@ -3,6 +3,7 @@
 
 use homeward_domain::case::{Case, CaseEvent};
 use homeward_domain::escalation::{Acknowledgement, EscalationView, Missed, Subject, check_note};
+use homeward_domain::notification::EscalationEvent;
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, DomainError, EscalationId};
@@ -104,6 +105,7 @@ pub(super) fn record(
     cleared: Vec<EscalationId>,
     now: OffsetDateTime,
     repeat_every: time::Duration,
+    routes: &homeward_domain::notification::Routes,
 ) -> Result<EscalationReport> {
     let actor = system();
     let mut report = EscalationReport::default();
@@ -132,22 +134,28 @@ pub(super) fn record(
         if inserted == 1 {
             let detail = json!({"escalation_id": id, "subject": subject, "cycle": m.cycle, "due_at": due});
             tx.audit(&actor, AuditCode::EscalationRaised, "case", Some(m.case_id.to_string()), detail)?;
+            // Its notifications land with it, or neither does.
+            super::notifications::enqueue_escalation(tx, routes, &m, id, EscalationEvent::Raised, 0, now)?;
             report.raised += 1;
             continue;
         }
-        let repeated: Option<String> = tx
+        let repeated: Option<(String, u32)> = tx
             .conn
             .prepare_cached(
                 "UPDATE escalations SET repeats = repeats + 1, last_raised_at = ?4, cleared_at = NULL
                  WHERE case_id = ?1 AND subject = ?2 AND due_at = ?3
                    AND acknowledged_at IS NULL AND (last_raised_at <= ?5 OR cleared_at IS NOT NULL)
-                 RETURNING id",
+                 RETURNING id, repeats",
             )?
-            .query_row(params![m.case_id.to_string(), subject, due, now_text, repeat_before], |r| r.get(0))
+            .query_row(params![m.case_id.to_string(), subject, due, now_text, repeat_before], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
-        if let Some(id) = repeated {
+        if let Some((id, repeats)) = repeated {
             let detail = json!({"escalation_id": id, "subject": subject, "cycle": m.cycle});
             tx.audit(&actor, AuditCode::EscalationRepeated, "case", Some(m.case_id.to_string()), detail)?;
+            let id: EscalationId = parse(&id, "escalation id")?;
+            super::notifications::enqueue_escalation(tx, routes, &m, id, EscalationEvent::Repeated, repeats, now)?;
             report.repeated += 1;
         }
     }
@@ -288,5 +296,7 @@ pub(super) fn acknowledge(
     let detail =
         json!({"escalation_id": id, "subject": escalation.subject().map(|s| s.key()), "noted": note.is_some()});
     tx.audit(actor, AuditCode::EscalationAcknowledged, "case", Some(escalation.case_id.to_string()), detail)?;
+    // Taken up: what has not gone out about it yet is not worth sending.
+    super::notifications::cancel(tx, actor, "escalation", &id.to_string())?;
     one(tx.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("escalation {id}")))
 }

@@ -10,6 +10,7 @@ mod cases;
 mod escalations;
 mod handover;
 mod linkage;
+mod notifications;
 mod rows;
 mod sightings;
 pub mod warnings;
@@ -45,7 +46,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "regions", include_str!("../../migrations/sqlite/0006_regions.sql")),
     (7, "escalations", include_str!("../../migrations/sqlite/0007_escalations.sql")),
     (8, "escalation_cleared", include_str!("../../migrations/sqlite/0008_escalation_cleared.sql")),
-    (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),    (11, "sightings", include_str!("../../migrations/sqlite/0011_sightings.sql")),
+    (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),
+    (10, "notifications", include_str!("../../migrations/sqlite/0010_notifications.sql")),
+    (11, "sightings", include_str!("../../migrations/sqlite/0011_sightings.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -69,6 +72,10 @@ type SharedCatalogue = Arc<RwLock<Arc<homeward_risk::Catalogue>>>;
 /// tasks from.
 type SharedPlan = Arc<RwLock<Arc<homeward_risk::response::ResponsePlan>>>;
 
+/// Who is notified of what the store's commands raise (none until the binary gives the settings'
+/// routes: `Store::use_notification_routes`).
+type SharedRoutes = Arc<RwLock<Arc<homeward_domain::notification::Routes>>>;
+
 /// The value behind a shared setting, poisoned or not (a panic elsewhere leaves it whole).
 fn current<T>(shared: &RwLock<Arc<T>>) -> Arc<T> {
     match shared.read() {
@@ -88,6 +95,8 @@ pub struct SqliteStore {
     catalogue: SharedCatalogue,
     /// The response plan whose templates the store's commands make tasks from.
     plan: SharedPlan,
+    /// Who the notifications of escalations (and later facts) go to.
+    routes: SharedRoutes,
     /// Dropping this stops the checkpoint thread.
     _checkpoints: SyncSender<()>,
 }
@@ -216,6 +225,7 @@ impl SqliteStore {
             durability,
             catalogue,
             plan,
+            routes: Arc::new(RwLock::new(Arc::new(homeward_domain::notification::Routes::none()))),
             _checkpoints: checkpoints,
         })
     }
@@ -908,7 +918,8 @@ impl Store for SqliteStore {
         if missed.is_empty() && cleared.is_empty() {
             return Ok(crate::EscalationReport::default());
         }
-        self.write(move |tx| escalations::record(tx, missed, cleared, now, repeat_every))
+        let routes = current(&self.routes);
+        self.write(move |tx| escalations::record(tx, missed, cleared, now, repeat_every, &routes))
     }
 
     fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<EscalationView>> {
@@ -926,6 +937,36 @@ impl Store for SqliteStore {
         let who = actor.clone();
         let result = self.write(move |tx| escalations::acknowledge(tx, &who, id, note));
         self.refused_on(actor, ("escalation", Some(id.to_string())), Action::EscalationAcknowledge.name(), result)
+    }
+
+    fn use_notification_routes(&self, routes: Arc<homeward_domain::notification::Routes>) {
+        match self.routes.write() {
+            Ok(mut current) => *current = routes,
+            Err(poisoned) => *poisoned.into_inner() = routes,
+        }
+    }
+
+    fn due_notifications(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<homeward_domain::notification::Pending>> {
+        self.read(|conn| notifications::due(conn, now, limit))
+    }
+
+    fn record_notification_attempt(
+        &self,
+        id: homeward_domain::NotificationId,
+        outcome: homeward_domain::notification::Outcome,
+        now: OffsetDateTime,
+    ) -> Result<homeward_domain::notification::State> {
+        self.write(move |tx| notifications::record_attempt(tx, id, outcome, now))
+    }
+
+    fn failed_notifications(&self, actor: &Actor) -> Result<Vec<homeward_domain::notification::NotificationView>> {
+        let who = actor.clone();
+        let result = self.write(move |tx| notifications::failed(tx, &who));
+        self.refused_on(actor, ("notification", None), "list_failed_notifications", result)
     }
 
     fn case_assessments(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::risk::StoredAssessment>> {

@@ -594,5 +594,6 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
 mod alerts;
 mod escalations;
 mod handover;
+mod notifications;
 mod sightings;
 mod warnings;

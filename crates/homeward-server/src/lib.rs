@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod linkage;
 pub mod openapi;
 pub(crate) mod routes;
+pub mod sightings;
 pub(crate) mod ui;
 
 use std::net::SocketAddr;
@@ -34,11 +35,14 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The public sighting form's throttle per client address, and whether to trust a proxy's
+    /// `X-Forwarded-For`.
+    pub sightings: sightings::SightingLimits,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, max_body_bytes: 64 * 1024 }
+        Self { secure_cookies: false, max_body_bytes: 64 * 1024, sightings: sightings::SightingLimits::default() }
     }
 }
 
@@ -49,6 +53,8 @@ pub struct AppState {
     /// The trafficking indicator catalogue in use.
     pub catalogue: Arc<homeward_risk::Catalogue>,
     pub throttle: Arc<auth::LoginThrottle>,
+    /// Sightings sent from each client address lately (the public form's throttle).
+    pub sighting_throttle: Arc<sightings::Throttle>,
     pub config: Arc<ServerConfig>,
     /// The interface's languages.
     pub locales: Arc<i18n::Locales>,
@@ -99,6 +105,7 @@ impl AppState {
             store,
             catalogue: Arc::new(catalogue),
             throttle: Arc::new(auth::LoginThrottle::default()),
+            sighting_throttle: Arc::new(sightings::Throttle::new(&config.sightings)),
             config: Arc::new(config),
             locales,
         }

@@ -213,8 +213,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo::fill_if_empty(database, demo::DEFAULT_CASES, 116_000)?;
             }
             let store = open(database)?;
-            let config =
-                ServerConfig { secure_cookies: settings.secure_cookies, max_body_bytes: settings.max_body_bytes };
+            let sightings = homeward_server::sightings::SightingLimits {
+                per_window: settings.sightings_per_10_minutes,
+                trusted_proxy: settings.trusted_proxy,
+                ..Default::default()
+            };
+            let config = ServerConfig {
+                secure_cookies: settings.secure_cookies,
+                max_body_bytes: settings.max_body_bytes,
+                sightings,
+            };
             let mut state = AppState::new(store, config).with_response_plan(settings::response_plan(&settings)?);
             if let Some(catalogue) = own_catalogue(&settings)? {
                 state = state.with_catalogue(catalogue);

@@ -20,6 +20,10 @@ pub struct FileSettings {
     pub secure_cookies: Option<bool>,
     /// The largest request body accepted, in KiB.
     pub max_body_kib: Option<usize>,
+    /// How many sightings the public form takes from one client address per ten minutes.
+    pub sightings_per_10_minutes: Option<u32>,
+    /// Take a client's address from `X-Forwarded-For` (behind a reverse proxy that sets it).
+    pub trusted_proxy: Option<bool>,
     /// An organisation's own trafficking indicator catalogue (TOML); the built-in one otherwise.
     pub risk_catalogue: Option<std::path::PathBuf>,
     /// An organisation's own response plan (TOML: targets and task templates); the built-in one
@@ -42,6 +46,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub secure_cookies: bool,
     pub max_body_bytes: usize,
+    pub sightings_per_10_minutes: u32,
+    pub trusted_proxy: bool,
     pub risk_catalogue: Option<std::path::PathBuf>,
     pub response_plan: Option<std::path::PathBuf>,
 }
@@ -65,6 +71,8 @@ impl Settings {
             bind,
             secure_cookies: over.secure_cookies || file.secure_cookies.unwrap_or(false),
             max_body_bytes: file.max_body_kib.unwrap_or(64) * 1024,
+            sightings_per_10_minutes: file.sightings_per_10_minutes.unwrap_or(5),
+            trusted_proxy: file.trusted_proxy.unwrap_or(false),
             risk_catalogue: file.risk_catalogue,
             response_plan: file.response_plan,
         };
@@ -75,6 +83,9 @@ impl Settings {
     fn validate(&self) -> anyhow::Result<()> {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             bail!("max_body_kib must be between 1 and 16384");
+        }
+        if !(1..=1000).contains(&self.sightings_per_10_minutes) {
+            bail!("sightings_per_10_minutes must be between 1 and 1000");
         }
         if !self.database.contains("://") {
             bail!("the database must be a URL such as {DEFAULT_DATABASE}, not `{}`", redact(&self.database));

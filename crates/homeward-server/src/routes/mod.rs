@@ -4,6 +4,7 @@ pub(crate) mod accounts;
 pub(crate) mod alerts;
 pub(crate) mod cases;
 pub(crate) mod escalations;
+pub(crate) mod sightings;
 pub(crate) mod warnings;
 
 use axum::extract::DefaultBodyLimit;
@@ -60,6 +61,13 @@ pub fn router(state: AppState) -> Router {
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/escalations", get(escalations::list))
         .route("/escalations/{id}/acknowledgement", post(escalations::acknowledge))
+        .route("/public/sightings", post(sightings::submit))
+        .route("/sightings", get(sightings::list))
+        .route("/sightings/{id}", get(sightings::get))
+        .route("/sightings/{id}/photo", get(sightings::photo))
+        .route("/sightings/{id}/attachment", post(sightings::attach))
+        .route("/sightings/{id}/dismissal", post(sightings::dismiss))
+        .route("/cases/{id}/sightings", get(sightings::of_case))
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::get))
         .route("/alerts/{id}/criteria", post(alerts::confirm))

@@ -51,7 +51,7 @@ fn risk_form_case(viewer: &Viewer, id: &str) -> Result<CaseId, AppError> {
 }
 
 /// What a form of the case page may say it saved (`?saved=note`), each with its message.
-pub(super) const SAVED: [&str; 13] = [
+pub(super) const SAVED: [&str; 14] = [
     "note",
     "status",
     "task",
@@ -65,6 +65,7 @@ pub(super) const SAVED: [&str; 13] = [
     "risk-answers",
     "handover",
     "acknowledged",
+    "sighting",
 ];
 
 /// Everything the case page shows, read in one go.
@@ -80,6 +81,8 @@ struct Loaded {
     police: Vec<homeward_domain::org::Organisation>,
     /// The response plan in force: the names of the targets its escalations are about.
     response: std::sync::Arc<homeward_risk::response::ResponsePlan>,
+    /// The sightings from the public attached to the case.
+    sightings: Vec<homeward_domain::sighting::SightingView>,
 }
 
 pub(crate) async fn page(
@@ -127,7 +130,8 @@ async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, A
             } else {
                 Vec::new()
             };
-            Ok(Loaded { view, events, names, matches, warnings, escalations, police, response })
+            let sightings = super::sightings::for_case(store, &actor, &view)?;
+            Ok(Loaded { view, events, names, matches, warnings, escalations, police, response, sightings })
         })
         .await
 }
@@ -156,7 +160,7 @@ fn render(
     saved: Option<&str>,
     refused: Option<&Refused>,
 ) -> Response {
-    let Loaded { view, events, names, matches, warnings, escalations, police, response } = loaded;
+    let Loaded { view, events, names, matches, warnings, escalations, police, response, sightings } = loaded;
     let own = Some(view.case.organisation_id) == viewer.actor.organisation_id;
     let indicator_attempt = match refused {
         Some(Refused::Indicator(a)) => Some(a),
@@ -186,6 +190,7 @@ fn render(
                 (matches::episodes(tr, view))
                 (matches::panel(tr, viewer, view, matches))
                 (timeline(tr, viewer, events, names))
+                (super::sightings::case_panel(tr, view, sightings))
                 (notes(tr, viewer, view))
             }
             div {

@@ -38,6 +38,7 @@ pub(crate) fn page(tr: &Tr<'_>, user: Option<&User>, status: StatusCode, title: 
                             a href="/search" accesskey="s" { (tr.t("nav-search")) }
                             @if super::warnings::may_read(user.role) { a href="/warnings" { (tr.t("nav-warnings")) } }
                             @if super::escalations::may_read(user.role) { a href="/escalations" { (tr.t("nav-escalations")) } }
+                            @if super::sightings::may_read(user.role) { a href="/sightings" { (tr.t("nav-sightings")) } }
                             @if super::alerts::may_read(user.role) { a href="/alerts" { (tr.t("nav-alerts")) } }
                             a href="/settings" { (tr.t("nav-settings")) }
                         }

@@ -17,6 +17,7 @@ mod layout;
 mod matches;
 pub(crate) mod public;
 mod session;
+mod sightings;
 mod warnings;
 
 use axum::Router;
@@ -75,6 +76,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/alerts/{id}/extension", post(alerts::extend))
         .route("/alerts/{id}/cancellation", post(alerts::cancel))
         .route("/cases/{id}/alerts", get(alerts::request_form).post(alerts::request))
+        .route("/public/sightings", get(sightings::public_form).post(sightings::public_submit))
+        .route("/public/sightings/sent", get(sightings::sent))
+        .route("/assets/sightings.js", get(sightings::script))
+        .route("/sightings", get(sightings::inbox))
+        .route("/sightings/{id}", get(sightings::page))
+        .route("/sightings/{id}/photo", get(sightings::photo))
+        .route("/sightings/{id}/attach", post(sightings::attach))
+        .route("/sightings/{id}/dismiss", post(sightings::dismiss))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/app.js", get(script))
         .layer(axum::middleware::from_fn(same_origin_forms))
@@ -313,6 +322,7 @@ mod tests {
             "child_edited",
             "risk_questions_answered",
             "handed_to_police",
+            "sighting_attached",
         ];
         wanted.extend(events.iter().map(|e| format!("event-{e}")));
         // What the linkage engine says about a pair, in words.

@@ -14,4 +14,5 @@ mod input;
 mod linkage;
 mod pages;
 mod sessions;
+mod sightings;
 mod warnings;

@@ -58,11 +58,16 @@ impl Resp {
 
 impl TestApp {
     pub fn spawn() -> Self {
+        Self::spawn_with(ServerConfig::default())
+    }
+
+    /// A server with settings of its own (the public sighting form's limits).
+    pub fn spawn_with(config: ServerConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("homeward.db");
         let store =
             homeward_store::open(&format!("sqlite://{}", db_path.display()), homeward_store::system_clock()).unwrap();
-        let state = AppState::new(store.clone(), ServerConfig::default());
+        let state = AppState::new(store.clone(), config);
         let server_state = state.clone();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

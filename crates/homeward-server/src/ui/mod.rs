@@ -351,6 +351,15 @@ mod tests {
         let states = [WarningState::Open, WarningState::Acknowledged, WarningState::Acted, WarningState::Dismissed];
         wanted.extend(states.iter().map(|s| format!("warning-state-{}", s.name())));
         wanted.extend(WarningDecision::ALL.iter().map(|d| format!("warning-decision-{}", key(d))));
+        // Child alerts: states, criteria, consented fields, the content's fields.
+        use homeward_domain::alert::{AlertState, Criterion, PublicField};
+        wanted.extend(AlertState::ALL.iter().map(|s| format!("alerts-state-{}", s.as_str())));
+        wanted.extend(Criterion::ALL.iter().map(|c| format!("alerts-criterion-{}", c.as_str())));
+        wanted.extend(PublicField::ALL.iter().map(|f| format!("alerts-field-{}", f.as_str())));
+        wanted.extend(
+            ["name", "age", "description", "last_seen_place", "photo_ref", "contact_phone"]
+                .map(|f| format!("alerts-content-{f}")),
+        );
         let missing: Vec<_> = wanted.iter().filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "no message for {missing:?}");
     }

@@ -54,13 +54,37 @@ enum Ep {
     ListEscalations,
     AcknowledgeEscalation,
     Handover,
+    CaseAlerts,
+    RequestAlert,
+    ListAlerts,
+    GetAlert,
+    ConfirmAlert,
+    ApproveAlert,
+    AlertContent,
+    PublishAlert,
+    ExtendAlert,
+    CancelAlert,
 }
+
+/// Endpoints on one child alert request, hit on a fresh request of A at the stage each needs;
+/// B's users (shared case or not) never find it.
+const ALERT_ENDPOINTS: [Ep; 7] = [
+    Ep::GetAlert,
+    Ep::ConfirmAlert,
+    Ep::ApproveAlert,
+    Ep::AlertContent,
+    Ep::PublishAlert,
+    Ep::ExtendAlert,
+    Ep::CancelAlert,
+];
 
 /// Endpoints on one early warning, hit on a fresh warning of A (own) or, by B's users, the same
 /// (other: never found).
 const WARNING_ENDPOINTS: [Ep; 3] = [Ep::GetWarning, Ep::WarningNetwork, Ep::DecideWarning];
 
-const CASE_ENDPOINTS: [Ep; 22] = [
+const CASE_ENDPOINTS: [Ep; 24] = [
+    Ep::CaseAlerts,
+    Ep::RequestAlert,
     Ep::Handover,
     Ep::PoliceHandover,
     Ep::CaseEscalations,
@@ -85,7 +109,8 @@ const CASE_ENDPOINTS: [Ep; 22] = [
     Ep::EditChild,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 17] = [
+const OTHER_ENDPOINTS: [Ep; 18] = [
+    Ep::ListAlerts,
     Ep::ListEscalations,
     Ep::ListWarnings,
     Ep::CreateCase,
@@ -126,6 +151,10 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
     if WARNING_ENDPOINTS.contains(&ep) && scope != Scope::Own {
         return 404;
     }
+    // A child alert request is its organisation's own: never another's, shared case or not.
+    if ALERT_ENDPOINTS.contains(&ep) && scope != Scope::Own {
+        return 404;
+    }
     // An escalation is about a case of its own organisation: never another's, shared or not.
     if ep == Ep::AcknowledgeEscalation && scope != Scope::Own {
         return 404;
@@ -164,6 +193,15 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         // The hand-over package: those who run the case, and the police liaison of a unit it was
         // handed to. B is a hotline the case is shared with, never handed to: refused.
         Ep::Handover => allow(own && runs_cases, 200),
+        // Child alerts: seen by those who run the organisation's cases, requested, approved and
+        // published by its supervisors, each criterion confirmed by a supervisor or case manager.
+        Ep::CaseAlerts => allow(own && runs_cases, 200),
+        Ep::RequestAlert => allow(own && role == Supervisor, 201),
+        Ep::ListAlerts | Ep::GetAlert => allow(runs_cases, 200),
+        Ep::ConfirmAlert => allow(manages_cases, 200),
+        Ep::ApproveAlert | Ep::AlertContent | Ep::PublishAlert | Ep::ExtendAlert | Ep::CancelAlert => {
+            allow(role == Supervisor, 200)
+        }
     }
 }
 
@@ -294,6 +332,75 @@ impl World {
         .unwrap()
     }
 
+    /// A fresh child alert request of organisation A on a case shared with B when asked: ready
+    /// to publish (every criterion, both approvals) for publication, published for an extension.
+    fn alert(&self, ep: Ep, shared_with_b: bool) -> homeward_domain::alert::AlertId {
+        use homeward_domain::alert::{AlertChange, ApprovalKind, Criterion, NewAlertRequest, PublicField};
+        let (case, _) = self.case(shared_with_b);
+        let supervisor = Actor { role: Some(Role::Supervisor), ..self.owner.clone() };
+        let request = NewAlertRequest {
+            consent_fields: vec![PublicField::Age, PublicField::ContactPhone],
+            consent_given_by: "mother".into(),
+            ..NewAlertRequest::default()
+        };
+        let id = self.app.store.request_alert(&supervisor, case, request).unwrap().id;
+        if matches!(ep, Ep::PublishAlert | Ep::ExtendAlert) {
+            for criterion in Criterion::ALL {
+                self.app.store.change_alert(&supervisor, id, AlertChange::Confirm { criterion, note: None }).unwrap();
+            }
+            let given_at = time::OffsetDateTime::now_utc();
+            for kind in [ApprovalKind::Police, ApprovalKind::Prosecutor] {
+                let change = AlertChange::Approve { kind, reference: "R-1".into(), given_at };
+                self.app.store.change_alert(&supervisor, id, change).unwrap();
+            }
+        }
+        if ep == Ep::ExtendAlert {
+            self.app.store.change_alert(&supervisor, id, AlertChange::Publish { ends_at: None }).unwrap();
+        }
+        id
+    }
+
+    /// What a change of an alert would change.
+    fn alert_state(&self, id: homeward_domain::alert::AlertId) -> String {
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        conn.query_row(
+            "SELECT state || content || COALESCE(police_approval, '') || COALESCE(ends_at, '')
+                || (SELECT COUNT(*) FROM alert_confirmations WHERE alert_id = ?1)
+                || (SELECT COUNT(*) FROM alert_messages WHERE alert_id = ?1)
+             FROM alerts WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    fn hit_alert(&self, ep: Ep, auth: &Auth, id: homeward_domain::alert::AlertId) -> u16 {
+        let app = &self.app;
+        let url = |suffix: &str| format!("/api/v1/alerts/{id}{suffix}");
+        match ep {
+            Ep::GetAlert => app.get(&url(""), auth).status,
+            Ep::ConfirmAlert => app.post(&url("/criteria"), auth, json!({"criterion": "high_risk"})).status,
+            Ep::ApproveAlert => {
+                let given_at =
+                    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap();
+                app.post(&url("/approvals"), auth, json!({"kind": "police", "reference": "P-1", "given_at": given_at}))
+                    .status
+            }
+            Ep::AlertContent => {
+                app.call("PUT", &url("/content"), auth, Some(json!({"contact_phone": "116000"}))).status
+            }
+            Ep::PublishAlert => app.post(&url("/publication"), auth, json!({})).status,
+            Ep::ExtendAlert => {
+                let end = (time::OffsetDateTime::now_utc() + time::Duration::hours(12))
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap();
+                app.post(&url("/extension"), auth, json!({"ends_at": end})).status
+            }
+            Ep::CancelAlert => app.post(&url("/cancellation"), auth, json!({})).status,
+            _ => unreachable!("not an alert endpoint: {ep:?}"),
+        }
+    }
+
     fn version(&self, id: CaseId) -> u32 {
         self.app.store.get_case(&self.owner, id).unwrap().case.version
     }
@@ -330,6 +437,16 @@ impl World {
             Ep::CaseEscalations => app.get(&path("/escalations"), auth).status,
             Ep::Handover => app.get(&path("/handover"), auth).status,
             Ep::ListEscalations => app.get("/api/v1/escalations", auth).status,
+            Ep::CaseAlerts => app.get(&path("/alerts"), auth).status,
+            Ep::RequestAlert => post(path("/alerts"), json!({"consent_fields": ["age"], "consent_given_by": "mother"})),
+            Ep::ListAlerts => app.get("/api/v1/alerts", auth).status,
+            Ep::GetAlert
+            | Ep::ConfirmAlert
+            | Ep::ApproveAlert
+            | Ep::AlertContent
+            | Ep::PublishAlert
+            | Ep::ExtendAlert
+            | Ep::CancelAlert => unreachable!("alert endpoints are hit by hit_alert"),
             Ep::AcknowledgeEscalation => unreachable!("escalations are acknowledged by hit_escalation"),
             Ep::DecideMatch => post(
                 path("/matches"),
@@ -427,6 +544,8 @@ fn every_endpoint_for_every_role_and_scope() {
                         | Ep::Assessments
                         | Ep::CaseEscalations
                         | Ep::Handover
+                        | Ep::CaseAlerts
+                        | Ep::RequestAlert
                 );
                 let changed = after != before;
                 if changed != (writes && allowed) {
@@ -469,6 +588,19 @@ fn every_endpoint_for_every_role_and_scope() {
                 if w.acknowledged(escalation) != (200..300).contains(&want) {
                     failures
                         .push(format!("{ep:?} as {role} ({scope:?}): acknowledged = {}", w.acknowledged(escalation)));
+                }
+            }
+            for ep in ALERT_ENDPOINTS {
+                let alert = w.alert(ep, scope == Scope::Shared);
+                let before = w.alert_state(alert);
+                let got = w.hit_alert(ep, auth, alert);
+                let want = expected(ep, *role, scope);
+                if got != want {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
+                }
+                let changed = w.alert_state(alert) != before;
+                if changed != (ep != Ep::GetAlert && (200..300).contains(&want)) {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): the alert changed = {changed}"));
                 }
             }
             if scope == Scope::Own {

@@ -542,6 +542,18 @@ escalations-task = Εργασία
 escalations-note = Σημείωση (προαιρετική)
 escalations-acknowledge = Ανάληψη
 escalations-acknowledged = αναλήφθηκε
+notifications-failed-title = Ειδοποιήσεις που δεν παραδόθηκαν
+notifications-failed-intro = Όλες οι προσπάθειες αποστολής τους απέτυχαν, οπότε οι παραλήπτες μπορεί να μην ξέρουν. Ενημερώστε τους με άλλον τρόπο και ζητήστε να ελεγχθεί ο διακομιστής αλληλογραφίας ή το webhook.
+notifications-col-to = Προς
+notifications-col-about = Σχετικά με
+notifications-col-error = Τελευταίο σφάλμα
+notifications-col-failed = Εγκαταλείφθηκε
+notifications-channel-email = e-mail
+notifications-channel-webhook = webhook
+notifications-attempts = μετά από { $count ->
+    [one] μία προσπάθεια
+   *[other] { $count } προσπάθειες
+}
 case-escalations = Κλιμακώσεις της υπόθεσης
 case-police = Αστυνομία
 case-police-none = Δεν έχει οριστεί ακόμη αστυνομική υπηρεσία στο Homeward· ένας διαχειριστής την προσθέτει ως οργανισμό τύπου αστυνομική υπηρεσία.

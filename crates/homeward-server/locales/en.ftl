@@ -543,6 +543,18 @@ escalations-task = Task
 escalations-note = Note (optional)
 escalations-acknowledge = Acknowledge
 escalations-acknowledged = acknowledged
+notifications-failed-title = Notifications that could not be delivered
+notifications-failed-intro = Every attempt to send these failed, so the people they were for may not know. Tell them another way, and have the mail relay or the webhook checked.
+notifications-col-to = To
+notifications-col-about = About
+notifications-col-error = Last error
+notifications-col-failed = Given up
+notifications-channel-email = e-mail
+notifications-channel-webhook = webhook
+notifications-attempts = after { $count ->
+    [one] one attempt
+   *[other] { $count } attempts
+}
 case-escalations = Escalations on this case
 case-police = Police
 case-police-none = No police unit is set up in Homeward yet; an administrator adds one as an organisation of kind police unit.

@@ -14,6 +14,7 @@ pub mod escalation;
 pub mod extract;
 pub mod i18n;
 pub mod linkage;
+pub mod notify;
 pub mod openapi;
 pub(crate) mod routes;
 pub mod sightings;

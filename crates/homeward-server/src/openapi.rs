@@ -62,6 +62,7 @@ use crate::routes;
         routes::escalations::list,
         routes::escalations::acknowledge,
         routes::escalations::of_case,
+        routes::notifications::failed,
         routes::sightings::submit,
         routes::sightings::list,
         routes::sightings::get,

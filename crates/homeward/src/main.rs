@@ -4,6 +4,7 @@
 mod demo;
 mod import;
 mod link;
+mod notifications;
 mod settings;
 mod warnings;
 
@@ -227,7 +228,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(catalogue) = own_catalogue(&settings)? {
                 state = state.with_catalogue(catalogue);
             }
-            serve(settings.bind, state)?;
+            // Notifications: the store queues them for the routes the settings give, the job
+            // sends them. Without `[notifications]` nothing is queued.
+            let transports = match &settings.notifications {
+                Some(n) => Some(n.transports(state.store.as_ref())?),
+                None => None,
+            };
+            if let Some(t) = &transports {
+                state.store.use_notification_routes(std::sync::Arc::new(t.routes()));
+            }
+            serve(settings.bind, state, transports)?;
         }
         Command::Admin { command } => admin(database, command)?,
         Command::Demo { cases, seed } => {
@@ -299,7 +309,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
+fn serve(
+    bind: SocketAddr,
+    state: AppState,
+    transports: Option<homeward_server::notify::Transports>,
+) -> anyhow::Result<()> {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async move {
@@ -309,6 +323,9 @@ fn serve(bind: SocketAddr, state: AppState) -> anyhow::Result<()> {
         println!("Homeward is listening on http://{addr}");
         tokio::spawn(linkage_job(state.clone()));
         tokio::spawn(escalation_job(state.clone()));
+        if let Some(transports) = transports.filter(|t| t.is_on()) {
+            tokio::spawn(notifications::job(state.store.clone(), transports));
+        }
         tokio::spawn(alert_job(state.clone()));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })

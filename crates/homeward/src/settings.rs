@@ -29,6 +29,8 @@ pub struct FileSettings {
     /// An organisation's own response plan (TOML: targets and task templates); the built-in one
     /// otherwise.
     pub response_plan: Option<std::path::PathBuf>,
+    /// E-mail through an SMTP relay and each organisation's signed webhooks; none: off.
+    pub notifications: Option<crate::notifications::NotificationSettings>,
 }
 
 impl FileSettings {
@@ -50,6 +52,7 @@ pub struct Settings {
     pub trusted_proxy: bool,
     pub risk_catalogue: Option<std::path::PathBuf>,
     pub response_plan: Option<std::path::PathBuf>,
+    pub notifications: Option<std::sync::Arc<crate::notifications::NotificationSettings>>,
 }
 
 /// What the command line and the environment said; `None` where they said nothing.
@@ -75,6 +78,7 @@ impl Settings {
             trusted_proxy: file.trusted_proxy.unwrap_or(false),
             risk_catalogue: file.risk_catalogue,
             response_plan: file.response_plan,
+            notifications: file.notifications.map(std::sync::Arc::new),
         };
         settings.validate()?;
         Ok(settings)
@@ -86,6 +90,9 @@ impl Settings {
         }
         if !(1..=1000).contains(&self.sightings_per_10_minutes) {
             bail!("sightings_per_10_minutes must be between 1 and 1000");
+        }
+        if let Some(notifications) = &self.notifications {
+            notifications.validate()?;
         }
         if !self.database.contains("://") {
             bail!("the database must be a URL such as {DEFAULT_DATABASE}, not `{}`", redact(&self.database));

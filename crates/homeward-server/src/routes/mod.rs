@@ -4,6 +4,7 @@ pub(crate) mod accounts;
 pub(crate) mod alerts;
 pub(crate) mod cases;
 pub(crate) mod escalations;
+pub(crate) mod notifications;
 pub(crate) mod sightings;
 pub(crate) mod warnings;
 
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/escalations", get(escalations::list))
         .route("/escalations/{id}/acknowledgement", post(escalations::acknowledge))
+        .route("/notifications/failed", get(notifications::failed))
         .route("/public/sightings", post(sightings::submit))
         .route("/sightings", get(sightings::list))
         .route("/sightings/{id}", get(sightings::get))

@@ -53,15 +53,21 @@ pub(crate) async fn queue(
             let escalations = store.list_escalations(&actor, open)?;
             let by: Vec<UserId> = escalations.iter().filter_map(|e| e.acknowledged.as_ref()?.by).collect();
             let names = store.who_is(&actor, &by)?;
-            Ok((escalations, names))
+            // Supervisors also see, above the queue, the notifications that never reached anyone.
+            let failed = match actor.role {
+                Some(role) if open && super::notifications::may_read(role) => store.failed_notifications(&actor)?,
+                _ => Vec::new(),
+            };
+            Ok((escalations, names, failed))
         })
         .await;
-    let (escalations, names) = match loaded {
+    let (escalations, names, failed) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error_page(tr, Some(&viewer.user), e),
     };
     let now = OffsetDateTime::now_utc();
     let body = html! {
+        (super::notifications::failed_section(tr, &failed))
         p { (tr.t("escalations-intro")) }
         p {
             @if open { a href="/escalations?state=acknowledged" { (tr.t("escalations-show-acknowledged")) } }

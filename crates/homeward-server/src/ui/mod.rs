@@ -15,6 +15,7 @@ mod handover;
 mod intake;
 mod layout;
 mod matches;
+mod notifications;
 pub(crate) mod public;
 mod session;
 mod sightings;

@@ -53,6 +53,7 @@ enum Ep {
     CaseEscalations,
     ListEscalations,
     AcknowledgeEscalation,
+    FailedNotifications,
     Handover,
     CaseAlerts,
     RequestAlert,
@@ -109,7 +110,8 @@ const CASE_ENDPOINTS: [Ep; 24] = [
     Ep::EditChild,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 18] = [
+const OTHER_ENDPOINTS: [Ep; 19] = [
+    Ep::FailedNotifications,
     Ep::ListAlerts,
     Ep::ListEscalations,
     Ep::ListWarnings,
@@ -190,6 +192,8 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::CaseEscalations => allow(own && runs_cases, 200),
         Ep::ListEscalations => allow(runs_cases, 200),
         Ep::AcknowledgeEscalation => allow(role == Supervisor, 200),
+        // The organisation's undelivered notifications: its supervisors', whom they were for.
+        Ep::FailedNotifications => allow(role == Supervisor, 200),
         // The hand-over package: those who run the case, and the police liaison of a unit it was
         // handed to. B is a hotline the case is shared with, never handed to: refused.
         Ep::Handover => allow(own && runs_cases, 200),
@@ -437,6 +441,7 @@ impl World {
             Ep::CaseEscalations => app.get(&path("/escalations"), auth).status,
             Ep::Handover => app.get(&path("/handover"), auth).status,
             Ep::ListEscalations => app.get("/api/v1/escalations", auth).status,
+            Ep::FailedNotifications => app.get("/api/v1/notifications/failed", auth).status,
             Ep::CaseAlerts => app.get(&path("/alerts"), auth).status,
             Ep::RequestAlert => post(path("/alerts"), json!({"consent_fields": ["age"], "consent_given_by": "mother"})),
             Ep::ListAlerts => app.get("/api/v1/alerts", auth).status,

@@ -693,3 +693,138 @@ fn an_admin_cannot_reach_another_organisations_users() {
     assert_eq!(resp.status, 404, "{:?}", resp.body);
     assert_eq!(w.app.get("/api/v1/me", &target_auth).status, 200, "the user is untouched");
 }
+
+/// The sighting endpoints for staff, as the API must answer them. Sightings from the public are
+/// addressed to the organisations that take reports: both A and B are hotlines, so an unattached
+/// sighting is in the inbox of each (scope own for both); attaching one asks the case's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SightingEp {
+    List,
+    Get,
+    Photo,
+    Attach,
+    Dismiss,
+    OfCase,
+}
+
+const SIGHTING_ENDPOINTS: [SightingEp; 6] =
+    [SightingEp::List, SightingEp::Get, SightingEp::Photo, SightingEp::Attach, SightingEp::Dismiss, SightingEp::OfCase];
+
+fn expected_sighting(ep: SightingEp, role: Role, scope: Scope) -> u16 {
+    use Role::*;
+    let takes_reports = matches!(role, Operator | CaseManager | Supervisor);
+    let reads_case_in_full = matches!(role, Operator | CaseManager | Supervisor | PoliceLiaison);
+    let sees_case = scope != Scope::Other && role != Admin;
+    let allow = |allowed: bool, code: u16| if allowed { code } else { 403 };
+    match ep {
+        SightingEp::List | SightingEp::Get | SightingEp::Photo | SightingEp::Dismiss => allow(takes_reports, 200),
+        // The sighting first (its inbox), then the case: only a case of one's own organisation.
+        SightingEp::Attach if !takes_reports => 403,
+        SightingEp::Attach if !sees_case => 404,
+        SightingEp::Attach => allow(scope == Scope::Own, 200),
+        SightingEp::OfCase if !sees_case => 404,
+        SightingEp::OfCase => allow(reads_case_in_full, 200),
+    }
+}
+
+fn new_sighting() -> homeward_domain::sighting::NewSighting {
+    let seen = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    homeward_domain::sighting::NewSighting {
+        alert: None,
+        place: "Larissa station".into(),
+        lat: Some(39.639),
+        lon: Some(22.419),
+        seen_at: homeward_domain::sighting::format_local(time::PrimitiveDateTime::new(seen.date(), seen.time())),
+        utc_offset_minutes: Some(0),
+        description: "A girl in a red coat".into(),
+        contact: Default::default(),
+    }
+}
+
+impl World {
+    /// A fresh sighting in the inbox, with a photo.
+    fn sighting(&self) -> String {
+        let photo = homeward_domain::sighting::Photo::check(b"\x89PNG\r\n\x1a\n0000".to_vec()).unwrap();
+        self.app.store.submit_sighting("203.0.113.1", new_sighting(), Some(photo)).unwrap().id.to_string()
+    }
+
+    fn sighting_state(&self, id: &str) -> String {
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        conn.query_row("SELECT state || COALESCE(case_id, '') FROM sightings WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn hit_sighting(&self, ep: SightingEp, auth: &Auth, sighting: &str, case: CaseId) -> u16 {
+        let app = &self.app;
+        match ep {
+            SightingEp::List => app.get("/api/v1/sightings", auth).status,
+            SightingEp::Get => app.get(&format!("/api/v1/sightings/{sighting}"), auth).status,
+            SightingEp::Photo => app.get(&format!("/api/v1/sightings/{sighting}/photo"), auth).status,
+            SightingEp::Attach => {
+                app.post(&format!("/api/v1/sightings/{sighting}/attachment"), auth, json!({"case_id": case})).status
+            }
+            SightingEp::Dismiss => {
+                app.post(&format!("/api/v1/sightings/{sighting}/dismissal"), auth, json!({"reason": "a prank"})).status
+            }
+            SightingEp::OfCase => app.get(&format!("/api/v1/cases/{case}/sightings"), auth).status,
+        }
+    }
+}
+
+#[test]
+fn every_sighting_endpoint_for_every_role_and_scope() {
+    let w = world();
+    let mut failures = Vec::new();
+    for scope in [Scope::Own, Scope::Shared, Scope::Other] {
+        let users = if scope == Scope::Own { &w.a_users } else { &w.b_users };
+        for (role, auth) in users {
+            for ep in SIGHTING_ENDPOINTS {
+                let (case, _) = w.case(scope == Scope::Shared);
+                let sighting = w.sighting();
+                let (before, version) = (w.sighting_state(&sighting), w.version(case));
+                let got = w.hit_sighting(ep, auth, &sighting, case);
+                let want = expected_sighting(ep, *role, scope);
+                if got != want {
+                    failures.push(format!("{ep:?} as {role} ({scope:?}): got {got}, want {want}"));
+                }
+                let allowed = (200..300).contains(&want);
+                let decided = w.sighting_state(&sighting) != before;
+                if decided != (allowed && matches!(ep, SightingEp::Attach | SightingEp::Dismiss)) {
+                    failures
+                        .push(format!("{ep:?} as {role} ({scope:?}): the sighting went {before} -> decided {decided}"));
+                }
+                // Only an attachment changes a case: its event.
+                if (w.version(case) != version) != (allowed && ep == SightingEp::Attach) {
+                    failures
+                        .push(format!("{ep:?} as {role} ({scope:?}): case version {version} -> {}", w.version(case)));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn no_sighting_endpoint_for_staff_without_credentials_and_the_public_one_with_any() {
+    let w = world();
+    let (case, _) = w.case(false);
+    let version = w.version(case);
+    let sighting = w.sighting();
+    let forged =
+        [Auth::None, Auth::Bearer("hwt_not-a-real-token".into()), Auth::Cookie("homeward_session=forged".into())];
+    for ep in SIGHTING_ENDPOINTS {
+        for auth in &forged {
+            assert_eq!(w.hit_sighting(ep, auth, &sighting, case), 401, "{ep:?} with {auth:?}");
+        }
+    }
+    // The public endpoint takes a sighting whoever sends it, and does nothing else with their
+    // credentials: a staff token attaches nothing.
+    let staff = w.a_users[0].1.clone();
+    let body = serde_json::to_value(new_sighting()).unwrap();
+    for auth in forged.iter().chain([&staff]) {
+        let r = w.app.post("/api/v1/public/sightings", auth, body.clone());
+        assert_eq!(r.status, 201, "{auth:?}: {:?}", r.body);
+        assert_eq!(w.sighting_state(r.body["id"].as_str().unwrap()), "new");
+    }
+    assert_eq!(w.version(case), version, "the case did not change");
+}

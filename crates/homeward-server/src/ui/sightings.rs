@@ -514,9 +514,9 @@ pub(crate) fn case_panel(tr: &Tr<'_>, view: &CaseView, sightings: &[SightingView
         section.panel #sightings aria-labelledby="sightings-h" {
             h2 #sightings-h { (tr.t("case-sightings")) }
             @if points.len() > 1 || (points.len() == 1 && last_seen.is_none()) { (plot(tr, &points)) }
-            ol #sightings-list {
+            ul #sightings-list {
                 @if let Some(ls) = &view.last_seen {
-                    li.last-seen value="0" {
+                    li.last-seen {
                         strong { "L · " (tr.t("case-sightings-last-seen")) } " "
                         @if let Some(place) = &ls.place { (user_text(place)) " " }
                         @if let (Some(lat), Some(lon)) = (ls.lat, ls.lon) { span.coords { "(" (coordinates(lat, lon)) ")" } " " }
@@ -524,7 +524,7 @@ pub(crate) fn case_panel(tr: &Tr<'_>, view: &CaseView, sightings: &[SightingView
                     }
                 }
                 @for (i, s) in sightings.iter().enumerate() {
-                    li id=(format!("sighting-{}", s.id)) value=(i + 1) {
+                    li id=(format!("sighting-{}", s.id)) {
                         strong { (i + 1) " · " (user_text(&s.place)) } " "
                         @if let (Some(lat), Some(lon)) = (s.lat, s.lon) {
                             span.coords { "(" (coordinates(lat, lon)) ")" }

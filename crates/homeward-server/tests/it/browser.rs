@@ -403,3 +403,80 @@ fn a_supervisor_acknowledges_an_escalation_from_the_queue_on_a_laptop_and_a_tabl
     browser.go(&format!("{site}/escalations?state=acknowledged"));
     assert!(browser.text("#escalations").contains("Calling the police station now"));
 }
+
+/// An 8×8 red PNG: a real photo, as small as one gets.
+const RED_PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x08\x00\x00\x00\x08\x08\x02\x00\x00\x00\x4b\x6d\x29\xdc\x00\x00\x00\x11\x49\x44\x41\x54\x78\x9c\x63\xd8\xac\x26\x87\x15\x31\x0c\x2d\x09\x00\x46\x70\x3d\xc1\x40\xf0\x94\x9d\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+#[test]
+fn a_sighting_from_the_public_page_is_attached_by_an_operator_and_shown_on_the_case() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
+    let case = app.post("/api/v1/cases", &operator, crate::support::issue_report());
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    let case_number = case.body["number"].as_str().unwrap().to_owned();
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo = photo_dir.path().join("red-coat.png");
+    std::fs::write(&photo, RED_PNG).unwrap();
+
+    let Some(browser) = Driver::start() else { return };
+    let site = format!("http://{}", app.addr);
+
+    // A member of the public, not logged in: the browser gives the place it is at when asked.
+    let grant = json!({"cmd": "Browser.grantPermissions", "params": {"origin": site, "permissions": ["geolocation"]}});
+    browser.send("POST", "/goog/cdp/execute", Some(grant));
+    let here = json!({"cmd": "Emulation.setGeolocationOverride",
+        "params": {"latitude": 39.639, "longitude": 22.4191, "accuracy": 10}});
+    browser.send("POST", "/goog/cdp/execute", Some(here));
+    browser.go(&format!("{site}/public/sightings"));
+    assert!(browser.page_source().contains("Report a sighting"));
+    assert!(!browser.page_source().contains("/logout"), "no staff navigation on the public page");
+    browser.keys("Larissa railway station, platform 2"); // the place has the focus
+    browser.click("#use-location");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while browser.value("#lat").is_empty() {
+        assert!(Instant::now() < deadline, "the location never came: {}", browser.text("#location-status"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!((browser.value("#lat"), browser.value("#lon")), ("39.63900".to_owned(), "22.41910".to_owned()));
+    assert!(!browser.value("#seen_at").is_empty(), "the time is now unless the sender says otherwise");
+    browser.click("#description");
+    browser.keys("A girl in a red coat with an older man, boarding the train north");
+    let file = browser.find("#photo");
+    browser.send("POST", &format!("/element/{file}/value"), Some(json!({"text": photo.display().to_string()})));
+    browser.screenshot("sighting-public");
+    browser.click("#send");
+    browser.wait_for_url("/public/sightings/sent");
+    assert!(browser.text("#sent").contains("reached the hotline"));
+
+    // An operator finds it in the inbox and attaches it to the case.
+    browser.go(&format!("{site}/login"));
+    browser.keys("op@a.example");
+    browser.keys(TAB);
+    browser.keys(PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for_url(&format!("{site}/"));
+    browser.click("header nav a[href='/sightings']");
+    browser.wait_for_url("/sightings");
+    assert!(browser.text("#sightings").contains("Larissa railway station"));
+    browser.click("#sightings tbody a");
+    browser.wait_for_url(&format!("{site}/sightings/"));
+    assert!(browser.text("#sighting-coordinates").contains("39.63900, 22.41910"));
+    let shown = browser.script("const i = document.querySelector('#photo img'); return i.complete && i.naturalWidth;");
+    assert_eq!(shown, json!(8), "the photo is shown to the operator");
+    assert!(browser.text("#case").contains(&case_number), "the case is offered");
+    browser.screenshot("sighting-staff");
+    browser.click("#attach-button");
+    browser.wait_for_url("saved=sighting");
+
+    // The case page: the sighting with its coordinates beside the last-seen point.
+    let panel = browser.text("#sightings");
+    assert!(panel.contains("39.63900, 22.41910") && panel.contains("37.98400, 23.72800"), "{panel}");
+    assert!(panel.contains("A girl in a red coat"), "{panel}");
+    browser.find("#sightings-plot svg g.point.sighting");
+    browser.find("#sightings-plot svg g.point.last-seen");
+    assert!(browser.text("#timeline").contains("attached a sighting from the public"));
+    assert!(browser.fits_width(), "the case page with its sightings fits the window");
+    browser.script("document.getElementById('sightings').scrollIntoView();");
+    browser.screenshot("sighting-on-case");
+}

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use axum::body::Bytes;
 use homeward_domain::alert::{AlertContent, AlertId, AlertMessage, AlertState, MessageType, PublicAlert};
 use homeward_store::{Store, StoreError};
 use time::OffsetDateTime;
@@ -27,9 +28,9 @@ pub struct Rendered {
     pub state: AlertState,
     pub ends_at: OffsetDateTime,
     /// The CAP document of its latest message (the Cancel message of a cancelled alert).
-    pub cap: String,
+    pub cap: Bytes,
     /// The public page in each language of the interface (live alerts only).
-    pub pages: HashMap<String, String>,
+    pub pages: HashMap<String, Bytes>,
 }
 
 /// Everything the public URLs serve, rendered once.
@@ -38,11 +39,11 @@ pub struct Snapshot {
     source: Vec<PublicAlert>,
     pub alerts: HashMap<AlertId, Rendered>,
     /// `/public/alerts.cap.xml`: an Atom feed, one entry per CAP message in force.
-    pub cap_feed: String,
+    pub cap_feed: Bytes,
     /// `/public/alerts.atom`: the live alerts in words.
-    pub atom_feed: String,
+    pub atom_feed: Bytes,
     /// The page of an alert that is not (or no longer) active, in each language.
-    pub inactive: HashMap<String, String>,
+    pub inactive: HashMap<String, Bytes>,
     /// The earliest end time among the alerts it holds: from then on it must be rendered again.
     pub next_end: Option<OffsetDateTime>,
     /// Tells one rendering from every other: the entity tag of every document it serves.
@@ -127,12 +128,12 @@ fn render(source: Vec<PublicAlert>, locales: &Locales, now: OffsetDateTime) -> S
         if live {
             for tag in locales.tags() {
                 let tr = locales.get(tag);
-                pages.insert(tag.to_owned(), crate::ui::public::alert_page(&tr, alert));
+                pages.insert(tag.to_owned(), Bytes::from(crate::ui::public::alert_page(&tr, alert)));
             }
             atom_entries.push_str(&atom_entry(&locales.get("en"), alert, last));
         }
         cap_entries.push_str(&cap_entry(&locales.get("en"), alert, last, &cap));
-        alerts.insert(alert.id, Rendered { state: alert.state, ends_at: alert.ends_at, cap, pages });
+        alerts.insert(alert.id, Rendered { state: alert.state, ends_at: alert.ends_at, cap: Bytes::from(cap), pages });
     }
     let updated = source.iter().filter_map(|a| a.messages.last()).map(|m| m.sent_at).max().unwrap_or(now);
     let en = locales.get("en");
@@ -148,11 +149,12 @@ fn render(source: Vec<PublicAlert>, locales: &Locales, now: OffsetDateTime) -> S
     let inactive = locales
         .tags()
         .into_iter()
-        .map(|tag| (tag.to_owned(), crate::ui::public::inactive_page(&locales.get(tag))))
+        .map(|tag| (tag.to_owned(), Bytes::from(crate::ui::public::inactive_page(&locales.get(tag)))))
         .collect();
     let next_end = source.iter().map(|a| a.ends_at).min();
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let etag = format!("\"{}-{generation}\"", OffsetDateTime::now_utc().unix_timestamp_nanos());
+    let (cap_feed, atom_feed) = (Bytes::from(cap_feed), Bytes::from(atom_feed));
     Snapshot { source, alerts, cap_feed, atom_feed, inactive, next_end, etag }
 }
 

@@ -9,6 +9,7 @@
 //! page that says it is not active, and nothing else.
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -38,7 +39,7 @@ const CAP: &str = "application/cap+xml; charset=utf-8";
 const HTML: &str = "text/html; charset=utf-8";
 
 /// An answer from the snapshot with the public headers, or 304 when the client holds it.
-fn answer(request: &HeaderMap, etag: &str, status: StatusCode, content_type: &'static str, body: String) -> Response {
+fn answer(request: &HeaderMap, etag: &str, status: StatusCode, content_type: &'static str, body: Bytes) -> Response {
     let fresh = request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
     let mut response = if fresh && status == StatusCode::OK {
         StatusCode::NOT_MODIFIED.into_response()
@@ -92,7 +93,7 @@ async fn alert(
                 &snapshot.etag,
                 StatusCode::NOT_FOUND,
                 "text/plain; charset=utf-8",
-                "No alert in force has this identifier.\n".into(),
+                Bytes::from_static(b"No alert in force has this identifier.\n"),
             ),
         };
     }

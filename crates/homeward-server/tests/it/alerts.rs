@@ -258,6 +258,13 @@ fn an_alert_is_requested_checked_published_updated_and_cancelled() {
     assert!(!gone.atom.contains("<entry>"));
     assert_eq!(w.app.post(&format!("/api/v1/alerts/{id}/publication"), &w.supervisor, json!({})).status, 409);
 
+    // The operations are in the API document.
+    let doc = w.app.get("/api/v1/openapi.json", &Auth::None).body;
+    for path in ["/api/v1/cases/{id}/alerts", "/api/v1/alerts/{id}/publication", "/api/v1/alerts/{id}/content"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from the API document");
+    }
+    assert!(doc["components"]["schemas"]["AlertView"].is_object());
+
     // Every change was audited.
     let codes: Vec<i64> = w.app.audit().iter().map(|e| e.code).collect();
     for code in [2070, 2071, 2072, 2073, 2074, 2076] {

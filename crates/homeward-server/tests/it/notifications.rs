@@ -318,3 +318,12 @@ fn acknowledging_an_escalation_stops_the_notifications_of_its_repeats() {
     assert_eq!(mail.iter().filter(|m| about_police(m)).count(), 4, "the raise and one repeat, to two supervisors");
     assert!(mail.len() > 4, "the later escalation was still sent");
 }
+
+#[test]
+fn the_failures_are_in_the_api_document() {
+    let app = TestApp::spawn();
+    let doc = app.get("/api/v1/openapi.json", &Auth::None).body;
+    assert!(doc["paths"]["/api/v1/notifications/failed"]["get"].is_object(), "{}", doc["paths"]);
+    let view = &doc["components"]["schemas"]["NotificationView"];
+    assert!(view["properties"]["last_error"].is_object(), "{view}");
+}

@@ -234,6 +234,18 @@ fn an_alert_is_requested_checked_published_updated_and_cancelled() {
     assert!(live.greek.contains("lang=\"el\""));
     assert!(live.atom.contains("<entry>"));
 
+    // A cache holding the feed revalidates it; unchanged, it is answered 304 without a body.
+    let feed = w.app.get("/public/alerts.cap.xml", &Auth::None);
+    assert_eq!(feed.header("cache-control"), Some("public, no-cache"));
+    let etag = feed.header("etag").unwrap().to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let again = agent
+        .get(&format!("http://{}/public/alerts.cap.xml", w.app.addr))
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+
     // An update within the consent: a CAP Update referencing the Alert.
     let outside =
         w.app.call("PUT", &format!("/api/v1/alerts/{id}/content"), &w.supervisor, Some(json!({"name": "Anastazja"})));

@@ -350,3 +350,45 @@ fn a_sighting_is_dismissed_with_a_reason_from_its_page() {
         assert!(codes.contains(&code), "no audit code {code}");
     }
 }
+
+#[test]
+fn markup_in_a_sighting_is_shown_never_run() {
+    let app = TestApp::spawn();
+    let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
+    app.user(&org, Role::Operator, "op@a.example");
+    let mut sent = fields();
+    sent.retain(|(name, _)| *name != "description");
+    sent.push(("description", "<script>alert('x')</script> near the <b>kiosk</b>".into()));
+    let id = api(&app, "198.51.100.7", &sent, None).json()["id"].as_str().unwrap().to_owned();
+    let cookie = app.session("op@a.example");
+    for path in ["/sightings".to_owned(), format!("/sightings/{id}")] {
+        let page = app.page("GET", &path, Some(&cookie), None);
+        assert_eq!(page.status, 200);
+        assert!(!page.html.contains("<script>alert"), "{path}: {}", page.html);
+        assert!(page.html.contains("&lt;script&gt;alert"), "{path}");
+    }
+}
+
+#[test]
+fn the_api_document_describes_the_sightings() {
+    let app = TestApp::spawn();
+    let doc = app.get("/api/v1/openapi.json", &Auth::None).body;
+    for (path, method) in [
+        ("/api/v1/public/sightings", "post"),
+        ("/api/v1/sightings", "get"),
+        ("/api/v1/sightings/{id}", "get"),
+        ("/api/v1/sightings/{id}/photo", "get"),
+        ("/api/v1/sightings/{id}/attachment", "post"),
+        ("/api/v1/sightings/{id}/dismissal", "post"),
+        ("/api/v1/cases/{id}/sightings", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is not described");
+    }
+    let public = &doc["paths"]["/api/v1/public/sightings"]["post"]["responses"];
+    for status in ["201", "413", "415", "422", "429"] {
+        assert!(public[status].is_object(), "{status} missing from {public}");
+    }
+    for schema in ["NewSighting", "SightingView", "SightingReceipt"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "no schema {schema}");
+    }
+}

@@ -143,8 +143,14 @@ async fn read(headers: &HeaderMap, body: Body) -> Result<Read, (Refusal, Fields)
     match media_type.as_str() {
         "application/json" => {
             let new: NewSighting = serde_json::from_slice(&bytes).map_err(|e| {
+                // As for every JSON body: malformed is a 400, well-formed but not a sighting a 422.
+                let status = if e.is_syntax() || e.is_eof() {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
                 let detail = format!("The request body is not the JSON of a sighting: {e}");
-                (Refusal::Unreadable(StatusCode::UNPROCESSABLE_ENTITY, detail), Fields::new())
+                (Refusal::Unreadable(status, detail), Fields::new())
             })?;
             Ok((Fields::new(), new, None))
         }

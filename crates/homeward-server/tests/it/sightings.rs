@@ -190,6 +190,11 @@ fn the_json_api_takes_a_sighting_and_refuses_a_bad_one_with_problem_details() {
     // A field that is not a sighting's (to attach it to a case, say) is refused, not ignored.
     let sneaky = json!({"place": "Volos", "seen_at": an_hour_ago(), "description": "x", "case_id": "anything"});
     assert_eq!(app.call("POST", "/api/v1/public/sightings", &Auth::None, Some(sneaky)).status, 422);
+    let broken =
+        app.raw("POST", "/api/v1/public/sightings", &Auth::None, Some(b"{\"place\": ".to_vec()), "application/json");
+    assert_eq!((broken.status, broken.header("content-type")), (400, Some("application/problem+json")));
+    let plain = app.raw("POST", "/api/v1/public/sightings", &Auth::None, Some(b"Larissa".to_vec()), "text/plain");
+    assert_eq!(plain.status, 415);
     assert_eq!(app.count("sightings"), 1);
 }
 

@@ -148,13 +148,15 @@ fn scope_of(conn: &Connection, actor: &Actor, found: &SightingView) -> Result<Sc
 }
 
 /// One sighting the actor may take `action` on; another organisation's (or, for a police unit,
-/// any) is answered as none at all.
+/// any in the inbox) is answered as none at all. An attached sighting is part of its case: it is
+/// read by whoever reads the case in full (the police unit it was handed to, too).
 fn checked(tx: &Tx<'_>, actor: &Actor, id: SightingId, action: Action) -> Result<SightingView> {
     let found = one(tx.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("sighting {id}")))?;
     let scope = scope_of(tx.conn, actor, &found)?;
     if scope == Scope::Other {
         return Err(StoreError::NotFound(format!("sighting {id}")));
     }
+    let action = if action == Action::SightingRead && found.case_id.is_some() { Action::CaseRead } else { action };
     authorize(actor, action, scope)?;
     Ok(found)
 }

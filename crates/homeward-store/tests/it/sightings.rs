@@ -170,11 +170,16 @@ fn only_organisations_that_take_reports_see_sightings_and_attach_to_their_own_ca
     f.store.change_case(&f.actor, ours, CaseChange::Share(other.organisation_id.unwrap())).unwrap();
     assert!(matches!(f.store.attach_sighting(&other, sent.id, ours), Err(StoreError::Denied(_))));
     assert_eq!(f.store.get_sighting(&f.actor, sent.id).unwrap().state, SightingState::New, "nothing changed");
-    // Attached to our case, it is ours: the hotline the case is shared with reads it on the case
-    // page, not as a sighting of the inbox.
+    // Attached to our case, it is part of the case: the hotline the case is shared with reads it
+    // with the case (its photo too), and a police unit it is not shared with does not.
     f.store.attach_sighting(&f.actor, sent.id, ours).unwrap();
-    assert!(matches!(f.store.get_sighting(&other, sent.id), Err(StoreError::Denied(_))));
     assert_eq!(f.store.case_sightings(&other, ours).unwrap().len(), 1);
+    assert_eq!(f.store.get_sighting(&other, sent.id).unwrap().case_id, Some(ours));
+    assert!(f.store.sighting_photo(&other, sent.id).is_ok());
+    assert!(matches!(f.store.dismiss_sighting(&other, sent.id, Some("no".into())), Err(StoreError::Denied(_))));
+    assert!(matches!(f.store.get_sighting(&police, sent.id), Err(StoreError::NotFound(_))));
+    let outsider = member_of(&f, OrganisationKind::Hotline, Role::Supervisor, "sup@c.example");
+    assert!(matches!(f.store.get_sighting(&outsider, sent.id), Err(StoreError::NotFound(_))));
     let refusals = f.store.audit_entries(0, 10_000).unwrap();
     assert!(refusals.iter().any(|e| e.code == AuditCode::AccessDenied.code() && e.record_type == "sighting"));
 }

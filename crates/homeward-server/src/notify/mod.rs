@@ -82,6 +82,14 @@ pub enum DeliveryError {
     NotConfigured(String),
 }
 
+impl DeliveryError {
+    /// Whether trying again cannot help: the relay refused for good (a 5xx reply, such as a
+    /// mailbox that does not exist) or the address cannot be written in SMTP at all.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, DeliveryError::Smtp(e) if e.is_permanent())
+    }
+}
+
 /// The most notifications one run sends.
 const BATCH: u32 = 100;
 
@@ -98,6 +106,8 @@ pub async fn run_once(
     for notification in due {
         let outcome = match deliver(transports, &notification, now).await {
             Ok(()) => Outcome::Delivered,
+            // A mailbox the relay says does not exist will not exist in a minute either.
+            Err(e) if e.is_permanent() => Outcome::GaveUp { error: e.to_string() },
             Err(e) => transports.retry.after_failure(notification.attempts + 1, e.to_string(), now),
         };
         match &outcome {

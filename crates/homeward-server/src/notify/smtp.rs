@@ -45,6 +45,18 @@ pub enum SmtpError {
     BadAddress(String),
 }
 
+impl SmtpError {
+    /// A refusal for good (a 5xx reply) or an address SMTP cannot carry; anything else may pass
+    /// on another try.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            SmtpError::Refused { reply, .. } => reply.starts_with('5'),
+            SmtpError::BadAddress(_) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Sends one message (headers and body, lines ending in `\n` or `\r\n`) to `to` through the
 /// relay, within the relay's timeout.
 pub async fn send(relay: &Relay, to: &str, message: &str) -> Result<(), SmtpError> {

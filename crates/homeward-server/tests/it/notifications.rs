@@ -327,3 +327,33 @@ fn the_failures_are_in_the_api_document() {
     let view = &doc["components"]["schemas"]["NotificationView"];
     assert!(view["properties"]["last_error"].is_object(), "{view}");
 }
+
+/// The client's side of the conversation, over a real socket: a line that starts with a dot
+/// arrives as written (stuffed on the way, unstuffed by the relay), and a relay's refusal comes
+/// back with its words.
+#[test]
+fn the_smtp_client_stuffs_dots_and_reports_a_refusal() {
+    let sink = SmtpSink::start();
+    let relay = smtp::Relay {
+        host: "127.0.0.1".into(),
+        port: sink.addr.port(),
+        from: "homeward@hotline-a.example".into(),
+        helo: "homeward.test".into(),
+        timeout: StdDuration::from_secs(10),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let message = "Subject: dots\r\n\r\n.\r\n..two\r\n.a line of its own\nlast";
+    rt.block_on(smtp::send(&relay, "supervisor@a.example", message)).unwrap();
+    let got = sink.messages();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].to, ["supervisor@a.example"]);
+    assert_eq!(got[0].data, "Subject: dots\r\n\r\n.\r\n..two\r\n.a line of its own\r\nlast\r\n");
+    let refused = rt.block_on(smtp::send(&relay, "nobody@a.example", "Subject: x\r\n\r\nx")).unwrap_err();
+    assert!(refused.to_string().contains("550 5.1.1"), "{refused}");
+    assert!(refused.is_permanent(), "a 5xx is not tried again");
+    assert!(matches!(
+        rt.block_on(smtp::send(&relay, "a@b>\r\nRCPT TO:<c@d", "x")),
+        Err(smtp::SmtpError::BadAddress(_))
+    ));
+    assert_eq!(sink.messages().len(), 1);
+}

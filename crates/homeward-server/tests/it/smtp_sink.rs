@@ -62,7 +62,13 @@ fn session(stream: TcpStream, sink: &Mutex<Vec<Mail>>) -> std::io::Result<()> {
             to.clear();
             out.write_all(b"250 2.1.0 ok\r\n")?;
         } else if upper.starts_with("RCPT TO:") {
-            to.push(address().unwrap_or_default());
+            let address = address().unwrap_or_default();
+            // A mailbox that does not exist, as a relay says it.
+            if address.starts_with("nobody@") {
+                out.write_all(b"550 5.1.1 <nobody@...>: mailbox unavailable\r\n")?;
+                continue;
+            }
+            to.push(address);
             out.write_all(b"250 2.1.5 ok\r\n")?;
         } else if upper == "DATA" {
             out.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;

@@ -193,3 +193,33 @@ fn acknowledging_an_escalation_cancels_what_has_not_gone_out_and_stops_its_repea
     assert_eq!(f.store.record_escalations(vec![missed], much_later, half_hour).unwrap().repeated, 0);
     assert!(f.store.due_notifications(much_later, 100).unwrap().is_empty());
 }
+
+/// A task's title is free text about the case ("Call Eleni's mother"): an overdue task is
+/// notified as a task, never by its title.
+#[test]
+fn an_overdue_task_is_notified_without_its_title() {
+    let f = fixture();
+    f.store.use_notification_routes(Arc::new(routes(&f)));
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case;
+    let title = "Call Ελένη Παπαδοπούλου's mother at the shelter";
+    let task = homeward_domain::records::NewTask { title: title.into(), due_at: None, assignee: None };
+    let view = f.store.change_case(&f.actor, case.id, homeward_domain::view::CaseChange::CreateTask(task)).unwrap();
+    let now = OffsetDateTime::now_utc();
+    let missed = Missed {
+        case_id: case.id,
+        organisation_id: case.organisation_id,
+        subject: Subject::Task(view.tasks[0].id),
+        cycle: 1,
+        due_at: now - Duration::hours(1),
+    };
+    f.store.record_escalations(vec![missed], now, Duration::minutes(30)).unwrap();
+    let due = f.store.due_notifications(now, 100).unwrap();
+    assert_eq!(due.len(), 2);
+    for n in due {
+        let Message::Escalation { what, subject, .. } = &n.message;
+        assert_eq!(what, "A task is past its due time");
+        assert!(subject.starts_with("task:"));
+        let json = serde_json::to_string(&n.message).unwrap();
+        assert!(!json.contains("Ελένη") && !json.contains("shelter"), "{json}");
+    }
+}

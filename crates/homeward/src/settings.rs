@@ -198,4 +198,16 @@ mod tests {
         assert_eq!(redact("postgres://hw:s3cret@db:5432/hw"), "postgres://hw:***@db:5432/hw");
         assert_eq!(redact("sqlite://homeward-data/homeward.db"), "sqlite://homeward-data/homeward.db");
     }
+
+    #[test]
+    fn the_sighting_forms_throttle_and_the_proxy_come_from_the_settings_file() {
+        let defaults = Settings::resolve(FileSettings::default(), Overrides::default()).unwrap();
+        assert_eq!((defaults.sightings_per_10_minutes, defaults.trusted_proxy), (5, false));
+        let file: FileSettings = toml::from_str("sightings_per_10_minutes = 20\ntrusted_proxy = true").unwrap();
+        let s = Settings::resolve(file, Overrides::default()).unwrap();
+        assert_eq!((s.sightings_per_10_minutes, s.trusted_proxy), (20, true));
+        let none = FileSettings { sightings_per_10_minutes: Some(0), ..FileSettings::default() };
+        let err = Settings::resolve(none, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("sightings_per_10_minutes"), "{err}");
+    }
 }

@@ -249,8 +249,8 @@ pub(crate) async fn inbox(State(state): State<AppState>, viewer: Viewer) -> Resp
                 thead { tr {
                     th scope="col" { (tr.t("sightings-col-received")) }
                     th scope="col" { (tr.t("sighting-place")) }
-                    th scope="col" { (tr.t("sighting-seen-at")) }
-                    th scope="col" { (tr.t("sighting-description")) }
+                    th scope="col" { (tr.t("sightings-seen")) }
+                    th scope="col" { (tr.t("sightings-what")) }
                     th scope="col" { (tr.t("sighting-photo")) }
                 } }
                 tbody {
@@ -369,8 +369,8 @@ fn details(tr: &Tr<'_>, s: &SightingView) -> Markup {
             @if let (Some(lat), Some(lon)) = (s.lat, s.lon) {
                 dt { (tr.t("sighting-coordinates")) } dd #sighting-coordinates { (coordinates(lat, lon)) }
             }
-            dt { (tr.t("sighting-seen-at")) } dd { (seen(tr, s)) }
-            dt { (tr.t("sighting-description")) } dd #sighting-description { (user_text(&s.description)) }
+            dt { (tr.t("sightings-seen")) } dd { (seen(tr, s)) }
+            dt { (tr.t("sightings-what")) } dd #sighting-description { (user_text(&s.description)) }
             @if !s.contact.is_empty() {
                 dt { (tr.t("sighting-contact")) }
                 dd {
@@ -533,7 +533,7 @@ pub(crate) fn case_panel(tr: &Tr<'_>, view: &CaseView, sightings: &[SightingView
                             }
                         }
                         br;
-                        (tr.t("sighting-seen-at")) ": " (seen(tr, s))
+                        (tr.t("sightings-seen")) ": " (seen(tr, s))
                         br;
                         (user_text(&s.description))
                         @if !s.contact.is_empty() {

@@ -428,6 +428,13 @@ fn a_sighting_from_the_public_page_is_attached_by_an_operator_and_shown_on_the_c
     let here = json!({"cmd": "Emulation.setGeolocationOverride",
         "params": {"latitude": 39.639, "longitude": 22.4191, "accuracy": 10}});
     browser.send("POST", "/goog/cdp/execute", Some(here));
+    // Most of the public are on a phone: the form fits one held upright.
+    browser.resize(390, 844);
+    browser.go(&format!("{site}/public/sightings"));
+    browser.find("#sighting");
+    assert!(browser.fits_width(), "the public form scrolls sideways on a phone");
+    browser.screenshot("sighting-public-phone");
+    browser.resize(1280, 720);
     browser.go(&format!("{site}/public/sightings"));
     assert!(browser.page_source().contains("Report a sighting"));
     assert!(!browser.page_source().contains("/logout"), "no staff navigation on the public page");

@@ -137,6 +137,9 @@ pub struct Pending {
     /// Attempts made so far.
     pub attempts: u32,
     pub created_at: OffsetDateTime,
+    /// The language of the user an e-mail is for (`en`, `el`), as they chose it now; `None` for
+    /// a webhook.
+    pub language: Option<String>,
 }
 
 /// What one attempt to deliver came to, as the job hands it to the store.
@@ -144,9 +147,14 @@ pub struct Pending {
 pub enum Outcome {
     Delivered,
     /// It failed; try again at `at`.
-    Retry { error: String, at: OffsetDateTime },
+    Retry {
+        error: String,
+        at: OffsetDateTime,
+    },
     /// It failed and that was the last attempt.
-    GaveUp { error: String },
+    GaveUp {
+        error: String,
+    },
 }
 
 /// When to try again after a failure: `first` after the first, doubling each time, never more

@@ -554,6 +554,18 @@ notifications-attempts = μετά από { $count ->
     [one] μία προσπάθεια
    *[other] { $count } προσπάθειες
 }
+notify-email-subject = Κλιμάκωση: { $case }: { $what }
+notify-email-subject-repeat = Κλιμάκωση, ακόμη χωρίς ανάληψη: { $case }: { $what }
+notify-email-missed = Χάθηκε προθεσμία απόκρισης στην υπόθεση { $case }.
+notify-email-what = Τι χάθηκε: { $what }
+notify-email-deadline = Προθεσμία: { $deadline }
+notify-email-repeats = { $count ->
+    [one] Επανήλθε μία φορά: κανείς δεν την έχει αναλάβει ακόμη.
+   *[other] Επανήλθε { $count } φορές: κανείς δεν την έχει αναλάβει ακόμη.
+}
+notify-email-open = Άνοιγμα της υπόθεσης: { $link }
+notify-email-acknowledge = Ανάληψη στην ουρά κλιμακώσεων: { $link }
+notify-email-no-personal-data = Αυτό το μήνυμα δεν περιέχει προσωπικά δεδομένα του παιδιού· διαβάστε την υπόθεση στο Homeward.
 case-escalations = Κλιμακώσεις της υπόθεσης
 case-police = Αστυνομία
 case-police-none = Δεν έχει οριστεί ακόμη αστυνομική υπηρεσία στο Homeward· ένας διαχειριστής την προσθέτει ως οργανισμό τύπου αστυνομική υπηρεσία.

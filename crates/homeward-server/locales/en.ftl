@@ -555,6 +555,18 @@ notifications-attempts = after { $count ->
     [one] one attempt
    *[other] { $count } attempts
 }
+notify-email-subject = Escalation: { $case }: { $what }
+notify-email-subject-repeat = Escalation, still not acknowledged: { $case }: { $what }
+notify-email-missed = A response deadline was missed on case { $case }.
+notify-email-what = Missed: { $what }
+notify-email-deadline = Deadline: { $deadline }
+notify-email-repeats = { $count ->
+    [one] Raised again once: nobody has acknowledged it yet.
+   *[other] Raised again { $count } times: nobody has acknowledged it yet.
+}
+notify-email-open = Open the case: { $link }
+notify-email-acknowledge = Acknowledge it in the escalation queue: { $link }
+notify-email-no-personal-data = This message carries no personal data of the child; read the case in Homeward.
 case-escalations = Escalations on this case
 case-police = Police
 case-police-none = No police unit is set up in Homeward yet; an administrator adds one as an organisation of kind police unit.

@@ -142,7 +142,7 @@ impl NotificationSettings {
             cap: minutes(self.retry_cap_minutes, defaults.cap),
             attempts: self.attempts.unwrap_or(defaults.attempts),
         };
-        Ok(Transports { email, webhooks, link_base: self.link_base.clone(), retry })
+        Ok(Transports { email, webhooks, link_base: self.link_base.clone(), retry, ..Transports::default() })
     }
 }
 

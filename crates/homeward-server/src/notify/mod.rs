@@ -24,7 +24,7 @@ use time::format_description::well_known::{Rfc2822, Rfc3339};
 
 /// Everything the job sends with: the relay (none: e-mail is off), each organisation's
 /// webhooks, where Homeward is reached for links, and the retry schedule.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Transports {
     pub email: Option<smtp::Relay>,
     pub webhooks: Vec<webhook::Endpoint>,
@@ -32,6 +32,19 @@ pub struct Transports {
     /// link to the case; none: the link is the path alone.
     pub link_base: Option<String>,
     pub retry: Retry,
+    /// The words of e-mails, in each recipient's own language.
+    pub locales: Arc<crate::i18n::Locales>,
+}
+
+impl Default for Transports {
+    /// Nothing to send with; the built-in messages and retry schedule.
+    fn default() -> Self {
+        let locales = crate::i18n::Locales::embedded().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the message files could not be loaded; e-mails show message ids");
+            crate::i18n::Locales::empty()
+        });
+        Self { email: None, webhooks: Vec::new(), link_base: None, retry: Retry::default(), locales: Arc::new(locales) }
+    }
 }
 
 impl Transports {
@@ -163,44 +176,45 @@ async fn deliver(transports: &Transports, n: &Pending, now: OffsetDateTime) -> R
     }
 }
 
-/// An e-mail: the case number and link, what was missed and the deadline; nothing of the child.
+/// An e-mail in the recipient's language: the case number and link, what was missed and the
+/// deadline; nothing of the child.
 pub fn email(transports: &Transports, relay: &smtp::Relay, n: &Pending, now: OffsetDateTime) -> String {
+    let tr = transports.locales.get(n.language.as_deref().unwrap_or("en"));
     let (subject, body) = match &n.message {
         Message::Escalation { case_id, case_number, what, what_el, due_at, repeats, .. } => {
-            let subject = if *repeats > 0 {
-                format!("Escalation, still not acknowledged: {case_number}: {what}")
-            } else {
-                format!("Escalation: {case_number}: {what}")
-            };
-            let mut body = format!(
-                "A response deadline was missed on case {case_number}.\n\n\
-                 Missed: {what}\n\
-                 (Ελληνικά: {what_el})\n\
-                 Deadline: {}\n",
-                utc(*due_at)
-            );
+            let what = if tr.lang == "el" { what_el } else { what };
+            let both = |id: &str| tr.t2(id, ("case", case_number.clone().into()), ("what", what.clone().into()));
+            let subject = both(if *repeats > 0 { "notify-email-subject-repeat" } else { "notify-email-subject" });
+            let mut lines = vec![
+                tr.t1("notify-email-missed", "case", case_number.clone()),
+                String::new(),
+                tr.t1("notify-email-what", "what", what.clone()),
+                tr.t1("notify-email-deadline", "deadline", utc(*due_at)),
+            ];
             if *repeats > 0 {
-                body.push_str(&format!("Raised again {repeats} time(s): nobody has acknowledged it yet.\n"));
+                lines.push(tr.t1("notify-email-repeats", "count", *repeats));
             }
-            body.push_str(&format!(
-                "\nOpen the case: {}\nAcknowledge it in the escalation queue: {}\n\n\
-                 This message carries no personal data of the child; read the case in Homeward.\n",
-                transports.link(&format!("/cases/{case_id}")),
-                transports.link("/escalations")
-            ));
-            (subject, body)
+            lines.extend([
+                String::new(),
+                tr.t1("notify-email-open", "link", transports.link(&format!("/cases/{case_id}"))),
+                tr.t1("notify-email-acknowledge", "link", transports.link("/escalations")),
+                String::new(),
+                tr.t("notify-email-no-personal-data"),
+            ]);
+            (subject, lines.join("\n") + "\n")
         }
     };
     let domain = relay.from.rsplit_once('@').map_or("homeward.invalid", |(_, d)| d);
     format!(
         "From: Homeward <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nDate: {date}\r\n\
          Message-ID: <{id}@{domain}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
-         Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n{body}",
+         Content-Language: {lang}\r\nContent-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n{body}",
         from = relay.from,
         to = n.recipient,
         subject = smtp::header_value(&subject),
         date = now.format(&Rfc2822).unwrap_or_default(),
         id = n.id,
+        lang = tr.lang,
     )
 }
 
@@ -235,4 +249,54 @@ pub fn webhook_body(transports: &Transports, n: &Pending) -> Vec<u8> {
 fn utc(at: OffsetDateTime) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     at.checked_to_offset(time::UtcOffset::UTC).unwrap_or(at).format(&fmt).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use homeward_domain::notification::{Channel, EscalationEvent};
+    use homeward_domain::{CaseId, EscalationId, NotificationId, OrganisationId};
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[test]
+    fn every_word_of_an_email_is_a_message_in_both_languages() {
+        let transports = Transports::default();
+        let relay = smtp::Relay {
+            host: "localhost".into(),
+            port: 25,
+            from: "homeward@hotline.example".into(),
+            helo: "hotline.example".into(),
+            timeout: std::time::Duration::from_secs(1),
+        };
+        let at = OffsetDateTime::UNIX_EPOCH;
+        for language in ["en", "el"] {
+            for repeats in [0, 2] {
+                let n = Pending {
+                    id: NotificationId(Uuid::nil()),
+                    organisation_id: OrganisationId(Uuid::nil()),
+                    channel: Channel::Email,
+                    recipient: "s@hotline.example".into(),
+                    message: Message::Escalation {
+                        event: EscalationEvent::Repeated,
+                        escalation_id: EscalationId(Uuid::nil()),
+                        case_id: CaseId(Uuid::nil()),
+                        case_number: "GR-2026-000042".into(),
+                        what: "Handed to the police".into(),
+                        what_el: "Παράδοση στην αστυνομία".into(),
+                        subject: "target:police".into(),
+                        cycle: 1,
+                        due_at: at,
+                        repeats,
+                    },
+                    attempts: 0,
+                    created_at: at,
+                    language: Some(language.into()),
+                };
+                let text = email(&transports, &relay, &n, at);
+                assert!(!text.contains("notify-email"), "a message is missing in {language}: {text}");
+                assert!(text.contains("GR-2026-000042") && text.contains("1970-01-01 00:00 UTC"), "{text}");
+            }
+        }
+    }
 }

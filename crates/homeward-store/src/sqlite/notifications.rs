@@ -172,8 +172,9 @@ pub(crate) fn cancel(tx: &mut Tx<'_>, actor: &Actor, record_type: &str, record_i
 /// reader connection: they carry no personal data of a child. Not audited; each attempt is.
 pub(super) fn due(conn: &Connection, now: OffsetDateTime, limit: u32) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, organisation_id, channel, recipient, payload, attempts, created_at FROM notifications
-         WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+        "SELECT n.id, n.organisation_id, n.channel, n.recipient, n.payload, n.attempts, n.created_at, u.language
+         FROM notifications n LEFT JOIN users u ON u.id = n.recipient_user
+         WHERE n.state = 'pending' AND n.next_attempt_at <= ?1 ORDER BY n.next_attempt_at, n.id LIMIT ?2",
     )?;
     let mut rows = stmt.query(params![timefmt::format(now), limit])?;
     let mut out = Vec::new();
@@ -186,6 +187,7 @@ pub(super) fn due(conn: &Connection, now: OffsetDateTime, limit: u32) -> Result<
             message: from_json(&r.get::<_, String>(4)?, "notification payload")?,
             attempts: r.get(5)?,
             created_at: timefmt::parse(&r.get::<_, String>(6)?)?,
+            language: r.get(7)?,
         });
     }
     Ok(out)

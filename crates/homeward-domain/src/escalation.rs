@@ -5,7 +5,8 @@
 //! The targets and what misses them are decided by `homeward_risk::response` (pure); the store
 //! keeps each escalation once per case, subject and deadline ([`Missed::due_at`] names the
 //! cycle: a recurring target's every missed period has a deadline of its own), so running the
-//! job again never raises one twice. A notifier (later) reads the stored escalations.
+//! job again never raises one twice. Each raise queues its notifications in the same transaction
+//! (see [`crate::notification`]).
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

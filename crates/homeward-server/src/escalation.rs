@@ -1,8 +1,8 @@
 //! The escalation job: every case not closed against the response plan's targets, and every
 //! task against its due time. A deadline missed is raised once, as an escalation the case's
 //! organisation's supervisors see (`/escalations`, the case page, the API) and acknowledge; one
-//! nobody acknowledged is raised again every `repeat_minutes` while it is still missed (for the
-//! notifier to come), and marked cleared once it is missed no more. The store keeps one escalation per case, subject and deadline, so a rerun
+//! nobody acknowledged is raised again every `repeat_minutes` while it is still missed (each raise
+//! queuing its notifications, which [`crate::notify`] sends), and marked cleared once it is missed no more. The store keeps one escalation per case, subject and deadline, so a rerun
 //! never raises one twice.
 
 use homeward_risk::response::{ResponsePlan, missed};

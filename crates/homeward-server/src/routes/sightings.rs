@@ -96,10 +96,10 @@ pub(crate) fn peer(request: &Request) -> SocketAddr {
 pub(crate) async fn receive(state: &AppState, request: Request) -> (Result<SightingReceipt, Refusal>, Fields) {
     let limits = &state.config.sightings;
     let address = client_address(peer(&request), request.headers(), limits.trusted_proxy);
-    if let Err(wait) = state.sighting_throttle.begin(address) {
-        return (Err(Refusal::Throttled(wait)), Fields::new());
-    }
     let (parts, body) = request.into_parts();
+    if let Err(wait) = state.sighting_throttle.begin(address) {
+        return (Err(Refusal::Throttled(wait)), throttled_fields(&parts.headers, body).await);
+    }
     let (fields, new, photo) = match read(&parts.headers, body).await {
         Ok(read) => read,
         Err((refusal, fields)) => return (Err(refusal), fields),
@@ -112,6 +112,21 @@ pub(crate) async fn receive(state: &AppState, request: Request) -> (Result<Sight
             (Err(Refusal::Invalid(Box::new(e))), fields)
         }
         Err(e) => (Err(Refusal::Failed(Box::new(e))), fields),
+    }
+}
+
+/// The text a throttled form carried, to show it again: read only from a small body (no photo),
+/// which costs next to nothing; a larger one is not read at all.
+async fn throttled_fields(headers: &HeaderMap, body: Body) -> Fields {
+    const SMALL: usize = 64 * 1024;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    if !declared.is_some_and(|length: usize| length <= SMALL) {
+        return Fields::new();
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match axum::body::to_bytes(body, SMALL).await {
+        Ok(bytes) => parse_multipart(content_type, &bytes).map(|parts| text_fields(&parts)).unwrap_or_default(),
+        Err(_) => Fields::new(),
     }
 }
 

@@ -257,6 +257,7 @@ fn a_flood_from_one_address_is_refused_from_the_sixth_and_another_address_is_not
     let page = form(&app, "198.51.100.7", &fields(), None);
     assert_eq!(page.status, 429);
     assert!(page.text.contains("Please try again in 10 minutes"), "{}", page.text);
+    assert!(page.text.contains("Larissa railway station, platform 2"), "what was typed comes back");
     assert_eq!((app.count("sightings"), app.count("sighting_photos")), (5, 0), "nothing of the refused kept");
     assert_eq!(app.audit().len(), audited, "a refusal writes nothing, not even to the audit log");
     // Another address is not affected.

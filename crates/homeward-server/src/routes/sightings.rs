@@ -120,7 +120,7 @@ pub(crate) async fn receive(state: &AppState, request: Request) -> (Result<Sight
 async fn throttled_fields(headers: &HeaderMap, body: Body) -> Fields {
     const SMALL: usize = 64 * 1024;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    if !declared.is_some_and(|length: usize| length <= SMALL) {
+    if declared.is_none_or(|length: usize| length > SMALL) {
         return Fields::new();
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();

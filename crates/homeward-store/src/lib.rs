@@ -290,8 +290,8 @@ pub trait Store: Send + Sync + 'static {
         outcome: homeward_domain::notification::Outcome,
         now: OffsetDateTime,
     ) -> Result<homeward_domain::notification::State>;
-    /// The actor's organisation's notifications that could not be delivered, latest first
-    /// (supervisors). Audited.
+    /// The actor's organisation's notifications that could not be delivered in the last seven
+    /// days, latest first (supervisors). Audited.
     fn failed_notifications(&self, actor: &Actor) -> Result<Vec<homeward_domain::notification::NotificationView>>;
     /// The police hand-over package of a case: the case in full, its timeline and every
     /// hand-over recorded (when, to which unit, by whom, the reference), in one read. The case's

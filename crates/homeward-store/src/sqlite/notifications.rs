@@ -31,6 +31,10 @@ fn system() -> Actor {
 /// The most failures one list answers.
 const MAX_LISTED: u32 = 200;
 
+/// How long a failure stays in the supervisors' list: long enough for every shift to see it, not
+/// so long that old failures hide a new one.
+const FAILURES_SHOWN_FOR: time::Duration = time::Duration::days(7);
+
 /// Where a fact's notifications come from, for cancelling them later.
 pub(crate) struct Fact<'a> {
     /// When it happened: the notifications are due from then (a job's own `now`, which tests
@@ -251,8 +255,8 @@ pub(super) fn record_attempt(
     if pending { Ok(next) } else { enum_from(&state, "notification state") }
 }
 
-/// The organisation's notifications that could not be delivered, latest first: the
-/// supervisors' to follow up (call the colleague, mend the webhook). Audited.
+/// The organisation's notifications that could not be delivered in the last week, latest first:
+/// the supervisors' to follow up (call the colleague, mend the webhook). Audited.
 pub(super) fn failed(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<NotificationView>> {
     authorize(actor, Action::NotificationRead, Scope::Own)?;
     let org = actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))?;
@@ -260,11 +264,12 @@ pub(super) fn failed(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<NotificationV
         "SELECT n.id, n.event, n.channel, n.recipient, n.state, n.case_id, c.number, n.attempts, n.last_error,
                 n.created_at, n.failed_at
          FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
-         WHERE n.organisation_id = ?1 AND n.state = 'failed'
+         WHERE n.organisation_id = ?1 AND n.state = 'failed' AND n.failed_at >= ?2
          ORDER BY n.failed_at DESC, n.id LIMIT {MAX_LISTED}"
     );
     let mut stmt = tx.conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([org.to_string()])?;
+    let since = timefmt::format(tx.now - FAILURES_SHOWN_FOR);
+    let mut rows = stmt.query(params![org.to_string(), since])?;
     let mut shown = Vec::new();
     while let Some(r) = rows.next()? {
         shown.push(NotificationView {

@@ -223,3 +223,19 @@ fn an_overdue_task_is_notified_without_its_title() {
         assert!(!json.contains("Ελένη") && !json.contains("shelter"), "{json}");
     }
 }
+
+/// A failure stays in the supervisors' list for a week, so that an old one never hides a new one.
+#[test]
+fn failures_are_listed_for_a_week() {
+    let f = fixture();
+    f.store.use_notification_routes(Arc::new(routes(&f)));
+    let now = OffsetDateTime::now_utc();
+    let (_, _, missed) = missed_case(&f, now - Duration::days(9));
+    f.store.record_escalations(vec![missed], now - Duration::days(9), Duration::minutes(30)).unwrap();
+    let due = f.store.due_notifications(now, 100).unwrap();
+    let gave_up = |error: &str| Outcome::GaveUp { error: error.into() };
+    f.store.record_notification_attempt(due[0].id, gave_up("old"), now - Duration::days(8)).unwrap();
+    f.store.record_notification_attempt(due[1].id, gave_up("new"), now - Duration::days(6)).unwrap();
+    let listed = f.store.failed_notifications(&f.actor).unwrap();
+    assert_eq!(listed.iter().map(|n| n.id).collect::<Vec<_>>(), [due[1].id]);
+}

@@ -277,9 +277,11 @@ fn an_alert_is_requested_checked_published_updated_and_cancelled() {
     }
     assert!(doc["components"]["schemas"]["AlertView"].is_object());
 
-    // Every change was audited.
+    // Every change was audited, and reads too: the list (2078) and one request (2079).
+    assert_eq!(w.app.get("/api/v1/alerts", &w.manager).status, 200);
+    assert_eq!(w.app.get(&format!("/api/v1/alerts/{id}"), &w.manager).status, 200);
     let codes: Vec<i64> = w.app.audit().iter().map(|e| e.code).collect();
-    for code in [2070, 2071, 2072, 2073, 2074, 2076] {
+    for code in [2070, 2071, 2072, 2073, 2074, 2076, 2078, 2079] {
         assert!(codes.contains(&code), "no audit entry {code}");
     }
 }

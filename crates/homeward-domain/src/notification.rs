@@ -140,6 +140,9 @@ pub struct Pending {
     /// The language of the user an e-mail is for (`en`, `el`), as they chose it now; `None` for
     /// a webhook.
     pub language: Option<String>,
+    /// False once the user an e-mail is for was deactivated: they may see nothing any more, so
+    /// it is withdrawn, never sent. Always true for a webhook.
+    pub recipient_active: bool,
 }
 
 /// What one attempt to deliver came to, as the job hands it to the store.
@@ -154,6 +157,10 @@ pub enum Outcome {
     /// It failed and that was the last attempt.
     GaveUp {
         error: String,
+    },
+    /// Not sent, and never to be: its recipient may no longer see it (a user deactivated).
+    Withdrawn {
+        reason: String,
     },
 }
 
@@ -222,7 +229,7 @@ mod tests {
             .map(|made| match retry.after_failure(made, "down".into(), now) {
                 Outcome::Retry { at, .. } => Some((at - now).whole_minutes()),
                 Outcome::GaveUp { .. } => None,
-                Outcome::Delivered => unreachable!(),
+                Outcome::Delivered | Outcome::Withdrawn { .. } => unreachable!(),
             })
             .collect();
         assert_eq!(waits, [Some(1), Some(2), Some(4), Some(8), Some(16), Some(32), Some(60), None, None]);

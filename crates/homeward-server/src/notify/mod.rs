@@ -81,6 +81,8 @@ pub struct NotifyReport {
     pub retrying: u32,
     /// Failed for the last time: marked failed.
     pub failed: u32,
+    /// Not sent: the user it was for was deactivated meanwhile.
+    pub withdrawn: u32,
 }
 
 /// Why one attempt failed.
@@ -117,11 +119,15 @@ pub async fn run_once(
     let due = blocking(&store, move |s| s.due_notifications(now, BATCH)).await?;
     let mut report = NotifyReport::default();
     for notification in due {
-        let outcome = match deliver(transports, &notification, now).await {
-            Ok(()) => Outcome::Delivered,
-            // A mailbox the relay says does not exist will not exist in a minute either.
-            Err(e) if e.is_permanent() => Outcome::GaveUp { error: e.to_string() },
-            Err(e) => transports.retry.after_failure(notification.attempts + 1, e.to_string(), now),
+        let outcome = if !notification.recipient_active {
+            Outcome::Withdrawn { reason: "the recipient was deactivated".into() }
+        } else {
+            match deliver(transports, &notification, now).await {
+                Ok(()) => Outcome::Delivered,
+                // A mailbox the relay says does not exist will not exist in a minute either.
+                Err(e) if e.is_permanent() => Outcome::GaveUp { error: e.to_string() },
+                Err(e) => transports.retry.after_failure(notification.attempts + 1, e.to_string(), now),
+            }
         };
         match &outcome {
             Outcome::Delivered => report.delivered += 1,
@@ -133,6 +139,7 @@ pub async fn run_once(
                 tracing::error!(notification = %notification.id, %error, "a notification could not be delivered; given up");
                 report.failed += 1;
             }
+            Outcome::Withdrawn { .. } => report.withdrawn += 1,
         }
         let id = notification.id;
         blocking(&store, move |s| s.record_notification_attempt(id, outcome, now)).await?;
@@ -292,6 +299,7 @@ mod tests {
                     attempts: 0,
                     created_at: at,
                     language: Some(language.into()),
+                    recipient_active: true,
                 };
                 let text = email(&transports, &relay, &n, at);
                 assert!(!text.contains("notify-email"), "a message is missing in {language}: {text}");

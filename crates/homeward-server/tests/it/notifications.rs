@@ -186,7 +186,7 @@ fn an_escalation_emails_each_supervisor_of_the_case_organisation_and_calls_its_w
     let (case, number, opened) = w.case();
     let at = opened + minutes(16);
     assert_eq!(w.escalate(at).raised, 1);
-    assert_eq!(w.notify(&transports, at), NotifyReport { delivered: 3, retrying: 0, failed: 0 });
+    assert_eq!(w.notify(&transports, at), NotifyReport { delivered: 3, retrying: 0, failed: 0, withdrawn: 0 });
     assert_eq!(w.notify(&transports, at), NotifyReport::default(), "each is sent once");
 
     let mail = sink.messages();
@@ -239,12 +239,15 @@ fn a_receiver_that_fails_twice_gets_the_notification_on_the_third_attempt_at_the
     let (_, _, opened) = w.case();
     let t = opened + minutes(16);
     w.escalate(t);
-    assert_eq!(w.notify(&transports, t), NotifyReport { delivered: 0, retrying: 1, failed: 0 });
+    assert_eq!(w.notify(&transports, t), NotifyReport { delivered: 0, retrying: 1, failed: 0, withdrawn: 0 });
     assert_eq!(w.notify(&transports, t + Duration::seconds(59)), NotifyReport::default(), "one minute later");
-    assert_eq!(w.notify(&transports, t + minutes(1)), NotifyReport { delivered: 0, retrying: 1, failed: 0 });
+    assert_eq!(
+        w.notify(&transports, t + minutes(1)),
+        NotifyReport { delivered: 0, retrying: 1, failed: 0, withdrawn: 0 }
+    );
     let third = t + minutes(1) + minutes(2);
     assert_eq!(w.notify(&transports, third - Duration::seconds(1)), NotifyReport::default(), "two minutes later");
-    assert_eq!(w.notify(&transports, third), NotifyReport { delivered: 1, retrying: 0, failed: 0 });
+    assert_eq!(w.notify(&transports, third), NotifyReport { delivered: 1, retrying: 0, failed: 0, withdrawn: 0 });
     let calls = hook.calls.lock().unwrap().clone();
     assert_eq!(calls.iter().map(|c| c.answered).collect::<Vec<_>>(), [503, 503, 200]);
     // The same notification each time: its id lets the receiver drop a duplicate.
@@ -276,7 +279,10 @@ fn giving_up_after_the_last_attempt_marks_it_failed_and_shows_it_to_the_supervis
     w.escalate(t);
     assert_eq!(w.notify(&transports, t).retrying, 2);
     assert_eq!(w.notify(&transports, t + minutes(1)).retrying, 2);
-    assert_eq!(w.notify(&transports, t + minutes(3)), NotifyReport { delivered: 0, retrying: 0, failed: 2 });
+    assert_eq!(
+        w.notify(&transports, t + minutes(3)),
+        NotifyReport { delivered: 0, retrying: 0, failed: 2, withdrawn: 0 }
+    );
     assert_eq!(w.notify(&transports, t + Duration::days(1)), NotifyReport::default(), "given up: never again");
 
     let failed = w.app.get("/api/v1/notifications/failed", &w.supervisor);
@@ -374,4 +380,22 @@ fn the_smtp_client_stuffs_dots_and_reports_a_refusal() {
         Err(smtp::SmtpError::BadAddress(_))
     ));
     assert_eq!(sink.messages().len(), 1);
+}
+
+/// A supervisor who left after an escalation was queued for them may see nothing any more: their
+/// e-mail is withdrawn, never sent.
+#[test]
+fn a_supervisor_deactivated_meanwhile_is_not_sent_the_email() {
+    let w = world();
+    let sink = SmtpSink::start();
+    let transports = w.transports(Some(&sink), None, Retry::default());
+    let (_, _, opened) = w.case();
+    let t = opened + minutes(16);
+    w.escalate(t);
+    let night = w.app.store.user_by_email("night@a.example").unwrap().unwrap();
+    w.app.store.set_user_active(&homeward_domain::org::Actor::command_line(), night.id, false).unwrap();
+    assert_eq!(w.notify(&transports, t), NotifyReport { delivered: 1, retrying: 0, failed: 0, withdrawn: 1 });
+    let to: Vec<Vec<String>> = sink.messages().into_iter().map(|m| m.to).collect();
+    assert_eq!(to, [["supervisor@a.example"]]);
+    assert_eq!(w.notify(&transports, t + Duration::days(1)), NotifyReport::default(), "withdrawn for good");
 }

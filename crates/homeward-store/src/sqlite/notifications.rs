@@ -176,7 +176,8 @@ pub(crate) fn cancel(tx: &mut Tx<'_>, actor: &Actor, record_type: &str, record_i
 /// reader connection: they carry no personal data of a child. Not audited; each attempt is.
 pub(super) fn due(conn: &Connection, now: OffsetDateTime, limit: u32) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT n.id, n.organisation_id, n.channel, n.recipient, n.payload, n.attempts, n.created_at, u.language
+        "SELECT n.id, n.organisation_id, n.channel, n.recipient, n.payload, n.attempts, n.created_at, u.language,
+                u.active
          FROM notifications n LEFT JOIN users u ON u.id = n.recipient_user
          WHERE n.state = 'pending' AND n.next_attempt_at <= ?1 ORDER BY n.next_attempt_at, n.id LIMIT ?2",
     )?;
@@ -192,6 +193,7 @@ pub(super) fn due(conn: &Connection, now: OffsetDateTime, limit: u32) -> Result<
             attempts: r.get(5)?,
             created_at: timefmt::parse(&r.get::<_, String>(6)?)?,
             language: r.get(7)?,
+            recipient_active: r.get::<_, Option<bool>>(8)?.unwrap_or(true),
         });
     }
     Ok(out)
@@ -218,7 +220,10 @@ pub(super) fn record_attempt(
         Outcome::Delivered => (AuditCode::NotificationDelivered, State::Delivered, None),
         Outcome::Retry { error, .. } => (AuditCode::NotificationAttemptFailed, State::Pending, Some(error.as_str())),
         Outcome::GaveUp { error } => (AuditCode::NotificationFailed, State::Failed, Some(error.as_str())),
+        Outcome::Withdrawn { reason } => (AuditCode::NotificationsCancelled, State::Cancelled, Some(reason.as_str())),
     };
+    // Withdrawing is no attempt.
+    let attempted = i64::from(!matches!(outcome, Outcome::Withdrawn { .. }));
     let attempts: u32 = if pending {
         let retry_at = match &outcome {
             Outcome::Retry { at, .. } => timefmt::format(*at),
@@ -226,19 +231,19 @@ pub(super) fn record_attempt(
         };
         tx.conn
             .prepare_cached(
-                "UPDATE notifications SET state = ?2, attempts = attempts + 1, last_attempt_at = ?3,
+                "UPDATE notifications SET state = ?2, attempts = attempts + ?6, last_attempt_at = ?3,
                      next_attempt_at = ?4, last_error = COALESCE(?5, last_error),
                      delivered_at = CASE WHEN ?2 = 'delivered' THEN ?3 END,
                      failed_at = CASE WHEN ?2 = 'failed' THEN ?3 END
                  WHERE id = ?1 RETURNING attempts",
             )?
-            .query_row(params![id.to_string(), enum_name(&next)?, now_text, retry_at, error], |r| r.get(0))?
+            .query_row(params![id.to_string(), enum_name(&next)?, now_text, retry_at, error, attempted], |r| r.get(0))?
     } else {
         tx.conn
             .prepare_cached(
-                "UPDATE notifications SET attempts = attempts + 1, last_attempt_at = ?2 WHERE id = ?1 RETURNING attempts",
+                "UPDATE notifications SET attempts = attempts + ?3, last_attempt_at = ?2 WHERE id = ?1 RETURNING attempts",
             )?
-            .query_row(params![id.to_string(), now_text], |r| r.get(0))?
+            .query_row(params![id.to_string(), now_text, attempted], |r| r.get(0))?
     };
     let mut detail = json!({"notification_id": id, "channel": channel, "event": event, "attempt": attempts});
     if let Some(error) = error {

@@ -296,6 +296,16 @@ fn warnings_of(conn: &rusqlite::Connection, case: CaseId) -> Result<Vec<(Warning
     Ok(found)
 }
 
+/// How far ahead of today a reused store's clock must run so that the timed cases of this run
+/// (from fifteen days after its latest case, one pair every three minutes) are not in its future.
+fn reused_clock_lead(path: &Path, measure: usize) -> Result<time::Duration> {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
+    let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
+    let last_timed = latest + time::Duration::days(16) + time::Duration::minutes(3 * measure as i64);
+    Ok((last_timed - OffsetDateTime::now_utc()).max(time::Duration::ZERO))
+}
+
 pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Option<&Path>) -> Result<Outcome> {
     let rules = Rules::default();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
@@ -311,7 +321,15 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     let path = reuse.map_or_else(|| dir.join("warnings.db"), Path::to_path_buf);
     let path_text = path.to_str().context("the bench folder is not UTF-8")?;
     let total = all.len();
-    let store = SqliteStore::open_with(path_text, homeward_store::system_clock(), Durability::Relaxed)?;
+    // A store reused many times runs past today: its timed cases would be refused as reports
+    // from the future. Its clock then runs as far ahead of the real one as its latest case needs
+    // (see `end` below).
+    let ahead = match reuse {
+        Some(_) => reused_clock_lead(&path, measure)?,
+        None => time::Duration::ZERO,
+    };
+    let clock: homeward_store::Clock = std::sync::Arc::new(move || OffsetDateTime::now_utc() + ahead);
+    let store = SqliteStore::open_with(path_text, clock, Durability::Relaxed)?;
     let (actor, load, patterns, warnings) = match reuse {
         // A store this scenario was loaded into before (`--keep`): only the timings again.
         Some(_) => {
@@ -334,8 +352,8 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     let mut end = all.last().map_or(counted_from, |c| c.missing_at);
     if reuse.is_some() {
         // Fifteen days after the store's latest case (an earlier run's timed cases included), so
-        // that the timed cases of one run never fall in another's place window. A store can be
-        // reused about eight times before its timed cases would be in the future.
+        // that the timed cases of one run never fall in another's place window (the store's clock
+        // runs as far ahead as that needs: `reused_clock_lead`).
         let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
         let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;

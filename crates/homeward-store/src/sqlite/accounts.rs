@@ -59,7 +59,8 @@ pub(super) fn organisation_by_name(conn: &Connection, name: &str) -> Result<Opti
 }
 
 pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Result<Option<Organisation>> {
-    conn.query_row("SELECT id, name, kind, country FROM organisations WHERE id = ?1", [id.to_string()], organisation)
+    conn.prepare_cached("SELECT id, name, kind, country FROM organisations WHERE id = ?1")?
+        .query_row([id.to_string()], organisation)
         .optional()?
         .map(to_organisation)
         .transpose()

@@ -140,11 +140,14 @@ impl Tx<'_> {
     /// Runs `f` in a savepoint of its own: if it fails, what it wrote (its audit entries
     /// included) is rolled back and its error returned, while the rest of the command stands.
     pub fn nested<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
-        self.conn.execute_batch("SAVEPOINT nested")?;
+        run_cached(self.conn, "SAVEPOINT nested")?;
         let before = self.chain.clone();
         let result = f(self);
-        let end = if result.is_ok() { "RELEASE nested" } else { "ROLLBACK TO nested; RELEASE nested" };
-        self.conn.execute_batch(end)?;
+        if result.is_ok() {
+            run_cached(self.conn, "RELEASE nested")?;
+        } else {
+            self.conn.execute_batch("ROLLBACK TO nested; RELEASE nested")?;
+        }
         if result.is_err() {
             *self.chain = before;
         }
@@ -329,6 +332,13 @@ fn spawn_checkpointer(path: &Path, durability: Durability, tail: Arc<AtomicBool>
     Ok(stop)
 }
 
+/// Runs one statement that answers no rows (a transaction's or savepoint's begin and end)
+/// through the statement cache: `execute_batch` would parse it again on every command, several
+/// times a case.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 fn connect(path: &Path, durability: Durability) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
@@ -405,7 +415,7 @@ fn write_loop(
         let alone = batch.len() == 1;
         let mut finishers = Vec::with_capacity(batch.len());
         let mut any_ok = false;
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
             tracing::error!(error = %e, "cannot begin a transaction");
             for job in batch {
                 let (_, finish) = job(Err(e.to_string()));
@@ -424,7 +434,7 @@ fn write_loop(
             }
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
-            if !alone && let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            if !alone && let Err(e) = run_cached(&conn, "SAVEPOINT job") {
                 let (_, finish) = job(Err(e.to_string()));
                 finishers.push(finish);
                 continue;
@@ -443,8 +453,12 @@ fn write_loop(
                 })
             };
             if !alone && !conn.is_autocommit() {
-                let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-                if let Err(e) = conn.execute_batch(end) {
+                let ended = if ok {
+                    run_cached(&conn, "RELEASE job")
+                } else {
+                    conn.execute_batch("ROLLBACK TO job; RELEASE job")
+                };
+                if let Err(e) = ended {
                     tracing::error!(error = %e, "cannot end a command's savepoint");
                 }
             }
@@ -465,7 +479,7 @@ fn write_loop(
             }
             None => {
                 let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
-                conn.execute_batch(end).err().map(|e| {
+                run_cached(&conn, end).err().map(|e| {
                     let _ = conn.execute_batch("ROLLBACK");
                     chain = committed_chain;
                     tracing::error!(error = %e, "commit failed");

@@ -223,9 +223,20 @@ pub(super) fn new_case_in_savepoint(
 /// weeks before it are not weeks without reports, but weeks before Homeward). `None` before the
 /// first report.
 fn first_week(conn: &Connection, org: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category'")?
-        .query_row([org], |r| r.get(0))?)
+    // One category at a time: each is one step down the key's index, where the minimum over the
+    // whole organisation would read every week of every category on every report.
+    let mut statement = conn.prepare_cached(
+        "SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?2",
+    )?;
+    let mut first: Option<i64> = None;
+    for category in Category::ALL {
+        let week: Option<i64> = statement.query_row(params![org, enum_name(&category)?], |r| r.get(0))?;
+        first = match (first, week) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(first)
 }
 
 /// Adds `by` to a series' week (one report more, or one less when a case is recategorised).

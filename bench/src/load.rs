@@ -48,7 +48,7 @@ impl Stats {
         }
     }
 
-    fn merge(&mut self, other: Stats) {
+    pub fn merge(&mut self, other: Stats) {
         self.ok += other.ok;
         self.errors += other.errors;
         for (kind, n) in other.error_kinds {

@@ -6,6 +6,7 @@
 //! HTTP/1.1 client, first at a fixed rate (latency, measured without coordinated omission) and
 //! then flat out (throughput). `all` runs both and prints a Markdown section for BENCHMARKS.md.
 
+mod alerts;
 mod client;
 mod detect;
 mod load;
@@ -61,6 +62,9 @@ enum Command {
     /// The detectors through the store: the same scenario played into SQLite through the store's
     /// commands, then one case at a time on the loaded store, then the full re-evaluation.
     Warnings(WarningsArgs),
+    /// A child alert published on the demo data, its public page and CAP feed read at a fixed
+    /// rate while an operator reads a case page (timed idle and during the surge).
+    Alerts(AlertsArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -126,6 +130,30 @@ struct PagesArgs {
     #[arg(long, default_value_t = 300)]
     requests: usize,
 }
+
+#[derive(Args)]
+struct AlertsArgs {
+    /// The `homeward` binary to benchmark (build it with `cargo build --release -p homeward`).
+    #[arg(long)]
+    homeward: PathBuf,
+    /// Cases `homeward demo` writes first.
+    #[arg(long, default_value_t = 2000)]
+    demo_cases: u32,
+    /// Public requests a second during the surge (half to the alert's page, half to the feed).
+    #[arg(long, default_value_t = 2000.0)]
+    rate: f64,
+    /// How long the surge lasts, in seconds (and each idle reading of the case page).
+    #[arg(long, default_value_t = 30)]
+    secs: u64,
+    /// Keep-alive connections the surge spreads its requests over.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+}
+
+/// The targets of the alert surge: the public's p99, and the operator's case page p95 during
+/// the surge against its idle p95.
+const MAX_PUBLIC_P99_MS: f64 = 50.0;
+const MAX_CASE_PAGE_SLOWDOWN: f64 = 2.0;
 
 /// The target for a page: its 95th percentile, in milliseconds.
 const MAX_PAGE_P95_MS: f64 = 20.0;
@@ -209,6 +237,10 @@ fn run(cli: Cli) -> Result<()> {
             let outcome = run_pages(&scratch, &args)?;
             print!("{}", pages_table(&outcome));
         }
+        Command::Alerts(args) => {
+            let outcome = run_alerts(&scratch, &args)?;
+            print!("{}", alerts_table(&args, &outcome));
+        }
         Command::Search(args) => {
             let outcome = search::run(&args.data, args.queries, args.exhaustive)?;
             print!("{}", search_table(&outcome));
@@ -276,6 +308,77 @@ fn run_pages(scratch: &Scratch, args: &PagesArgs) -> Result<pages::Outcome> {
         }
         Ok(outcome)
     })
+}
+
+fn run_alerts(scratch: &Scratch, args: &AlertsArgs) -> Result<alerts::Outcome> {
+    let dir = scratch.new_dir()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
+    runtime.block_on(async {
+        eprintln!("alerts: writing {} demo cases…", args.demo_cases);
+        let server = server::start_demo(&args.homeward, &dir.path, args.demo_cases).await?;
+        let outcome = alerts::run(&server, args.rate, Duration::from_secs(args.secs), args.connections).await?;
+        let warnings = server.stop()?;
+        if !warnings.is_empty() {
+            eprintln!("alerts: the server logged {} warnings or errors, e.g. {}", warnings.len(), warnings[0]);
+        }
+        Ok(outcome)
+    })
+}
+
+fn alerts_table(args: &AlertsArgs, o: &alerts::Outcome) -> String {
+    let mut s = format!(
+        "### A child alert under a public surge: {} requests/s for {} s over {} connections
+
+Published in {:.1} ms (alert `{}`).
+
+| what | requests | errors | achieved /s | p50 ms | p95 ms | p99 ms | max ms |
+|---|---:|---:|---:|---:|---:|---:|---:|
+",
+        o.rate,
+        args.secs,
+        args.connections,
+        o.publish.as_secs_f64() * 1000.0,
+        o.alert
+    );
+    let rows = [
+        ("public alert page (surge)", &o.page),
+        ("CAP feed (surge)", &o.feed),
+        ("case page, idle before", &o.case_idle),
+        ("case page, during the surge", &o.case_busy),
+        ("case page, idle after", &o.case_after),
+    ];
+    for (what, stats) in rows {
+        let _ = writeln!(
+            s,
+            "| {what} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            stats.ok,
+            stats.errors,
+            stats.rate(),
+            stats.percentile_ms(50.0),
+            stats.percentile_ms(95.0),
+            stats.percentile_ms(99.0),
+            stats.max_ms()
+        );
+    }
+    let public_p99 = o.page.percentile_ms(99.0).max(o.feed.percentile_ms(99.0));
+    let achieved = o.page.rate() + o.feed.rate();
+    let slowdown = o.case_busy.percentile_ms(95.0) / o.case_idle.percentile_ms(95.0);
+    let met = |ok: bool| if ok { "met" } else { "NOT met" };
+    let _ = writeln!(
+        s,
+        "
+- public: {achieved:.0} requests/s answered of {:.0} asked, p99 {public_p99:.2} ms (≤ {MAX_PUBLIC_P99_MS} ms at \
+         2,000/s or more: {}), {} errors
+- case page p95 during the surge / idle before = {slowdown:.2} (≤ {MAX_CASE_PAGE_SLOWDOWN}: {}); idle after / idle \
+         before = {:.2}
+",
+        o.rate,
+        met(public_p99 <= MAX_PUBLIC_P99_MS && achieved >= 2000.0 * 0.98 && o.page.errors + o.feed.errors == 0),
+        o.page.errors + o.feed.errors,
+        met(slowdown <= MAX_CASE_PAGE_SLOWDOWN),
+        o.case_after.percentile_ms(95.0) / o.case_idle.percentile_ms(95.0),
+    );
+    s
 }
 
 fn pages_table(o: &pages::Outcome) -> String {

@@ -53,6 +53,10 @@ pub async fn start(bin: &Path, dir: &Path) -> Result<Server> {
 /// The demo's operator of the Greek hotline, whose desk the page benchmark reads.
 pub const DEMO_OPERATOR: &str = "operator@gr.demo.homeward.example";
 
+/// The demo's supervisor of the Greek hotline, who publishes the child alert of the alert
+/// benchmark.
+pub const DEMO_SUPERVISOR: &str = "supervisor@gr.demo.homeward.example";
+
 /// Fills a new database under `dir` with `homeward demo --cases N` and starts the server on it,
 /// with an API token for [`DEMO_OPERATOR`].
 pub async fn start_demo(bin: &Path, dir: &Path, cases: u32) -> Result<Server> {

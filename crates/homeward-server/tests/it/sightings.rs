@@ -141,9 +141,15 @@ fn a_sighting_sent_from_the_form_reaches_the_inbox_with_its_photo() {
     let org = app.org("Hotline", "GR", OrganisationKind::Hotline);
     let (_, operator) = app.user(&org, Role::Operator, "op@a.example");
     let before = everything_else(&app);
-    let mut sent = fields();
-    sent.push(("alert", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()));
-    let answer = form(&app, "198.51.100.7", &sent, Some(("photo.png", "image/png", PNG)));
+    // An alert that was never published is refused, and nothing is kept.
+    let mut answering = fields();
+    answering.push(("alert", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()));
+    let refused = form(&app, "198.51.100.9", &answering, Some(("photo.png", "image/png", PNG)));
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("id=\"problems\""), "{}", refused.text);
+    assert_eq!(app.count("sightings"), 0);
+
+    let answer = form(&app, "198.51.100.7", &fields(), Some(("photo.png", "image/png", PNG)));
     assert_eq!(answer.status, 303, "{}", answer.text);
     let to = answer.header("location").unwrap().to_owned();
     assert!(to.starts_with("/public/sightings/sent?ref="), "{to}");
@@ -158,7 +164,7 @@ fn a_sighting_sent_from_the_form_reaches_the_inbox_with_its_photo() {
     let s = &inbox.body[0];
     assert_eq!(s["place"], "Larissa railway station, platform 2");
     assert_eq!((s["lat"].as_f64(), s["lon"].as_f64()), (Some(39.639), Some(22.4191)));
-    assert_eq!(s["alert"], "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b");
+    assert!(s["alert"].is_null(), "sent from the general page");
     assert_eq!((s["photo"].as_str(), s["state"].as_str()), (Some("png"), Some("new")));
     let id = s["id"].as_str().unwrap().to_owned();
 

@@ -6,8 +6,11 @@
 CREATE TABLE sightings (
     id TEXT PRIMARY KEY,
     received_at TEXT NOT NULL,
-    -- The alert the sender answered, as the public page named it (checked by a later step).
-    alert_ref TEXT,
+    -- The alert the sender answered: one that was published (checked when the sighting comes).
+    alert_ref TEXT REFERENCES alerts (id),
+    -- The organisation whose inbox it is in: the alert's; none for a sighting from the general
+    -- page, which is in the inbox of every organisation that takes reports.
+    organisation_id TEXT REFERENCES organisations (id),
     place TEXT NOT NULL,
     lat REAL,
     lon REAL,

@@ -37,13 +37,17 @@ fn public(origin: &str) -> Actor {
 pub(super) fn submit(tx: &mut Tx<'_>, origin: &str, new: NewSighting, photo: Option<Photo>) -> Result<SightingReceipt> {
     let checked = new.validate(tx.now)?;
     let s = &checked.sighting;
+    let organisation = match &s.alert {
+        Some(alert) => Some(alert_organisation(tx.conn, alert)?),
+        None => None,
+    };
     let id = SightingId(Uuid::now_v7());
     let received_at = timefmt::format(tx.now);
     tx.conn
         .prepare_cached(
             "INSERT INTO sightings (id, received_at, alert_ref, place, lat, lon, seen_at_local, utc_offset_minutes,
-                seen_at, description, contact_name, contact_phone, contact_email)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                seen_at, description, contact_name, contact_phone, contact_email, organisation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
         .execute(params![
             id.to_string(),
@@ -59,6 +63,7 @@ pub(super) fn submit(tx: &mut Tx<'_>, origin: &str, new: NewSighting, photo: Opt
             s.contact.name,
             s.contact.phone,
             s.contact.email,
+            organisation,
         ])?;
     if let Some(photo) = &photo {
         tx.conn
@@ -74,6 +79,24 @@ pub(super) fn submit(tx: &mut Tx<'_>, origin: &str, new: NewSighting, photo: Opt
     });
     tx.audit(&public(origin), AuditCode::SightingReceived, "sighting", Some(id.to_string()), detail)?;
     Ok(SightingReceipt { id, received_at: tx.now })
+}
+
+/// The organisation of the alert a sighting answers. The alert must have been published (live,
+/// expired or cancelled: a sighting after the end is still worth reading); an alert never
+/// published, or no alert at all, is refused, so that the public cannot learn of a request.
+fn alert_organisation(conn: &Connection, alert: &str) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT organisation_id FROM alerts WHERE id = ?1 AND published_at IS NOT NULL")?
+        .query_row([alert], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| {
+        let mut v = homeward_domain::error::Validation::new();
+        v.push("alert", homeward_domain::error::Problem::NotAChoice, "is not the reference of a published alert");
+        match v.finish() {
+            Err(e) => StoreError::Domain(e),
+            Ok(()) => StoreError::NotFound(format!("alert {alert}")),
+        }
+    })
 }
 
 fn view(r: &rusqlite::Row<'_>) -> Result<SightingView> {
@@ -143,8 +166,21 @@ fn scope_of(conn: &Connection, actor: &Actor, found: &SightingView) -> Result<Sc
                 conn.query_row("SELECT organisation_id FROM cases WHERE id = ?1", [case.to_string()], |r| r.get(0))?;
             super::scope_of(conn, actor, &owner, Some(&case.to_string()))
         }
-        None => inbox_scope(conn, actor),
+        // A sighting answering an alert is in the inbox of the alert's organisation only.
+        None => match one_organisation(conn, found.id)? {
+            Some(owner) if Some(owner.as_str()) != actor.organisation_id.map(|o| o.to_string()).as_deref() => {
+                Ok(Scope::Other)
+            }
+            _ => inbox_scope(conn, actor),
+        },
     }
+}
+
+/// The organisation whose inbox a sighting is in; none for a general one.
+fn one_organisation(conn: &Connection, id: SightingId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT organisation_id FROM sightings WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))?)
 }
 
 /// One sighting the actor may take `action` on; another organisation's (or, for a police unit,
@@ -164,9 +200,12 @@ fn checked(tx: &Tx<'_>, actor: &Actor, id: SightingId, action: Action) -> Result
 /// The inbox: the sightings nobody has attached or dismissed yet, newest first.
 pub(super) fn inbox(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<SightingView>> {
     authorize(actor, Action::SightingRead, inbox_scope(tx.conn, actor)?)?;
-    let sql =
-        format!("SELECT {COLUMNS} {FROM} WHERE s.state = ?1 ORDER BY s.received_at DESC, s.id DESC LIMIT {MAX_LISTED}");
-    let shown = query(tx.conn, &sql, SightingState::New.name())?;
+    let org = actor.organisation_id.map(|o| o.to_string()).unwrap_or_default();
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE s.state = 'new' AND (s.organisation_id IS NULL OR s.organisation_id = ?1)
+         ORDER BY s.received_at DESC, s.id DESC LIMIT {MAX_LISTED}"
+    );
+    let shown = query(tx.conn, &sql, &org)?;
     let ids: Vec<String> = shown.iter().map(|s| s.id.to_string()).collect();
     tx.audit(actor, AuditCode::SightingsListed, "sighting", None, json!({"sighting_ids": ids}))?;
     Ok(shown)

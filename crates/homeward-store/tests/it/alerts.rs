@@ -25,7 +25,7 @@ fn user(f: &Fixture, role: Role, email: &str) -> Actor {
     Actor::user(&user, "test")
 }
 
-fn request(consent: &[PublicField]) -> NewAlertRequest {
+pub(crate) fn request(consent: &[PublicField]) -> NewAlertRequest {
     NewAlertRequest {
         consent_fields: consent.to_vec(),
         consent_given_by: "mother".into(),
@@ -33,7 +33,7 @@ fn request(consent: &[PublicField]) -> NewAlertRequest {
     }
 }
 
-fn ready(f: &Fixture, id: homeward_domain::alert::AlertId) {
+pub(crate) fn ready(f: &Fixture, id: homeward_domain::alert::AlertId) {
     for criterion in Criterion::ALL {
         f.store.change_alert(&f.actor, id, AlertChange::Confirm { criterion, note: None }).unwrap();
     }

@@ -183,3 +183,36 @@ fn only_organisations_that_take_reports_see_sightings_and_attach_to_their_own_ca
     let refusals = f.store.audit_entries(0, 10_000).unwrap();
     assert!(refusals.iter().any(|e| e.code == AuditCode::AccessDenied.code() && e.record_type == "sighting"));
 }
+
+#[test]
+fn a_sighting_for_an_alert_goes_to_the_alerts_organisation_and_only_a_published_alert_is_answered() {
+    use homeward_domain::alert::{AlertChange, PublicField};
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
+    let alert = f
+        .store
+        .request_alert(&f.actor, case, super::alerts::request(&[PublicField::Age, PublicField::ContactPhone]))
+        .unwrap();
+    let answering = |alert: &str| NewSighting { alert: Some(alert.to_owned()), ..sighting("Larissa station") };
+
+    // Neither an alert only requested nor no alert at all: the public may not learn of a request.
+    for reference in [alert.id.to_string(), "0192f7c0-0000-7000-8000-000000000000".to_owned()] {
+        let refused = f.store.submit_sighting("198.51.100.7", answering(&reference), None);
+        assert!(matches!(refused, Err(StoreError::Domain(_))), "{refused:?}");
+    }
+    assert_eq!(count(&f, "sightings"), 0, "a refused sighting writes nothing");
+
+    super::alerts::ready(&f, alert.id);
+    f.store.change_alert(&f.actor, alert.id, AlertChange::Publish { ends_at: None }).unwrap();
+    let answered = f.store.submit_sighting("198.51.100.7", answering(&alert.id.to_string()), None).unwrap();
+    let general = f.store.submit_sighting("198.51.100.8", sighting("Volos harbour"), None).unwrap();
+
+    // The alert's hotline has both; another hotline only the general one, and cannot open the other.
+    let own: Vec<_> = f.store.list_sightings(&f.actor).unwrap().iter().map(|s| s.id).collect();
+    assert_eq!(own, vec![general.id, answered.id]);
+    let elsewhere = member_of(&f, OrganisationKind::Hotline, Role::Operator, "op@other-hotline.example");
+    let theirs: Vec<_> = f.store.list_sightings(&elsewhere).unwrap().iter().map(|s| s.id).collect();
+    assert_eq!(theirs, vec![general.id]);
+    assert!(matches!(f.store.get_sighting(&elsewhere, answered.id), Err(StoreError::NotFound(_))));
+    assert_eq!(f.store.get_sighting(&f.actor, answered.id).unwrap().alert, Some(alert.id.to_string()));
+}

@@ -30,7 +30,9 @@ pub(crate) fn page(tr: &Tr<'_>, user: Option<&User>, status: StatusCode, title: 
                 data-unit-min=(tr.t("unit-min")) {
                 a.skip href="#main" { (tr.t("skip-to-content")) }
                 header.top {
-                    a.brand href="/" { (tr.t("app-name")) }
+                    // Without a user (the login page, the public's pages) the brand leads nowhere:
+                    // a member of the public sent to the staff login would only be lost.
+                    @if user.is_some() { a.brand href="/" { (tr.t("app-name")) } } @else { span.brand { (tr.t("app-name")) } }
                     @if let Some(user) = user {
                         nav aria-label=(tr.t("app-name")) {
                             a href="/" { (tr.t("nav-desk")) }

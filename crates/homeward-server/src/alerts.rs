@@ -56,6 +56,10 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// The public snapshot, shared by every request.
 pub struct PublicAlerts {
     current: RwLock<Arc<Snapshot>>,
+    /// Held from the store's read to the swap: two refreshes (the job's and a change's) never
+    /// interleave, so the later read is the one that stays, and a cancellation is never
+    /// overwritten by a snapshot read before it.
+    refreshing: std::sync::Mutex<()>,
     locales: Arc<Locales>,
 }
 
@@ -63,11 +67,12 @@ impl PublicAlerts {
     /// An empty snapshot: nothing is public until [`PublicAlerts::refresh`].
     pub fn new(locales: Arc<Locales>) -> Self {
         let empty = render(Vec::new(), &locales, OffsetDateTime::now_utc());
-        Self { current: RwLock::new(Arc::new(empty)), locales }
+        Self { current: RwLock::new(Arc::new(empty)), refreshing: std::sync::Mutex::new(()), locales }
     }
 
     /// Reads what is public from the store and renders it, as at `now`.
     pub fn refresh(&self, store: &dyn Store, now: OffsetDateTime) -> Result<(), StoreError> {
+        let _one_at_a_time = self.refreshing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let source = store.public_alerts(now)?;
         self.replace(render(source, &self.locales, now));
         Ok(())
@@ -88,11 +93,14 @@ impl PublicAlerts {
         };
         if snapshot.next_end.is_some_and(|end| now >= end) {
             let fresh = Arc::new(render(snapshot.source.clone(), &self.locales, now));
-            match self.current.write() {
-                Ok(mut current) => *current = Arc::clone(&fresh),
-                Err(poisoned) => *poisoned.into_inner() = Arc::clone(&fresh),
+            let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Only over the snapshot it was rendered from: a refresh that came in meanwhile (a
+            // cancellation) is newer, and stays.
+            if Arc::ptr_eq(&current, &snapshot) {
+                *current = Arc::clone(&fresh);
+                return fresh;
             }
-            return fresh;
+            return Arc::clone(&current);
         }
         snapshot
     }

@@ -421,10 +421,11 @@ pub(crate) async fn set_content(
 fn hours(form: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
     match text(form, "hours") {
         None => Ok(None),
-        Some(h) => h
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| AppError::unprocessable("hours", Problem::NotAChoice, "is not a number of hours")),
+        // An alert lasts at most a day: anything else is refused here, before any arithmetic
+        // on times (a huge number would overflow it).
+        Some(h) => h.parse::<i64>().ok().filter(|h| (1..=24).contains(h)).map(Some).ok_or_else(|| {
+            AppError::unprocessable("hours", Problem::NotAChoice, "must be a number of hours from 1 to 24")
+        }),
     }
 }
 

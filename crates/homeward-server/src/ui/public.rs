@@ -58,6 +58,9 @@ fn answer(request: &HeaderMap, etag: &str, status: StatusCode, content_type: &'s
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if content_type == HTML {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+        // The page's language follows the reader's Accept-Language: a shared cache must keep one
+        // copy a language.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-language"));
     } else {
         // Feeds and CAP documents are for anyone's systems to read.
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
@@ -106,11 +109,13 @@ async fn alert(
         .and_then(|id| snapshot.alerts.get(&id))
         .filter(|a| a.state == AlertState::Published && now < a.ends_at)
         .and_then(|a| a.pages.get(&lang));
+    // Each language is its own document to a cache: its own entity tag (and `Vary`, below).
+    let etag = format!("{}-{lang}\"", snapshot.etag.trim_end_matches('"'));
     match live {
-        Some(page) => answer(&request, &snapshot.etag, StatusCode::OK, HTML, page.clone()),
+        Some(page) => answer(&request, &etag, StatusCode::OK, HTML, page.clone()),
         None => {
             let page = snapshot.inactive.get(&lang).cloned().unwrap_or_default();
-            answer(&request, &snapshot.etag, StatusCode::NOT_FOUND, HTML, page)
+            answer(&request, &etag, StatusCode::NOT_FOUND, HTML, page)
         }
     }
 }

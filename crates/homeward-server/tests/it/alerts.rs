@@ -233,6 +233,9 @@ fn an_alert_is_requested_checked_published_updated_and_cancelled() {
     assert!(!live.page.contains("/logout") && !live.page.contains("/intake"), "staff navigation on a public page");
     assert!(live.greek.contains("lang=\"el\""));
     assert!(live.atom.contains("<entry>"));
+    // The page's language follows Accept-Language: a shared cache keeps one copy a language.
+    let page = w.app.get(&format!("/public/alerts/{id}"), &Auth::None);
+    assert_eq!(page.header("vary"), Some("accept-language"));
 
     // A cache holding the feed revalidates it; unchanged, it is answered 304 without a body.
     let feed = w.app.get("/public/alerts.cap.xml", &Auth::None);
@@ -344,6 +347,12 @@ fn a_request_is_published_from_the_staff_pages() {
     let page = w.app.page("GET", &page_url, Some(&cookie), None);
     assert_eq!(page.status, 200);
     assert!(page.html.contains("police-118") && page.html.contains("criterion-no_added_risk"));
+    // Hours beyond a day (or so many that the time would overflow) are refused, not a crash.
+    for hours in ["25", "0", "100000000000", "9223372036854775807"] {
+        let refused =
+            w.app.page("POST", &format!("/alerts/{id}/publication"), Some(&cookie), Some(&format!("hours={hours}")));
+        assert_eq!(refused.status, 422, "{hours}: {}", refused.html);
+    }
     let published = w.app.page("POST", &format!("/alerts/{id}/publication"), Some(&cookie), Some("hours=6"));
     assert_eq!(published.status, 303, "{}", published.html);
     let list = w.app.page("GET", "/alerts", Some(&cookie), None);

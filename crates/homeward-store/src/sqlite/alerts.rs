@@ -233,6 +233,15 @@ fn require(alert: &AlertView, allowed: &[AlertState], what: &str) -> Result<()> 
     }
 }
 
+/// A published alert past its end is over, even in the minute before the job marks it expired:
+/// the public has seen it end, and no Update may bring it back.
+fn require_running(alert: &AlertView, now: OffsetDateTime, what: &str) -> Result<()> {
+    if alert.state == AlertState::Published && alert.ends_at.is_some_and(|end| end <= now) {
+        return Err(DomainError::NoChange(format!("this alert has ended: it cannot {what}")).into());
+    }
+    Ok(())
+}
+
 /// Adds the next message the public is sent about an alert.
 fn send(
     tx: &Tx<'_>,
@@ -309,6 +318,7 @@ pub(super) fn change(tx: &mut Tx<'_>, actor: &Actor, id: AlertId, change: AlertC
         }
         AlertChange::SetContent(update) => {
             require(&alert, &[AlertState::Requested, AlertState::Published], "be changed")?;
+            require_running(&alert, tx.now, "be changed")?;
             let content = alert.content.merged(update).validate(&alert.consent.fields, "")?;
             if content == alert.content {
                 return Err(DomainError::NoChange("the content is already so".into()).into());
@@ -338,6 +348,7 @@ pub(super) fn change(tx: &mut Tx<'_>, actor: &Actor, id: AlertId, change: AlertC
         }
         AlertChange::Extend { ends_at } => {
             require(&alert, &[AlertState::Published], "be extended")?;
+            require_running(&alert, tx.now, "be extended")?;
             let published = alert.published_at.ok_or_else(|| StoreError::Corrupt(format!("alert {id}")))?;
             let current = alert.ends_at.ok_or_else(|| StoreError::Corrupt(format!("alert {id} has no end")))?;
             let end = check_end(published, Some(ends_at), tx.now)?;

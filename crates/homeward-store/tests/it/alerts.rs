@@ -177,3 +177,28 @@ fn operators_may_not_publish_and_case_managers_confirm_but_do_not_request() {
     assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");
     assert_eq!(f.store.list_alerts(&operator).unwrap().len(), 1);
 }
+
+#[test]
+fn an_alert_past_its_end_is_neither_extended_nor_updated_before_the_job_expires_it() {
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
+    let alert = f.store.request_alert(&f.actor, case, request(&[PublicField::Age, PublicField::ContactPhone])).unwrap();
+    ready(&f, alert.id);
+    let published = f.store.change_alert(&f.actor, alert.id, AlertChange::Publish { ends_at: None }).unwrap();
+    let at = published.published_at.unwrap();
+
+    // The same database seven hours later, the job not yet run: the alert is still `published`.
+    let later = homeward_store::SqliteStore::open(
+        f.path.to_str().unwrap(),
+        std::sync::Arc::new(move || OffsetDateTime::now_utc() + Duration::hours(7)),
+    )
+    .unwrap();
+    assert_eq!(later.get_alert(&f.actor, alert.id).unwrap().state, AlertState::Published);
+    let extend = AlertChange::Extend { ends_at: at + Duration::hours(12) };
+    let update = AlertChange::SetContent(AlertContent { age: Some(11), ..AlertContent::default() });
+    for change in [extend, update] {
+        let refused = later.change_alert(&f.actor, alert.id, change);
+        assert!(matches!(refused, Err(StoreError::Domain(DomainError::NoChange(_)))), "{refused:?}");
+    }
+    assert_eq!(later.get_alert(&f.actor, alert.id).unwrap().messages.len(), 1, "no Update was sent");
+}

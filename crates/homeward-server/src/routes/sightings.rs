@@ -104,13 +104,17 @@ pub(crate) async fn receive(state: &AppState, request: Request) -> (Result<Sight
         Ok(read) => read,
         Err((refusal, fields)) => return (Err(refusal), fields),
     };
+    // A sender who mistyped a field gets the attempt back, and the check costs the writer
+    // nothing; what only the store can refuse (an alert never published) counts against the
+    // limit, so that nobody can keep the writer busy with refusals.
+    if let Err(e) = new.clone().validate(time::OffsetDateTime::now_utc()) {
+        give_back(state, address);
+        return (Err(Refusal::Invalid(Box::new(AppError::from(homeward_store::StoreError::Domain(e))))), fields);
+    }
     let origin = address.to_string();
     match state.run(move |store| store.submit_sighting(&origin, new, photo)).await {
         Ok(receipt) => (Ok(receipt), fields),
-        Err(e) if e.status.is_client_error() => {
-            give_back(state, address);
-            (Err(Refusal::Invalid(Box::new(e))), fields)
-        }
+        Err(e) if e.status.is_client_error() => (Err(Refusal::Invalid(Box::new(e))), fields),
         Err(e) => (Err(Refusal::Failed(Box::new(e))), fields),
     }
 }

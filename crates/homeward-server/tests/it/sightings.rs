@@ -297,6 +297,20 @@ fn a_form_sent_back_for_correction_does_not_count_against_the_sender() {
 }
 
 #[test]
+fn sightings_naming_an_alert_never_published_count_against_the_sender() {
+    // The store refuses them (only it knows the alerts), so each took the writer: they count.
+    let app = behind_proxy();
+    let mut answering = fields();
+    answering.push(("alert", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()));
+    for i in 0..5 {
+        let r = api(&app, "198.51.100.7", &answering, None);
+        assert_eq!(r.status, 422, "sighting {i}: {}", r.text);
+    }
+    assert_eq!(api(&app, "198.51.100.7", &answering, None).status, 429);
+    assert_eq!(app.count("sightings"), 0);
+}
+
+#[test]
 fn an_operator_attaches_a_sighting_and_the_case_shows_it_with_the_last_seen_point() {
     let app = TestApp::spawn();
     let org = app.org("Hotline", "GR", OrganisationKind::Hotline);

@@ -176,7 +176,8 @@ fn scope_of(conn: &Connection, actor: &Actor, found: &SightingView) -> Result<Sc
     }
 }
 
-/// The organisation whose inbox a sighting is in; none for a general one.
+/// The organisation whose inbox a sighting is in; none for a general one not yet decided (a
+/// decision makes it the deciding organisation's: its reason is that organisation's own).
 fn one_organisation(conn: &Connection, id: SightingId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT organisation_id FROM sightings WHERE id = ?1")?
@@ -255,14 +256,16 @@ pub(super) fn attach(tx: &mut Tx<'_>, actor: &Actor, id: SightingId, case_id: Ca
     cases::save_projection(tx.conn, &case)?;
     tx.conn
         .prepare_cached(
-            "UPDATE sightings SET state = 'attached', case_id = ?2, decided_by = ?3, decided_at = ?4
+            "UPDATE sightings SET state = 'attached', case_id = ?2, decided_by = ?3, decided_at = ?4,
+                organisation_id = COALESCE(organisation_id, ?5)
              WHERE id = ?1 AND state = 'new'",
         )?
         .execute(params![
             id.to_string(),
             case_id.to_string(),
             actor.user_id.map(|u| u.to_string()),
-            timefmt::format(tx.now)
+            timefmt::format(tx.now),
+            actor.organisation_id.map(|o| o.to_string()),
         ])?;
     let detail = json!({"sighting_id": id, "photo": found.photo.is_some()});
     tx.audit(actor, AuditCode::SightingAttached, "case", Some(case_id.to_string()), detail)?;
@@ -276,10 +279,17 @@ pub(super) fn dismiss(tx: &mut Tx<'_>, actor: &Actor, id: SightingId, reason: Op
     let reason = sighting::check_reason(reason)?;
     tx.conn
         .prepare_cached(
-            "UPDATE sightings SET state = 'dismissed', decided_by = ?2, decided_at = ?3, reason = ?4
+            "UPDATE sightings SET state = 'dismissed', decided_by = ?2, decided_at = ?3, reason = ?4,
+                organisation_id = COALESCE(organisation_id, ?5)
              WHERE id = ?1 AND state = 'new'",
         )?
-        .execute(params![id.to_string(), actor.user_id.map(|u| u.to_string()), timefmt::format(tx.now), reason])?;
+        .execute(params![
+            id.to_string(),
+            actor.user_id.map(|u| u.to_string()),
+            timefmt::format(tx.now),
+            reason,
+            actor.organisation_id.map(|o| o.to_string()),
+        ])?;
     tx.audit(actor, AuditCode::SightingDismissed, "sighting", Some(id.to_string()), json!({}))?;
     one(tx.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("sighting {id}")))
 }

@@ -215,4 +215,10 @@ fn a_sighting_for_an_alert_goes_to_the_alerts_organisation_and_only_a_published_
     assert_eq!(theirs, vec![general.id]);
     assert!(matches!(f.store.get_sighting(&elsewhere, answered.id), Err(StoreError::NotFound(_))));
     assert_eq!(f.store.get_sighting(&f.actor, answered.id).unwrap().alert, Some(alert.id.to_string()));
+
+    // A general sighting dismissed by one hotline is that hotline's: the other cannot read it, nor
+    // its reason.
+    f.store.dismiss_sighting(&f.actor, general.id, Some("Seen by us already".into())).unwrap();
+    assert!(matches!(f.store.get_sighting(&elsewhere, general.id), Err(StoreError::NotFound(_))));
+    assert!(f.store.list_sightings(&elsewhere).unwrap().is_empty());
 }

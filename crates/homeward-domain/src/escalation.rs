@@ -167,3 +167,43 @@ mod tests {
         assert!(check_note(Some("x".repeat(MAX_ACK_NOTE + 1))).is_err());
     }
 }
+
+/// The longest duty a supervisor takes at once: a shift, not a standing order.
+pub const MAX_DUTY_HOURS: i64 = 24;
+
+/// Who of an organisation's supervisors is on duty: escalations are e-mailed to them, and to
+/// every supervisor of the organisation while nobody is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Duty {
+    /// Until when the reader is on duty; none when they are not.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub mine: Option<OffsetDateTime>,
+    /// Every supervisor of the organisation on duty now, the earliest to leave first.
+    pub on_duty: Vec<OnDuty>,
+}
+
+/// One supervisor on duty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OnDuty {
+    pub user_id: UserId,
+    pub email: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub until: OffsetDateTime,
+}
+
+/// Checks the end of a duty taken at `now`: later than now and at most [`MAX_DUTY_HOURS`] on.
+/// None ends the duty.
+pub fn check_duty(until: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<Option<OffsetDateTime>, DomainError> {
+    let Some(until) = until else { return Ok(None) };
+    let mut v = Validation::new();
+    if until <= now {
+        v.push("until", Problem::ImplausibleTime, "must be later than now");
+    } else if until > now + time::Duration::hours(MAX_DUTY_HOURS) {
+        v.push("until", Problem::ImplausibleTime, format!("must be at most {MAX_DUTY_HOURS} hours from now"));
+    }
+    v.finish().map(|()| Some(until))
+}

@@ -47,7 +47,8 @@ pub enum Action {
     CaseHandOverToPolice,
     /// See the escalations of the organisation's cases: missed response targets, overdue tasks.
     EscalationRead,
-    /// Acknowledge an escalation: someone has taken it up, so it is not raised again.
+    /// Acknowledge an escalation: someone has taken it up, so it is not raised again. Also
+    /// taking the duty for the organisation's escalations (they are e-mailed to whoever is on duty).
     EscalationAcknowledge,
     /// Read the police hand-over package of a case: the child, last seen, risk and reasons,
     /// identifiers, timeline and the hand-overs recorded.

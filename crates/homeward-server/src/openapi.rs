@@ -61,6 +61,8 @@ use crate::routes;
         routes::cases::handover,
         routes::escalations::list,
         routes::escalations::acknowledge,
+        routes::escalations::duty,
+        routes::escalations::set_duty,
         routes::escalations::of_case,
         routes::notifications::failed,
         routes::sightings::submit,

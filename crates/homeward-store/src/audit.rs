@@ -88,6 +88,9 @@ pub enum AuditCode {
     EscalationAcknowledged = 2053,
     /// The escalation job saw an unacknowledged escalation's deadline no longer missed.
     EscalationCleared = 2054,
+    /// A supervisor took the duty until a time, or ended it (escalations are e-mailed to the
+    /// supervisors on duty).
+    DutyChanged = 2055,
     /// A reader was shown a case's police hand-over package (the child, last seen, risk,
     /// identifiers, timeline and hand-overs).
     HandoverPackageRead = 2060,
@@ -207,6 +210,7 @@ impl AuditCode {
             EscalationsListed => "escalation.listed",
             EscalationAcknowledged => "escalation.acknowledged",
             EscalationCleared => "escalation.cleared",
+            DutyChanged => "escalation.duty_changed",
             HandoverPackageRead => "case.handover_package_read",
             AlertRequested => "alert.requested",
             AlertCriterionConfirmed => "alert.criterion_confirmed",

@@ -263,6 +263,12 @@ pub trait Store: Send + Sync + 'static {
     /// The escalations of the actor's organisation: open (not yet acknowledged; the supervisors'
     /// queue, most overdue first) or acknowledged (latest first). Audited.
     fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<homeward_domain::escalation::EscalationView>>;
+    /// Who of the actor's organisation's supervisors is on duty, and the actor's own duty.
+    fn duty(&self, actor: &Actor) -> Result<homeward_domain::escalation::Duty>;
+    /// A supervisor takes the duty until a time (at most a day on) or ends it (`None`):
+    /// escalations are e-mailed to the supervisors on duty, and to all while none is. Audited.
+    fn set_duty(&self, actor: &Actor, until: Option<time::OffsetDateTime>)
+    -> Result<homeward_domain::escalation::Duty>;
     /// Every escalation of one case of the actor's organisation, open first. Audited.
     fn case_escalations(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::escalation::EscalationView>>;
     /// A supervisor takes up an escalation (with an optional note): it is not raised again.

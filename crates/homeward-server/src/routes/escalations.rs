@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use homeward_domain::escalation::EscalationView;
+use homeward_domain::escalation::{Duty, EscalationView};
 use homeward_domain::{CaseId, EscalationId};
 use serde::Deserialize;
 
@@ -74,4 +74,33 @@ pub async fn of_case(
     ApiPath(id): ApiPath<CaseId>,
 ) -> Result<Json<Vec<EscalationView>>, AppError> {
     Ok(Json(state.run(move |store| store.case_escalations(&who.actor, id)).await?))
+}
+
+/// Who of the organisation's supervisors is on duty (escalations are e-mailed to them, and to
+/// every supervisor while nobody is), and the caller's own duty. Operators, case managers and
+/// supervisors.
+#[utoipa::path(get, path = "/api/v1/escalations/duty", tag = "escalations",
+    responses((status = 200, body = Duty), (status = 403, body = Problem)))]
+pub async fn duty(State(state): State<AppState>, who: CurrentUser) -> Result<Json<Duty>, AppError> {
+    Ok(Json(state.run(move |store| store.duty(&who.actor)).await?))
+}
+
+/// A supervisor's duty: until when (later than now, at most 24 hours on), or `null` to end it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DutyRequest {
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<time::OffsetDateTime>,
+}
+
+/// Takes the duty until a time, or ends it. Supervisors only.
+#[utoipa::path(put, path = "/api/v1/escalations/duty", request_body = DutyRequest, tag = "escalations",
+    responses((status = 200, body = Duty), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_duty(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<DutyRequest>,
+) -> Result<Json<Duty>, AppError> {
+    Ok(Json(state.run(move |store| store.set_duty(&who.actor, body.until)).await?))
 }

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/warnings/{id}/network", get(warnings::network))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/escalations", get(escalations::list))
+        .route("/escalations/duty", get(escalations::duty).put(escalations::set_duty))
         .route("/escalations/{id}/acknowledgement", post(escalations::acknowledge))
         .route("/notifications/failed", get(notifications::failed))
         .route("/public/sightings", post(sightings::submit))

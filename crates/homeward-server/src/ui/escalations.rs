@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use homeward_domain::escalation::{EscalationView, MAX_ACK_NOTE};
+use homeward_domain::escalation::{Duty, EscalationView, MAX_ACK_NOTE, MAX_DUTY_HOURS};
 use homeward_domain::org::{Organisation, Role};
 use homeward_domain::policy::{self, Action, Scope};
 use homeward_domain::view::CaseView;
@@ -58,10 +58,11 @@ pub(crate) async fn queue(
                 Some(role) if open && super::notifications::may_read(role) => store.failed_notifications(&actor)?,
                 _ => Vec::new(),
             };
-            Ok((escalations, names, failed))
+            let duty = store.duty(&actor)?;
+            Ok((escalations, names, failed, duty))
         })
         .await;
-    let (escalations, names, failed) = match loaded {
+    let (escalations, names, failed, duty) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error_page(tr, Some(&viewer.user), e),
     };
@@ -69,6 +70,7 @@ pub(crate) async fn queue(
     let body = html! {
         (super::notifications::failed_section(tr, &failed))
         p { (tr.t("escalations-intro")) }
+        (duty_section(tr, &duty, may_acknowledge(viewer.user.role)))
         p {
             @if open { a href="/escalations?state=acknowledged" { (tr.t("escalations-show-acknowledged")) } }
             @else { a href="/escalations" { (tr.t("escalations-show-open")) } }
@@ -120,6 +122,70 @@ pub(crate) async fn queue(
     };
     let title = tr.t(if open { "escalations-title" } else { "escalations-acknowledged-title" });
     layout::page(tr, Some(&viewer.user), StatusCode::OK, &title, body)
+}
+
+/// Who is on duty, and for a supervisor the form to take the duty or end it.
+fn duty_section(tr: &Tr<'_>, duty: &Duty, may_take: bool) -> Markup {
+    html! {
+        section #duty aria-labelledby="duty-h" {
+            h2 #duty-h { (tr.t("duty-title")) }
+            @if duty.on_duty.is_empty() {
+                p.muted #duty-nobody { (tr.t("duty-nobody")) }
+            } @else {
+                p { (tr.t("duty-list")) }
+                ul #duty-list {
+                    @for d in &duty.on_duty { li { (d.email) " " (tr.t("duty-until")) " " (time(d.until)) } }
+                }
+            }
+            @if may_take {
+                @if let Some(until) = duty.mine {
+                    p #duty-mine { (tr.t("duty-mine")) " " (time(until)) }
+                }
+                form.inline method="post" action="/escalations/duty" {
+                    label for="duty-hours" { (tr.t("duty-hours")) }
+                    " "
+                    select #duty-hours name="hours" {
+                        @for h in 1..=12 { option value=(h) selected[h == 8] { (h) } }
+                    }
+                    " " (tr.t("duty-hours-unit")) " "
+                    button type="submit" { (tr.t("duty-take")) }
+                    @if duty.mine.is_some() {
+                        " " button.secondary type="submit" name="end" value="1" { (tr.t("duty-end")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A supervisor takes the duty for some hours from now, or ends it (`end`).
+pub(crate) async fn set_duty(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = state.locales.get(&viewer.user.language);
+    let until = if form.contains_key("end") {
+        None
+    } else {
+        match form.get("hours").and_then(|h| h.trim().parse::<i64>().ok()).filter(|h| (1..=MAX_DUTY_HOURS).contains(h))
+        {
+            Some(hours) => Some(OffsetDateTime::now_utc() + time::Duration::hours(hours)),
+            None => {
+                let e = AppError::unprocessable(
+                    "hours",
+                    homeward_domain::Problem::NotAChoice,
+                    format!("must be a number of hours from 1 to {MAX_DUTY_HOURS}"),
+                );
+                return error_page(&tr, Some(&viewer.user), e);
+            }
+        }
+    };
+    let actor = viewer.actor.clone();
+    match state.run(move |store| store.set_duty(&actor, until)).await {
+        Ok(_) => Redirect::to("/escalations#duty").into_response(),
+        Err(e) => error_page(&tr, Some(&viewer.user), e),
+    }
 }
 
 fn acknowledge_form(tr: &Tr<'_>, id: EscalationId) -> Markup {

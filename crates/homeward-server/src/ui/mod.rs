@@ -65,6 +65,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/warnings/{id}", get(warnings::page))
         .route("/warnings/{id}/decision", post(warnings::decide))
         .route("/escalations", get(escalations::queue))
+        .route("/escalations/duty", post(escalations::set_duty))
         .route("/escalations/{id}/acknowledge", post(escalations::acknowledge))
         .route("/cases/{id}/police-handover", post(case::police_handover))
         .route("/cases/{id}/handover", get(handover::page))

@@ -52,6 +52,8 @@ enum Ep {
     PoliceHandover,
     CaseEscalations,
     ListEscalations,
+    Duty,
+    TakeDuty,
     AcknowledgeEscalation,
     FailedNotifications,
     Handover,
@@ -110,7 +112,9 @@ const CASE_ENDPOINTS: [Ep; 24] = [
     Ep::EditChild,
 ];
 
-const OTHER_ENDPOINTS: [Ep; 19] = [
+const OTHER_ENDPOINTS: [Ep; 21] = [
+    Ep::Duty,
+    Ep::TakeDuty,
     Ep::FailedNotifications,
     Ep::ListAlerts,
     Ep::ListEscalations,
@@ -192,6 +196,9 @@ fn expected(ep: Ep, role: Role, scope: Scope) -> u16 {
         Ep::CaseEscalations => allow(own && runs_cases, 200),
         Ep::ListEscalations => allow(runs_cases, 200),
         Ep::AcknowledgeEscalation => allow(role == Supervisor, 200),
+        // Who is on duty is seen with the queue; the duty is taken by a supervisor.
+        Ep::Duty => allow(runs_cases, 200),
+        Ep::TakeDuty => allow(role == Supervisor, 200),
         // The organisation's undelivered notifications: its supervisors', whom they were for.
         Ep::FailedNotifications => allow(role == Supervisor, 200),
         // The hand-over package: those who run the case, and the police liaison of a unit it was
@@ -442,6 +449,13 @@ impl World {
             Ep::Handover => app.get(&path("/handover"), auth).status,
             Ep::ListEscalations => app.get("/api/v1/escalations", auth).status,
             Ep::FailedNotifications => app.get("/api/v1/notifications/failed", auth).status,
+            Ep::Duty => app.get("/api/v1/escalations/duty", auth).status,
+            Ep::TakeDuty => {
+                let until = (time::OffsetDateTime::now_utc() + time::Duration::hours(8))
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap();
+                app.call("PUT", "/api/v1/escalations/duty", auth, Some(json!({"until": until}))).status
+            }
             Ep::CaseAlerts => app.get(&path("/alerts"), auth).status,
             Ep::RequestAlert => post(path("/alerts"), json!({"consent_fields": ["age"], "consent_given_by": "mother"})),
             Ep::ListAlerts => app.get("/api/v1/alerts", auth).status,

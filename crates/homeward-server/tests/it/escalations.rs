@@ -333,3 +333,35 @@ fn the_queue_and_the_case_page_show_them_and_a_supervisor_acknowledges_there() {
     let done = w.app.page("GET", "/escalations?state=acknowledged", Some(&cookie), None);
     assert!(done.html.contains("Παράδοση στην αστυνομία εντός 15 λεπτών"), "{}", done.html);
 }
+
+#[test]
+fn a_supervisor_takes_the_duty_on_the_queue_and_everyone_there_sees_who_is_on_duty() {
+    let w = world();
+    let cookie = w.app.session("supervisor@a.example");
+    let queue = w.app.page("GET", "/escalations", Some(&cookie), None);
+    assert!(queue.html.contains("id=\"duty-nobody\""), "{}", queue.html);
+    let taken = w.app.page("POST", "/escalations/duty", Some(&cookie), Some("hours=8"));
+    assert_eq!(taken.status, 303, "{}", taken.html);
+    let queue = w.app.page("GET", "/escalations", Some(&cookie), None);
+    assert!(queue.html.contains("id=\"duty-mine\"") && queue.html.contains("End my duty"), "{}", queue.html);
+
+    // The operator sees who is on duty, and may not take it.
+    let duty = w.app.get("/api/v1/escalations/duty", &w.operator);
+    assert_eq!(duty.status, 200);
+    assert_eq!(duty.body["on_duty"][0]["email"], "supervisor@a.example");
+    assert_eq!(duty.body["mine"], Value::Null);
+    let by_operator = w.app.call("PUT", "/api/v1/escalations/duty", &w.operator, Some(json!({"until": null})));
+    assert_eq!(by_operator.status, 403);
+
+    // More than a day, or hours that are no number, are refused with the reason.
+    let day_and_more = (time::OffsetDateTime::now_utc() + Duration::hours(25))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let refused = w.app.call("PUT", "/api/v1/escalations/duty", &w.supervisor, Some(json!({"until": day_and_more})));
+    assert_eq!(refused.status, 422, "{:?}", refused.body);
+    assert_eq!(w.app.page("POST", "/escalations/duty", Some(&cookie), Some("hours=99999999999999")).status, 422);
+
+    let ended = w.app.page("POST", "/escalations/duty", Some(&cookie), Some("end=1"));
+    assert_eq!(ended.status, 303);
+    assert_eq!(w.app.get("/api/v1/escalations/duty", &w.supervisor).body["on_duty"], json!([]));
+}

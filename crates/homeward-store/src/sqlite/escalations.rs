@@ -2,7 +2,9 @@
 //! deadline; the supervisors' queue; acknowledgements.
 
 use homeward_domain::case::{Case, CaseEvent};
-use homeward_domain::escalation::{Acknowledgement, EscalationView, Missed, Subject, check_note};
+use homeward_domain::escalation::{
+    Acknowledgement, Duty, EscalationView, Missed, OnDuty, Subject, check_duty, check_note,
+};
 use homeward_domain::notification::EscalationEvent;
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
@@ -299,4 +301,43 @@ pub(super) fn acknowledge(
     // Taken up: what has not gone out about it yet is not worth sending.
     super::notifications::cancel(tx, actor, "escalation", &id.to_string())?;
     one(tx.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("escalation {id}")))
+}
+
+/// Who of the actor's organisation's supervisors is on duty now, and the actor's own duty.
+/// Those who read escalations may see it.
+pub(super) fn duty(tx: &mut Tx<'_>, actor: &Actor) -> Result<Duty> {
+    authorize(actor, Action::EscalationRead, Scope::Own)?;
+    on_duty(tx, actor)
+}
+
+fn on_duty(tx: &Tx<'_>, actor: &Actor) -> Result<Duty> {
+    let org = actor.organisation_id.map(|o| o.to_string()).unwrap_or_default();
+    let mut statement = tx.conn.prepare_cached(
+        "SELECT id, email, on_duty_until FROM users
+         WHERE organisation_id = ?1 AND role = 'supervisor' AND active = 1 AND on_duty_until > ?2
+         ORDER BY on_duty_until, email",
+    )?;
+    let rows = statement.query_map(params![org, timefmt::format(tx.now)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut on_duty = Vec::new();
+    for row in rows {
+        let (id, email, until) = row?;
+        on_duty.push(OnDuty { user_id: parse(&id, "user id")?, email, until: timefmt::parse(&until)? });
+    }
+    let mine = on_duty.iter().find(|d| Some(d.user_id) == actor.user_id).map(|d| d.until);
+    Ok(Duty { mine, on_duty })
+}
+
+/// A supervisor takes the duty until a time (at most a day on), or ends it (`None`). Audited.
+pub(super) fn set_duty(tx: &mut Tx<'_>, actor: &Actor, until: Option<OffsetDateTime>) -> Result<Duty> {
+    authorize(actor, Action::EscalationAcknowledge, Scope::Own)?;
+    let user = actor.user_id.ok_or_else(|| StoreError::NotFound("the user".into()))?;
+    let until = check_duty(until, tx.now)?;
+    tx.conn
+        .prepare_cached("UPDATE users SET on_duty_until = ?2 WHERE id = ?1")?
+        .execute(params![user.to_string(), until.map(timefmt::format)])?;
+    let detail = json!({"until": until.map(timefmt::format)});
+    tx.audit(actor, AuditCode::DutyChanged, "user", Some(user.to_string()), detail)?;
+    on_duty(tx, actor)
 }

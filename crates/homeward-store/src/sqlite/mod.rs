@@ -49,6 +49,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "alerts", include_str!("../../migrations/sqlite/0009_alerts.sql")),
     (10, "notifications", include_str!("../../migrations/sqlite/0010_notifications.sql")),
     (11, "sightings", include_str!("../../migrations/sqlite/0011_sightings.sql")),
+    (12, "duty", include_str!("../../migrations/sqlite/0012_duty.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -940,6 +941,18 @@ impl Store for SqliteStore {
         let who = actor.clone();
         let result = self.write(move |tx| escalations::list(tx, &who, open));
         self.refused_on(actor, ("escalation", None), "list_escalations", result)
+    }
+
+    fn duty(&self, actor: &Actor) -> Result<homeward_domain::escalation::Duty> {
+        let who = actor.clone();
+        let result = self.write(move |tx| escalations::duty(tx, &who));
+        self.refused_on(actor, ("user", None), Action::EscalationRead.name(), result)
+    }
+
+    fn set_duty(&self, actor: &Actor, until: Option<OffsetDateTime>) -> Result<homeward_domain::escalation::Duty> {
+        let who = actor.clone();
+        let result = self.write(move |tx| escalations::set_duty(tx, &who, until));
+        self.refused_on(actor, ("user", None), Action::EscalationAcknowledge.name(), result)
     }
 
     fn case_escalations(&self, actor: &Actor, id: CaseId) -> Result<Vec<EscalationView>> {

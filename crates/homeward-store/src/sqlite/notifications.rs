@@ -47,18 +47,26 @@ pub(crate) struct Fact<'a> {
     pub record_id: String,
 }
 
-/// Queues `message` for every recipient the routes give the fact's organisation: each active
-/// supervisor's e-mail address (when e-mail is on) and each of its webhooks. Audited once, as
+/// Queues `message` for every recipient the routes give the fact's organisation: the e-mail
+/// address (when e-mail is on) of each active supervisor on duty, or of every active supervisor
+/// while none is, and each of its webhooks. Audited once, as
 /// the system, naming the notifications and their channels (never the message). Answers how
 /// many were queued.
 pub(crate) fn enqueue(tx: &mut Tx<'_>, routes: &Routes, fact: &Fact<'_>, message: &Message) -> Result<u32> {
     let mut recipients: Vec<(Channel, String, Option<String>)> = Vec::new();
     if routes.email {
+        // The supervisors on duty when any is (`escalations::set_duty`), else every supervisor:
+        // nobody on duty must not mean nobody told.
         let mut stmt = tx.conn.prepare_cached(
             "SELECT id, email FROM users WHERE organisation_id = ?1 AND role = 'supervisor' AND active = 1
+               AND (on_duty_until > ?2 OR NOT EXISTS (
+                   SELECT 1 FROM users WHERE organisation_id = ?1 AND role = 'supervisor' AND active = 1
+                      AND on_duty_until > ?2))
              ORDER BY email",
         )?;
-        let rows = stmt.query_map([fact.organisation_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map(params![fact.organisation_id.to_string(), timefmt::format(fact.at)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         for row in rows {
             let (user, email): (String, String) = row?;
             recipients.push((Channel::Email, email, Some(user)));

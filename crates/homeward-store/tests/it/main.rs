@@ -150,7 +150,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 11, "0001 to 0011, each once");
+    assert_eq!(versions, 12, "0001 to 0012, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -526,7 +526,8 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 /// Back to before migration 0003 (and so before every later one).
-const UNDO_0003: &str = "DROP TABLE sighting_photos; DROP TABLE sightings; DELETE FROM schema_migrations WHERE version = 11;
+const UNDO_0003: &str = "ALTER TABLE users DROP COLUMN on_duty_until; DELETE FROM schema_migrations WHERE version = 12;
+     DROP TABLE sighting_photos; DROP TABLE sightings; DELETE FROM schema_migrations WHERE version = 11;
      DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 10;
      DROP TABLE alert_messages; DROP TABLE alert_confirmations; DROP TABLE alerts; DELETE FROM schema_migrations WHERE version = 9;
      DELETE FROM schema_migrations WHERE version = 8;

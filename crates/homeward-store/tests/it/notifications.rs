@@ -239,3 +239,43 @@ fn failures_are_listed_for_a_week() {
     let listed = f.store.failed_notifications(&f.actor).unwrap();
     assert_eq!(listed.iter().map(|n| n.id).collect::<Vec<_>>(), [due[1].id]);
 }
+
+#[test]
+fn escalations_go_to_the_supervisors_on_duty_and_to_all_while_nobody_is() {
+    let f = fixture();
+    f.store.use_response_plan(Arc::new(homeward_risk::response::ResponsePlan::builtin().unwrap()));
+    f.store.use_notification_routes(Arc::new(Routes { email: true, webhooks: Vec::new() }));
+    let night = user(&f, Role::Supervisor, "night-supervisor@a.example");
+    let operator = user(&f, Role::Operator, "operator@a.example");
+    // Everyone e-mailed so far, by address.
+    let emailed = || -> Vec<String> {
+        let due = f.store.due_notifications(OffsetDateTime::now_utc() + Duration::hours(1), 100).unwrap();
+        let mut to: Vec<String> = due.into_iter().map(|n| n.recipient).collect();
+        to.sort();
+        to
+    };
+
+    // The night supervisor takes the duty: only they are e-mailed.
+    let now = OffsetDateTime::now_utc();
+    let duty = f.store.set_duty(&night, Some(now + Duration::hours(8))).unwrap();
+    assert_eq!(duty.on_duty.iter().map(|d| d.email.as_str()).collect::<Vec<_>>(), ["night-supervisor@a.example"]);
+    assert!(duty.mine.is_some());
+    assert_eq!(f.store.duty(&operator).unwrap().on_duty.len(), 1, "the queue's readers see who is on duty");
+    let (_, _, missed) = missed_case(&f, now - Duration::minutes(1));
+    f.store.record_escalations(vec![missed], now, Duration::minutes(30)).unwrap();
+    assert_eq!(emailed(), ["night-supervisor@a.example"]);
+
+    // The duty ended, nobody is on duty: every supervisor again.
+    assert!(f.store.set_duty(&night, None).unwrap().on_duty.is_empty());
+    let later = OffsetDateTime::now_utc();
+    let (_, _, missed) = missed_case(&f, later - Duration::minutes(1));
+    f.store.record_escalations(vec![missed], later, Duration::minutes(30)).unwrap();
+    assert_eq!(emailed(), ["cm@a.example", "night-supervisor@a.example", "night-supervisor@a.example"]);
+
+    // Only a supervisor takes the duty, for at most a day, from now on.
+    assert!(matches!(f.store.set_duty(&operator, Some(later + Duration::hours(1))), Err(StoreError::Denied(_))));
+    for until in [later + Duration::hours(25), later - Duration::minutes(1)] {
+        assert!(matches!(f.store.set_duty(&night, Some(until)), Err(StoreError::Domain(_))), "{until}");
+    }
+    assert_eq!(count(&f, AuditCode::DutyChanged), 2);
+}

@@ -20,7 +20,7 @@ use maud::{Markup, html};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::layout::{self, nothing, time, user_text};
-use super::{Viewer, error_page, key};
+use super::{Viewer, error_page, hours, key, optional};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -90,8 +90,9 @@ pub(crate) async fn list(State(state): State<AppState>, viewer: Viewer) -> Respo
 /// The request form, from a case (supervisors).
 pub(crate) async fn request_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let Ok(case) = id.parse::<CaseId>() else {
-        return error_page(&tr, Some(&viewer.user), AppError::not_found("no such case"));
+    let case = match super::case::case_id(&id) {
+        Ok(case) => case,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
     if !may_request(viewer.user.role) {
         return error_page(&tr, Some(&viewer.user), AppError::forbidden("only supervisors request alerts"));
@@ -122,10 +123,6 @@ pub(crate) async fn request_form(State(state): State<AppState>, viewer: Viewer, 
     layout::page(&tr, Some(&viewer.user), StatusCode::OK, &tr.t("alerts-request"), body)
 }
 
-fn text(form: &HashMap<String, String>, name: &str) -> Option<String> {
-    form.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 pub(crate) async fn request(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -133,15 +130,16 @@ pub(crate) async fn request(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let Ok(case) = id.parse::<CaseId>() else {
-        return error_page(&tr, Some(&viewer.user), AppError::not_found("no such case"));
+    let case = match super::case::case_id(&id) {
+        Ok(case) => case,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
     let consent_fields: Vec<PublicField> =
         PublicField::ALL.into_iter().filter(|f| form.contains_key(&format!("consent_{}", f.as_str()))).collect();
     // Only what the consent allows is taken from the form; the rest comes from the case.
     let content = AlertContent {
-        photo_ref: text(&form, "photo_ref").filter(|_| consent_fields.contains(&PublicField::Photo)),
-        contact_phone: text(&form, "contact_phone").filter(|_| consent_fields.contains(&PublicField::ContactPhone)),
+        photo_ref: optional(&form, "photo_ref").filter(|_| consent_fields.contains(&PublicField::Photo)),
+        contact_phone: optional(&form, "contact_phone").filter(|_| consent_fields.contains(&PublicField::ContactPhone)),
         ..AlertContent::default()
     };
     let new = NewAlertRequest {
@@ -157,7 +155,7 @@ pub(crate) async fn request(
 }
 
 fn parse_alert(id: &str) -> Result<AlertId, AppError> {
-    id.parse::<AlertId>().map_err(|_| AppError::not_found("no such alert"))
+    super::path_id(id, "alert")
 }
 
 /// `/alerts/{id}`: one request with everything about it.
@@ -360,14 +358,14 @@ pub(crate) async fn confirm(
     let change = form
         .get("criterion")
         .and_then(|c| Criterion::parse(c))
-        .map(|criterion| AlertChange::Confirm { criterion, note: text(&form, "note") })
+        .map(|criterion| AlertChange::Confirm { criterion, note: optional(&form, "note") })
         .ok_or_else(|| AppError::unprocessable("criterion", Problem::NotAChoice, "is not one of the criteria"));
     changed(&state, &viewer, &id, change).await
 }
 
 /// A time typed as `2026-11-30 10:00` (UTC); blank is now.
 fn utc_time(form: &HashMap<String, String>, name: &str) -> Result<OffsetDateTime, AppError> {
-    let Some(raw) = text(form, name) else { return Ok(OffsetDateTime::now_utc()) };
+    let Some(raw) = optional(form, name) else { return Ok(OffsetDateTime::now_utc()) };
     let raw = raw.replace('T', " ");
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     PrimitiveDateTime::parse(&raw, &format).map(PrimitiveDateTime::assume_utc).map_err(|_| {
@@ -399,34 +397,23 @@ pub(crate) async fn set_content(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let age = match text(&form, "age").map(|a| a.parse::<u8>()) {
+    let age = match optional(&form, "age").map(|a| a.parse::<u8>()) {
         None => Ok(None),
         Some(Ok(age)) => Ok(Some(age)),
         Some(Err(_)) => Err(AppError::unprocessable("age", Problem::AgeFormat, "is not a number of years")),
     };
     let change = age.map(|age| {
         AlertChange::SetContent(AlertContent {
-            name: text(&form, "name"),
+            name: optional(&form, "name"),
             age,
-            photo_ref: text(&form, "photo_ref"),
-            description: text(&form, "description"),
-            last_seen_place: text(&form, "last_seen_place"),
+            photo_ref: optional(&form, "photo_ref"),
+            description: optional(&form, "description"),
+            last_seen_place: optional(&form, "last_seen_place"),
             last_seen_at: None,
-            contact_phone: text(&form, "contact_phone"),
+            contact_phone: optional(&form, "contact_phone"),
         })
     });
     changed(&state, &viewer, &id, change).await
-}
-
-fn hours(form: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
-    match text(form, "hours") {
-        None => Ok(None),
-        // An alert lasts at most a day: anything else is refused here, before any arithmetic
-        // on times (a huge number would overflow it).
-        Some(h) => h.parse::<i64>().ok().filter(|h| (1..=24).contains(h)).map(Some).ok_or_else(|| {
-            AppError::unprocessable("hours", Problem::NotAChoice, "must be a number of hours from 1 to 24")
-        }),
-    }
 }
 
 pub(crate) async fn publish(
@@ -435,7 +422,7 @@ pub(crate) async fn publish(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let change = hours(&form)
+    let change = hours(&form, homeward_domain::alert::MAX_HOURS)
         .map(|h| AlertChange::Publish { ends_at: h.map(|h| OffsetDateTime::now_utc() + Duration::hours(h)) });
     changed(&state, &viewer, &id, change).await
 }
@@ -457,7 +444,7 @@ pub(crate) async fn extend(
         Ok(alert) => alert.published_at,
         Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
-    let change = hours(&form).and_then(|h| match (published, h) {
+    let change = hours(&form, homeward_domain::alert::MAX_HOURS).and_then(|h| match (published, h) {
         (Some(at), Some(h)) => Ok(AlertChange::Extend { ends_at: at + Duration::hours(h) }),
         _ => Err(AppError::unprocessable("hours", Problem::Required, "must be given")),
     });

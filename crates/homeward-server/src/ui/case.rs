@@ -24,14 +24,14 @@ use time::OffsetDateTime;
 
 use super::desk::{assignee, child_name, risk_badge};
 use super::layout::{self, clock, nothing, time, user_text};
-use super::{Viewer, error_page, key, matches, parse_key, problem_text};
+use super::{Viewer, error_page, field, key, matches, optional, parse_key, problem_text};
 use crate::AppState;
 use crate::assessment::RiskSuggestionView;
 use crate::error::AppError;
 use crate::i18n::Tr;
 
 pub(super) fn case_id(text: &str) -> Result<CaseId, AppError> {
-    text.parse().map_err(|_| AppError::not_found("no such case"))
+    super::path_id(text, "case")
 }
 
 /// May this viewer do this to a case of their own organisation? Forms they may not use are
@@ -1055,14 +1055,6 @@ async fn change(
         Ok(id) => Redirect::to(&format!("/cases/{id}?saved={saved}")).into_response(),
         Err(e) => error_page(&tr, Some(&viewer.user), e),
     }
-}
-
-fn field(form: &HashMap<String, String>, name: &str) -> String {
-    form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default()
-}
-
-fn optional(form: &HashMap<String, String>, name: &str) -> Option<String> {
-    Some(field(form, name)).filter(|v| !v.is_empty())
 }
 
 pub(crate) async fn add_note(

@@ -168,17 +168,13 @@ pub(crate) async fn set_duty(
     let until = if form.contains_key("end") {
         None
     } else {
-        match form.get("hours").and_then(|h| h.trim().parse::<i64>().ok()).filter(|h| (1..=MAX_DUTY_HOURS).contains(h))
-        {
-            Some(hours) => Some(OffsetDateTime::now_utc() + time::Duration::hours(hours)),
-            None => {
-                let e = AppError::unprocessable(
-                    "hours",
-                    homeward_domain::Problem::NotAChoice,
-                    format!("must be a number of hours from 1 to {MAX_DUTY_HOURS}"),
-                );
+        match super::hours(&form, MAX_DUTY_HOURS) {
+            Ok(Some(hours)) => Some(OffsetDateTime::now_utc() + time::Duration::hours(hours)),
+            Ok(None) => {
+                let e = AppError::unprocessable("hours", homeward_domain::Problem::Required, "must be given");
                 return error_page(&tr, Some(&viewer.user), e);
             }
+            Err(e) => return error_page(&tr, Some(&viewer.user), e),
         }
     };
     let actor = viewer.actor.clone();
@@ -207,8 +203,9 @@ pub(crate) async fn acknowledge(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let tr = state.locales.get(&viewer.user.language);
-    let Ok(id) = id.parse::<EscalationId>() else {
-        return error_page(&tr, Some(&viewer.user), AppError::not_found("no such escalation"));
+    let id: EscalationId = match super::path_id(&id, "escalation") {
+        Ok(id) => id,
+        Err(e) => return error_page(&tr, Some(&viewer.user), e),
     };
     let note = form.get("note").cloned();
     let actor = viewer.actor.clone();

@@ -18,6 +18,7 @@ use maud::{Markup, html};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::layout;
+use super::optional as text;
 use super::{Viewer, error_page, field_label, key, parse_key, problem_text};
 use crate::AppState;
 use crate::i18n::Tr;
@@ -129,10 +130,6 @@ fn form_field(path: &str) -> String {
         other => other,
     }
     .to_owned()
-}
-
-fn text(values: &Values, name: &str) -> Option<String> {
-    values.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// A `datetime-local` value, in the browser's time zone; the script sends the zone's offset

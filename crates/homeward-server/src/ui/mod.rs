@@ -200,6 +200,36 @@ pub(crate) fn key<T: Serialize>(value: &T) -> String {
     }
 }
 
+/// The id in a page's path, or "no such {what}" (404) when it is not one.
+pub(crate) fn path_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, AppError> {
+    text.parse().map_err(|_| AppError::not_found(format!("no such {what}")))
+}
+
+/// A form field, trimmed (empty when absent).
+pub(crate) fn field(form: &std::collections::HashMap<String, String>, name: &str) -> String {
+    form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+/// A form field, trimmed; none when absent or blank.
+pub(crate) fn optional(form: &std::collections::HashMap<String, String>, name: &str) -> Option<String> {
+    Some(field(form, name)).filter(|v| !v.is_empty())
+}
+
+/// A number of hours from a form (`hours`), from 1 to `max`; none when not given. Checked before
+/// any arithmetic on times, which a huge number would overflow.
+pub(crate) fn hours(form: &std::collections::HashMap<String, String>, max: i64) -> Result<Option<i64>, AppError> {
+    match optional(form, "hours") {
+        None => Ok(None),
+        Some(h) => h.parse::<i64>().ok().filter(|h| (1..=max).contains(h)).map(Some).ok_or_else(|| {
+            AppError::unprocessable(
+                "hours",
+                homeward_domain::Problem::NotAChoice,
+                format!("must be a number of hours from 1 to {max}"),
+            )
+        }),
+    }
+}
+
 /// Reads an enum value from its wire name; `None` for a blank one.
 pub(crate) fn parse_key<T: serde::de::DeserializeOwned>(
     field: &str,

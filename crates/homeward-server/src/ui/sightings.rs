@@ -290,7 +290,7 @@ fn seen(tr: &Tr<'_>, s: &SightingView) -> Markup {
 }
 
 fn sighting_id(text: &str) -> Result<SightingId, AppError> {
-    text.parse().map_err(|_| AppError::not_found("no such sighting"))
+    super::path_id(text, "sighting")
 }
 
 /// `GET /sightings/{id}`: one sighting, its photo, and the forms to attach or dismiss it.

@@ -90,12 +90,12 @@ fn alert_organisation(conn: &Connection, alert: &str) -> Result<String> {
         .query_row([alert], |r| r.get(0))
         .optional()?;
     found.ok_or_else(|| {
-        let mut v = homeward_domain::error::Validation::new();
-        v.push("alert", homeward_domain::error::Problem::NotAChoice, "is not the reference of a published alert");
-        match v.finish() {
-            Err(e) => StoreError::Domain(e),
-            Ok(()) => StoreError::NotFound(format!("alert {alert}")),
-        }
+        let problem = homeward_domain::FieldError::new(
+            "alert",
+            homeward_domain::Problem::NotAChoice,
+            "is not the reference of a published alert",
+        );
+        StoreError::Domain(DomainError::Invalid(vec![problem]))
     })
 }
 

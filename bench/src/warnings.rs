@@ -296,14 +296,18 @@ fn warnings_of(conn: &rusqlite::Connection, case: CaseId) -> Result<Vec<(Warning
     Ok(found)
 }
 
-/// How far ahead of today a reused store's clock must run so that the timed cases of this run
-/// (from fifteen days after its latest case, one pair every three minutes) are not in its future.
-fn reused_clock_lead(path: &Path, measure: usize) -> Result<time::Duration> {
+/// The latest case of a store (an earlier run's timed cases included).
+fn latest_case(path: &Path) -> Result<OffsetDateTime> {
     let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
-    let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
+    Ok(OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?)
+}
+
+/// How far ahead of today a reused store's clock must run so that the timed cases of this run
+/// (from fifteen days after its latest case, one pair every three minutes) are not in its future.
+fn reused_clock_lead(latest: OffsetDateTime, measure: usize) -> time::Duration {
     let last_timed = latest + time::Duration::days(16) + time::Duration::minutes(3 * measure as i64);
-    Ok((last_timed - OffsetDateTime::now_utc()).max(time::Duration::ZERO))
+    (last_timed - OffsetDateTime::now_utc()).max(time::Duration::ZERO)
 }
 
 pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Option<&Path>) -> Result<Outcome> {
@@ -324,10 +328,11 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     // A store reused many times runs past today: its timed cases would be refused as reports
     // from the future. Its clock then runs as far ahead of the real one as its latest case needs
     // (see `end` below).
-    let ahead = match reuse {
-        Some(_) => reused_clock_lead(&path, measure)?,
-        None => time::Duration::ZERO,
+    let reused_latest = match reuse {
+        Some(_) => Some(latest_case(&path)?),
+        None => None,
     };
+    let ahead = reused_latest.map_or(time::Duration::ZERO, |latest| reused_clock_lead(latest, measure));
     let clock: homeward_store::Clock = std::sync::Arc::new(move || OffsetDateTime::now_utc() + ahead);
     let store = SqliteStore::open_with(path_text, clock, Durability::Relaxed)?;
     let (actor, load, patterns, warnings) = match reuse {
@@ -350,13 +355,10 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     // mostly the commit's and the WAL tail's fsyncs), and would bury what the detectors add.
     let catalogue = homeward_risk::Catalogue::builtin()?;
     let mut end = all.last().map_or(counted_from, |c| c.missing_at);
-    if reuse.is_some() {
-        // Fifteen days after the store's latest case (an earlier run's timed cases included), so
-        // that the timed cases of one run never fall in another's place window (the store's clock
-        // runs as far ahead as that needs: `reused_clock_lead`).
-        let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let latest: String = conn.query_row("SELECT MAX(last_seen_at) FROM cases", [], |r| r.get(0))?;
-        let latest = OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)?;
+    if let Some(latest) = reused_latest {
+        // Fifteen days after the store's latest case, so that the timed cases of one run never
+        // fall in another's place window (the store's clock runs as far ahead as that needs:
+        // `reused_clock_lead`).
         end = end.max(latest) + time::Duration::days(15);
     }
     let places: Vec<_> = all.iter().filter_map(|c| c.missing_from.clone()).collect();

@@ -11,6 +11,7 @@
 //! one failing command never takes another with it and one fsync serves many.
 
 pub mod audit;
+pub mod db;
 pub mod secrets;
 pub mod sqlite;
 mod timefmt;
@@ -47,7 +48,7 @@ pub enum StoreError {
     Conflict(String),
     /// The database failed; the command left nothing behind.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] db::Error),
     /// A stored value could not be read back; this is a bug or a damaged database.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -68,6 +69,18 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(db::Error::from(e))
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Database(db::Error::from(e))
+    }
+}
 
 /// What [`Store::import_case`] did.
 #[derive(Debug, Clone, PartialEq)]
@@ -401,10 +414,10 @@ pub fn open(url: &str, clock: Clock) -> Result<std::sync::Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         Ok(std::sync::Arc::new(SqliteStore::open(path, clock)?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Err(StoreError::Url("PostgreSQL is not supported by this build yet; use a sqlite:// URL".into()))
+        Ok(std::sync::Arc::new(SqliteStore::open_postgres(url, clock)?))
     } else {
         Err(StoreError::Url(format!(
-            "unknown database URL `{}`; expected sqlite://PATH",
+            "unknown database URL `{}`; expected sqlite://PATH or postgres://…",
             url.split("://").next().unwrap_or(url)
         )))
     }

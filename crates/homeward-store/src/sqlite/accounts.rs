@@ -1,9 +1,9 @@
 //! Organisations, users, sessions and API tokens.
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, Organisation, Preferences, Role, User, normalise_email};
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{OrganisationId, UserId};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use crate::{Credential, Result, StoreError};
 /// How long a browser session lasts: a night shift and then some.
 pub const SESSION_HOURS: i64 = 12;
 
-fn organisation(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
+fn organisation(r: &crate::db::Row<'_>) -> crate::db::Result<(String, String, String, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
@@ -45,20 +45,20 @@ pub(super) fn create_organisation(tx: &mut Tx<'_>, actor: &Actor, new: NewOrgani
     Ok(org)
 }
 
-pub(super) fn list_organisations(conn: &Connection) -> Result<Vec<Organisation>> {
+pub(super) fn list_organisations(conn: &Conn) -> Result<Vec<Organisation>> {
     let mut stmt = conn.prepare("SELECT id, name, kind, country FROM organisations ORDER BY name")?;
-    let rows = stmt.query_map([], organisation)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map((), organisation)?.collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter().map(to_organisation).collect()
 }
 
-pub(super) fn organisation_by_name(conn: &Connection, name: &str) -> Result<Option<Organisation>> {
+pub(super) fn organisation_by_name(conn: &Conn, name: &str) -> Result<Option<Organisation>> {
     conn.query_row("SELECT id, name, kind, country FROM organisations WHERE name = ?1", [name.trim()], organisation)
         .optional()?
         .map(to_organisation)
         .transpose()
 }
 
-pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Result<Option<Organisation>> {
+pub(super) fn organisation_by_id(conn: &Conn, id: OrganisationId) -> Result<Option<Organisation>> {
     conn.prepare_cached("SELECT id, name, kind, country FROM organisations WHERE id = ?1")?
         .query_row([id.to_string()], organisation)
         .optional()?
@@ -69,7 +69,7 @@ pub(super) fn organisation_by_id(conn: &Connection, id: OrganisationId) -> Resul
 const USER_COLUMNS: &str =
     "id, organisation_id, email, display_name, role, must_change_password, password_hash, active, language, time_zone";
 
-fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+fn user_row(r: &crate::db::Row<'_>) -> crate::db::Result<UserRow> {
     Ok((
         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
         (r.get(8)?, r.get(9)?),
@@ -158,14 +158,14 @@ pub(super) fn list_users(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<User>> {
     let mut stmt = tx.conn.prepare(&format!(
         "SELECT {USER_COLUMNS} FROM users WHERE ?1 IS NULL OR organisation_id = ?1 ORDER BY email"
     ))?;
-    let rows = stmt.query_map([org], user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([org], user_row)?.collect::<crate::db::Result<Vec<_>>>()?;
     let users = rows.into_iter().map(|r| to_user(r).map(|(u, _)| u)).collect::<Result<Vec<_>>>()?;
     tx.audit(actor, AuditCode::UsersListed, "user", None, json!({"count": users.len()}))?;
     Ok(users)
 }
 
 /// The user with this e-mail address and their password hash.
-pub(super) fn user_by_email(conn: &Connection, email: &str) -> Result<Option<(User, String)>> {
+pub(super) fn user_by_email(conn: &Conn, email: &str) -> Result<Option<(User, String)>> {
     conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"))?
         .query_row([normalise_email(email)], user_row)
         .optional()?
@@ -173,7 +173,7 @@ pub(super) fn user_by_email(conn: &Connection, email: &str) -> Result<Option<(Us
         .transpose()
 }
 
-pub(super) fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
+pub(super) fn user_by_id(conn: &Conn, id: UserId) -> Result<Option<User>> {
     conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
         .query_row([id.to_string()], user_row)
         .optional()?
@@ -240,7 +240,7 @@ pub(super) fn logout(tx: &mut Tx<'_>, actor: &Actor, hash: &str) -> Result<()> {
     tx.audit(actor, AuditCode::LoggedOut, "user", actor.user_id.map(|u| u.to_string()), json!({}))
 }
 
-pub(super) fn password_hash(conn: &Connection, user: UserId) -> Result<String> {
+pub(super) fn password_hash(conn: &Conn, user: UserId) -> Result<String> {
     conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [user.to_string()], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("user {user}")))
@@ -272,13 +272,13 @@ pub(super) fn create_api_token(tx: &mut Tx<'_>, actor: &Actor, user: UserId, nam
     tx.audit(actor, AuditCode::ApiTokenCreated, "user", Some(target.id.to_string()), json!({"name": name}))
 }
 
-pub(super) fn list_api_tokens(conn: &Connection, user: UserId) -> Result<Vec<homeward_domain::org::ApiToken>> {
+pub(super) fn list_api_tokens(conn: &Conn, user: UserId) -> Result<Vec<homeward_domain::org::ApiToken>> {
     let mut stmt = conn.prepare("SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id")?;
     let rows = stmt
         .query_map([user.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, name, created_at)| {
             Ok(homeward_domain::org::ApiToken { id: parse(&id, "token id")?, name, created_at })
@@ -297,7 +297,7 @@ pub(super) fn revoke_api_token(tx: &mut Tx<'_>, actor: &Actor, id: homeward_doma
     tx.audit(actor, AuditCode::ApiTokenRevoked, "user", Some(user.to_string()), json!({"token_id": id}))
 }
 
-pub(super) fn authenticate(conn: &Connection, credential: Credential<'_>, now: &str) -> Result<Option<User>> {
+pub(super) fn authenticate(conn: &Conn, credential: Credential<'_>, now: &str) -> Result<Option<User>> {
     // One query per request: the user behind a valid session or token, if still active.
     let row = match credential {
         Credential::Session(secret) => conn
@@ -337,7 +337,7 @@ pub(super) fn set_preferences(tx: &mut Tx<'_>, actor: &Actor, preferences: Prefe
 
 /// Colleagues by display name, everyone else by their organisation's name.
 pub(super) fn who_is(
-    conn: &Connection,
+    conn: &Conn,
     actor: &Actor,
     users: &[UserId],
 ) -> Result<std::collections::HashMap<UserId, String>> {

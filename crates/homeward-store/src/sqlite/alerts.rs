@@ -4,6 +4,7 @@
 //! Content is checked against the consent every time it is set (`AlertContent::validate`), and
 //! what the public snapshot reads ([`public_alerts`]) is filtered by the consent again.
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::alert::{
     AlertChange, AlertContent, AlertId, AlertMessage, AlertState, AlertView, Approval, ApprovalKind, Confirmation,
     Consent, Criterion, MessageType, NewAlertRequest, PublicAlert, check_approval, check_end, check_note,
@@ -12,7 +13,6 @@ use homeward_domain::dates::{age_bounds, utc_date};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, DomainError};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -42,7 +42,7 @@ fn time_opt(text: Option<String>) -> Result<Option<OffsetDateTime>> {
 }
 
 /// One row, without its confirmations and messages (see [`complete`]).
-fn row(r: &rusqlite::Row<'_>) -> Result<AlertView> {
+fn row(r: &crate::db::Row<'_>) -> Result<AlertView> {
     let state: String = r.get(4)?;
     Ok(AlertView {
         id: parse(&r.get::<_, String>(0)?, "alert id")?,
@@ -66,7 +66,7 @@ fn row(r: &rusqlite::Row<'_>) -> Result<AlertView> {
 }
 
 /// Adds the confirmations and messages to a loaded alert.
-fn complete(conn: &Connection, mut alert: AlertView) -> Result<AlertView> {
+fn complete(conn: &Conn, mut alert: AlertView) -> Result<AlertView> {
     let id = alert.id.to_string();
     let mut stmt = conn.prepare_cached(
         "SELECT f.criterion, f.confirmed_by, u.display_name, f.confirmed_at, f.note
@@ -88,7 +88,7 @@ fn complete(conn: &Connection, mut alert: AlertView) -> Result<AlertView> {
     Ok(alert)
 }
 
-fn messages(conn: &Connection, id: &str) -> Result<Vec<AlertMessage>> {
+fn messages(conn: &Conn, id: &str) -> Result<Vec<AlertMessage>> {
     let mut stmt =
         conn.prepare_cached("SELECT seq, msg_type, sent_at FROM alert_messages WHERE alert_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([id])?;
@@ -104,24 +104,24 @@ fn messages(conn: &Connection, id: &str) -> Result<Vec<AlertMessage>> {
     Ok(out)
 }
 
-fn load(conn: &Connection, id: AlertId) -> Result<Option<AlertView>> {
+fn load(conn: &Conn, id: AlertId) -> Result<Option<AlertView>> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE a.id = ?1");
     let found = conn.prepare_cached(&sql)?.query_row([id.to_string()], |r| Ok(row(r))).optional()?;
     found.transpose()?.map(|a| complete(conn, a)).transpose()
 }
 
-fn query(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<AlertView>> {
+fn query(conn: &Conn, sql: &str, arg: &str) -> Result<Vec<AlertView>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([arg])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(row(r)?);
+        out.push(row(&r)?);
     }
     out.into_iter().map(|a| complete(conn, a)).collect()
 }
 
 /// An alert of the actor's own organisation; any other is answered as none at all.
-fn own(conn: &Connection, actor: &Actor, id: AlertId) -> Result<AlertView> {
+fn own(conn: &Conn, actor: &Actor, id: AlertId) -> Result<AlertView> {
     load(conn, id)?
         .filter(|a| Some(a.organisation_id) == actor.organisation_id)
         .ok_or_else(|| StoreError::NotFound(format!("alert {id}")))
@@ -382,7 +382,7 @@ pub(super) fn change(tx: &mut Tx<'_>, actor: &Actor, id: AlertId, change: AlertC
 
 /// Whether any published alert has reached its end by `now` (a reader's check, so that a run that
 /// finds nothing never takes the writer).
-pub(super) fn any_due(conn: &Connection, now: OffsetDateTime) -> Result<bool> {
+pub(super) fn any_due(conn: &Conn, now: OffsetDateTime) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM alerts WHERE state = 'published' AND ends_at <= ?1)")?
         .query_row([timefmt::format(now)], |r| r.get(0))?)
@@ -397,7 +397,7 @@ pub(super) fn expire(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<u32> {
              WHERE state = 'published' AND ends_at <= ?1 RETURNING id, case_id, ends_at",
         )?
         .query_map([timefmt::format(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::db::Result<_>>()?;
     let actor = system();
     for (id, case, ends_at) in &due {
         tx.audit(
@@ -415,7 +415,7 @@ pub(super) fn expire(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<u32> {
 /// alert cancelled after publication whose end had not yet come (its cancellation is still news
 /// to those who received it), with the consented content only. Read by the system for the
 /// public snapshot; everything in it is already public, so it is not audited.
-pub(super) fn public_alerts(conn: &Connection, now: OffsetDateTime) -> Result<Vec<PublicAlert>> {
+pub(super) fn public_alerts(conn: &Conn, now: OffsetDateTime) -> Result<Vec<PublicAlert>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.organisation_id, o.name, a.state, a.published_at, a.ends_at, a.consent, a.content
          FROM alerts a JOIN organisations o ON o.id = a.organisation_id
@@ -435,7 +435,7 @@ pub(super) fn public_alerts(conn: &Connection, now: OffsetDateTime) -> Result<Ve
                 r.get::<_, String>(7)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, org, organisation_name, state, published, ends, consent, content)| {
             let consent: Consent = from_json(&consent, "alert consent")?;

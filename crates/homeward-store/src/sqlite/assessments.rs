@@ -5,6 +5,7 @@
 //! child's other episodes); this is the record of what Homeward said, and when, for review and
 //! for tuning the catalogue.
 
+use crate::db::{OptionalExtension, params};
 use homeward_domain::CaseId;
 use homeward_domain::case::LastSeen;
 use homeward_domain::child::NewChild;
@@ -12,7 +13,6 @@ use homeward_domain::dates::{age_bounds, utc_date};
 use homeward_domain::org::Actor;
 use homeward_domain::risk::{StoredAssessment, StoredReason};
 use homeward_risk::{Facts, Observation};
-use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
 use super::cases::{load_case, visible_case};

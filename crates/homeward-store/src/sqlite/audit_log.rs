@@ -1,12 +1,12 @@
 //! Storing and walking the audit chain.
 
-use rusqlite::{Connection, params};
+use crate::db::{Conn, params};
 
 use super::Chain;
 use crate::Result;
 use crate::audit::{self, AuditEntry, GENESIS, VerifyReport};
 
-pub(super) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
+pub(super) fn insert(conn: &Conn, e: &AuditEntry) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor_user_id, actor_organisation_id, origin, code, action,
              record_type, record_id, detail, prev_hash, hash)
@@ -29,18 +29,18 @@ pub(super) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn head(conn: &Connection) -> Result<Chain> {
-    let head = conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+pub(super) fn head(conn: &Conn) -> Result<Chain> {
+    let head = conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", (), |r| {
         Ok(Chain { seq: r.get(0)?, hash: r.get(1)? })
     });
     match head {
         Ok(chain) => Ok(chain),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),
+        Err(crate::db::Error::NoRows) => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),
         Err(e) => Err(e.into()),
     }
 }
 
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+fn entry(r: &crate::db::Row<'_>) -> crate::db::Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -59,19 +59,19 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 
 const COLUMNS: &str = "seq, at, actor_user_id, actor_organisation_id, origin, code, action, record_type, record_id, detail, prev_hash, hash";
 
-pub(super) fn entries(conn: &Connection, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+pub(super) fn entries(conn: &Conn, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
     let rows = stmt.query_map(params![after_seq, limit], entry)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<crate::db::Result<Vec<_>>>()?)
 }
 
 /// Walks the whole chain in one read transaction, streaming rows.
-pub(super) fn verify_all(conn: &Connection) -> Result<VerifyReport> {
+pub(super) fn verify_all(conn: &Conn) -> Result<VerifyReport> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     let mut failure = None;
     let report = audit::verify(std::iter::from_fn(|| match rows.next() {
-        Ok(Some(row)) => match entry(row) {
+        Ok(Some(row)) => match entry(&row) {
             Ok(e) => Some(e),
             Err(e) => {
                 failure = Some(e);

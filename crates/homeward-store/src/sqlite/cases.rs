@@ -1,6 +1,7 @@
 //! Case commands: open, change, read, list. Each runs inside the writer's transaction and
 //! writes its events, the case projection and its audit entry together.
 
+use crate::db::{Conn, OptionalExtension, params, params_from_iter};
 use homeward_domain::case::{Case, CaseCommand, CaseEvent, CaseEventKind, LastSeen, NewCase};
 use homeward_domain::child::{Child, NewChild};
 use homeward_domain::org::Actor;
@@ -15,7 +16,6 @@ use homeward_domain::view::{
 use homeward_domain::{
     CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
 };
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -177,7 +177,7 @@ pub(super) fn detect_in_savepoint(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) 
 
 /// Checks that a user may take a case or task: an active member of the case's organisation
 /// whose role reads and works on cases (not an admin or an analyst, who never could).
-fn check_member(conn: &Connection, user: UserId, org: OrganisationId, field: &str) -> Result<()> {
+fn check_member(conn: &Conn, user: UserId, org: OrganisationId, field: &str) -> Result<()> {
     let message = match user_by_id(conn, user)? {
         Some(u) if u.organisation_id != org => format!("user {user} is not a member of the case's organisation"),
         Some(u) if !u.active => format!("{} is deactivated", u.email),
@@ -248,7 +248,7 @@ fn edit_child(
 }
 
 /// What is known of a child now (nothing for a child whose personal data was erased).
-fn child_details(conn: &Connection, id: ChildId) -> Result<NewChild> {
+fn child_details(conn: &Conn, id: ChildId) -> Result<NewChild> {
     let details: Option<String> = conn
         .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
@@ -384,7 +384,7 @@ pub(super) fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: C
     Ok(event)
 }
 
-fn insert_event(conn: &Connection, event: &CaseEvent) -> Result<()> {
+fn insert_event(conn: &Conn, event: &CaseEvent) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO case_events (id, case_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
@@ -417,7 +417,7 @@ fn projection_params(case: &Case) -> Result<[Option<String>; 12]> {
     ])
 }
 
-fn insert_projection(conn: &Connection, case: &Case) -> Result<()> {
+fn insert_projection(conn: &Conn, case: &Case) -> Result<()> {
     let p = projection_params(case)?;
     conn.prepare_cached(
         "INSERT INTO cases (id, number, organisation_id, child_id, category, risk_level, status, last_seen_at,
@@ -428,7 +428,7 @@ fn insert_projection(conn: &Connection, case: &Case) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
+pub(super) fn save_projection(conn: &Conn, case: &Case) -> Result<()> {
     let p = projection_params(case)?;
     let changed = conn
         .prepare_cached(
@@ -444,7 +444,7 @@ pub(super) fn save_projection(conn: &Connection, case: &Case) -> Result<()> {
     }
 }
 
-pub(super) fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
+pub(super) fn load_case(conn: &Conn, id: CaseId) -> Result<Case> {
     let state: String = conn
         .prepare_cached("SELECT state FROM cases WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
@@ -454,7 +454,7 @@ pub(super) fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
 }
 
 /// Loads a case the actor may see; one they may not see is "not found".
-pub(super) fn visible_case(conn: &Connection, actor: &Actor, id: CaseId) -> Result<(Case, Scope)> {
+pub(super) fn visible_case(conn: &Conn, actor: &Actor, id: CaseId) -> Result<(Case, Scope)> {
     let case = load_case(conn, id)?;
     let scope = scope_of(conn, actor, &case.organisation_id.to_string(), Some(&case.id.to_string()))?;
     let visible = actor.role.is_some_and(|role| policy::may_see_case(role, scope));
@@ -485,7 +485,7 @@ pub(super) fn case_events(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<
     Ok(events)
 }
 
-pub(crate) fn events_of(conn: &Connection, id: CaseId) -> Result<Vec<CaseEvent>> {
+pub(crate) fn events_of(conn: &Conn, id: CaseId) -> Result<Vec<CaseEvent>> {
     let mut stmt =
         conn.prepare_cached("SELECT id, seq, at, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq")?;
     let rows = stmt
@@ -498,7 +498,7 @@ pub(crate) fn events_of(conn: &Connection, id: CaseId) -> Result<Vec<CaseEvent>>
                 r.get::<_, String>(4)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(event_id, seq, at, actor, data)| {
             Ok(CaseEvent {
@@ -683,7 +683,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
     load_view(tx.conn, case, full, actor.organisation_id)
 }
 
-fn child_skeleton(conn: &Connection, id: ChildId) -> Result<ChildSkeleton> {
+fn child_skeleton(conn: &Conn, id: ChildId) -> Result<ChildSkeleton> {
     let (sex, birth_year, nationalities): (String, Option<i32>, String) = conn
         .prepare_cached("SELECT sex, birth_year, nationalities FROM children WHERE id = ?1")?
         .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -696,21 +696,21 @@ fn child_skeleton(conn: &Connection, id: ChildId) -> Result<ChildSkeleton> {
 
 /// A list of JSON-encoded records of a case, oldest first.
 fn records<T>(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     case: CaseId,
-    mut decode: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+    mut decode: impl FnMut(&crate::db::Row<'_>) -> Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([case.to_string()])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(decode(row)?);
+        out.push(decode(&row)?);
     }
     Ok(out)
 }
 
-pub(super) fn load_view(conn: &Connection, case: Case, full: bool, reader: Option<OrganisationId>) -> Result<CaseView> {
+pub(super) fn load_view(conn: &Conn, case: Case, full: bool, reader: Option<OrganisationId>) -> Result<CaseView> {
     let child_skeleton = child_skeleton(conn, case.child_id)?;
     let episodes = super::linkage::episodes(conn, case.id, case.child_id, reader)?;
     if !full {
@@ -815,7 +815,7 @@ pub(super) fn load_view(conn: &Connection, case: Case, full: bool, reader: Optio
 }
 
 /// The latest answer to each risk question, with who gave it and when, in the questions' order.
-fn latest_risk_answers(conn: &Connection, case: CaseId) -> Result<Vec<homeward_domain::risk::RiskAnswer>> {
+fn latest_risk_answers(conn: &Conn, case: CaseId) -> Result<Vec<homeward_domain::risk::RiskAnswer>> {
     let all = records(
         conn,
         "SELECT question, answer, answered_by, answered_at FROM risk_answers WHERE case_id = ?1 ORDER BY seq",
@@ -1000,7 +1000,7 @@ pub(super) fn my_tasks(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<TaskSummary
                 r.get::<_, String>(4)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     drop(stmt);
     let mut tasks = Vec::with_capacity(rows.len());
     for (id, case_id, title, due_at, case_number) in rows {

@@ -1,6 +1,7 @@
 //! Escalations: the deadlines the escalation job found missed, kept once per case, subject and
 //! deadline; the supervisors' queue; acknowledgements.
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::case::{Case, CaseEvent};
 use homeward_domain::escalation::{
     Acknowledgement, Duty, EscalationView, Missed, OnDuty, Subject, check_duty, check_note,
@@ -9,7 +10,6 @@ use homeward_domain::notification::EscalationEvent;
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, DomainError, EscalationId};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -29,10 +29,10 @@ fn system() -> Actor {
 const MAX_LISTED: u32 = 500;
 
 /// Every case not closed, with its events, in two queries.
-pub(super) fn response_cases(conn: &Connection) -> Result<Vec<(Case, Vec<CaseEvent>)>> {
+pub(super) fn response_cases(conn: &Conn) -> Result<Vec<(Case, Vec<CaseEvent>)>> {
     let mut cases: Vec<(Case, Vec<CaseEvent>)> = conn
         .prepare("SELECT state FROM cases WHERE status <> 'closed' ORDER BY id")?
-        .query_map([], |r| r.get::<_, String>(0))?
+        .query_map((), |r| r.get::<_, String>(0))?
         .map(|state| Ok((from_json::<Case>(&state?, "case")?, Vec::new())))
         .collect::<Result<_>>()?;
     let index: std::collections::HashMap<CaseId, usize> =
@@ -41,7 +41,7 @@ pub(super) fn response_cases(conn: &Connection) -> Result<Vec<(Case, Vec<CaseEve
         "SELECT e.case_id, e.seq, e.id, e.at, e.actor, e.data FROM case_events e
          JOIN cases c ON c.id = e.case_id WHERE c.status <> 'closed' ORDER BY e.case_id, e.seq",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(())?;
     while let Some(r) = rows.next()? {
         let case_id: CaseId = parse(&r.get::<_, String>(0)?, "case id")?;
         // A case closed between the two queries is simply not in the first.
@@ -62,7 +62,7 @@ pub(super) fn response_cases(conn: &Connection) -> Result<Vec<(Case, Vec<CaseEve
 /// acknowledged and due to be raised again (or cleared before and missed again); and the
 /// escalations nobody acknowledged whose case and subject are missed no more, to mark cleared.
 pub(super) fn worth_writing(
-    conn: &Connection,
+    conn: &Conn,
     missed: Vec<Missed>,
     now: OffsetDateTime,
     repeat_every: time::Duration,
@@ -73,7 +73,7 @@ pub(super) fn worth_writing(
     let mut waiting = conn.prepare_cached(
         "SELECT id, case_id, subject FROM escalations WHERE acknowledged_at IS NULL AND cleared_at IS NULL",
     )?;
-    let mut rows = waiting.query([])?;
+    let mut rows = waiting.query(())?;
     while let Some(r) = rows.next()? {
         let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?);
         if !still.contains(&key) {
@@ -185,7 +185,7 @@ const COLUMNS: &str = "e.id, e.case_id, c.number, e.organisation_id, c.category,
 const FROM: &str = "FROM escalations e JOIN cases c ON c.id = e.case_id
     LEFT JOIN tasks t ON e.subject = 'task:' || t.id";
 
-fn view(r: &rusqlite::Row<'_>) -> Result<EscalationView> {
+fn view(r: &crate::db::Row<'_>) -> Result<EscalationView> {
     let subject: String = r.get(6)?;
     let subject = Subject::parse(&subject).ok_or_else(|| StoreError::Corrupt(format!("escalation `{subject}`")))?;
     let (target, task_id) = match subject {
@@ -219,12 +219,12 @@ fn view(r: &rusqlite::Row<'_>) -> Result<EscalationView> {
 }
 
 /// The escalations a query with one parameter answers.
-fn query(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<EscalationView>> {
+fn query(conn: &Conn, sql: &str, arg: &str) -> Result<Vec<EscalationView>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([arg])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(view(r)?);
+        out.push(view(&r)?);
     }
     Ok(out)
 }
@@ -270,7 +270,7 @@ pub(super) fn of_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Vec<
     Ok(shown)
 }
 
-fn one(conn: &Connection, id: EscalationId) -> Result<Option<EscalationView>> {
+fn one(conn: &Conn, id: EscalationId) -> Result<Option<EscalationView>> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE e.id = ?1");
     Ok(query(conn, &sql, &id.to_string())?.pop())
 }

@@ -1,11 +1,11 @@
 //! The police hand-over package: one audited read of everything the police are handed about a
 //! case (the case in full, its timeline and every hand-over recorded in `police_handovers`).
 
+use crate::db::Conn;
 use homeward_domain::CaseId;
 use homeward_domain::handover::{Handover, HandoverPackage, Photo};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Denied, Scope};
-use rusqlite::Connection;
 use serde_json::json;
 
 use super::accounts::organisation_by_id;
@@ -51,7 +51,7 @@ pub(super) fn package(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result<Hand
 
 /// Every hand-over of a case, oldest first, with the unit's name and the name of whoever handed
 /// it over.
-fn handovers_of(conn: &Connection, id: CaseId) -> Result<Vec<Handover>> {
+fn handovers_of(conn: &Conn, id: CaseId) -> Result<Vec<Handover>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.handed_at, h.organisation_id, o.name, h.reference, h.handed_by, u.display_name
          FROM police_handovers h
@@ -70,7 +70,7 @@ fn handovers_of(conn: &Connection, id: CaseId) -> Result<Vec<Handover>> {
                 r.get::<_, Option<String>>(5)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(at, org, organisation_name, reference, handed_by, handed_by_name)| {
             Ok(Handover {

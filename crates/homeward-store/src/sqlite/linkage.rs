@@ -5,6 +5,7 @@
 //! store decides who may see which pair. A pair is shown only as far as the reader may read the
 //! other child's case, so a child of another organisation never appears, not even as a count.
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::child::NewChild;
 use homeward_domain::linkage::{
     Candidate, CaseMatch, Episode, FoundBy, LinkageRecord, LinkageSeq, MatchDecision, MatchReason, MatchStatus,
@@ -13,7 +14,6 @@ use homeward_domain::linkage::{
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, ChildId, DomainError, FieldError, OrganisationId, Problem};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use super::cases::{readable_by, visible_case};
@@ -35,7 +35,7 @@ fn ordered(a: ChildId, b: ChildId) -> (ChildId, ChildId) {
     if a.0 <= b.0 { (a, b) } else { (b, a) }
 }
 
-fn identity(conn: &Connection, child: ChildId) -> Result<String> {
+fn identity(conn: &Conn, child: ChildId) -> Result<String> {
     conn.prepare_cached("SELECT COALESCE(identity_id, id) FROM children WHERE id = ?1")?
         .query_row([child.to_string()], |r| r.get(0))
         .optional()?
@@ -62,7 +62,7 @@ pub(super) fn linkage_record(tx: &mut Tx<'_>, child: ChildId) -> Result<Option<L
     Ok(record)
 }
 
-fn read_records(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<LinkageRecord>> {
+fn read_records(conn: &Conn, filter: &str, args: impl crate::db::Params) -> Result<Vec<LinkageRecord>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT ch.id, ch.linkage_seq, cp.details, ch.created_at
          FROM children ch JOIN child_personal cp ON cp.child_id = ch.id {filter}"
@@ -71,7 +71,7 @@ fn read_records(conn: &Connection, filter: &str, args: impl rusqlite::Params) ->
         .query_map(args, |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, seq, details, at)| {
             Ok(LinkageRecord {
@@ -84,7 +84,7 @@ fn read_records(conn: &Connection, filter: &str, args: impl rusqlite::Params) ->
         .collect()
 }
 
-pub(super) fn linkage_watermark(conn: &Connection) -> Result<LinkageSeq> {
+pub(super) fn linkage_watermark(conn: &Conn) -> Result<LinkageSeq> {
     let mark: Option<i64> = conn
         .prepare_cached("SELECT mark FROM job_watermarks WHERE job = ?1")?
         .query_row([LINKAGE_JOB], |r| r.get(0))
@@ -143,7 +143,7 @@ pub(super) fn record_suggestions(
         let cases: Vec<String> = {
             let mut statement = tx.conn.prepare_cached("SELECT id FROM cases WHERE child_id = ?1")?;
             let rows = statement.query_map([child.to_string()], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::db::Result<_>>()?
         };
         for case in cases {
             super::cases::detect_in_savepoint(tx, &system(), parse(&case, "case id")?);
@@ -166,7 +166,7 @@ pub(super) fn record_suggestions(
 
 /// The newest case of `child` that the actor may read in full, as a candidate.
 fn readable_case_of(
-    conn: &Connection,
+    conn: &Conn,
     actor: &Actor,
     org: OrganisationId,
     child: ChildId,
@@ -291,7 +291,7 @@ struct Row {
 const ROW_COLUMNS: &str =
     "child_a, child_b, probability, explanation, found_at, found_by, status, decided_by, decided_at, reason";
 
-fn read_row(r: &rusqlite::Row<'_>) -> Result<Row> {
+fn read_row(r: &crate::db::Row<'_>) -> Result<Row> {
     Ok(Row {
         a: parse(&r.get::<_, String>(0)?, "child id")?,
         b: parse(&r.get::<_, String>(1)?, "child id")?,
@@ -339,7 +339,7 @@ pub(super) fn case_matches(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result
     let mut rows = stmt.query(params![child.to_string(), MAX_SUGGESTIONS_READ])?;
     let mut stored = Vec::new();
     while let Some(r) = rows.next()? {
-        stored.push(read_row(r)?);
+        stored.push(read_row(&r)?);
     }
     drop(rows);
     drop(stmt);
@@ -464,7 +464,7 @@ pub(super) fn decide_match(
 
 /// Whether a person rejected a pair between a child of one identity and a child of the other:
 /// joining the two identities would overrule that decision indirectly.
-fn rejected_between(conn: &Connection, one: &str, other: &str) -> Result<bool> {
+fn rejected_between(conn: &Conn, one: &str, other: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM child_matches m
@@ -477,12 +477,7 @@ fn rejected_between(conn: &Connection, one: &str, other: &str) -> Result<bool> {
 }
 
 /// The other episodes of a case's child that a reader of `org` may see, oldest first.
-pub(super) fn episodes(
-    conn: &Connection,
-    id: CaseId,
-    child: ChildId,
-    org: Option<OrganisationId>,
-) -> Result<Vec<Episode>> {
+pub(super) fn episodes(conn: &Conn, id: CaseId, child: ChildId, org: Option<OrganisationId>) -> Result<Vec<Episode>> {
     let Some(org) = org else { return Ok(Vec::new()) };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.number, c.status, c.last_seen_at, c.opened_at
@@ -501,7 +496,7 @@ pub(super) fn episodes(
                 r.get::<_, String>(4)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(case_id, number, status, last_seen_at, opened_at)| {
             Ok(Episode {
@@ -517,7 +512,7 @@ pub(super) fn episodes(
 
 /// For each identity, how many of its cases a reader of `org` may see (one query for a page).
 pub(super) fn episode_counts(
-    conn: &Connection,
+    conn: &Conn,
     org: OrganisationId,
     identities: &[String],
 ) -> Result<std::collections::HashMap<String, u32>> {
@@ -535,7 +530,7 @@ pub(super) fn episode_counts(
     let args = identities.iter().map(String::as_str).chain([org.as_str(), org.as_str()]);
     let mut stmt = conn.prepare(&sql)?;
     let counts = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(crate::db::params_from_iter(args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?
+        .collect::<crate::db::Result<_>>()?;
     Ok(counts)
 }

@@ -31,6 +31,8 @@ use homeward_domain::view::{CaseChange, CaseFilter, CaseSummary, CaseView, Page}
 use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningNetwork, WarningView};
 use homeward_domain::{CaseId, ChildId, EscalationId, UserId, WarningId};
 use rusqlite::{Connection, OpenFlags};
+
+use crate::db::Conn;
 use time::OffsetDateTime;
 
 use crate::audit::{AuditCode, AuditEntry, VerifyReport};
@@ -88,23 +90,45 @@ fn current<T>(shared: &RwLock<Arc<T>>) -> Arc<T> {
 /// A SQLite-backed [`Store`].
 pub struct SqliteStore {
     writer: SyncSender<Job>,
-    readers: Mutex<Vec<Connection>>,
-    path: PathBuf,
+    readers: Mutex<Vec<Conn>>,
+    target: Target,
     clock: Clock,
-    durability: Durability,
     /// The indicator catalogue the store's commands assess cases with.
     catalogue: SharedCatalogue,
     /// The response plan whose templates the store's commands make tasks from.
     plan: SharedPlan,
     /// Who the notifications of escalations (and later facts) go to.
     routes: SharedRoutes,
-    /// Dropping this stops the checkpoint thread.
-    _checkpoints: SyncSender<()>,
+    /// Dropping this stops the checkpoint thread (SQLite only).
+    _checkpoints: Option<SyncSender<()>>,
 }
+
+/// The database a store opens its connections to.
+#[derive(Clone)]
+enum Target {
+    Sqlite { path: PathBuf, durability: Durability },
+    Postgres(Box<postgres::Config>),
+}
+
+impl Target {
+    fn connect(&self) -> Result<Conn> {
+        match self {
+            Target::Sqlite { path, durability } => Ok(Conn::Sqlite(connect(path, *durability)?)),
+            Target::Postgres(config) => Ok(Conn::Postgres(crate::db::PgConn::new(
+                config.connect(postgres::NoTls).map_err(crate::db::Error::from)?,
+            ))),
+        }
+    }
+}
+
+/// The key of the PostgreSQL advisory lock every writer of a database takes for its
+/// transaction, so that the writers of all instances take turns and the audit chain stays one
+/// chain ("HOMEWARD" in ASCII, as a number).
+const WRITER_LOCK: i64 = 0x484F_4D45_5741_5244;
 
 /// What a command sees inside the writer's transaction.
 pub(crate) struct Tx<'a> {
-    pub conn: &'a Connection,
+    pub conn: &'a Conn,
     pub now: OffsetDateTime,
     /// The indicator catalogue assessments are made with in this batch.
     pub catalogue: &'a homeward_risk::Catalogue,
@@ -199,15 +223,38 @@ impl SqliteStore {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
         }
-        let mut conn = connect(&path, durability)?;
-        migrate(&mut conn)?;
-        let chain = audit_log::head(&conn)?;
+        let mut raw = connect(&path, durability)?;
+        migrate(&mut raw)?;
         // Checkpoints run on their own thread, so that copying the WAL into the database file
         // never stalls a commit that a person is waiting for.
         // A WAL file that grew during a burst is cut back to 64 MiB when the log starts over.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")?;
+        raw.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")?;
         let tail = Arc::new(AtomicBool::new(false));
         let checkpoints = spawn_checkpointer(&path, durability, tail.clone())?;
+        let target = Target::Sqlite { path, durability };
+        Self::start(Conn::Sqlite(raw), target, clock, Some(tail), Some(checkpoints))
+    }
+
+    /// Opens the PostgreSQL database a `postgres://` URL names and applies pending migrations.
+    /// Several instances may open one database: their writers take turns (see [`WRITER_LOCK`]).
+    pub fn open_postgres(url: &str, clock: Clock) -> Result<Self> {
+        let config: postgres::Config =
+            url.parse().map_err(|e| StoreError::Url(format!("cannot read the PostgreSQL URL: {e}")))?;
+        let target = Target::Postgres(Box::new(config));
+        let conn = target.connect()?;
+        migrate_postgres(&conn)?;
+        Self::start(conn, target, clock, None, None)
+    }
+
+    /// Starts the writer thread on `conn` and answers the store.
+    fn start(
+        conn: Conn,
+        target: Target,
+        clock: Clock,
+        tail: Option<Arc<AtomicBool>>,
+        checkpoints: Option<SyncSender<()>>,
+    ) -> Result<Self> {
+        let chain = audit_log::head(&conn)?;
         let (sender, receiver) = sync_channel::<Job>(1024);
         let writer_clock = clock.clone();
         let builtin = homeward_risk::Catalogue::builtin()
@@ -217,16 +264,19 @@ impl SqliteStore {
         // No templates until the binary gives the plan in force (`Store::use_response_plan`).
         let plan: SharedPlan = Arc::new(RwLock::new(Arc::new(homeward_risk::response::ResponsePlan::none())));
         let writer_plan = Arc::clone(&plan);
+        let writer_target = target.clone();
         std::thread::Builder::new()
-            .name("homeward-sqlite-writer".into())
-            .spawn(move || write_loop(conn, chain, receiver, writer_clock, tail, writer_catalogue, writer_plan))
-            .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+            .name("homeward-writer".into())
+            .spawn(move || {
+                let writer = Writer { conn, target: writer_target, chain, clock: writer_clock, tail };
+                write_loop(writer, receiver, writer_catalogue, writer_plan)
+            })
+            .map_err(|source| StoreError::Io { path: "the writer thread".into(), source })?;
         Ok(Self {
             writer: sender,
             readers: Mutex::new(Vec::new()),
-            path,
+            target,
             clock,
-            durability,
             catalogue,
             plan,
             routes: Arc::new(RwLock::new(Arc::new(homeward_domain::notification::Routes::none()))),
@@ -288,14 +338,15 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a reader connection; for reads that write no audit entry.
-    fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+    fn read<R>(&self, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
         let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
             Some(conn) => conn,
-            None => connect(&self.path, self.durability)?,
+            None => self.target.connect()?,
         };
         let result = f(&conn);
         if let Ok(mut pool) = self.readers.lock()
             && pool.len() < 8
+            && !conn.is_broken()
         {
             pool.push(conn);
         }
@@ -336,8 +387,8 @@ fn spawn_checkpointer(path: &Path, durability: Durability, tail: Arc<AtomicBool>
 /// Runs one statement that answers no rows (a transaction's or savepoint's begin and end)
 /// through the statement cache: `execute_batch` would parse it again on every command, several
 /// times a case.
-fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached(sql)?.execute([]).map(drop)
+fn run_cached(conn: &Conn, sql: &str) -> crate::db::Result<()> {
+    conn.run(sql)
 }
 
 fn connect(path: &Path, durability: Durability) -> Result<Connection> {
@@ -387,18 +438,102 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// PostgreSQL's own embedded migrations, applied in order at start. Never edit one that has
+/// landed. They number apart from SQLite's: the first holds the whole schema SQLite reached in
+/// its first twelve.
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "schema", include_str!("../../migrations/postgres/0001_schema.sql"))];
+
+/// Applies PostgreSQL's pending migrations, each in its own transaction, under an advisory lock
+/// so that instances starting together do not both apply one.
+fn migrate_postgres(conn: &Conn) -> Result<()> {
+    const MIGRATION_LOCK: i64 = WRITER_LOCK + 1;
+    conn.execute("SELECT pg_advisory_lock(?1)", [MIGRATION_LOCK])?;
+    let result = apply_postgres_migrations(conn);
+    let unlocked = conn.execute("SELECT pg_advisory_unlock(?1)", [MIGRATION_LOCK]);
+    result?;
+    unlocked?;
+    Ok(())
+}
+
+fn apply_postgres_migrations(conn: &Conn) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    let applied: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", (), |r| r.get(0))?;
+    if let Some(&(latest, _, _)) = POSTGRES_MIGRATIONS.last()
+        && applied > latest
+    {
+        return Err(StoreError::Url(format!(
+            "the database has schema version {applied} but this build knows only up to {latest}; use a newer Homeward"
+        )));
+    }
+    for (version, name, sql) in POSTGRES_MIGRATIONS.iter().filter(|(v, _, _)| *v > applied) {
+        conn.execute_batch("BEGIN")?;
+        let done = conn.execute_batch(sql).and_then(|()| {
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                crate::db::params![version, name, crate::timefmt::format(OffsetDateTime::now_utc())],
+            )
+        });
+        match done {
+            Ok(_) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        }
+        tracing::info!(version, name, "applied migration");
+    }
+    Ok(())
+}
+
+/// The writer's connection and what it keeps between batches.
+struct Writer {
+    conn: Conn,
+    target: Target,
+    /// The head of the audit chain as of the last commit.
+    chain: Chain,
+    clock: Clock,
+    /// Raised by SQLite's checkpoint thread when the log has frames to finish; `None` on
+    /// PostgreSQL, which checkpoints by itself.
+    tail: Option<Arc<AtomicBool>>,
+}
+
+impl Writer {
+    /// Begins a batch's transaction. On PostgreSQL the writer first takes the database's writer
+    /// lock, waiting while another instance's batch holds it, and reads the head of the audit
+    /// chain again, since another instance may have appended to it. A connection that broke
+    /// (the server restarted) is opened again.
+    fn begin(&mut self) -> Result<(), String> {
+        if self.conn.is_broken() {
+            self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
+        }
+        if !self.conn.is_postgres() {
+            return run_cached(&self.conn, "BEGIN IMMEDIATE").map_err(|e| e.to_string());
+        }
+        let begun = run_cached(&self.conn, "BEGIN")
+            .and_then(|()| self.conn.prepare_cached("SELECT pg_advisory_xact_lock(?1)")?.execute([WRITER_LOCK]))
+            .map_err(StoreError::from)
+            .and_then(|_| audit_log::head(&self.conn));
+        match begun {
+            Ok(chain) => {
+                self.chain = chain;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = run_cached(&self.conn, "ROLLBACK");
+                Err(e.to_string())
+            }
+        }
+    }
+}
+
 /// The writer: takes the commands waiting now, runs them in one transaction (each in its own
 /// savepoint when there are several), commits once, then answers them all.
-fn write_loop(
-    conn: Connection,
-    mut chain: Chain,
-    jobs: Receiver<Job>,
-    clock: Clock,
-    tail: Arc<AtomicBool>,
-    catalogue: SharedCatalogue,
-    plan: SharedPlan,
-) {
-    let mut checkpoint = TailCheckpoint { commands: 0, ready: tail };
+fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogue, plan: SharedPlan) {
+    let mut checkpoint = writer.tail.clone().map(|ready| TailCheckpoint { commands: 0, ready });
     // A command taken off the queue while looking for an idle moment; it starts the next batch.
     let mut next: Option<Job> = None;
     while let Some(first) = next.take().or_else(|| jobs.recv().ok()) {
@@ -409,23 +544,25 @@ fn write_loop(
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let committed_chain = chain.clone();
         // The catalogue as it is when the batch starts; a new one applies from the next batch.
         let catalogue_now = current(&catalogue);
         let plan_now = current(&plan);
         let alone = batch.len() == 1;
         let mut finishers = Vec::with_capacity(batch.len());
         let mut any_ok = false;
-        if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
+        if let Err(e) = writer.begin() {
             tracing::error!(error = %e, "cannot begin a transaction");
             for job in batch {
-                let (_, finish) = job(Err(e.to_string()));
+                let (_, finish) = job(Err(e.clone()));
                 finish(None);
             }
             continue;
         }
-        // Set when SQLite has ended the transaction on its own (a full disk, an I/O error):
-        // then no further command may run, since its statements would commit one by one.
+        let committed_chain = writer.chain.clone();
+        let Writer { conn, chain, clock, .. } = &mut writer;
+        // Set when the database has ended the transaction on its own (a full disk, an I/O
+        // error, a lost connection): then no further command may run, since on SQLite its
+        // statements would commit one by one.
         let mut aborted: Option<String> = None;
         for job in batch {
             if let Some(why) = &aborted {
@@ -435,27 +572,21 @@ fn write_loop(
             }
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
-            if !alone && let Err(e) = run_cached(&conn, "SAVEPOINT job") {
+            if !alone && let Err(e) = run_cached(conn, "SAVEPOINT job") {
                 let (_, finish) = job(Err(e.to_string()));
                 finishers.push(finish);
                 continue;
             }
             let (ok, finish) = {
-                let mut tx = Tx {
-                    conn: &conn,
-                    now: to_micros(clock()),
-                    catalogue: &catalogue_now,
-                    plan: &plan_now,
-                    chain: &mut chain,
-                };
+                let mut tx = Tx { conn, now: to_micros(clock()), catalogue: &catalogue_now, plan: &plan_now, chain };
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
                 })
             };
-            if !alone && !conn.is_autocommit() {
+            if !alone && !conn.transaction_lost() {
                 let ended = if ok {
-                    run_cached(&conn, "RELEASE job")
+                    run_cached(conn, "RELEASE job")
                 } else {
                     conn.execute_batch("ROLLBACK TO job; RELEASE job")
                 };
@@ -464,25 +595,25 @@ fn write_loop(
                 }
             }
             if !ok {
-                chain = before;
+                *chain = before;
             }
-            if conn.is_autocommit() {
-                aborted = Some("the database ended the transaction (disk full or I/O error)".into());
+            if conn.transaction_lost() {
+                aborted = Some("the database ended the transaction (disk full, I/O error or lost connection)".into());
             }
             any_ok |= ok;
             finishers.push(finish);
         }
         let error = match aborted {
             Some(why) => {
-                chain = committed_chain;
+                *chain = committed_chain;
                 tracing::error!(reason = %why, "batch rolled back");
                 Some(why)
             }
             None => {
                 let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
-                run_cached(&conn, end).err().map(|e| {
+                run_cached(conn, end).err().map(|e| {
                     let _ = conn.execute_batch("ROLLBACK");
-                    chain = committed_chain;
+                    *chain = committed_chain;
                     tracing::error!(error = %e, "commit failed");
                     e.to_string()
                 })
@@ -495,15 +626,18 @@ fn write_loop(
         // Only after everyone has their answer, and only when no command comes for a while
         // (unless the log has grown too long): finish the checkpoint the background thread has
         // mostly done, so that the WAL can start over instead of growing without end.
-        if checkpoint.wanted(committed) {
+        if let Some(checkpoint) = checkpoint.as_mut()
+            && let Some(sqlite) = conn.sqlite()
+            && checkpoint.wanted(committed)
+        {
             match jobs.recv_timeout(TailCheckpoint::IDLE) {
                 Ok(job) => {
                     next = Some(job);
                     if checkpoint.overdue() {
-                        checkpoint.run(&conn);
+                        checkpoint.run(sqlite);
                     }
                 }
-                Err(_) => checkpoint.run(&conn),
+                Err(_) => checkpoint.run(sqlite),
             }
         }
     }
@@ -573,7 +707,7 @@ fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
 }
 
 /// How the record acted on relates to the actor.
-pub(crate) fn scope_of(conn: &Connection, actor: &Actor, owner: &str, case_id: Option<&str>) -> Result<Scope> {
+pub(crate) fn scope_of(conn: &Conn, actor: &Actor, owner: &str, case_id: Option<&str>) -> Result<Scope> {
     let Some(org) = actor.organisation_id.map(|o| o.to_string()) else {
         return Ok(Scope::Other);
     };
@@ -1138,6 +1272,6 @@ impl Store for SqliteStore {
     }
 
     fn is_empty(&self) -> Result<bool> {
-        self.read(|conn| Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM organisations)", [], |r| r.get(0))?))
+        self.read(|conn| Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM organisations)", (), |r| r.get(0))?))
     }
 }

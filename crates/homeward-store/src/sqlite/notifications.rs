@@ -5,6 +5,7 @@
 //! Other commands enqueue through [`enqueue`] with the routes in force (`Tx`-free: the caller
 //! passes [`Routes`], which the store holds beside the response plan).
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::escalation::{Missed, Subject};
 use homeward_domain::notification::{
     Channel, EscalationEvent, Message, NotificationView, Outcome, Pending, Routes, State,
@@ -12,7 +13,6 @@ use homeward_domain::notification::{
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, EscalationId, NotificationId, OrganisationId};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -171,7 +171,7 @@ pub(crate) fn cancel(tx: &mut Tx<'_>, actor: &Actor, record_type: &str, record_i
          WHERE record_type = ?1 AND record_id = ?2 AND state = 'pending' RETURNING id",
     )?;
     let ids: Vec<String> =
-        stmt.query_map(params![record_type, record_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        stmt.query_map(params![record_type, record_id], |r| r.get(0))?.collect::<crate::db::Result<_>>()?;
     drop(stmt);
     if !ids.is_empty() {
         let detail = json!({"notification_ids": ids, "record_type": record_type, "record_id": record_id});
@@ -182,7 +182,7 @@ pub(crate) fn cancel(tx: &mut Tx<'_>, actor: &Actor, record_type: &str, record_i
 
 /// The pending notifications due at `now`, those due longest first. Read by the system on a
 /// reader connection: they carry no personal data of a child. Not audited; each attempt is.
-pub(super) fn due(conn: &Connection, now: OffsetDateTime, limit: u32) -> Result<Vec<Pending>> {
+pub(super) fn due(conn: &Conn, now: OffsetDateTime, limit: u32) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, n.organisation_id, n.channel, n.recipient, n.payload, n.attempts, n.created_at, u.language,
                 u.active

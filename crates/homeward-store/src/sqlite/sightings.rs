@@ -3,11 +3,11 @@
 //! reports; attaching one to a case appends the case's `sighting_attached` event in the same
 //! command, and only then does the case page read it (`of_case`). No case read joins these tables.
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::sighting::{self, NewSighting, Photo, PhotoType, SightingReceipt, SightingState, SightingView};
 use homeward_domain::{CaseId, DomainError, SightingId};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -84,7 +84,7 @@ pub(super) fn submit(tx: &mut Tx<'_>, origin: &str, new: NewSighting, photo: Opt
 /// The organisation of the alert a sighting answers. The alert must have been published (live,
 /// expired or cancelled: a sighting after the end is still worth reading); an alert never
 /// published, or no alert at all, is refused, so that the public cannot learn of a request.
-fn alert_organisation(conn: &Connection, alert: &str) -> Result<String> {
+fn alert_organisation(conn: &Conn, alert: &str) -> Result<String> {
     let found: Option<String> = conn
         .prepare_cached("SELECT organisation_id FROM alerts WHERE id = ?1 AND published_at IS NOT NULL")?
         .query_row([alert], |r| r.get(0))
@@ -99,7 +99,7 @@ fn alert_organisation(conn: &Connection, alert: &str) -> Result<String> {
     })
 }
 
-fn view(r: &rusqlite::Row<'_>) -> Result<SightingView> {
+fn view(r: &crate::db::Row<'_>) -> Result<SightingView> {
     let state: String = r.get(14)?;
     let state = match state.as_str() {
         "new" => SightingState::New,
@@ -136,30 +136,30 @@ fn view(r: &rusqlite::Row<'_>) -> Result<SightingView> {
     })
 }
 
-fn query(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<SightingView>> {
+fn query(conn: &Conn, sql: &str, arg: &str) -> Result<Vec<SightingView>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([arg])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(view(r)?);
+        out.push(view(&r)?);
     }
     Ok(out)
 }
 
-fn one(conn: &Connection, id: SightingId) -> Result<Option<SightingView>> {
+fn one(conn: &Conn, id: SightingId) -> Result<Option<SightingView>> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE s.id = ?1");
     Ok(query(conn, &sql, &id.to_string())?.pop())
 }
 
 /// How the inbox relates to the actor's organisation: their own if it takes reports.
-fn inbox_scope(conn: &Connection, actor: &Actor) -> Result<Scope> {
+fn inbox_scope(conn: &Conn, actor: &Actor) -> Result<Scope> {
     let Some(org) = actor.organisation_id else { return Ok(Scope::Other) };
     let kind = super::accounts::organisation_by_id(conn, org)?.map(|o| o.kind);
     Ok(kind.map(sighting::inbox_scope).unwrap_or(Scope::Other))
 }
 
 /// The scope of one sighting: an attached one is its case's, any other the inbox's.
-fn scope_of(conn: &Connection, actor: &Actor, found: &SightingView) -> Result<Scope> {
+fn scope_of(conn: &Conn, actor: &Actor, found: &SightingView) -> Result<Scope> {
     match found.case_id {
         Some(case) => {
             let owner: String =
@@ -178,7 +178,7 @@ fn scope_of(conn: &Connection, actor: &Actor, found: &SightingView) -> Result<Sc
 
 /// The organisation whose inbox a sighting is in; none for a general one not yet decided (a
 /// decision makes it the deciding organisation's: its reason is that organisation's own).
-fn one_organisation(conn: &Connection, id: SightingId) -> Result<Option<String>> {
+fn one_organisation(conn: &Conn, id: SightingId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT organisation_id FROM sightings WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))?)

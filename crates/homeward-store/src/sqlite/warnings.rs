@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::db::{Conn, OptionalExtension, params};
 use homeward_domain::case::Category;
 use homeward_domain::case::{LastSeen, MissingFrom};
 use homeward_domain::linkage::PROBABLE_FROM;
@@ -26,7 +27,6 @@ use homeward_domain::warning::{
 use homeward_domain::{CaseId, OrganisationId, WarningId};
 use homeward_risk::detect::{self, CaseFacts, Detector, History, MAX_SHARED_CASES, Place, Rules, Warning};
 use homeward_risk::trend::{self, TrendRules};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -222,7 +222,7 @@ pub(super) fn new_case_in_savepoint(
 /// The week of the organisation's first report of any category: every series starts there (the
 /// weeks before it are not weeks without reports, but weeks before Homeward). `None` before the
 /// first report.
-fn first_week(conn: &Connection, org: &str) -> Result<Option<i64>> {
+fn first_week(conn: &Conn, org: &str) -> Result<Option<i64>> {
     // One category at a time: each is one step down the key's index, where the minimum over the
     // whole organisation would read every week of every category on every report.
     let mut statement = conn.prepare_cached(
@@ -292,7 +292,7 @@ fn detect_trend(
         )?;
         let rows = statement
             .query_map(params![org, dimension, key, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::db::Result<_>>()?
     };
     let first = first_week.max(week - TREND_WEEKS);
     let mut weeks = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
@@ -340,7 +340,7 @@ fn detect_trend(
 }
 
 /// What the detectors read of one stored case, and its organisation.
-fn facts_of(conn: &Connection, case: &str) -> Result<Option<(String, CaseFacts)>> {
+fn facts_of(conn: &Conn, case: &str) -> Result<Option<(String, CaseFacts)>> {
     let row = conn
         .prepare_cached(
             "SELECT c.organisation_id, c.last_seen_at, ch.identity_id FROM cases c
@@ -378,7 +378,7 @@ fn push_identifier(facts: &mut CaseFacts, kind: IdentifierKind, normalised: Stri
 /// each with what it shares: one query a criterion, never one a related case (a busy reception
 /// centre has hundreds of children within a window).
 fn related_facts(
-    conn: &Connection,
+    conn: &Conn,
     org: &str,
     facts: &CaseFacts,
     partners: &[String],
@@ -403,9 +403,9 @@ fn related_facts(
     };
     let around =
         |window: Duration| (timefmt::format(facts.missing_at - window), timefmt::format(facts.missing_at + window));
-    let read = |statement: &mut rusqlite::CachedStatement<'_>, params: &[&dyn rusqlite::ToSql]| {
+    let read = |statement: &mut crate::db::Stmt<'_>, params: &[&dyn crate::db::ToValue]| {
         let rows = statement.query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<rusqlite::Result<Vec<(String, String, Option<String>)>>>()
+        rows.collect::<crate::db::Result<Vec<(String, String, Option<String>)>>>()
     };
     if let Some(child) = &facts.child {
         let (from, to) = around(rules.repeat_window);
@@ -452,7 +452,7 @@ fn related_facts(
 
 /// The identities of children that record linkage found probably the same as this case's child
 /// (a suggested pair at or above [`PROBABLE_FROM`], not decided by a person), other than its own.
-fn probable_identities(conn: &Connection, case: CaseId, own: Option<&str>) -> Result<Vec<String>> {
+fn probable_identities(conn: &Conn, case: CaseId, own: Option<&str>) -> Result<Vec<String>> {
     let mut statement = conn.prepare_cached(
         "SELECT k.identity_id FROM cases c
            JOIN child_matches m ON m.child_a = c.child_id JOIN children k ON k.id = m.child_b
@@ -475,7 +475,7 @@ fn probable_identities(conn: &Connection, case: CaseId, own: Option<&str>) -> Re
 }
 
 /// The place's year before the window and how many places the organisation has.
-fn history(conn: &Connection, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<History> {
+fn history(conn: &Conn, org: &str, facts: &CaseFacts, rules: &Rules) -> Result<History> {
     let Some(place) = &facts.missing_from else { return Ok(History::default()) };
     let window_start = facts.missing_at - rules.place_window;
     let place_year: i64 = conn
@@ -520,7 +520,7 @@ pub fn stored_key(key: &str) -> String {
 }
 
 /// Whether the latest closed warning of this key already held every one of these cases.
-fn decided_before(conn: &Connection, org: &str, kind: &str, key: &str, cases: &[CaseId]) -> Result<bool> {
+fn decided_before(conn: &Conn, org: &str, kind: &str, key: &str, cases: &[CaseId]) -> Result<bool> {
     let closed: Option<String> = conn
         .prepare_cached(
             "SELECT id FROM warnings WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3
@@ -630,7 +630,7 @@ pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Resul
              ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC LIMIT 100"
         ))?;
         let rows = statement.query_map([org.to_string()], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::db::Result<_>>()?
     };
     let mut views = Vec::with_capacity(ids.len());
     for id in &ids {
@@ -647,7 +647,7 @@ pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Resul
 }
 
 /// One warning of the actor's organisation; another organisation's is not found.
-fn own_warning(conn: &Connection, actor: &Actor, id: WarningId, action: Action) -> Result<WarningView> {
+fn own_warning(conn: &Conn, actor: &Actor, id: WarningId, action: Action) -> Result<WarningView> {
     let org: Option<String> = conn
         .prepare_cached("SELECT organisation_id FROM warnings WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
@@ -722,7 +722,7 @@ pub(super) fn warning_network(tx: &mut Tx<'_>, actor: &Actor, id: WarningId) -> 
 }
 
 /// Every identifier record of a case (without its label: the network does not show it).
-fn identifiers_of(conn: &Connection, case: CaseId) -> Result<Vec<Identifier>> {
+fn identifiers_of(conn: &Conn, case: CaseId) -> Result<Vec<Identifier>> {
     let mut statement =
         conn.prepare_cached("SELECT id, kind, value, normalised FROM identifiers WHERE case_id = ?1 ORDER BY id")?;
     let rows = statement.query_map([case.to_string()], |r| {
@@ -748,7 +748,7 @@ fn identifiers_of(conn: &Connection, case: CaseId) -> Result<Vec<Identifier>> {
 /// Also answers whether some were left out. Each identifier is read in the index's own order,
 /// the latest linked first and no more than the network can show, so that a number in
 /// thousands of cases is not read in full.
-fn one_hop(conn: &Connection, org: &str, seeds: &[NetworkCase], records: &[Identifier]) -> Result<(Vec<CaseId>, bool)> {
+fn one_hop(conn: &Conn, org: &str, seeds: &[NetworkCase], records: &[Identifier]) -> Result<(Vec<CaseId>, bool)> {
     let in_network: HashSet<CaseId> = seeds.iter().map(|c| c.case_id).collect();
     let mut keys: Vec<(IdentifierKind, &str)> = Vec::new();
     for record in records.iter().filter(|r| !r.normalised.is_empty()) {
@@ -771,7 +771,7 @@ fn one_hop(conn: &Connection, org: &str, seeds: &[NetworkCase], records: &[Ident
             .query_map(params![enum_name(&kind)?, normalised, org, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::db::Result<Vec<_>>>()?;
         // As many records as asked for: more cases hold it than the network can show.
         cut |= rows.len() >= limit;
         let mut counted = HashSet::new();
@@ -798,7 +798,7 @@ fn one_hop(conn: &Connection, org: &str, seeds: &[NetworkCase], records: &[Ident
 }
 
 /// A case of the organisation as the network shows it, one hop further than the warning.
-fn network_case(conn: &Connection, org: &str, case: CaseId) -> Result<Option<NetworkCase>> {
+fn network_case(conn: &Conn, org: &str, case: CaseId) -> Result<Option<NetworkCase>> {
     let row = conn
         .prepare_cached(
             "SELECT number, category, status, last_seen_at FROM cases WHERE id = ?1 AND organisation_id = ?2",
@@ -873,7 +873,7 @@ pub(super) fn case_warnings(
     Ok(found)
 }
 
-fn live_warnings_of(conn: &Connection, case: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
+fn live_warnings_of(conn: &Conn, case: CaseId) -> Result<Vec<(WarningId, WarningKind, Level)>> {
     let mut statement = conn.prepare_cached(
         "SELECT w.id, w.kind, w.level FROM warning_cases wc JOIN warnings w ON w.id = wc.warning_id
          WHERE wc.case_id = ?1 AND w.state IN ('open', 'acknowledged') ORDER BY w.raised_at",
@@ -889,7 +889,7 @@ fn live_warnings_of(conn: &Connection, case: CaseId) -> Result<Vec<(WarningId, W
     Ok(found)
 }
 
-fn load(conn: &Connection, id: &str) -> Result<WarningView> {
+fn load(conn: &Conn, id: &str) -> Result<WarningView> {
     let (kind, key, level, state, evidence, raised_at, updated_at) = conn
         .prepare_cached("SELECT kind, key, level, state, evidence, raised_at, updated_at FROM warnings WHERE id = ?1")?
         .query_row([id], |r| {
@@ -995,7 +995,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
             "SELECT c.id, c.organisation_id, c.last_seen_at, ch.identity_id, c.category FROM cases c
              JOIN children ch ON ch.id = c.child_id",
         )?;
-        let rows = statement.query_map([], |r| {
+        let rows = statement.query_map((), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -1018,7 +1018,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     {
         let mut statement = tx.conn.prepare("SELECT case_id, kind, key FROM case_places")?;
         let rows = statement
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            .query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (id, kind, key) = row?;
             if let Some((org, i)) = index.get(&id)
@@ -1031,7 +1031,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     {
         let mut statement = tx.conn.prepare("SELECT organisation_id, key, missing_at FROM case_regions")?;
         let rows = statement
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            .query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (org, key, missing_at) = row?;
             *weekly.entry((org, "region", key, week_of(timefmt::parse(&missing_at)?))).or_default() += 1;
@@ -1040,7 +1040,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
     {
         let mut statement = tx.conn.prepare("SELECT case_id, kind, normalised FROM identifiers")?;
         let rows = statement
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            .query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (id, kind, normalised) = row?;
             if let Some((org, i)) = index.get(&id)
@@ -1075,7 +1075,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
 /// more) are one child for the repeat detector in the full re-evaluation too, as they are when a
 /// case comes in: each group of identities linked by such pairs (and the pairs' pairs) is keyed
 /// by its smallest identity, and the cases of the others are marked probable.
-fn group_probable_children(conn: &Connection, by_org: &mut HashMap<String, Vec<CaseFacts>>) -> Result<()> {
+fn group_probable_children(conn: &Conn, by_org: &mut HashMap<String, Vec<CaseFacts>>) -> Result<()> {
     let pairs: Vec<(String, String)> = {
         let mut statement = conn.prepare(
             "SELECT a.identity_id, b.identity_id FROM child_matches m
@@ -1084,7 +1084,7 @@ fn group_probable_children(conn: &Connection, by_org: &mut HashMap<String, Vec<C
                 AND a.identity_id IS NOT NULL AND b.identity_id IS NOT NULL",
         )?;
         let rows = statement.query_map([PROBABLE_FROM], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::db::Result<_>>()?
     };
     if pairs.is_empty() {
         return Ok(());
@@ -1124,7 +1124,7 @@ fn rescan_trends(
     actor: &Actor,
     weekly: &BTreeMap<(String, &'static str, String, i64), u32>,
 ) -> Result<usize> {
-    tx.conn.execute("DELETE FROM weekly_counts", [])?;
+    tx.conn.execute("DELETE FROM weekly_counts", ())?;
     for ((org, dimension, key, week), count) in weekly {
         tx.conn
             .prepare_cached(
@@ -1157,8 +1157,8 @@ fn file_missing_places(tx: &mut Tx<'_>) -> Result<usize> {
              WHERE json_extract(p.last_seen, '$.missing_from.name') IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM case_places k WHERE k.case_id = c.id)",
         )?;
-        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        let rows = statement.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<crate::db::Result<_>>()?
     };
     let mut filed = 0;
     for (case, org, missing_at, last_seen) in pending {

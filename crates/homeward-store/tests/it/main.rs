@@ -161,8 +161,11 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
 
 #[test]
 fn database_urls_are_checked() {
-    let pg = homeward_store::open("postgres://localhost/homeward", system_clock()).err().expect("refused");
-    assert!(pg.to_string().contains("PostgreSQL is not supported by this build yet"), "{pg}");
+    // A PostgreSQL URL is taken; nothing listens on port 1, so opening fails with why.
+    let pg = homeward_store::open("postgres://127.0.0.1:1/homeward", system_clock()).err().expect("refused");
+    assert!(pg.to_string().contains("connect"), "{pg}");
+    let bad = homeward_store::open("postgres://127.0.0.1:notaport/x", system_clock()).err().expect("refused");
+    assert!(bad.to_string().contains("cannot read the PostgreSQL URL"), "{bad}");
     let unknown = homeward_store::open("mysql://localhost/x", system_clock()).err().expect("refused");
     assert!(unknown.to_string().contains("unknown database URL `mysql`"), "{unknown}");
     let plain = homeward_store::open("homeward.db", system_clock()).err().expect("refused");

@@ -1,0 +1,685 @@
+//! One connection type over SQLite and PostgreSQL, so that every store command is written once.
+//!
+//! The commands speak a small subset of SQL that both engines read the same way, with SQLite's
+//! `?1` placeholders (turned into `$1` for PostgreSQL). Values cross the boundary as five
+//! kinds — null, integer, real, text, bytes — the way SQLite stores them; towards PostgreSQL an
+//! integer is written as whatever integer, boolean or real type the column has, and every
+//! integer, boolean or real column is read back as SQLite would give it. So the schema of each
+//! backend may use its own natural types while the commands stay the same.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Why a statement failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite refused or failed the statement.
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+    /// PostgreSQL refused or failed the statement, or the connection to it broke.
+    #[error(transparent)]
+    Postgres(#[from] postgres::Error),
+    /// A statement expected to answer one row answered none.
+    #[error("query returned no rows")]
+    NoRows,
+    /// A column held a value the reader could not take (a text where an integer was expected).
+    #[error("column {column}: {message}")]
+    Conversion { column: usize, message: String },
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NoRows,
+            e => Error::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `Ok(None)` for [`Error::NoRows`].
+pub trait OptionalExtension<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A value as it is bound to a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+    Blob(Cow<'a, [u8]>),
+}
+
+/// A Rust value that can be bound to a statement.
+pub trait ToValue {
+    fn to_value(&self) -> Value<'_>;
+}
+
+macro_rules! integer_to_value {
+    ($($t:ty),*) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value<'_> {
+                // Every integer the store binds fits an i64 (counts, limits, years, sequence
+                // numbers); one that did not would be a bug, and is stored as the largest.
+                Value::Integer(i64::try_from(*self).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+integer_to_value!(i64, i32, u32, u64, usize, u16, u8, i16);
+
+impl ToValue for bool {
+    fn to_value(&self) -> Value<'_> {
+        Value::Integer(i64::from(*self))
+    }
+}
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value<'_> {
+        Value::Real(*self)
+    }
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+
+impl ToValue for [u8] {
+    fn to_value(&self) -> Value<'_> {
+        Value::Blob(Cow::Borrowed(self))
+    }
+}
+
+impl ToValue for Vec<u8> {
+    fn to_value(&self) -> Value<'_> {
+        Value::Blob(Cow::Borrowed(self))
+    }
+}
+
+impl ToValue for Value<'_> {
+    fn to_value(&self) -> Value<'_> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Integer(i) => Value::Integer(*i),
+            Value::Real(r) => Value::Real(*r),
+            Value::Text(t) => Value::Text(Cow::Borrowed(t)),
+            Value::Blob(b) => Value::Blob(Cow::Borrowed(b)),
+        }
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value<'_> {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null,
+        }
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value<'_> {
+        (**self).to_value()
+    }
+}
+
+/// The parameters of one statement.
+pub trait Params {
+    fn values(&self) -> Vec<Value<'_>>;
+}
+
+impl Params for () {
+    fn values(&self) -> Vec<Value<'_>> {
+        Vec::new()
+    }
+}
+
+impl<T: ToValue, const N: usize> Params for [T; N] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(|v| v.to_value()).collect()
+    }
+}
+
+impl<T: ToValue> Params for [T] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(|v| v.to_value()).collect()
+    }
+}
+
+impl<T: ToValue> Params for Vec<T> {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(|v| v.to_value()).collect()
+    }
+}
+
+impl<P: Params + ?Sized> Params for &P {
+    fn values(&self) -> Vec<Value<'_>> {
+        (**self).values()
+    }
+}
+
+/// Parameters of different types, as a slice: `params![id, 3, Some("x")]`.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[&dyn $crate::db::ToValue] };
+    ($($p:expr),+ $(,)?) => { &[$(&$p as &dyn $crate::db::ToValue),+] as &[&dyn $crate::db::ToValue] };
+}
+pub use crate::params;
+
+/// The parameters an iterator yields, in order.
+pub fn params_from_iter<I>(iter: I) -> Vec<I::Item>
+where
+    I: IntoIterator,
+    I::Item: ToValue,
+{
+    iter.into_iter().collect()
+}
+
+/// A value read from a row, as SQLite would give it.
+pub trait FromValue: Sized {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String>;
+}
+
+impl FromValue for i64 {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Integer(i) => Ok(i),
+            other => Err(format!("expected an integer, found {}", kind(&other))),
+        }
+    }
+}
+
+macro_rules! integer_from_value {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+                let i = i64::from_value(value)?;
+                <$t>::try_from(i).map_err(|_| format!("{i} is out of range for {}", stringify!($t)))
+            }
+        }
+    )*};
+}
+integer_from_value!(i32, u32, u64, usize, u16, u8, i16);
+
+impl FromValue for bool {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        Ok(i64::from_value(value)? != 0)
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Real(r) => Ok(r),
+            // SQLite keeps a whole number in a REAL column as an integer.
+            Value::Integer(i) => Ok(i as f64),
+            other => Err(format!("expected a real number, found {}", kind(&other))),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Text(t) => Ok(t.into_owned()),
+            other => Err(format!("expected text, found {}", kind(&other))),
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Blob(b) => Ok(b.into_owned()),
+            other => Err(format!("expected bytes, found {}", kind(&other))),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+fn kind(value: &Value<'_>) -> &'static str {
+    match value {
+        Value::Null => "NULL",
+        Value::Integer(_) => "an integer",
+        Value::Real(_) => "a real number",
+        Value::Text(_) => "text",
+        Value::Blob(_) => "bytes",
+    }
+}
+
+/// How a column is named: by its place, from 0.
+pub trait RowIndex {
+    fn index(self) -> usize;
+}
+
+impl RowIndex for usize {
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// One row of an answer.
+pub enum Row<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Postgres(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `idx` (from 0) as a `T`. The first type parameter is there for the shape of
+    /// rusqlite's `get::<_, T>`, which the commands were first written against.
+    pub fn get<I: RowIndex, T: FromValue>(&self, idx: I) -> Result<T> {
+        let column = idx.index();
+        let value = match self {
+            Row::Sqlite(row) => sqlite_value(row.get_ref(column)?),
+            Row::Postgres(row) => postgres_value(row, column)?,
+        };
+        T::from_value(value).map_err(|message| Error::Conversion { column, message })
+    }
+}
+
+fn sqlite_value(value: rusqlite::types::ValueRef<'_>) -> Value<'_> {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => Value::Blob(Cow::Borrowed(b)),
+    }
+}
+
+fn postgres_value(row: &postgres::Row, column: usize) -> Result<Value<'_>> {
+    use postgres::types::Type;
+    let ty = row
+        .columns()
+        .get(column)
+        .map(|c| c.type_().clone())
+        .ok_or_else(|| Error::Conversion { column, message: "no such column".into() })?;
+    let value = match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(column)?.map(Value::Integer),
+        Type::INT4 => row.try_get::<_, Option<i32>>(column)?.map(|i| Value::Integer(i64::from(i))),
+        Type::INT2 => row.try_get::<_, Option<i16>>(column)?.map(|i| Value::Integer(i64::from(i))),
+        Type::BOOL => row.try_get::<_, Option<bool>>(column)?.map(|b| Value::Integer(i64::from(b))),
+        Type::FLOAT8 => row.try_get::<_, Option<f64>>(column)?.map(Value::Real),
+        Type::FLOAT4 => row.try_get::<_, Option<f32>>(column)?.map(|r| Value::Real(f64::from(r))),
+        Type::BYTEA => row.try_get::<_, Option<&[u8]>>(column)?.map(|b| Value::Blob(Cow::Borrowed(b))),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            row.try_get::<_, Option<&str>>(column)?.map(|t| Value::Text(Cow::Borrowed(t)))
+        }
+        other => {
+            return Err(Error::Conversion {
+                column,
+                message: format!("PostgreSQL type {other} is not read by the store; cast it in the query"),
+            });
+        }
+    };
+    Ok(value.unwrap_or(Value::Null))
+}
+
+impl postgres::types::ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match (self, ty) {
+            (Value::Null, _) => Ok(postgres::types::IsNull::Yes),
+            (Value::Integer(i), &Type::INT8) => i.to_sql(ty, out),
+            (Value::Integer(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+            (Value::Integer(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+            (Value::Integer(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            (Value::Integer(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Value::Integer(i), &Type::TEXT | &Type::VARCHAR) => i.to_string().as_str().to_sql(ty, out),
+            (Value::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
+            (Value::Real(r), &Type::FLOAT4) => (*r as f32).to_sql(ty, out),
+            // Text only to a text parameter: written raw into an integer's place it would be
+            // read as some other value.
+            (Value::Text(t), &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME | &Type::UNKNOWN) => {
+                t.as_ref().to_sql(ty, out)
+            }
+            (Value::Blob(b), &Type::BYTEA) => b.as_ref().to_sql(ty, out),
+            (value, ty) => Err(format!("cannot bind {} to a PostgreSQL {ty} parameter", kind(value)).into()),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Integer(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// A PostgreSQL connection with its own cache of prepared statements.
+pub struct PgConn {
+    client: RefCell<postgres::Client>,
+    statements: RefCell<HashMap<String, postgres::Statement>>,
+}
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> Self {
+        Self { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.client.borrow().is_closed()
+    }
+
+    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let statement = self.client.borrow_mut().prepare(&placeholders(sql))?;
+        self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&self, statement: &postgres::Statement, values: &[Value<'_>]) -> Result<Vec<postgres::Row>> {
+        let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+        Ok(self.client.borrow_mut().query(statement, &bound)?)
+    }
+
+    fn execute(&self, statement: &postgres::Statement, values: &[Value<'_>]) -> Result<usize> {
+        let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+        let n = self.client.borrow_mut().execute(statement, &bound)?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+}
+
+/// SQLite's `?1` and `?` placeholders as PostgreSQL's `$1`, outside string literals and quoted
+/// names.
+pub fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 1u32;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    digits.push(d);
+                    chars.next();
+                }
+                out.push('$');
+                if digits.is_empty() {
+                    out.push_str(&next.to_string());
+                    next += 1;
+                } else {
+                    out.push_str(&digits);
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// A connection to either engine.
+pub enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres(PgConn),
+}
+
+impl Conn {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Postgres(_))
+    }
+
+    /// The SQLite connection, for what only SQLite has (pragmas, checkpoints, backups).
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Conn::Sqlite(c) => Some(c),
+            Conn::Postgres(_) => None,
+        }
+    }
+
+    /// Runs a statement without parameters or rows (a transaction's or savepoint's begin and
+    /// end): through SQLite's statement cache, as it comes several times a command, and as a
+    /// simple query on PostgreSQL.
+    pub fn run(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => c.prepare_cached(sql)?.execute([]).map(drop).map_err(Error::from),
+            Conn::Postgres(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+
+    /// Whether the connection can no longer be used (PostgreSQL's went away).
+    pub fn is_broken(&self) -> bool {
+        match self {
+            Conn::Sqlite(_) => false,
+            Conn::Postgres(c) => c.is_closed(),
+        }
+    }
+
+    /// Whether the transaction the writer began is gone: SQLite ended it on its own (a full
+    /// disk, an I/O error), or PostgreSQL's connection broke.
+    pub fn transaction_lost(&self) -> bool {
+        match self {
+            Conn::Sqlite(c) => c.is_autocommit(),
+            Conn::Postgres(c) => c.is_closed(),
+        }
+    }
+
+    /// A statement, prepared once per connection and kept.
+    pub fn prepare_cached(&self, sql: &str) -> Result<Stmt<'_>> {
+        Ok(match self {
+            Conn::Sqlite(c) => Stmt::Sqlite(StmtInner::Cached(c.prepare_cached(sql)?)),
+            Conn::Postgres(c) => Stmt::Postgres(c, c.statement(sql)?),
+        })
+    }
+
+    /// A statement prepared for this use only (SQL built at run time, used rarely).
+    pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
+        Ok(match self {
+            Conn::Sqlite(c) => Stmt::Sqlite(StmtInner::Once(c.prepare(sql)?)),
+            Conn::Postgres(c) => Stmt::Postgres(c, c.client.borrow_mut().prepare(&placeholders(sql))?),
+        })
+    }
+
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        self.prepare(sql)?.execute(params)
+    }
+
+    pub fn query_row<T, P: Params>(&self, sql: &str, params: P, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
+        self.prepare(sql)?.query_row(params, f)
+    }
+
+    /// Runs statements separated by semicolons, with no parameters.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Postgres(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+}
+
+pub enum StmtInner<'a> {
+    Cached(rusqlite::CachedStatement<'a>),
+    Once(rusqlite::Statement<'a>),
+}
+
+impl<'a> std::ops::Deref for StmtInner<'a> {
+    type Target = rusqlite::Statement<'a>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            StmtInner::Cached(s) => s,
+            StmtInner::Once(s) => s,
+        }
+    }
+}
+
+impl std::ops::DerefMut for StmtInner<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            StmtInner::Cached(s) => s,
+            StmtInner::Once(s) => s,
+        }
+    }
+}
+
+/// A prepared statement.
+pub enum Stmt<'a> {
+    Sqlite(StmtInner<'a>),
+    Postgres(&'a PgConn, postgres::Statement),
+}
+
+impl Stmt<'_> {
+    pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
+        let values = params.values();
+        match self {
+            Stmt::Sqlite(s) => Ok(s.execute(rusqlite::params_from_iter(values.iter()))?),
+            Stmt::Postgres(c, s) => c.execute(s, &values),
+        }
+    }
+
+    pub fn query_row<T, P: Params>(&mut self, params: P, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
+        let values = params.values();
+        match self {
+            Stmt::Sqlite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(values.iter()))?;
+                match rows.next()? {
+                    Some(row) => f(&Row::Sqlite(row)),
+                    None => Err(Error::NoRows),
+                }
+            }
+            Stmt::Postgres(c, s) => {
+                let rows = c.query(s, &values)?;
+                match rows.first() {
+                    Some(row) => f(&Row::Postgres(row)),
+                    None => Err(Error::NoRows),
+                }
+            }
+        }
+    }
+
+    /// Every row, each through `f`; read at once.
+    pub fn query_map<T, P: Params>(
+        &mut self,
+        params: P,
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<std::vec::IntoIter<Result<T>>> {
+        let values = params.values();
+        let mut out = Vec::new();
+        match self {
+            Stmt::Sqlite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(values.iter()))?;
+                while let Some(row) = rows.next()? {
+                    out.push(f(&Row::Sqlite(row)));
+                }
+            }
+            Stmt::Postgres(c, s) => {
+                for row in c.query(s, &values)? {
+                    out.push(f(&Row::Postgres(&row)));
+                }
+            }
+        }
+        Ok(out.into_iter())
+    }
+
+    /// Whether the statement answers any row.
+    pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
+        match self.query_row(params, |_| Ok(())) {
+            Ok(()) => Ok(true),
+            Err(Error::NoRows) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The rows, to walk with [`Rows::next`].
+    pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
+        let values = params.values();
+        Ok(match self {
+            Stmt::Sqlite(s) => Rows::Sqlite(s.query(rusqlite::params_from_iter(values.into_iter()))?),
+            Stmt::Postgres(c, s) => Rows::Postgres(c.query(s, &values)?.into_iter(), None),
+        })
+    }
+}
+
+/// The rows of an answer, one at a time.
+pub enum Rows<'a> {
+    Sqlite(rusqlite::Rows<'a>),
+    Postgres(std::vec::IntoIter<postgres::Row>, Option<postgres::Row>),
+}
+
+impl Rows<'_> {
+    pub fn next(&mut self) -> Result<Option<Row<'_>>> {
+        match self {
+            Rows::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),
+            Rows::Postgres(rows, current) => {
+                *current = rows.next();
+                Ok(current.as_ref().map(Row::Postgres))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_outside_literals() {
+        assert_eq!(
+            placeholders("SELECT a FROM t WHERE b = ?1 AND c = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12"
+        );
+        assert_eq!(placeholders("VALUES (?, ?, ?)"), "VALUES ($1, $2, $3)");
+        assert_eq!(placeholders("WHERE a = '?' AND b = ?2"), "WHERE a = '?' AND b = $2");
+        assert_eq!(placeholders("WHERE \"we?rd\" = ?"), "WHERE \"we?rd\" = $1");
+    }
+}

@@ -31,7 +31,7 @@ use homeward_domain::linkage::MatchDecision;
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
 use homeward_domain::records::IdentifierKind;
 use homeward_risk::detect::{CaseFacts, Rules, WarningKind};
-use homeward_store::{Durability, Rescan, SqliteStore, Store};
+use homeward_store::{Durability, Rescan, SqlStore, Store};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -267,7 +267,7 @@ fn planted_report(
 /// The bench's supervisor, who opens every case.
 const SUPERVISOR: &str = "sup@bench.example";
 
-fn supervisor(store: &SqliteStore) -> Result<Actor> {
+fn supervisor(store: &SqlStore) -> Result<Actor> {
     let cli = Actor::command_line();
     let org = store.create_organisation(
         &cli,
@@ -334,7 +334,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     };
     let ahead = reused_latest.map_or(time::Duration::ZERO, |latest| reused_clock_lead(latest, measure));
     let clock: homeward_store::Clock = std::sync::Arc::new(move || OffsetDateTime::now_utc() + ahead);
-    let store = SqliteStore::open_with(path_text, clock, Durability::Relaxed)?;
+    let store = SqlStore::open_with(path_text, clock, Durability::Relaxed)?;
     let (actor, load, patterns, warnings) = match reuse {
         // A store this scenario was loaded into before (`--keep`): only the timings again.
         Some(_) => {
@@ -426,7 +426,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
 /// the time taken, how each detector did and the stored warnings.
 #[allow(clippy::type_complexity)]
 fn load(
-    store: &SqliteStore,
+    store: &SqlStore,
     path: &Path,
     all: &[CaseFacts],
     truth: &mut [detect::Planted],
@@ -538,7 +538,7 @@ fn load(
 /// index holds the planted children only: the background's `Child{n} Synthetic` would share no
 /// block with them (how well names are found among realistic names is issue 4's benchmark).
 fn open_planted(
-    store: &SqliteStore,
+    store: &SqlStore,
     actor: &Actor,
     index: &Mutex<homeward_linkage::search::Index>,
     (body, record): (NewCase, homeward_linkage::Record),

@@ -29,7 +29,7 @@ use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
 pub use sqlite::warnings::{Rescan, stored_key};
-pub use sqlite::{Durability, SqliteStore};
+pub use sqlite::{Durability, SqlStore};
 
 /// Why a store command failed.
 #[derive(Debug, thiserror::Error)]
@@ -412,9 +412,9 @@ pub trait Store: Send + Sync + 'static {
 /// refused by name, never guessed at.
 pub fn open(url: &str, clock: Clock) -> Result<std::sync::Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
-        Ok(std::sync::Arc::new(SqliteStore::open(path, clock)?))
+        Ok(std::sync::Arc::new(SqlStore::open(path, clock)?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(SqliteStore::open_postgres(url, clock)?))
+        Ok(std::sync::Arc::new(SqlStore::open_postgres(url, clock)?))
     } else {
         Err(StoreError::Url(format!(
             "unknown database URL `{}`; expected sqlite://PATH or postgres://…",

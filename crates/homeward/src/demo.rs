@@ -17,7 +17,7 @@ use homeward_domain::linkage::MatchDecision::Confirm;
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role, User};
 use homeward_domain::records::{CallerRelation, Channel, IdentifierKind, NewContact, NewIdentifier, NewNote};
 use homeward_domain::view::CaseChange;
-use homeward_store::{SqliteStore, Store};
+use homeward_store::{SqlStore, Store};
 use time::{Duration, OffsetDateTime};
 
 pub const DEFAULT_CASES: u32 = 2000;
@@ -135,7 +135,7 @@ impl DemoClock {
     }
 }
 
-fn demo_store(url: &str) -> anyhow::Result<(SqliteStore, DemoClock)> {
+fn demo_store(url: &str) -> anyhow::Result<(SqlStore, DemoClock)> {
     let Some(path) = url.strip_prefix("sqlite://") else {
         bail!("demo data is written to a sqlite:// database; got {}", crate::settings::redact(url));
     };
@@ -146,7 +146,7 @@ fn demo_store(url: &str) -> anyhow::Result<(SqliteStore, DemoClock)> {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     });
     // Demo data can always be written again, so it is loaded without an fsync per command.
-    let store = SqliteStore::open_with(path, clock, homeward_store::Durability::Relaxed)
+    let store = SqlStore::open_with(path, clock, homeward_store::Durability::Relaxed)
         .with_context(|| format!("cannot open {}", crate::settings::redact(url)))?;
     Ok((store, DemoClock(micros)))
 }
@@ -475,7 +475,7 @@ pub fn fill(url: &str, cases: u32, seed: u64) -> anyhow::Result<String> {
 /// Plays one step of a case at its time; false when the lifecycle refused it.
 #[allow(clippy::too_many_arguments)]
 fn play(
-    store: &SqliteStore,
+    store: &SqlStore,
     clock: &DemoClock,
     orgs: &[(&Country, homeward_domain::org::Organisation, homeward_domain::org::Organisation, OrgUsers)],
     case_ids: &[Option<(CaseId, usize)>],

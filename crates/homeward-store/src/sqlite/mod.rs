@@ -88,7 +88,7 @@ fn current<T>(shared: &RwLock<Arc<T>>) -> Arc<T> {
 }
 
 /// A SQLite-backed [`Store`].
-pub struct SqliteStore {
+pub struct SqlStore {
     writer: SyncSender<Job>,
     readers: Mutex<Vec<Conn>>,
     target: Target,
@@ -210,7 +210,7 @@ impl Tx<'_> {
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &str, clock: Clock) -> Result<Self> {
         Self::open_with(path, clock, Durability::Full)
@@ -242,6 +242,7 @@ impl SqliteStore {
             url.parse().map_err(|e| StoreError::Url(format!("cannot read the PostgreSQL URL: {e}")))?;
         let target = Target::Postgres(Box::new(config));
         let conn = target.connect()?;
+        check_collation(&conn)?;
         migrate_postgres(&conn)?;
         Self::start(conn, target, clock, None, None)
     }
@@ -443,6 +444,21 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// its first twelve.
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
     &[(1, "schema", include_str!("../../migrations/postgres/0001_schema.sql"))];
+
+/// Refuses a database whose text does not sort byte by byte: times and ids are compared and
+/// sorted as text, as SQLite's BINARY collation does.
+fn check_collation(conn: &Conn) -> Result<()> {
+    let collation: String =
+        conn.query_row("SELECT datcollate FROM pg_database WHERE datname = current_database()", (), |r| r.get(0))?;
+    if matches!(collation.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8") {
+        Ok(())
+    } else {
+        Err(StoreError::Url(format!(
+            "the PostgreSQL database sorts text by the collation {collation}; Homeward needs a byte-order one: \
+             CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"
+        )))
+    }
+}
 
 /// Applies PostgreSQL's pending migrations, each in its own transaction, under an advisory lock
 /// so that instances starting together do not both apply one.
@@ -747,7 +763,7 @@ pub(crate) fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(
     }
 }
 
-impl Store for SqliteStore {
+impl Store for SqlStore {
     fn create_organisation(&self, actor: &Actor, new: NewOrganisation) -> Result<Organisation> {
         let actor = actor.clone();
         self.write(move |tx| accounts::create_organisation(tx, &actor, new))

@@ -44,7 +44,7 @@ pub(crate) fn ready(f: &Fixture, id: homeward_domain::alert::AlertId) {
     }
 }
 
-#[test]
+conformance! {
 fn an_alert_is_published_only_with_every_criterion_and_both_approvals() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
@@ -93,6 +93,7 @@ fn an_alert_is_published_only_with_every_criterion_and_both_approvals() {
         assert!(codes.contains(&code.code()), "{code:?}");
     }
 }
+}
 
 fn ready_rest(f: &Fixture, id: homeward_domain::alert::AlertId) {
     for criterion in Criterion::ALL.into_iter().skip(1) {
@@ -105,7 +106,7 @@ fn ready_rest(f: &Fixture, id: homeward_domain::alert::AlertId) {
     }
 }
 
-#[test]
+conformance! {
 fn content_outside_the_consent_is_refused_and_never_public() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
@@ -126,8 +127,9 @@ fn content_outside_the_consent_is_refused_and_never_public() {
     assert_eq!(public[0].content.name, None);
     assert_eq!(public[0].content.last_seen_place, None);
 }
+}
 
-#[test]
+conformance! {
 fn a_published_alert_expires_at_its_end_and_extends_to_at_most_a_day() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
@@ -159,8 +161,9 @@ fn a_published_alert_expires_at_its_end_and_extends_to_at_most_a_day() {
         .count();
     assert_eq!(expired, 1);
 }
+}
 
-#[test]
+conformance! {
 fn operators_may_not_publish_and_case_managers_confirm_but_do_not_request() {
     let f = fixture();
     let operator = user(&f, Role::Operator, "op@a.example");
@@ -177,8 +180,9 @@ fn operators_may_not_publish_and_case_managers_confirm_but_do_not_request() {
     assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");
     assert_eq!(f.store.list_alerts(&operator).unwrap().len(), 1);
 }
+}
 
-#[test]
+conformance! {
 fn an_alert_past_its_end_is_neither_extended_nor_updated_before_the_job_expires_it() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
@@ -188,11 +192,7 @@ fn an_alert_past_its_end_is_neither_extended_nor_updated_before_the_job_expires_
     let at = published.published_at.unwrap();
 
     // The same database seven hours later, the job not yet run: the alert is still `published`.
-    let later = homeward_store::SqliteStore::open(
-        f.path.to_str().unwrap(),
-        std::sync::Arc::new(move || OffsetDateTime::now_utc() + Duration::hours(7)),
-    )
-    .unwrap();
+    let later = f.reopen(std::sync::Arc::new(move || OffsetDateTime::now_utc() + Duration::hours(7)));
     assert_eq!(later.get_alert(&f.actor, alert.id).unwrap().state, AlertState::Published);
     let extend = AlertChange::Extend { ends_at: at + Duration::hours(12) };
     let update = AlertChange::SetContent(AlertContent { age: Some(11), ..AlertContent::default() });
@@ -201,4 +201,5 @@ fn an_alert_past_its_end_is_neither_extended_nor_updated_before_the_job_expires_
         assert!(matches!(refused, Err(StoreError::Domain(DomainError::NoChange(_)))), "{refused:?}");
     }
     assert_eq!(later.get_alert(&f.actor, alert.id).unwrap().messages.len(), 1, "no Update was sent");
+}
 }

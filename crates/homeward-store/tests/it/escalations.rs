@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::{fixture, report};
 
-#[test]
+conformance! {
 fn an_escalation_is_raised_at_most_once_per_case_subject_and_deadline() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case;
@@ -68,8 +68,9 @@ fn an_escalation_is_raised_at_most_once_per_case_subject_and_deadline() {
     assert_eq!(count(AuditCode::EscalationCleared), 2);
     assert_eq!(count(AuditCode::EscalationAcknowledged), 1);
 }
+}
 
-#[test]
+conformance! {
 fn the_job_reads_every_case_not_closed_with_its_events() {
     let f = fixture();
     let open = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
@@ -79,4 +80,5 @@ fn the_job_reads_every_case_not_closed_with_its_events() {
     assert_eq!(cases.iter().map(|(c, _)| c.id).collect::<Vec<_>>(), [open]);
     let (case, events) = &cases[0];
     assert_eq!(events.len() as u32, case.version, "every event of the case, in order");
+}
 }

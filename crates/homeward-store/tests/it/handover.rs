@@ -35,7 +35,7 @@ fn police_liaison(f: &Fixture, unit: &str, email: &str) -> (homeward_domain::Org
     (org.id, Actor::user(&user, "test"))
 }
 
-#[test]
+conformance! {
 fn the_package_holds_the_case_its_timeline_and_who_handed_it_to_whom() {
     let f = fixture();
     let (unit, liaison) = police_liaison(&f, "Police Athens", "liaison@police.example");
@@ -89,4 +89,5 @@ fn the_package_holds_the_case_its_timeline_and_who_handed_it_to_whom() {
         .count();
     assert_eq!(refused, 2);
     assert!(f.store.verify_audit().unwrap().is_ok());
+}
 }

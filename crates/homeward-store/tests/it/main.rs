@@ -1,4 +1,6 @@
-//! The store against a real SQLite file: projections, group commit, migrations, URLs.
+//! The store's conformance suite: every behaviour against a real SQLite file and a real
+//! PostgreSQL database (projections, group commit, the audit chain, every command), and what
+//! only SQLite has (its migrations from old schemas, the WAL).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed unwrap is a failed test.
 
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use homeward_domain::linkage::{FoundBy, LinkageSeq, MatchDecision, MatchReason, 
 use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
 use homeward_domain::records::{IdentifierKind, NewIdentifier, NewNote, NewTask};
 use homeward_domain::view::{CaseChange, ChildFields};
-use homeward_store::{AuditCode, SqliteStore, Store, StoreError, system_clock};
+use homeward_store::{AuditCode, SqlStore, Store, StoreError, system_clock};
 use serde_json::json;
 
 fn report(dob: &str) -> NewCase {
@@ -20,17 +22,148 @@ fn report(dob: &str) -> NewCase {
     .unwrap()
 }
 
+/// The conformance suite: each test in `conformance! { … }` runs once against a SQLite file and
+/// once against a fresh PostgreSQL database (when `HOMEWARD_TEST_POSTGRES_URL` names a server;
+/// otherwise its PostgreSQL half says it is skipped).
+macro_rules! conformance {
+    ($(#[$meta:meta])* fn $name:ident() $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body() $body
+            #[test]
+            fn sqlite() {
+                crate::on(crate::Backend::Sqlite, body)
+            }
+            #[test]
+            fn postgres() {
+                crate::on(crate::Backend::Postgres, body)
+            }
+        }
+    };
+}
+
+/// Which database the running test's fixtures open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    static BACKEND: std::cell::Cell<Backend> = const { std::cell::Cell::new(Backend::Sqlite) };
+}
+
+/// The PostgreSQL server the suite may create databases on, from the environment.
+fn postgres_server() -> Option<String> {
+    std::env::var("HOMEWARD_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+fn on(backend: Backend, body: fn()) {
+    if backend == Backend::Postgres && postgres_server().is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the PostgreSQL half: set HOMEWARD_TEST_POSTGRES_URL"
+        );
+        eprintln!("SKIPPED: the PostgreSQL half of this test needs HOMEWARD_TEST_POSTGRES_URL (as .ci/run sets it)");
+        return;
+    }
+    BACKEND.with(|b| b.set(backend));
+    body();
+}
+
+/// Where a fixture's data lives; a PostgreSQL database is dropped with the fixture.
+enum Database {
+    Sqlite { path: std::path::PathBuf, _dir: tempfile::TempDir },
+    Postgres { url: String, server: String, name: String },
+}
+
+impl Database {
+    fn new() -> Self {
+        match BACKEND.with(|b| b.get()) {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("nested/folder/homeward.db");
+                Database::Sqlite { path, _dir: dir }
+            }
+            Backend::Postgres => {
+                let server = postgres_server().expect("checked by on()");
+                let name = format!("hw_test_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+                admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+                // The server's URL names a database (postgres://user@host:port/db); the test's
+                // own takes its place.
+                let base = server.rsplit_once('/').map(|(base, _)| base).unwrap_or(&server);
+                let url = format!("{base}/{name}");
+                Database::Postgres { url, server, name }
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Database::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
+            Database::Postgres { url, .. } => url.clone(),
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Database::Postgres { server, name, .. } = self
+            && let Ok(mut admin) = postgres::Client::connect(server, postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// Opens a store on a database, SQLite or PostgreSQL by its URL.
+fn open_url(url: &str, clock: homeward_store::Clock) -> SqlStore {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => SqlStore::open(path, clock).unwrap(),
+        None => SqlStore::open_postgres(url, clock).unwrap(),
+    }
+}
+
 struct Fixture {
-    store: Arc<SqliteStore>,
+    // Declared before the database, so that the store's connections close before it is dropped.
+    store: Arc<SqlStore>,
     actor: Actor,
-    path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    db: Database,
+}
+
+impl Fixture {
+    /// A connection of the fixture's own to its database, for what the store does not answer.
+    fn conn(&self) -> homeward_store::db::Conn {
+        match &self.db {
+            Database::Sqlite { path, .. } => {
+                homeward_store::db::Conn::Sqlite(rusqlite::Connection::open(path).unwrap())
+            }
+            Database::Postgres { url, .. } => homeward_store::db::Conn::Postgres(homeward_store::db::PgConn::new(
+                postgres::Client::connect(url, postgres::NoTls).unwrap(),
+            )),
+        }
+    }
+
+    /// The same database opened again by a second store, with its own clock.
+    fn reopen(&self, clock: homeward_store::Clock) -> SqlStore {
+        open_url(&self.db.url(), clock)
+    }
+
+    /// The SQLite file, for the tests of what only SQLite has.
+    fn path(&self) -> &std::path::Path {
+        match &self.db {
+            Database::Sqlite { path, .. } => path,
+            Database::Postgres { .. } => panic!("a SQLite-only test ran on PostgreSQL"),
+        }
+    }
 }
 
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("nested/folder/homeward.db");
-    let store = Arc::new(SqliteStore::open(path.to_str().unwrap(), system_clock()).unwrap());
+    let db = Database::new();
+    let store = Arc::new(open_url(&db.url(), system_clock()));
     let cli = Actor::command_line();
     let org = store
         .create_organisation(
@@ -50,11 +183,11 @@ fn fixture() -> Fixture {
             "a long password",
         )
         .unwrap();
-    Fixture { store, actor: Actor::user(&user, "test"), path, _dir: dir }
+    Fixture { store, actor: Actor::user(&user, "test"), db }
 }
 
+conformance! {
 /// The stored projection of every case equals the fold of its stored events.
-#[test]
 fn every_stored_case_is_the_fold_of_its_events() {
     let f = fixture();
     for i in 0..5 {
@@ -80,10 +213,10 @@ fn every_stored_case_is_the_fold_of_its_events() {
                 || i == 4
         );
     }
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     let mut stmt = conn.prepare("SELECT id, state FROM cases").unwrap();
     let cases: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
     assert_eq!(cases.len(), 5);
     for (id, state) in cases {
         let stored: Case = serde_json::from_str(&state).unwrap();
@@ -93,10 +226,11 @@ fn every_stored_case_is_the_fold_of_its_events() {
         assert_eq!(status, stored.status.as_str(), "the status column follows the state");
     }
 }
+}
 
+conformance! {
 /// Many writers at once: every valid command lands, every invalid one leaves nothing, and the
 /// audit chain stays one unbroken chain.
-#[test]
 fn concurrent_commands_commit_together_without_taking_each_other_down() {
     let f = fixture();
     let before = f.store.audit_entries(0, 100_000).unwrap().len();
@@ -122,9 +256,9 @@ fn concurrent_commands_commit_together_without_taking_each_other_down() {
     let landed: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
     let expected = (0..8).flat_map(|t| (0..25).map(move |i| (t + i) % 3 != 0)).filter(|ok| *ok).count();
     assert_eq!(landed, expected);
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     let count = |table: &str| -> usize {
-        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0)).unwrap() as usize
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), (), |r| r.get::<_, i64>(0)).unwrap() as usize
     };
     assert_eq!(count("cases"), expected);
     assert_eq!(count("children"), expected);
@@ -136,17 +270,18 @@ fn concurrent_commands_commit_together_without_taking_each_other_down() {
     assert!(report.is_ok(), "{report:?}");
     let numbers: std::collections::BTreeSet<String> = {
         let mut stmt = conn.prepare("SELECT number FROM cases").unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        stmt.query_map((), |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };
     assert_eq!(numbers.len(), expected, "case numbers are unique");
+}
 }
 
 #[test]
 fn reopening_applies_no_migration_twice_and_keeps_data() {
     let f = fixture();
     f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
-    let path = f.path.clone();
-    let again = SqliteStore::open(path.to_str().unwrap(), system_clock()).unwrap();
+    let path = f.path().to_owned();
+    let again = SqlStore::open(path.to_str().unwrap(), system_clock()).unwrap();
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
@@ -155,7 +290,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
     conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')", []).unwrap();
-    let err = SqliteStore::open(path.to_str().unwrap(), system_clock()).err().expect("refused");
+    let err = SqlStore::open(path.to_str().unwrap(), system_clock()).err().expect("refused");
     assert!(err.to_string().contains("schema version 99"), "{err}");
 }
 
@@ -172,7 +307,7 @@ fn database_urls_are_checked() {
     assert!(plain.to_string().contains("expected sqlite://PATH"), "{plain}");
 }
 
-#[test]
+conformance! {
 fn a_duplicate_organisation_or_email_is_a_conflict() {
     let f = fixture();
     let cli = Actor::command_line();
@@ -199,12 +334,14 @@ fn a_duplicate_organisation_or_email_is_a_conflict() {
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup}");
 }
+}
 
-#[test]
+conformance! {
 fn the_command_line_administers_but_never_opens_cases() {
     let f = fixture();
     let err = f.store.create_case(&Actor::command_line(), report("2011-04-02")).unwrap_err();
     assert!(err.to_string().contains("command line does not act on cases"), "{err}");
+}
 }
 
 /// Regression: with checkpoints left to a background thread alone, the WAL never started over
@@ -215,7 +352,7 @@ fn the_wal_stays_bounded_under_a_steady_stream_of_writes() {
     for _ in 0..400 {
         f.store.create_case(&f.actor, report("2012-01-01")).unwrap();
     }
-    let wal = std::fs::metadata(f.path.with_extension("db-wal")).unwrap().len();
+    let wal = std::fs::metadata(f.path().with_extension("db-wal")).unwrap().len();
     // 400 cases write some 16,000 WAL pages (64 MB); a log that starts over stays far below.
     eprintln!("WAL after 400 cases: {wal} bytes");
     assert!(wal < 24 * 1024 * 1024, "the WAL grew to {wal} bytes");
@@ -233,7 +370,7 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
     let view = f.store.change_case(&f.actor, case, CaseChange::CreateTask(mine("Visit the park"))).unwrap();
     f.store.change_case(&f.actor, case, CaseChange::CompleteTask(view.tasks[0].id)).unwrap();
     // Turn the file back into what the first schema alone looked like.
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     conn.execute_batch(
         "DROP INDEX cases_by_assignee; DROP INDEX tasks_by_assignee; DROP INDEX cases_desk; DROP TABLE drafts;
          ALTER TABLE tasks DROP COLUMN done_at;
@@ -243,15 +380,15 @@ fn upgrading_from_the_first_schema_keeps_completed_tasks_completed() {
     .unwrap();
     conn.execute_batch(UNDO_0003).unwrap();
     drop(conn);
-    let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
+    let upgraded = f.reopen(system_clock());
     let open: Vec<String> = upgraded.my_tasks(&f.actor).unwrap().into_iter().map(|t| t.task.title).collect();
     assert_eq!(open, ["Visit the park"]);
     assert_eq!(upgraded.user_by_email("cm@a.example").unwrap().unwrap().language, "en");
 }
 
+conformance! {
 /// The desk's order and filters: high risk first, then not yet assessed, then the rest by level;
 /// within a level the child missing longest first; by assignee, case number and identifier.
-#[test]
 fn the_desk_lists_the_most_urgent_first_and_filters_by_assignee_number_and_identifier() {
     use homeward_domain::view::{Assignee, CaseFilter, CaseOrder};
     let f = fixture();
@@ -288,6 +425,7 @@ fn the_desk_lists_the_most_urgent_first_and_filters_by_assignee_number_and_ident
     let by_phone = list(CaseFilter { identifier: Some("0030 690 1112222".into()), ..CaseFilter::default() });
     assert_eq!(by_phone, vec![unassessed.number], "the same number written another way");
 }
+}
 
 /// A second organisation with a case manager, for what must never cross organisations.
 fn other_org(f: &Fixture) -> Actor {
@@ -319,7 +457,7 @@ fn reasons() -> Vec<MatchReason> {
     vec![MatchReason { field: "given_name".into(), level: "exact".into(), weight: 4.0 }]
 }
 
-#[test]
+conformance! {
 fn a_confirmed_match_joins_the_episodes_and_a_decision_is_kept() {
     let f = fixture();
     let first = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
@@ -375,8 +513,9 @@ fn a_confirmed_match_joins_the_episodes_and_a_decision_is_kept() {
     }
     assert!(f.store.verify_audit().unwrap().is_ok());
 }
+}
 
-#[test]
+conformance! {
 fn another_organisations_child_is_never_a_candidate_nor_a_match() {
     let f = fixture();
     let elsewhere = other_org(&f);
@@ -398,8 +537,9 @@ fn another_organisations_child_is_never_a_candidate_nor_a_match() {
     let refused = f.store.decide_match(&f.actor, ours.case.id, theirs.case.id, MatchDecision::Confirm, None);
     assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
 }
+}
 
-#[test]
+conformance! {
 fn a_case_reads_every_decision_but_only_the_likeliest_fifty_open_suggestions() {
     let f = fixture();
     let ours = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
@@ -429,8 +569,9 @@ fn a_case_reads_every_decision_but_only_the_likeliest_fifty_open_suggestions() {
     assert!(open.iter().all(|p| *p >= 0.5 + 10.0 / 200.0 - 1e-9), "the likeliest fifty: {open:?}");
     assert!(read.iter().any(|m| m.status == MatchStatus::Rejected && m.candidate.case_id == others[0].case.id));
 }
+}
 
-#[test]
+conformance! {
 fn the_job_reads_every_child_once_and_keeps_its_watermark() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
@@ -451,13 +592,16 @@ fn the_job_reads_every_child_once_and_keeps_its_watermark() {
     let found = f.store.case_matches(&f.actor, a.case.id).unwrap();
     assert_eq!((found.len(), found[0].found_by), (1, FoundBy::Job));
 }
+}
 
 /// Gives a child the id a clock set back (or another process) would have given them: older
 /// than children already stored.
-fn backdate_child(path: &std::path::Path, child: homeward_domain::ChildId, to: &str) {
-    let conn = rusqlite::Connection::open(path).unwrap();
+fn backdate_child(f: &Fixture, child: homeward_domain::ChildId, to: &str) {
+    let conn = f.conn();
     let from = child.to_string();
-    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    // Foreign keys off for this connection, while the ids change under them.
+    let off = if conn.is_postgres() { "SET session_replication_role = replica" } else { "PRAGMA foreign_keys = OFF" };
+    conn.execute_batch(off).unwrap();
     for sql in [
         "UPDATE children SET id = ?2, identity_id = ?2 WHERE id = ?1",
         "UPDATE child_personal SET child_id = ?2 WHERE child_id = ?1",
@@ -468,9 +612,9 @@ fn backdate_child(path: &std::path::Path, child: homeward_domain::ChildId, to: &
     }
 }
 
+conformance! {
 /// Regression: the watermark was the last child id, and a child committed after the job had
 /// passed it but with an older id (a clock set back, another process) was never linked.
-#[test]
 fn a_child_committed_after_the_watermark_is_linked_whatever_their_id() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
@@ -478,14 +622,15 @@ fn a_child_committed_after_the_watermark_is_linked_whatever_their_id() {
     f.store.record_match_suggestions(Vec::new(), passed.last().map(|r| r.seq)).unwrap();
     let late = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
     let older = "00000000-0000-7000-8000-000000000001";
-    backdate_child(&f.path, late.case.child_id, older);
+    backdate_child(&f, late.case.child_id, older);
     let new = f.store.linkage_records(f.store.linkage_watermark().unwrap(), 10).unwrap();
     assert_eq!(new.iter().map(|r| r.child_id.to_string()).collect::<Vec<_>>(), vec![older.to_owned()]);
     assert!(older < a.case.child_id.to_string().as_str());
 }
+}
 
+conformance! {
 /// Regression: a rejection was overruled indirectly (reject A-B, confirm A-C, confirm C-B).
-#[test]
 fn a_rejected_pair_is_never_joined_through_a_third_episode() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
@@ -499,9 +644,10 @@ fn a_rejected_pair_is_never_joined_through_a_third_episode() {
     // Saying the two are different is still possible.
     f.store.decide_match(&f.actor, c, b, MatchDecision::Reject, Some("twins".into())).unwrap();
 }
+}
 
+conformance! {
 /// The case page's form changes only what it shows; the rest stays as the store holds it.
-#[test]
 fn editing_some_fields_of_the_child_keeps_the_others() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
@@ -525,6 +671,7 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
     assert_eq!(child.sex, Sex::Female);
     assert_eq!((child.aliases, child.nationalities), (vec!["Lena".to_owned()], vec!["GR".to_owned()]));
     assert_eq!(child.description.as_deref(), Some("A red school bag"));
+}
 }
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
@@ -551,10 +698,10 @@ fn upgrading_gives_every_child_an_identity_of_their_own() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
     let b = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     conn.execute_batch(UNDO_0003).unwrap();
     drop(conn);
-    let upgraded = SqliteStore::open(f.path.to_str().unwrap(), system_clock()).unwrap();
+    let upgraded = f.reopen(system_clock());
     assert!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.is_empty());
     // Children already stored are numbered for the linkage job in the order of their ids.
     let numbered: Vec<_> =
@@ -564,7 +711,7 @@ fn upgrading_gives_every_child_an_identity_of_their_own() {
     assert_eq!(upgraded.get_case(&f.actor, a.case.id).unwrap().episodes.len(), 1);
 }
 
-#[test]
+conformance! {
 fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
     use homeward_store::Imported;
     let f = fixture();
@@ -592,9 +739,10 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
         f.store.import_case(&f.actor, report("2011-04-02"), "REF-8".into()).unwrap(),
         Imported::Opened(_)
     ));
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
-    let refs: i64 = conn.query_row("SELECT COUNT(*) FROM case_refs", [], |r| r.get(0)).unwrap();
+    let conn = f.conn();
+    let refs: i64 = conn.query_row("SELECT COUNT(*) FROM case_refs", (), |r| r.get(0)).unwrap();
     assert_eq!(refs, 3);
+}
 }
 
 mod alerts;
@@ -603,3 +751,22 @@ mod handover;
 mod notifications;
 mod sightings;
 mod warnings;
+
+/// PostgreSQL's own migrations: applied once, kept on reopening, and a database from a newer
+/// Homeward refused.
+#[test]
+fn postgres_migrations_apply_once_and_a_newer_schema_is_refused() {
+    on(Backend::Postgres, || {
+        let f = fixture();
+        f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+        let again = f.reopen(system_clock());
+        assert!(!again.is_empty().unwrap());
+        let conn = f.conn();
+        let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", (), |r| r.get(0)).unwrap();
+        assert_eq!(versions, 1, "PostgreSQL's 0001, once");
+        conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')", ())
+            .unwrap();
+        let err = SqlStore::open_postgres(&f.db.url(), system_clock()).err().expect("refused");
+        assert!(err.to_string().contains("schema version 99"), "{err}");
+    });
+}

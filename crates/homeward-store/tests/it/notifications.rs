@@ -45,7 +45,7 @@ fn count(f: &Fixture, code: AuditCode) -> usize {
     f.store.audit_entries(0, 100_000).unwrap().iter().filter(|e| e.code == code.code()).count()
 }
 
-#[test]
+conformance! {
 fn an_escalation_queues_one_email_per_active_supervisor_and_one_call_per_webhook() {
     let f = fixture();
     f.store.use_response_plan(Arc::new(homeward_risk::response::ResponsePlan::builtin().unwrap()));
@@ -81,11 +81,11 @@ fn an_escalation_queues_one_email_per_active_supervisor_and_one_call_per_webhook
         assert_eq!(n.attempts, 0);
     }
     // The child's name is nowhere in what is queued.
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     let payloads: Vec<String> = conn
         .prepare("SELECT payload FROM notifications")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map((), |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -93,8 +93,9 @@ fn an_escalation_queues_one_email_per_active_supervisor_and_one_call_per_webhook
     assert!(payloads.iter().all(|p| !p.contains("Ελένη") && !p.contains("Παπαδοπούλου")), "{payloads:?}");
     assert_eq!(count(&f, AuditCode::NotificationsQueued), 1, "one audit entry for the fact's notifications");
 }
+}
 
-#[test]
+conformance! {
 fn without_routes_nothing_is_queued() {
     let f = fixture();
     let now = OffsetDateTime::now_utc();
@@ -103,8 +104,9 @@ fn without_routes_nothing_is_queued() {
     assert!(f.store.due_notifications(now + Duration::days(1), 100).unwrap().is_empty());
     assert_eq!(count(&f, AuditCode::NotificationsQueued), 0);
 }
+}
 
-#[test]
+conformance! {
 fn each_attempt_is_recorded_with_its_backoff_until_delivered_or_given_up() {
     let f = fixture();
     f.store.use_notification_routes(Arc::new(routes(&f)));
@@ -157,8 +159,9 @@ fn each_attempt_is_recorded_with_its_backoff_until_delivered_or_given_up() {
     assert_eq!(count(&f, AuditCode::NotificationsListed), 2);
     assert!(f.store.verify_audit().unwrap().is_ok());
 }
+}
 
-#[test]
+conformance! {
 fn acknowledging_an_escalation_cancels_what_has_not_gone_out_and_stops_its_repeats() {
     let f = fixture();
     f.store.use_notification_routes(Arc::new(routes(&f)));
@@ -193,10 +196,11 @@ fn acknowledging_an_escalation_cancels_what_has_not_gone_out_and_stops_its_repea
     assert_eq!(f.store.record_escalations(vec![missed], much_later, half_hour).unwrap().repeated, 0);
     assert!(f.store.due_notifications(much_later, 100).unwrap().is_empty());
 }
+}
 
+conformance! {
 /// A task's title is free text about the case ("Call Eleni's mother"): an overdue task is
 /// notified as a task, never by its title.
-#[test]
 fn an_overdue_task_is_notified_without_its_title() {
     let f = fixture();
     f.store.use_notification_routes(Arc::new(routes(&f)));
@@ -223,9 +227,10 @@ fn an_overdue_task_is_notified_without_its_title() {
         assert!(!json.contains("Ελένη") && !json.contains("shelter"), "{json}");
     }
 }
+}
 
+conformance! {
 /// A failure stays in the supervisors' list for a week, so that an old one never hides a new one.
-#[test]
 fn failures_are_listed_for_a_week() {
     let f = fixture();
     f.store.use_notification_routes(Arc::new(routes(&f)));
@@ -239,8 +244,9 @@ fn failures_are_listed_for_a_week() {
     let listed = f.store.failed_notifications(&f.actor).unwrap();
     assert_eq!(listed.iter().map(|n| n.id).collect::<Vec<_>>(), [due[1].id]);
 }
+}
 
-#[test]
+conformance! {
 fn escalations_go_to_the_supervisors_on_duty_and_to_all_while_nobody_is() {
     let f = fixture();
     f.store.use_response_plan(Arc::new(homeward_risk::response::ResponsePlan::builtin().unwrap()));
@@ -278,4 +284,5 @@ fn escalations_go_to_the_supervisors_on_duty_and_to_all_while_nobody_is() {
         assert!(matches!(f.store.set_duty(&night, Some(until)), Err(StoreError::Domain(_))), "{until}");
     }
     assert_eq!(count(&f, AuditCode::DutyChanged), 2);
+}
 }

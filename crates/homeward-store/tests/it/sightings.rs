@@ -53,11 +53,11 @@ fn member_of(f: &Fixture, kind: OrganisationKind, role: Role, email: &str) -> Ac
 }
 
 fn count(f: &Fixture, table: &str) -> i64 {
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    let conn = f.conn();
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), (), |r| r.get(0)).unwrap()
 }
 
-#[test]
+conformance! {
 fn a_sighting_is_kept_with_its_photo_and_listed_newest_first() {
     let f = fixture();
     let first = f.store.submit_sighting("198.51.100.7", sighting("Larissa station"), Some(jpeg())).unwrap();
@@ -87,8 +87,9 @@ fn a_sighting_is_kept_with_its_photo_and_listed_newest_first() {
     }
     assert!(f.store.verify_audit().unwrap().is_ok());
 }
+}
 
-#[test]
+conformance! {
 fn an_invalid_sighting_writes_nothing() {
     let f = fixture();
     let mut bad = sighting("  ");
@@ -103,8 +104,9 @@ fn an_invalid_sighting_writes_nothing() {
     }
     assert_eq!((count(&f, "sightings"), count(&f, "sighting_photos")), (0, 0));
 }
+}
 
-#[test]
+conformance! {
 fn a_sighting_is_never_part_of_a_case_read_until_it_is_attached() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
@@ -133,8 +135,9 @@ fn a_sighting_is_never_part_of_a_case_read_until_it_is_attached() {
         codes.contains(&AuditCode::SightingAttached.code()) && codes.contains(&AuditCode::CaseSightingsRead.code())
     );
 }
+}
 
-#[test]
+conformance! {
 fn a_dismissed_sighting_needs_a_reason_and_names_no_case() {
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
@@ -150,8 +153,9 @@ fn a_dismissed_sighting_needs_a_reason_and_names_no_case() {
     assert!(f.store.case_sightings(&f.actor, case).unwrap().is_empty());
     assert_eq!(f.store.get_case(&f.actor, case).unwrap().case.version, 2, "the case did not change");
 }
+}
 
-#[test]
+conformance! {
 fn only_organisations_that_take_reports_see_sightings_and_attach_to_their_own_cases() {
     let f = fixture();
     let sent = f.store.submit_sighting("198.51.100.7", sighting("Larissa station"), Some(jpeg())).unwrap();
@@ -183,15 +187,16 @@ fn only_organisations_that_take_reports_see_sightings_and_attach_to_their_own_ca
     let refusals = f.store.audit_entries(0, 10_000).unwrap();
     assert!(refusals.iter().any(|e| e.code == AuditCode::AccessDenied.code() && e.record_type == "sighting"));
 }
+}
 
-#[test]
+conformance! {
 fn a_sighting_for_an_alert_goes_to_the_alerts_organisation_and_only_a_published_alert_is_answered() {
     use homeward_domain::alert::{AlertChange, PublicField};
     let f = fixture();
     let case = f.store.create_case(&f.actor, report("2013-04-02")).unwrap().case.id;
     let alert = f
         .store
-        .request_alert(&f.actor, case, super::alerts::request(&[PublicField::Age, PublicField::ContactPhone]))
+        .request_alert(&f.actor, case, crate::alerts::request(&[PublicField::Age, PublicField::ContactPhone]))
         .unwrap();
     let answering = |alert: &str| NewSighting { alert: Some(alert.to_owned()), ..sighting("Larissa station") };
 
@@ -202,7 +207,7 @@ fn a_sighting_for_an_alert_goes_to_the_alerts_organisation_and_only_a_published_
     }
     assert_eq!(count(&f, "sightings"), 0, "a refused sighting writes nothing");
 
-    super::alerts::ready(&f, alert.id);
+    crate::alerts::ready(&f, alert.id);
     f.store.change_alert(&f.actor, alert.id, AlertChange::Publish { ends_at: None }).unwrap();
     let answered = f.store.submit_sighting("198.51.100.7", answering(&alert.id.to_string()), None).unwrap();
     let general = f.store.submit_sighting("198.51.100.8", sighting("Volos harbour"), None).unwrap();
@@ -221,4 +226,5 @@ fn a_sighting_for_an_alert_goes_to_the_alerts_organisation_and_only_a_published_
     f.store.dismiss_sighting(&f.actor, general.id, Some("Seen by us already".into())).unwrap();
     assert!(matches!(f.store.get_sighting(&elsewhere, general.id), Err(StoreError::NotFound(_))));
     assert!(f.store.list_sightings(&elsewhere).unwrap().is_empty());
+}
 }

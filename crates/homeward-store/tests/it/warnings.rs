@@ -33,7 +33,7 @@ fn live_of_kind(f: &Fixture, kind: WarningKind) -> Vec<homeward_domain::warning:
 /// Forgets every warning (and whatever else `also` deletes) straight in the file, then runs the
 /// full re-evaluation, which must find again what the cases raised as they came.
 fn rescan_from_nothing(f: &Fixture, also: &str) {
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     conn.execute_batch(&format!("DELETE FROM warning_cases; DELETE FROM warnings; {also}")).unwrap();
     drop(conn);
     f.store.rescan_warnings().unwrap();
@@ -52,7 +52,7 @@ fn user(f: &Fixture, email: &str, role: Role) -> Actor {
     Actor::user(&user, "test")
 }
 
-#[test]
+conformance! {
 fn a_phone_number_in_two_cases_raises_one_warning_that_the_next_case_joins() {
     let f = fixture();
     let first = f.store.create_case(&f.actor, reported("Amir", 1, None, Some("+30 690 000 1234"))).unwrap();
@@ -113,8 +113,9 @@ fn a_phone_number_in_two_cases_raises_one_warning_that_the_next_case_joins() {
     assert!(matches!(hidden, Err(StoreError::NotFound(_))), "{hidden:?}");
     assert_eq!(f.store.list_warnings(&f.actor, true).unwrap()[0].cases.len(), 4);
 }
+}
 
-#[test]
+conformance! {
 fn children_gone_from_one_centre_within_days_raise_a_place_warning() {
     let f = fixture();
     f.store.create_case(&f.actor, reported("Amir", 1, Some("Reception Centre Lesvos"), None)).unwrap();
@@ -137,8 +138,9 @@ fn children_gone_from_one_centre_within_days_raise_a_place_warning() {
         ]
     );
 }
+}
 
-#[test]
+conformance! {
 fn a_confirmed_match_makes_repeat_episodes_a_warning() {
     let f = fixture();
     let first = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
@@ -150,8 +152,9 @@ fn a_confirmed_match_makes_repeat_episodes_a_warning() {
     assert_eq!((live[0].kind, live[0].level), (WarningKind::RepeatEpisodes, Level::Notice));
     assert_eq!(live[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), vec![first.case.id, second.case.id]);
 }
+}
 
-#[test]
+conformance! {
 fn supervisors_decide_warnings_and_a_closed_warning_is_not_reopened() {
     let f = fixture();
     let phone = Some("+30 690 000 1234");
@@ -213,8 +216,9 @@ fn supervisors_decide_warnings_and_a_closed_warning_is_not_reopened() {
     }
     assert!(f.store.verify_audit().unwrap().is_ok());
 }
+}
 
-#[test]
+conformance! {
 fn a_full_rescan_finds_what_the_cases_raised_one_by_one() {
     let f = fixture();
     let phone = Some("+30 690 000 1234");
@@ -229,7 +233,7 @@ fn a_full_rescan_finds_what_the_cases_raised_one_by_one() {
     assert_eq!((report.cases, report.changed), (4, 0));
 
     // A store whose warnings and filed places are gone (a database from before the detectors).
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let conn = f.conn();
     conn.execute_batch(
         "DELETE FROM warning_cases; DELETE FROM warning_decisions; DELETE FROM warnings;
          DELETE FROM case_places; DELETE FROM places;",
@@ -250,8 +254,9 @@ fn a_full_rescan_finds_what_the_cases_raised_one_by_one() {
     };
     assert_eq!(shape(&rescanned), shape(&incremental));
 }
+}
 
-#[test]
+conformance! {
 fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warning() {
     let f = fixture();
     let monday = time::macros::datetime!(2026-11-02 09:00 UTC);
@@ -299,8 +304,9 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
     assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!((again[0].key.as_str(), again[0].cases.len()), ("trend:category runaway_national:2026-11-02", 9));
 }
+}
 
-#[test]
+conformance! {
 fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warning() {
     let f = fixture();
     let monday = time::macros::datetime!(2026-11-02 09:00 UTC);
@@ -356,8 +362,9 @@ fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warni
         vec![("trend:region attica:2026-11-02", 9)]
     );
 }
+}
 
-#[test]
+conformance! {
 fn a_closed_warning_stays_closed_when_its_cases_are_evaluated_again() {
     let f = fixture();
     let phone = Some("+30 690 000 1234");
@@ -375,8 +382,9 @@ fn a_closed_warning_stays_closed_when_its_cases_are_evaluated_again() {
     let live = f.store.list_warnings(&f.actor, true).unwrap();
     assert_eq!((live.len(), live[0].cases.len()), (1, 3), "{live:?}");
 }
+}
 
-#[test]
+conformance! {
 fn refused_reads_of_warnings_are_recorded() {
     let f = fixture();
     let phone = Some("+30 690 000 1234");
@@ -396,15 +404,16 @@ fn refused_reads_of_warnings_are_recorded() {
     assert_eq!(denied.len(), 2, "{denied:?}");
     assert_eq!(denied[0].record_id.as_deref(), Some(id.to_string().as_str()));
 }
+}
 
-#[test]
+conformance! {
 fn a_recategorised_case_moves_between_the_weekly_counts() {
     let f = fixture();
     let view = f.store.create_case(&f.actor, reported("Amir", 1, None, None)).unwrap();
     let counts = |f: &Fixture| -> Vec<(String, i64)> {
-        let conn = rusqlite::Connection::open(&f.path).unwrap();
+        let conn = f.conn();
         let mut s = conn.prepare("SELECT key, count FROM weekly_counts ORDER BY key").unwrap();
-        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        s.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<homeward_store::db::Result<_>>().unwrap()
     };
     assert_eq!(counts(&f), vec![("missing_unaccompanied_migrant".to_string(), 1)]);
     let change = homeward_domain::view::CaseChange::Recategorise {
@@ -417,8 +426,9 @@ fn a_recategorised_case_moves_between_the_weekly_counts() {
         vec![("missing_unaccompanied_migrant".to_string(), 0), ("runaway_international".to_string(), 1)]
     );
 }
+}
 
-#[test]
+conformance! {
 fn risk_answers_are_kept_with_who_gave_them_and_when() {
     use homeward_domain::risk::RiskAnswers;
     use homeward_domain::view::CaseChange;
@@ -447,8 +457,9 @@ fn risk_answers_are_kept_with_who_gave_them_and_when() {
         .unwrap();
     assert!(entry.detail.contains("in_care") && !entry.detail.contains("true"), "{}", entry.detail);
 }
+}
 
-#[test]
+conformance! {
 fn every_change_of_the_assessment_is_stored_with_its_catalogue_version() {
     use homeward_domain::view::CaseChange;
     let f = fixture();
@@ -496,8 +507,9 @@ fn every_change_of_the_assessment_is_stored_with_its_catalogue_version() {
     let codes: Vec<i64> = f.store.audit_entries(0, 10_000).unwrap().iter().map(|e| e.code).collect();
     assert!(codes.contains(&AuditCode::AssessmentsRead.code()));
 }
+}
 
-#[test]
+conformance! {
 fn an_unaccompanied_child_gone_within_48_hours_of_registration_is_a_reason() {
     let f = fixture();
     let report = |registered: &str| -> NewCase {
@@ -529,8 +541,9 @@ fn an_unaccompanied_child_gone_within_48_hours_of_registration_is_a_reason() {
         "{refused:?}"
     );
 }
+}
 
-#[test]
+conformance! {
 fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
     use homeward_domain::linkage::{MatchReason, MatchSuggestion};
     let f = fixture();
@@ -585,6 +598,7 @@ fn a_probable_match_makes_a_repeat_warning_that_its_confirmation_keeps() {
     let probable = again.iter().find(|w| w.cases[0].case_id == third.case.id).unwrap();
     assert!(probable.evidence[1].starts_with("1 of them only probably the same child"), "{:?}", probable.evidence);
 }
+}
 
 /// A report of a child last seen on `day` of November 2026 holding these identifiers.
 fn holding(given: &str, day: u32, identifiers: &[(&str, &str)]) -> NewCase {
@@ -596,7 +610,7 @@ fn holding(given: &str, day: u32, identifiers: &[(&str, &str)]) -> NewCase {
     .unwrap()
 }
 
-#[test]
+conformance! {
 fn a_shared_phone_warning_has_a_network_of_its_cases_those_one_hop_further_and_their_identifiers() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, holding("Amir", 1, &[("phone", "+30 690 000 1234")])).unwrap();
@@ -685,8 +699,9 @@ fn a_shared_phone_warning_has_a_network_of_its_cases_those_one_hop_further_and_t
         "a refused read shows nothing and is not audited as shown"
     );
 }
+}
 
-#[test]
+conformance! {
 fn only_a_shared_identifier_warning_has_a_network() {
     let f = fixture();
     f.store.create_case(&f.actor, reported("Amir", 1, Some("Reception Centre Lesvos"), None)).unwrap();
@@ -700,8 +715,9 @@ fn only_a_shared_identifier_warning_has_a_network() {
     let entries = f.store.audit_entries(0, 10_000).unwrap();
     assert!(!entries.iter().any(|e| e.code == AuditCode::WarningNetworkRead.code()));
 }
+}
 
-#[test]
+conformance! {
 fn a_network_larger_than_it_may_show_is_cut_and_says_so() {
     let f = fixture();
     f.store.create_case(&f.actor, holding("Amir", 1, &[("phone", "+30 690 000 1234")])).unwrap();
@@ -725,4 +741,5 @@ fn a_network_larger_than_it_may_show_is_cut_and_says_so() {
     let read = f.store.audit_entries(0, 100_000).unwrap();
     let read = read.iter().rfind(|e| e.code == AuditCode::WarningNetworkRead.code()).unwrap();
     assert!(read.detail.contains("\"truncated\":true"), "{}", read.detail);
+}
 }

@@ -156,7 +156,7 @@ pub(super) fn list_users(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<User>> {
     // The command line (no organisation) lists everyone.
     let org = actor.organisation_id.map(|o| o.to_string());
     let mut stmt = tx.conn.prepare(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE ?1 IS NULL OR organisation_id = ?1 ORDER BY email"
+        "SELECT {USER_COLUMNS} FROM users WHERE CAST(?1 AS TEXT) IS NULL OR organisation_id = ?1 ORDER BY email"
     ))?;
     let rows = stmt.query_map([org], user_row)?.collect::<crate::db::Result<Vec<_>>>()?;
     let users = rows.into_iter().map(|r| to_user(r).map(|(u, _)| u)).collect::<Result<Vec<_>>>()?;
@@ -302,13 +302,13 @@ pub(super) fn authenticate(conn: &Conn, credential: Credential<'_>, now: &str) -
     let row = match credential {
         Credential::Session(secret) => conn
             .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE active AND id =
+                "SELECT {USER_COLUMNS} FROM users WHERE active = 1 AND id =
                      (SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2)"
             ))?
             .query_row(params![crate::secrets::hash_secret(secret), now], user_row),
         Credential::Token(secret) => conn
             .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE active AND id =
+                "SELECT {USER_COLUMNS} FROM users WHERE active = 1 AND id =
                      (SELECT user_id FROM api_tokens WHERE token_hash = ?1)"
             ))?
             .query_row(params![crate::secrets::hash_secret(secret)], user_row),

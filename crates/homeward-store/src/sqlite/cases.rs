@@ -201,7 +201,7 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<St
         .conn
         .prepare_cached(
             "INSERT INTO case_numbers (organisation_id, year, last) VALUES (?1, ?2, 1)
-             ON CONFLICT (organisation_id, year) DO UPDATE SET last = last + 1
+             ON CONFLICT (organisation_id, year) DO UPDATE SET last = case_numbers.last + 1
              RETURNING last",
         )?
         .query_row(params![org.to_string(), year], |r| r.get(0))?;
@@ -225,7 +225,8 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     tx.conn
         .prepare_cached("INSERT INTO child_personal (child_id, details) VALUES (?1, ?2)")?
         .execute(params![id.to_string(), to_json(child)?])?;
-    let mut stmt = tx.conn.prepare_cached("INSERT OR IGNORE INTO child_search (key, child_id) VALUES (?1, ?2)")?;
+    let mut stmt =
+        tx.conn.prepare_cached("INSERT INTO child_search (key, child_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for key in search_keys(child.names()) {
         stmt.execute(params![key, id.to_string()])?;
     }
@@ -283,7 +284,8 @@ fn update_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
     tx.conn
         .prepare_cached("UPDATE child_personal SET details = ?2 WHERE child_id = ?1")?
         .execute(params![id, to_json(child)?])?;
-    let mut stmt = tx.conn.prepare_cached("INSERT OR IGNORE INTO child_search (key, child_id) VALUES (?1, ?2)")?;
+    let mut stmt =
+        tx.conn.prepare_cached("INSERT INTO child_search (key, child_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for key in search_keys(child.names()) {
         stmt.execute(params![key, id])?;
     }

@@ -141,7 +141,7 @@ pub(super) fn record_suggestions(
     // cases, as the system.
     for child in probable {
         let cases: Vec<String> = {
-            let mut statement = tx.conn.prepare_cached("SELECT id FROM cases WHERE child_id = ?1")?;
+            let mut statement = tx.conn.prepare_cached("SELECT id FROM cases WHERE child_id = ?1 ORDER BY id")?;
             let rows = statement.query_map([child.to_string()], |r| r.get(0))?;
             rows.collect::<crate::db::Result<_>>()?
         };
@@ -334,7 +334,7 @@ pub(super) fn case_matches(tx: &mut Tx<'_>, actor: &Actor, id: CaseId) -> Result
              UNION ALL SELECT {ROW_COLUMNS} FROM child_matches WHERE child_b = ?1)
          SELECT * FROM mine WHERE status <> 'suggested'
          UNION ALL SELECT * FROM (
-             SELECT * FROM mine WHERE status = 'suggested' ORDER BY probability DESC LIMIT ?2)"
+             SELECT * FROM mine WHERE status = 'suggested' ORDER BY probability DESC NULLS LAST LIMIT ?2) AS top"
     ))?;
     let mut rows = stmt.query(params![child.to_string(), MAX_SUGGESTIONS_READ])?;
     let mut stored = Vec::new();

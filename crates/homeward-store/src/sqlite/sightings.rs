@@ -299,8 +299,9 @@ pub(super) fn dismiss(tx: &mut Tx<'_>, actor: &Actor, id: SightingId, reason: Op
 pub(super) fn of_case(tx: &mut Tx<'_>, actor: &Actor, case_id: CaseId) -> Result<Vec<SightingView>> {
     let (_, scope) = cases::visible_case(tx.conn, actor, case_id)?;
     authorize(actor, Action::CaseRead, scope)?;
-    let sql =
-        format!("SELECT {COLUMNS} {FROM} WHERE s.case_id = ?1 AND s.state = 'attached' ORDER BY s.decided_at, s.id");
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE s.case_id = ?1 AND s.state = 'attached' ORDER BY s.decided_at NULLS FIRST, s.id"
+    );
     let shown = query(tx.conn, &sql, &case_id.to_string())?;
     if !shown.is_empty() {
         let ids: Vec<String> = shown.iter().map(|s| s.id.to_string()).collect();

@@ -67,13 +67,13 @@ pub(super) fn file_place(
         .execute(params![case.to_string(), org.to_string(), kind, place.key, timefmt::format(missing_at)])?;
     let new_place = tx
         .conn
-        .prepare_cached("INSERT OR IGNORE INTO places (organisation_id, kind, key) VALUES (?1, ?2, ?3)")?
+        .prepare_cached("INSERT INTO places (organisation_id, kind, key) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
         .execute(params![org.to_string(), kind, place.key])?;
     if new_place > 0 {
         tx.conn
             .prepare_cached(
                 "INSERT INTO place_counts (organisation_id, places) VALUES (?1, 1)
-                 ON CONFLICT (organisation_id) DO UPDATE SET places = places + 1",
+                 ON CONFLICT (organisation_id) DO UPDATE SET places = place_counts.places + 1",
             )?
             .execute([org.to_string()])?;
     }
@@ -245,8 +245,10 @@ fn count_week(tx: &mut Tx<'_>, org: &str, series: Series<'_>, week: i64, by: i64
     tx.conn
         .prepare_cached(
             "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
-             VALUES (?1, ?2, ?3, ?4, MAX(?5, 0))
-             ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = MAX(count + ?5, 0)",
+             VALUES (?1, ?2, ?3, ?4, CASE WHEN CAST(?5 AS BIGINT) > 0 THEN CAST(?5 AS BIGINT) ELSE 0 END)
+             ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count =
+                 CASE WHEN weekly_counts.count + CAST(?5 AS BIGINT) > 0
+                      THEN weekly_counts.count + CAST(?5 AS BIGINT) ELSE 0 END",
         )?
         .execute(params![org, dimension, key, week, by])?;
     Ok(())
@@ -357,7 +359,8 @@ fn facts_of(conn: &Conn, case: &str) -> Result<Option<(String, CaseFacts)>> {
         .optional()?
         .map(|(kind, key)| Ok::<_, StoreError>(Place { kind: enum_from(&kind, "place kind")?, key }))
         .transpose()?;
-    let mut statement = conn.prepare_cached("SELECT kind, normalised FROM identifiers WHERE case_id = ?1")?;
+    let mut statement =
+        conn.prepare_cached("SELECT kind, normalised FROM identifiers WHERE case_id = ?1 ORDER BY id")?;
     let rows = statement.query_map([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (kind, normalised) = row?;
@@ -409,11 +412,12 @@ fn related_facts(
     };
     if let Some(child) = &facts.child {
         let (from, to) = around(rules.repeat_window);
-        // `+` keeps the planner on the child's identity: by the organisation it would read every
-        // case of the organisation.
+        // `|| ''` keeps SQLite's planner on the child's identity (as a unary `+` would, which
+        // PostgreSQL refuses on text): by the organisation it would read every case of the
+        // organisation. PostgreSQL plans by its statistics either way.
         let mut statement = conn.prepare_cached(
             "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch JOIN cases c ON c.child_id = ch.id
-             WHERE ch.identity_id = ?1 AND +c.organisation_id = ?2 AND +c.last_seen_at BETWEEN ?3 AND ?4",
+             WHERE ch.identity_id = ?1 AND c.organisation_id || '' = ?2 AND c.last_seen_at || '' BETWEEN ?3 AND ?4",
         )?;
         merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
         // The episodes of children that are probably this one (a likely match not yet decided).
@@ -439,7 +443,7 @@ fn related_facts(
             // that a number in thousands of cases is not read in full on every report.
             "SELECT i.case_id, c.last_seen_at, ch.identity_id FROM identifiers i
              JOIN cases c ON c.id = i.case_id JOIN children ch ON ch.id = c.child_id
-             WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
+             WHERE i.kind = ?1 AND i.normalised = ?2 AND c.organisation_id || '' = ?3
              ORDER BY i.id DESC LIMIT ?4",
         )?;
         let limit = i64::try_from(MAX_SHARED_CASES + 1).unwrap_or(i64::MAX);
@@ -524,7 +528,7 @@ fn decided_before(conn: &Conn, org: &str, kind: &str, key: &str, cases: &[CaseId
     let closed: Option<String> = conn
         .prepare_cached(
             "SELECT id FROM warnings WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3
-             AND state IN ('acted', 'dismissed') ORDER BY updated_at DESC LIMIT 1",
+             AND state IN ('acted', 'dismissed') ORDER BY updated_at DESC, id DESC LIMIT 1",
         )?
         .query_row(params![org, kind, key], |r| r.get(0))
         .optional()?;
@@ -592,7 +596,9 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
         }
         let added = tx
             .conn
-            .prepare_cached("INSERT OR IGNORE INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
             .execute(params![id, case.to_string(), now])?;
         if added > 0 {
             joined.push(*case);
@@ -627,7 +633,7 @@ pub(super) fn list_warnings(tx: &mut Tx<'_>, actor: &Actor, live: bool) -> Resul
     let ids: Vec<String> = {
         let mut statement = tx.conn.prepare_cached(&format!(
             "SELECT id FROM warnings WHERE organisation_id = ?1 AND state IN {states}
-             ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC LIMIT 100"
+             ORDER BY CASE level WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 ELSE 2 END, updated_at DESC, id DESC LIMIT 100"
         ))?;
         let rows = statement.query_map([org.to_string()], |r| r.get(0))?;
         rows.collect::<crate::db::Result<_>>()?
@@ -758,9 +764,9 @@ fn one_hop(conn: &Conn, org: &str, seeds: &[NetworkCase], records: &[Identifier]
     }
     let limit = MAX_NETWORK_CASES + 1;
     let mut statement = conn.prepare_cached(
-        // `+` keeps the planner on the identifier's index, as in `related_facts`.
+        // `|| ''` keeps the planner on the identifier's index, as in `related_facts`.
         "SELECT i.case_id, i.id FROM identifiers i JOIN cases c ON c.id = i.case_id
-         WHERE i.kind = ?1 AND i.normalised = ?2 AND +c.organisation_id = ?3
+         WHERE i.kind = ?1 AND i.normalised = ?2 AND c.organisation_id || '' = ?3
          ORDER BY i.id DESC LIMIT ?4",
     )?;
     // Per case one hop further: how many of the identifiers it shares, and its latest record.
@@ -1038,7 +1044,7 @@ pub(super) fn rescan(tx: &mut Tx<'_>) -> Result<Rescan> {
         }
     }
     {
-        let mut statement = tx.conn.prepare("SELECT case_id, kind, normalised FROM identifiers")?;
+        let mut statement = tx.conn.prepare("SELECT case_id, kind, normalised FROM identifiers ORDER BY id")?;
         let rows = statement
             .query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
@@ -1154,8 +1160,7 @@ fn file_missing_places(tx: &mut Tx<'_>) -> Result<usize> {
         let mut statement = tx.conn.prepare(
             "SELECT c.id, c.organisation_id, c.last_seen_at, p.last_seen FROM cases c
              JOIN case_personal p ON p.case_id = c.id
-             WHERE json_extract(p.last_seen, '$.missing_from.name') IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM case_places k WHERE k.case_id = c.id)",
+             WHERE NOT EXISTS (SELECT 1 FROM case_places k WHERE k.case_id = c.id)",
         )?;
         let rows = statement.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         rows.collect::<crate::db::Result<_>>()?

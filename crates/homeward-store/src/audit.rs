@@ -143,6 +143,9 @@ pub enum AuditCode {
     SightingDismissed = 2095,
     /// A reader was shown the sightings attached to a case.
     CaseSightingsRead = 2096,
+    /// An instance took over a background job (its first claim, or the last holder's lease ran
+    /// out); renewals by the holder are not recorded.
+    JobClaimed = 2100,
     /// A request the policy refused, or for a case the actor may not see.
     AccessDenied = 3000,
 }
@@ -235,6 +238,7 @@ impl AuditCode {
             SightingAttached => "case.sighting_attached",
             SightingDismissed => "sighting.dismissed",
             CaseSightingsRead => "case.sightings_read",
+            JobClaimed => "job.claimed",
             AccessDenied => "access.denied",
         }
     }

@@ -400,6 +400,14 @@ pub trait Store: Send + Sync + 'static {
     /// there are any.
     fn case_sightings(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::sighting::SightingView>>;
 
+    /// Claims the background job `job` (escalations, linkage, …) for the instance `holder` until
+    /// `lease` from now: true when `holder` may run it now (it held the job, nobody did, or the
+    /// last holder's lease has run out), false while another instance holds it. The holder
+    /// renews at every run; when it dies another instance takes the job over once its lease
+    /// has run out. Claims of one database are serialised (one writer at a time), so two
+    /// instances never hold one job at once. A change of holder is audited.
+    fn claim_job(&self, job: &str, holder: &str, lease: time::Duration) -> Result<bool>;
+
     /// Walks the audit chain from the first entry.
     fn verify_audit(&self) -> Result<VerifyReport>;
     /// The audit entries from `after_seq` on, oldest first (for tests and export).

@@ -30,9 +30,10 @@ pub(super) fn insert(conn: &Conn, e: &AuditEntry) -> Result<()> {
 }
 
 pub(super) fn head(conn: &Conn) -> Result<Chain> {
-    let head = conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", (), |r| {
-        Ok(Chain { seq: r.get(0)?, hash: r.get(1)? })
-    });
+    // Read at the start of every batch: through the statement cache.
+    let head = conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row((), |r| Ok(Chain { seq: r.get(0)?, hash: r.get(1)? }));
     match head {
         Ok(chain) => Ok(chain),
         Err(crate::db::Error::NoRows) => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),

@@ -9,6 +9,8 @@ mod audit_log;
 mod cases;
 mod escalations;
 mod handover;
+mod jobs;
+pub use jobs::MAX_LEASE;
 mod linkage;
 mod notifications;
 mod rows;
@@ -52,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "notifications", include_str!("../../migrations/sqlite/0010_notifications.sql")),
     (11, "sightings", include_str!("../../migrations/sqlite/0011_sightings.sql")),
     (12, "duty", include_str!("../../migrations/sqlite/0012_duty.sql")),
+    (13, "job_leases", include_str!("../../migrations/sqlite/0013_job_leases.sql")),
 ];
 
 /// How many waiting commands one transaction may take at most.
@@ -442,8 +445,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// PostgreSQL's own embedded migrations, applied in order at start. Never edit one that has
 /// landed. They number apart from SQLite's: the first holds the whole schema SQLite reached in
 /// its first twelve.
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "schema", include_str!("../../migrations/postgres/0001_schema.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "schema", include_str!("../../migrations/postgres/0001_schema.sql")),
+    (2, "job_leases", include_str!("../../migrations/postgres/0002_job_leases.sql")),
+];
 
 /// Refuses a database whose text does not sort byte by byte: times and ids are compared and
 /// sorted as text, as SQLite's BINARY collation does.
@@ -518,21 +523,23 @@ struct Writer {
 }
 
 impl Writer {
-    /// Begins a batch's transaction. On PostgreSQL the writer first takes the database's writer
-    /// lock, waiting while another instance's batch holds it, and reads the head of the audit
-    /// chain again, since another instance may have appended to it. A connection that broke
-    /// (the server restarted) is opened again.
+    /// Begins a batch's transaction and reads the head of the audit chain again, since another
+    /// instance (or, on SQLite, another process such as an import) may have appended to it. On
+    /// PostgreSQL the writer first takes the database's writer lock, waiting while another
+    /// instance's batch holds it; SQLite's `BEGIN IMMEDIATE` is that lock. A connection that
+    /// broke (the server restarted) is opened again.
     fn begin(&mut self) -> Result<(), String> {
         if self.conn.is_broken() {
             self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
         }
-        if !self.conn.is_postgres() {
-            return run_cached(&self.conn, "BEGIN IMMEDIATE").map_err(|e| e.to_string());
-        }
-        let begun = run_cached(&self.conn, "BEGIN")
-            .and_then(|()| self.conn.prepare_cached("SELECT pg_advisory_xact_lock(?1)")?.execute([WRITER_LOCK]))
-            .map_err(StoreError::from)
-            .and_then(|_| audit_log::head(&self.conn));
+        let begun = if self.conn.is_postgres() {
+            run_cached(&self.conn, "BEGIN")
+                .and_then(|()| self.conn.prepare_cached("SELECT pg_advisory_xact_lock(?1)")?.execute([WRITER_LOCK]))
+                .map(drop)
+        } else {
+            run_cached(&self.conn, "BEGIN IMMEDIATE")
+        };
+        let begun = begun.map_err(StoreError::from).and_then(|()| audit_log::head(&self.conn));
         match begun {
             Ok(chain) => {
                 self.chain = chain;
@@ -1277,6 +1284,11 @@ impl Store for SqlStore {
     fn case_sightings(&self, actor: &Actor, id: CaseId) -> Result<Vec<homeward_domain::sighting::SightingView>> {
         let who = actor.clone();
         self.refused(actor, id, "read_sightings", self.write(move |tx| sightings::of_case(tx, &who, id)))
+    }
+
+    fn claim_job(&self, job: &str, holder: &str, lease: time::Duration) -> Result<bool> {
+        let (job, holder) = (job.to_owned(), holder.to_owned());
+        self.write(move |tx| jobs::claim(tx, &job, &holder, lease))
     }
 
     fn verify_audit(&self) -> Result<VerifyReport> {

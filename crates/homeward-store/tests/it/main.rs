@@ -285,7 +285,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 12, "0001 to 0012, each once");
+    assert_eq!(versions, 13, "0001 to 0013, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -676,7 +676,8 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 /// Back to before migration 0003 (and so before every later one).
-const UNDO_0003: &str = "ALTER TABLE users DROP COLUMN on_duty_until; DELETE FROM schema_migrations WHERE version = 12;
+const UNDO_0003: &str = "DROP TABLE job_leases; DELETE FROM schema_migrations WHERE version = 13;
+     ALTER TABLE users DROP COLUMN on_duty_until; DELETE FROM schema_migrations WHERE version = 12;
      DROP TABLE sighting_photos; DROP TABLE sightings; DELETE FROM schema_migrations WHERE version = 11;
      DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 10;
      DROP TABLE alert_messages; DROP TABLE alert_confirmations; DROP TABLE alerts; DELETE FROM schema_migrations WHERE version = 9;
@@ -748,6 +749,7 @@ fn a_case_imported_by_its_reference_is_opened_once_per_organisation() {
 mod alerts;
 mod escalations;
 mod handover;
+mod instances;
 mod notifications;
 mod sightings;
 mod warnings;
@@ -763,7 +765,7 @@ fn postgres_migrations_apply_once_and_a_newer_schema_is_refused() {
         assert!(!again.is_empty().unwrap());
         let conn = f.conn();
         let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", (), |r| r.get(0)).unwrap();
-        assert_eq!(versions, 1, "PostgreSQL's 0001, once");
+        assert_eq!(versions, 2, "PostgreSQL's 0001 and 0002, each once");
         conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')", ())
             .unwrap();
         let err = SqlStore::open_postgres(&f.db.url(), system_clock()).err().expect("refused");

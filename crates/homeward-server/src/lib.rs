@@ -141,6 +141,18 @@ impl AppState {
         alerts::run_once(self.store.as_ref(), &self.alerts, now)
     }
 
+    /// Renders the public alerts again from the store, without expiring any: what an instance
+    /// that does not hold the alert job does, so that its public pages follow the others'.
+    pub fn refresh_public_alerts(&self, now: time::OffsetDateTime) -> Result<(), homeward_store::StoreError> {
+        self.alerts.refresh(self.store.as_ref(), now)
+    }
+
+    /// Indexes the children other instances have committed since the last look (see
+    /// [`linkage::Linkage::follow`]); answers how many were read.
+    pub fn follow_linkage(&self) -> Result<usize, homeward_store::StoreError> {
+        self.linkage.follow(self.store.as_ref())
+    }
+
     /// The background linkage job, once (see [`linkage::run_once`]).
     pub fn run_linkage_job(&self) -> Result<linkage::JobReport, homeward_store::StoreError> {
         linkage::run_once(self.store.as_ref(), &self.linkage)

@@ -8,7 +8,7 @@
 //! server only ever hands the engine's raw findings to the store, never to a person.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use homeward_domain::case::NewCase;
 use homeward_domain::child::{NewChild, Sex};
@@ -45,6 +45,9 @@ pub struct Linkage {
     /// Set once every child in the store has been indexed. A load that failed at start is
     /// retried by the job, which links nothing until it has succeeded.
     loaded: AtomicBool,
+    /// The place of the last child read into the index from the store (at the load, then by
+    /// [`Linkage::follow`]).
+    followed: Mutex<LinkageSeq>,
 }
 
 /// A child as the engine compares them; `None` for a child without any name, whom no name can
@@ -93,17 +96,28 @@ impl Linkage {
     }
 
     fn load_all(&self, store: &dyn Store) -> Result<(), StoreError> {
-        let mut after = LinkageSeq::default();
-        loop {
-            let batch = store.linkage_records(after, LOAD_BATCH)?;
-            self.add(&batch);
-            match batch.last() {
-                Some(last) if batch.len() == LOAD_BATCH as usize => after = last.seq,
-                _ => break,
-            }
-        }
+        self.follow(store)?;
         self.loaded.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// Indexes the children committed since the last look, by this process or any other (a
+    /// second instance, an import): with several instances, each indexes what the others took,
+    /// so that a report on any of them finds every child. Answers how many were read.
+    pub fn follow(&self, store: &dyn Store) -> Result<usize, StoreError> {
+        let mut followed = self.followed.lock().unwrap_or_else(|p| p.into_inner());
+        let mut read = 0;
+        loop {
+            let batch = store.linkage_records(*followed, LOAD_BATCH)?;
+            let Some(last) = batch.last() else { break };
+            *followed = last.seq;
+            read += batch.len();
+            self.add(&batch);
+            if batch.len() < LOAD_BATCH as usize {
+                break;
+            }
+        }
+        Ok(read)
     }
 
     /// How many children can be found.

@@ -470,6 +470,8 @@ pub fn placeholders(sql: &str) -> String {
 }
 
 /// A connection to either engine.
+// Connections live as long as their thread or pool slot; the sizes of the variants do not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres(PgConn),
@@ -644,7 +646,7 @@ impl Stmt<'_> {
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
         let values = params.values();
         Ok(match self {
-            Stmt::Sqlite(s) => Rows::Sqlite(s.query(rusqlite::params_from_iter(values.into_iter()))?),
+            Stmt::Sqlite(s) => Rows::Sqlite(s.query(rusqlite::params_from_iter(values))?),
             Stmt::Postgres(c, s) => Rows::Postgres(c.query(s, &values)?.into_iter(), None),
         })
     }
@@ -657,6 +659,8 @@ pub enum Rows<'a> {
 }
 
 impl Rows<'_> {
+    /// The next row, or `None` after the last. Not an `Iterator`: each row borrows the rows.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<Row<'_>>> {
         match self {
             Rows::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),

@@ -20,7 +20,8 @@ use settings::Settings;
 #[derive(Debug, Parser)]
 #[command(name = "homeward", version, about = "Case management and early warning for 116000 missing-children hotlines")]
 struct Cli {
-    /// Where the data lives: sqlite://PATH (PostgreSQL comes later) [default: sqlite://homeward-data/homeward.db].
+    /// Where the data lives: sqlite://PATH or postgres://USER@HOST:PORT/DATABASE (several
+    /// instances may serve one PostgreSQL database) [default: sqlite://homeward-data/homeward.db].
     #[arg(long, global = true, env = "HOMEWARD_DATABASE_URL")]
     database: Option<String>,
     /// A TOML settings file (keys: database, bind, secure_cookies, max_body_kib).
@@ -321,18 +322,54 @@ fn serve(
         let addr = listener.local_addr().context("no local address")?;
         tracing::info!("Homeward is listening on http://{addr} (API at /api/v1, described at /api/v1/openapi.json)");
         println!("Homeward is listening on http://{addr}");
-        tokio::spawn(linkage_job(state.clone()));
-        tokio::spawn(escalation_job(state.clone()));
+        // This process's name in the job leases: several instances may serve one database, and
+        // each background job runs on whichever holds its lease.
+        let instance: Instance = std::sync::Arc::from(format!("pid{}-{}", std::process::id(), uuid::Uuid::now_v7()));
+        tracing::info!(instance = %instance, "background jobs run while this instance holds their lease");
+        tokio::spawn(linkage_job(state.clone(), instance.clone()));
+        tokio::spawn(escalation_job(state.clone(), instance.clone()));
         if let Some(transports) = transports.filter(|t| t.is_on()) {
-            tokio::spawn(notifications::job(state.store.clone(), transports));
+            tokio::spawn(notifications::job(state.store.clone(), transports, instance.clone()));
         }
-        tokio::spawn(alert_job(state.clone()));
+        tokio::spawn(alert_job(state.clone(), instance));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
 }
 
+/// The name an instance holds job leases by.
+type Instance = std::sync::Arc<str>;
+
+/// Whether this instance holds (or has now taken) the lease of `job` for `lease`: only then does
+/// it run the job. A store that cannot answer is taken as "not now" and asked again next turn.
+pub(crate) async fn holds(
+    store: &std::sync::Arc<dyn homeward_store::Store>,
+    job: &'static str,
+    instance: &Instance,
+    lease: time::Duration,
+) -> bool {
+    let (store, instance) = (store.clone(), instance.clone());
+    match tokio::task::spawn_blocking(move || store.claim_job(job, &instance, lease)).await {
+        Ok(Ok(held)) => held,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, job, "cannot claim the job's lease; will try again");
+            false
+        }
+        Err(e) => {
+            tracing::error!(error = %e, job, "claiming the job's lease stopped unexpectedly");
+            false
+        }
+    }
+}
+
 /// How often the linkage job looks for new children.
 const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a job's lease lasts: more than the job's turn and its longest run, so that the holder
+/// renews it in time, and short enough that another instance takes over soon after the holder
+/// dies.
+const LINKAGE_LEASE: time::Duration = time::Duration::minutes(2);
+const ALERTS_LEASE: time::Duration = time::Duration::minutes(3);
+const ESCALATION_LEASE: time::Duration = time::Duration::minutes(3);
 
 /// The background linkage job: links the children added since its last run against every child
 /// in the store and keeps the likely pairs as suggestions for a person to decide. A failed run
@@ -341,11 +378,24 @@ const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 ///
 /// When a run leaves children for the next one, the job rests as long as the run took before
 /// going on: at most half of one core goes to it, whatever is queued, so reports keep their pace.
-async fn linkage_job(state: AppState) {
+///
+/// Every instance indexes the children the others committed; only the one holding the lease
+/// links them.
+async fn linkage_job(state: AppState, instance: Instance) {
     loop {
         let run = state.clone();
         let started = std::time::Instant::now();
         let mut pause = LINKAGE_EVERY;
+        if !holds(&state.store, "linkage", &instance, LINKAGE_LEASE).await {
+            let follow = state.clone();
+            match tokio::task::spawn_blocking(move || follow.follow_linkage()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "cannot index the children other instances took"),
+                Err(e) => tracing::error!(error = %e, "indexing the children of other instances stopped unexpectedly"),
+            }
+            tokio::time::sleep(pause).await;
+            continue;
+        }
         match tokio::task::spawn_blocking(move || run.run_linkage_job()).await {
             Ok(Ok(report)) => {
                 if report.children > 0 {
@@ -373,10 +423,21 @@ const ALERTS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// The background alert job: every minute, the published child alerts whose end time has passed
 /// are expired and the public snapshot rendered again (the public URLs already stop serving an
 /// alert at its end; this records it and audits it). A failed run is logged and tried again.
-async fn alert_job(state: AppState) {
+///
+/// An instance that does not hold the job's lease renders its public snapshot again all the same.
+async fn alert_job(state: AppState, instance: Instance) {
     loop {
         let run = state.clone();
         let now = time::OffsetDateTime::now_utc();
+        if !holds(&state.store, "alerts", &instance, ALERTS_LEASE).await {
+            match tokio::task::spawn_blocking(move || run.refresh_public_alerts(now)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "cannot render the public alerts again; will try again"),
+                Err(e) => tracing::error!(error = %e, "rendering the public alerts stopped unexpectedly"),
+            }
+            tokio::time::sleep(ALERTS_EVERY).await;
+            continue;
+        }
         match tokio::task::spawn_blocking(move || run.run_alert_job(now)).await {
             Ok(Ok(report)) if report.expired > 0 => tracing::info!(expired = report.expired, "child alerts expired"),
             Ok(Ok(_)) => {}
@@ -393,10 +454,14 @@ const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(60)
 /// The background escalation job: every minute, every case not closed against the response
 /// targets and its tasks' due times; a deadline missed is raised once, and again while nobody
 /// acknowledges it. A failed run is logged and tried again at the next turn.
-async fn escalation_job(state: AppState) {
+async fn escalation_job(state: AppState, instance: Instance) {
     loop {
         let run = state.clone();
         let now = time::OffsetDateTime::now_utc();
+        if !holds(&state.store, "escalations", &instance, ESCALATION_LEASE).await {
+            tokio::time::sleep(ESCALATION_EVERY).await;
+            continue;
+        }
         match tokio::task::spawn_blocking(move || run.run_escalation_job(now)).await {
             Ok(Ok(report)) => {
                 if report.raised > 0 || report.repeated > 0 {

@@ -149,10 +149,19 @@ impl NotificationSettings {
 /// How often the delivery job looks for notifications due.
 const NOTIFY_EVERY: StdDuration = StdDuration::from_secs(10);
 
+/// The delivery job's lease: a turn is ten seconds, a run with retries at most a few.
+const NOTIFY_LEASE: time::Duration = time::Duration::minutes(1);
+
 /// The delivery job: every ten seconds, every notification due is sent and its attempt recorded.
 /// A failed run is logged and tried again at the next turn; it never stops the server.
-pub async fn job(store: std::sync::Arc<dyn Store>, transports: Transports) {
+///
+/// Only the instance holding the job's lease delivers.
+pub async fn job(store: std::sync::Arc<dyn Store>, transports: Transports, instance: crate::Instance) {
     loop {
+        if !crate::holds(&store, "notifications", &instance, NOTIFY_LEASE).await {
+            tokio::time::sleep(NOTIFY_EVERY).await;
+            continue;
+        }
         let now = time::OffsetDateTime::now_utc();
         match homeward_server::notify::run_once(store.clone(), &transports, now).await {
             Ok(report) => {

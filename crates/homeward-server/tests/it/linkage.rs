@@ -494,3 +494,26 @@ fn the_case_page_keeps_what_its_form_does_not_show() {
     );
     assert_eq!((&child["aliases"], &child["description"]), (&json!(["Omi"]), &json!("A green jacket")));
 }
+
+/// With two instances on one database, a child reported on one is found by a report on the
+/// other once it has followed the store (every instance does, whichever holds the job).
+#[test]
+fn a_second_instance_finds_the_children_reported_on_the_first() {
+    let w = world();
+    let other = homeward_server::AppState::new(
+        homeward_store::open(&format!("sqlite://{}", w.app.db_path.display()), homeward_store::system_clock()).unwrap(),
+        homeward_server::ServerConfig::default(),
+    );
+    other.run_linkage_job().unwrap();
+    let (case, _) = open(&w, &w.a, boy("Omar", "Haddad", "2011-02-03", "2026-10-01T20:00:00Z"));
+    let child = child_of(&w, &case);
+    let omar = homeward_domain::child::NewChild {
+        given_name: Some("Omar".into()),
+        family_name: Some("Haddad".into()),
+        ..Default::default()
+    };
+    assert!(other.linkage.candidates(&omar, 2026).is_empty(), "not yet followed");
+    assert_eq!(other.follow_linkage().unwrap(), 1);
+    assert_eq!(other.linkage.candidates(&omar, 2026).first().map(|c| c.0.to_string()), Some(child));
+    assert_eq!(other.follow_linkage().unwrap(), 0, "each child is read once");
+}

@@ -101,6 +101,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(what) => Self::not_found(format!("{what} not found, or not visible to you.")),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
             StoreError::WrongPassword => Self::forbidden("The current password is not correct."),
+            StoreError::Text(why) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, why),
             e @ (StoreError::Domain(DomainError::Corrupt(_))
             | StoreError::Database(_)
             | StoreError::Corrupt(_)

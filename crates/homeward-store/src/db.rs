@@ -23,6 +23,10 @@ pub enum Error {
     /// A statement expected to answer one row answered none.
     #[error("query returned no rows")]
     NoRows,
+    /// A text held the NUL character (U+0000), which PostgreSQL cannot store. Refused on
+    /// SQLite too, so that both backends take the same input.
+    #[error("text may not contain the NUL character (U+0000)")]
+    Nul,
     /// A column held a value the reader could not take (a text where an integer was expected).
     #[error("column {column}: {message}")]
     Conversion { column: usize, message: String },
@@ -148,6 +152,15 @@ impl<T: ToValue + ?Sized> ToValue for &T {
 /// The parameters of one statement.
 pub trait Params {
     fn values(&self) -> Vec<Value<'_>>;
+}
+
+/// The values of `params`, refused when a text holds a NUL (see [`Error::Nul`]).
+fn checked<P: Params>(params: &P) -> Result<Vec<Value<'_>>> {
+    let values = params.values();
+    if values.iter().any(|v| matches!(v, Value::Text(t) if t.contains('\0'))) {
+        return Err(Error::Nul);
+    }
+    Ok(values)
 }
 
 impl Params for () {
@@ -582,7 +595,7 @@ pub enum Stmt<'a> {
 
 impl Stmt<'_> {
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
-        let values = params.values();
+        let values = checked(&params)?;
         match self {
             Stmt::Sqlite(s) => Ok(s.execute(rusqlite::params_from_iter(values.iter()))?),
             Stmt::Postgres(c, s) => c.execute(s, &values),
@@ -590,7 +603,7 @@ impl Stmt<'_> {
     }
 
     pub fn query_row<T, P: Params>(&mut self, params: P, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
-        let values = params.values();
+        let values = checked(&params)?;
         match self {
             Stmt::Sqlite(s) => {
                 let mut rows = s.query(rusqlite::params_from_iter(values.iter()))?;
@@ -615,7 +628,7 @@ impl Stmt<'_> {
         params: P,
         mut f: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<std::vec::IntoIter<Result<T>>> {
-        let values = params.values();
+        let values = checked(&params)?;
         let mut out = Vec::new();
         match self {
             Stmt::Sqlite(s) => {
@@ -644,7 +657,7 @@ impl Stmt<'_> {
 
     /// The rows, to walk with [`Rows::next`].
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
-        let values = params.values();
+        let values = checked(&params)?;
         Ok(match self {
             Stmt::Sqlite(s) => Rows::Sqlite(s.query(rusqlite::params_from_iter(values))?),
             Stmt::Postgres(c, s) => Rows::Postgres(c.query(s, &values)?.into_iter(), None),
@@ -674,7 +687,20 @@ impl Rows<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    #![allow(clippy::unwrap_used)]
+    use super::{Conn, Error, placeholders};
+
+    /// Whatever field it comes in, a NUL never reaches a table: PostgreSQL could not store it.
+    #[test]
+    fn a_text_with_a_nul_is_refused_before_the_statement_runs() {
+        let conn = Conn::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        conn.execute_batch("CREATE TABLE t (x TEXT)").unwrap();
+        assert!(matches!(conn.execute("INSERT INTO t (x) VALUES (?1)", ["a\0b"]), Err(Error::Nul)));
+        assert!(matches!(conn.query_row("SELECT ?1", ["\0"], |r| r.get::<_, String>(0)), Err(Error::Nul)));
+        conn.execute("INSERT INTO t (x) VALUES (?1)", ["ab"]).unwrap();
+        let n: i64 = conn.query_row("SELECT COUNT(*) FROM t", (), |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+    }
 
     #[test]
     fn placeholders_are_numbered_outside_literals() {

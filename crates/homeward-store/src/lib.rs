@@ -15,7 +15,6 @@ pub mod db;
 pub mod secrets;
 pub mod sqlite;
 mod timefmt;
-pub mod transfer;
 
 use homeward_domain::case::NewCase;
 use homeward_domain::linkage::{
@@ -49,7 +48,10 @@ pub enum StoreError {
     Conflict(String),
     /// The database failed; the command left nothing behind.
     #[error("database error: {0}")]
-    Database(#[from] db::Error),
+    Database(db::Error),
+    /// A text held a character no backend stores (NUL); the command left nothing behind.
+    #[error("{0}")]
+    Text(String),
     /// A stored value could not be read back; this is a bug or a damaged database.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -71,9 +73,18 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl From<db::Error> for StoreError {
+    fn from(e: db::Error) -> Self {
+        match e {
+            db::Error::Nul => StoreError::Text(e.to_string()),
+            e => StoreError::Database(e),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(db::Error::from(e))
+        StoreError::from(db::Error::from(e))
     }
 }
 

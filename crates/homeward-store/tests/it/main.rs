@@ -752,7 +752,6 @@ mod handover;
 mod instances;
 mod notifications;
 mod sightings;
-mod transfer;
 mod warnings;
 
 /// PostgreSQL's own migrations: applied once, kept on reopening, and a database from a newer
@@ -772,4 +771,24 @@ fn postgres_migrations_apply_once_and_a_newer_schema_is_refused() {
         let err = SqlStore::open_postgres(&f.db.url(), system_clock()).err().expect("refused");
         assert!(err.to_string().contains("schema version 99"), "{err}");
     });
+}
+
+conformance! {
+/// PostgreSQL cannot store a NUL in text: both backends refuse it alike, as a clear error that
+/// leaves nothing behind (the domain's check of the field, or the store's for any text).
+fn a_text_with_a_nul_is_refused_on_every_backend_and_writes_nothing() {
+    use homeward_domain::DomainError;
+    let f = fixture();
+    let mut bad = report("2011-04-02");
+    bad.contact.as_mut().unwrap().summary = "Mother called\u{0}".into();
+    let before = f.store.audit_entries(0, 10_000).unwrap().len();
+    let err = f.store.create_case(&f.actor, bad).unwrap_err();
+    assert!(matches!(err, StoreError::Text(_) | StoreError::Domain(DomainError::Invalid(_))), "{err:?}");
+    assert_eq!(f.store.audit_entries(0, 10_000).unwrap().len(), before, "nothing written");
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let note = CaseChange::AddNote(NewNote { text: "a\u{0}b".into() });
+    let refused = f.store.change_case(&f.actor, case, note);
+    assert!(matches!(refused, Err(StoreError::Text(_) | StoreError::Domain(DomainError::Invalid(_)))), "{refused:?}");
+    assert_eq!(f.store.case_events(&f.actor, case).unwrap().len(), 2, "the case as it was");
+}
 }

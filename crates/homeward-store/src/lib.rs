@@ -15,6 +15,7 @@ pub mod db;
 pub mod secrets;
 pub mod sqlite;
 mod timefmt;
+pub mod transfer;
 
 use homeward_domain::case::NewCase;
 use homeward_domain::linkage::{

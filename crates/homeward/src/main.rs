@@ -1,6 +1,7 @@
 //! The `homeward` binary: reads the settings, picks the database backend from its URL, and runs
 //! one of the subcommands. It is the only place that reads the environment.
 
+mod data;
 mod demo;
 mod import;
 mod link;
@@ -107,6 +108,32 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Copies the SQLite database (`--database`) to a new file while the server keeps running:
+    /// one consistent moment, then checked (integrity, audit chain). Never overwrites a file.
+    Backup {
+        /// The backup file to create; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replaces the SQLite database (`--database`) with a backup, after checking the backup.
+    /// STOP THE SERVER FIRST: a database still open is refused. The database replaced is kept
+    /// beside it as `<file>.before-restore-<time>`.
+    Restore {
+        /// The backup file to restore.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Copies everything (the audit chain included) from a SQLite database into an empty
+    /// PostgreSQL one in one transaction, then checks every table's count and the chain. Stop
+    /// the server first: what it writes during the copy is not moved.
+    MigrateData {
+        /// The SQLite database to copy from: sqlite://PATH.
+        #[arg(long)]
+        from: String,
+        /// The empty PostgreSQL database to copy into: postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -296,6 +323,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
             }
         }
+        Command::Backup { to } => data::backup(database, &to)?,
+        Command::Restore { from } => data::restore(database, &from)?,
+        Command::MigrateData { from, to } => data::migrate(&from, &to)?,
         Command::Audit { command: AuditCommand::Verify } => {
             let report = open(database)?.verify_audit().context("cannot read the audit log")?;
             match report.first_bad {

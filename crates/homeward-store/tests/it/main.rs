@@ -752,6 +752,7 @@ mod handover;
 mod instances;
 mod notifications;
 mod sightings;
+mod transfer;
 mod warnings;
 
 /// PostgreSQL's own migrations: applied once, kept on reopening, and a database from a newer

@@ -385,3 +385,5 @@ fn warnings_lists_what_the_imported_cases_raised() {
     assert!(stderr(&rescan).contains("re-evaluated 3 cases"), "{}", stderr(&rescan));
     assert!(stderr(&rescan).contains("0 warnings raised or changed"), "{}", stderr(&rescan));
 }
+
+mod data;

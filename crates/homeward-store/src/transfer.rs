@@ -382,6 +382,55 @@ fn verify_sqlite_chain(conn: &Connection) -> Result<(VerifyReport, String)> {
     }
 }
 
+/// Walks a PostgreSQL database's audit chain, streaming its entries.
+fn verify_postgres_chain(pg: &mut postgres::Client) -> Result<VerifyReport> {
+    let mut rows = pg.query_raw(
+        "SELECT seq, at, actor_user_id, actor_organisation_id, origin, code, action, record_type, record_id,
+                detail, prev_hash, hash
+         FROM audit_log ORDER BY seq",
+        std::iter::empty::<i64>(),
+    )?;
+    let mut failure = None;
+    let report = audit::verify(std::iter::from_fn(|| {
+        use postgres::fallible_iterator::FallibleIterator;
+        let row = match rows.next() {
+            Ok(Some(row)) => row,
+            Ok(None) => return None,
+            Err(e) => {
+                failure = Some(e);
+                return None;
+            }
+        };
+        let entry = (|| {
+            Ok(AuditEntry {
+                seq: row.try_get(0)?,
+                at: row.try_get(1)?,
+                actor_user_id: row.try_get(2)?,
+                actor_organisation_id: row.try_get(3)?,
+                origin: row.try_get(4)?,
+                code: row.try_get(5)?,
+                action: row.try_get(6)?,
+                record_type: row.try_get(7)?,
+                record_id: row.try_get(8)?,
+                detail: row.try_get(9)?,
+                prev_hash: row.try_get(10)?,
+                hash: row.try_get(11)?,
+            })
+        })();
+        match entry {
+            Ok(entry) => Some(entry),
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        }
+    }));
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(report),
+    }
+}
+
 /// How a PostgreSQL column's value is written in `COPY`'s text format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -479,10 +528,9 @@ pub fn migrate_data(from_url: &str, to_url: &str) -> Result<Migrated> {
             )));
         }
     }
-    let report = {
-        use crate::Store;
-        SqlStore::open_postgres(to_url, crate::system_clock())?.verify_audit()?
-    };
+    // The chain is walked here, streaming, rather than by `Store::verify_audit`, which reads
+    // PostgreSQL's answer whole: millions of entries would be held in memory at once.
+    let report = verify_postgres_chain(&mut pg)?;
     if let Some((seq, why)) = &report.first_bad {
         return Err(TransferError::Unsound(format!(
             "the audit chain does not verify in PostgreSQL after the copy: entry {seq}: {why}"

@@ -13,7 +13,7 @@ fn sqlite_path<'a>(database: &'a str, what: &str) -> anyhow::Result<&'a Path> {
     match database.strip_prefix("sqlite://") {
         Some(path) => Ok(Path::new(path)),
         None => bail!(
-            "{what} works on a SQLite database (sqlite://PATH), not {}; back up PostgreSQL with pg_dump",
+            "{what} works on a SQLite database (sqlite://PATH), not {}; for PostgreSQL use its own pg_dump and pg_restore",
             redact(database)
         ),
     }

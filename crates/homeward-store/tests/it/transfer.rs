@@ -167,12 +167,20 @@ fn a_damaged_or_tampered_backup_is_never_restored() {
             .unwrap()
             .execute("UPDATE audit_log SET detail = '{}' WHERE seq = 2", [])
             .unwrap();
+        let newer = dir.path().join("newer.db");
+        std::fs::copy(&backup, &newer).unwrap();
+        rusqlite::Connection::open(&newer)
+            .unwrap()
+            .execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')", [])
+            .unwrap();
         let garbage = dir.path().join("garbage.db");
         std::fs::write(&garbage, b"not a database at all, just some bytes").unwrap();
         let before = std::fs::read(path).unwrap();
 
         let err = restore_when_closed_err(&tampered, path);
         assert!(err.contains("audit chain") && err.contains("broken at entry 2"), "{err}");
+        let err = restore_when_closed_err(&newer, path);
+        assert!(err.contains("schema version 999 but this build knows only up to"), "{err}");
         let err = restore_when_closed_err(&garbage, path);
         assert!(err.contains("not a database") || err.contains("damaged"), "{err}");
         assert_eq!(std::fs::read(path).unwrap(), before, "the target was not touched");
@@ -348,5 +356,21 @@ fn migrate_data_refuses_a_target_that_is_not_empty_and_other_directions() {
 
         let err = transfer::migrate_data(&target.url(), &f.db.url()).unwrap_err();
         assert!(err.to_string().contains("from SQLite to PostgreSQL only"), "{err}");
+    });
+}
+
+#[test]
+fn migrate_data_refuses_schemas_whose_tables_differ() {
+    with_postgres_target(|target| {
+        let f = fixture();
+        f.store.create_case(&f.actor, report("2011-04-02")).unwrap();
+        // A table only one backend has (a migration added to SQLite's list and not PostgreSQL's)
+        // is named, never silently left behind.
+        f.conn().execute_batch("CREATE TABLE only_here (id TEXT PRIMARY KEY)").unwrap();
+        let err = transfer::migrate_data(&f.db.url(), &target.url()).unwrap_err();
+        assert!(err.to_string().contains("only in SQLite: [only_here]; only in PostgreSQL: []"), "{err}");
+        let mut pg = postgres::Client::connect(&target.url(), postgres::NoTls).unwrap();
+        let orgs: i64 = pg.query_one("SELECT COUNT(*) FROM organisations", &[]).unwrap().get(0);
+        assert_eq!(orgs, 0, "nothing was copied");
     });
 }

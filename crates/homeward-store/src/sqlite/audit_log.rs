@@ -66,27 +66,59 @@ pub(super) fn entries(conn: &Conn, after_seq: i64, limit: u32) -> Result<Vec<Aud
     Ok(rows.collect::<crate::db::Result<Vec<_>>>()?)
 }
 
-/// Walks the whole chain in one read transaction, streaming rows.
+/// How many entries the walk of the chain reads at a time.
+const VERIFY_PAGE: u32 = 10_000;
+
+/// Walks the whole chain a page at a time (entries are only ever appended, so pages by sequence
+/// number are a consistent walk), never holding more than one page in memory.
 pub(super) fn verify_all(conn: &Conn) -> Result<VerifyReport> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
-    let mut rows = stmt.query(())?;
+    verify_in_pages(conn, VERIFY_PAGE)
+}
+
+fn verify_in_pages(conn: &Conn, page_size: u32) -> Result<VerifyReport> {
+    let mut page = Vec::new().into_iter();
+    let mut after = 0;
     let mut failure = None;
-    let report = audit::verify(std::iter::from_fn(|| match rows.next() {
-        Ok(Some(row)) => match entry(&row) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                failure = Some(e);
-                None
+    let report = audit::verify(std::iter::from_fn(|| {
+        if page.len() == 0 && failure.is_none() {
+            match entries(conn, after, page_size) {
+                Ok(next) => page = next.into_iter(),
+                Err(e) => failure = Some(e),
             }
-        },
-        Ok(None) => None,
-        Err(e) => {
-            failure = Some(e);
-            None
         }
+        let entry = page.next()?;
+        after = entry.seq;
+        Some(entry)
     }));
     match failure {
-        Some(e) => Err(e.into()),
+        Some(e) => Err(e),
         None => Ok(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use homeward_domain::org::{Actor, NewOrganisation, OrganisationKind};
+
+    use crate::Store;
+
+    /// The walk reads the chain a page at a time: a chain of several pages verifies whole, and a
+    /// gap on a page boundary is found.
+    #[test]
+    fn the_chain_is_walked_page_by_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.db");
+        let store = crate::SqlStore::open(path.to_str().unwrap(), crate::system_clock()).unwrap();
+        for i in 0..7 {
+            let new = NewOrganisation { name: format!("Org {i}"), kind: OrganisationKind::Ngo, country: "GR".into() };
+            store.create_organisation(&Actor::command_line(), new).unwrap();
+        }
+        let conn = crate::db::Conn::Sqlite(rusqlite::Connection::open(&path).unwrap());
+        let whole = super::verify_in_pages(&conn, 2).unwrap();
+        assert_eq!((whole.entries, whole.first_bad), (7, None));
+        conn.execute("DELETE FROM audit_log WHERE seq = 5", ()).unwrap();
+        let broken = super::verify_in_pages(&conn, 2).unwrap();
+        assert_eq!(broken.first_bad.map(|(seq, _)| seq), Some(5));
     }
 }

@@ -362,6 +362,7 @@ fn serve(
             tokio::spawn(notifications::job(state.store.clone(), transports, instance.clone()));
         }
         tokio::spawn(alert_job(state.clone(), instance));
+        tokio::spawn(public_alerts_follow(state.clone()));
         homeward_server::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")
     })
 }
@@ -453,18 +454,11 @@ const ALERTS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// The background alert job: every minute, the published child alerts whose end time has passed
 /// are expired and the public snapshot rendered again (the public URLs already stop serving an
 /// alert at its end; this records it and audits it). A failed run is logged and tried again.
-///
-/// An instance that does not hold the job's lease renders its public snapshot again all the same.
 async fn alert_job(state: AppState, instance: Instance) {
     loop {
         let run = state.clone();
         let now = time::OffsetDateTime::now_utc();
         if !holds(&state.store, "alerts", &instance, ALERTS_LEASE).await {
-            match tokio::task::spawn_blocking(move || run.refresh_public_alerts(now)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "cannot render the public alerts again; will try again"),
-                Err(e) => tracing::error!(error = %e, "rendering the public alerts stopped unexpectedly"),
-            }
             tokio::time::sleep(ALERTS_EVERY).await;
             continue;
         }
@@ -475,6 +469,26 @@ async fn alert_job(state: AppState, instance: Instance) {
             Err(e) => tracing::error!(error = %e, "the alert job stopped unexpectedly; it will try again"),
         }
         tokio::time::sleep(ALERTS_EVERY).await;
+    }
+}
+
+/// How often every instance renders its public alert pages again from the store: a change made
+/// through another instance (a cancellation above all) reaches this one's public pages within
+/// this time. One small read, whatever the public's load.
+const PUBLIC_ALERTS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Keeps this instance's public alert pages as the store has them, whichever instance changed
+/// an alert. A failed read is logged and tried again.
+async fn public_alerts_follow(state: AppState) {
+    loop {
+        tokio::time::sleep(PUBLIC_ALERTS_EVERY).await;
+        let run = state.clone();
+        let now = time::OffsetDateTime::now_utc();
+        match tokio::task::spawn_blocking(move || run.refresh_public_alerts(now)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "cannot render the public alerts again; will try again"),
+            Err(e) => tracing::error!(error = %e, "rendering the public alerts stopped unexpectedly"),
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 mod alerts;
 mod client;
 mod detect;
+mod faults;
 mod load;
 mod pages;
 mod plain;
@@ -25,7 +26,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::load::{Stats, Target};
+use crate::load::{Cases, Stats, Target};
 
 /// The targets the service is held to.
 const MIN_RATIO: f64 = 0.5;
@@ -65,6 +66,10 @@ enum Command {
     /// A child alert published on the demo data, its public page and CAP feed read at a fixed
     /// rate while an operator reads a case page (timed idle and during the surge).
     Alerts(AlertsArgs),
+    /// Opens cases and adds contacts at a fixed rate while SIGKILLing the server and starting it
+    /// again, then checks that every acknowledged write is there, no case is partial and the
+    /// audit chain verifies (nonzero exit otherwise).
+    Faults(faults::FaultsArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -258,6 +263,17 @@ fn run(cli: Cli) -> Result<()> {
             let outcome = warnings::run(&dir.path, args.cases, args.planted, args.measure, args.reuse.as_deref())?;
             print!("{}", warnings_table(&outcome));
         }
+        Command::Faults(args) => {
+            let mut dir = scratch.new_dir()?;
+            let outcome = faults::run(&dir.path, &args, scratch.keep)?;
+            print!("{}", faults::table(&outcome));
+            if !outcome.passed() {
+                // The evidence stays: the ack log, the server's log and the database.
+                dir.keep = true;
+                eprintln!("keeping {}", dir.path.display());
+                anyhow::bail!("acknowledged writes were lost, a case is partial or the audit chain is broken");
+            }
+        }
         Command::All { plain, http } => {
             let baseline = run_plain(&scratch, &plain)?;
             let outcome = run_http(&scratch, &http)?;
@@ -279,17 +295,17 @@ fn run_http(scratch: &Scratch, args: &HttpArgs) -> Result<HttpOutcome> {
     runtime.block_on(async {
         let server = server::start(&args.homeward, &dir.path).await?;
         eprintln!("http: server listening on {}", server.addr);
-        let target =
-            Arc::new(Target { addr: server.addr, token: server.token.clone(), bodies: report::request_bodies() });
+        let target = Arc::new(Target { addr: server.addr, token: server.token.clone() });
+        let cases = Arc::new(Cases(report::request_bodies()));
         eprintln!(
             "http: open loop, {} requests/s for {} s over {} connections…",
             args.rate, args.open_secs, args.open_connections
         );
-        let open =
-            load::open_loop(target.clone(), args.rate, Duration::from_secs(args.open_secs), args.open_connections)
-                .await?;
+        let open_secs = Duration::from_secs(args.open_secs);
+        let open = load::open_loop(target.clone(), cases.clone(), args.rate, open_secs, args.open_connections).await?;
         eprintln!("http: closed loop, {} connections for {} s…", args.closed_connections, args.closed_secs);
-        let closed = load::closed_loop(target, Duration::from_secs(args.closed_secs), args.closed_connections).await?;
+        let closed_secs = Duration::from_secs(args.closed_secs);
+        let closed = load::closed_loop(target, cases, closed_secs, args.closed_connections).await?;
         let server_warnings = server.stop()?;
         Ok(HttpOutcome { open, closed, server_warnings })
     })

@@ -1,8 +1,9 @@
 //! Starting a real Homeward server the way an operator would: the `homeward` binary's admin
 //! commands create an organisation, an operator and an API token, then `serve` runs on a free
-//! port. The server is killed when [`Server`] is dropped, on every path out.
+//! port. The server is killed when [`Server`] is dropped, on every path out; the fault harness
+//! also kills it on purpose and starts it again on the same port and database.
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,20 +15,30 @@ use tokio::time::{Instant, sleep};
 use crate::client::Client;
 
 const ORG: &str = "Bench Hotline";
-const EMAIL: &str = "op@bench.example";
+/// The operator the load acts as.
+pub const EMAIL: &str = "op@bench.example";
 const NEW_PASSWORD: &str = "bench-password-for-load-tests";
 
 pub struct Server {
     child: Child,
     pub addr: SocketAddr,
     pub token: String,
-    log: PathBuf,
+    /// The server's standard error, every run of it one after the other.
+    pub log: PathBuf,
+    bin: PathBuf,
+    url: String,
 }
 
 /// Creates the accounts in a new database under `dir` and starts the server on it; returns once
 /// the server answers `/healthz` and the operator may use the API.
 pub async fn start(bin: &Path, dir: &Path) -> Result<Server> {
-    let url = format!("sqlite://{}", dir.join("homeward.db").display());
+    start_on(bin, dir, &format!("sqlite://{}", dir.join("homeward.db").display())).await
+}
+
+/// As [`start`], on the new, empty database `url` names (SQLite or PostgreSQL); the server's log
+/// goes under `dir`.
+pub async fn start_on(bin: &Path, dir: &Path, url: &str) -> Result<Server> {
+    let url = url.to_owned();
     admin(bin, &url, &["admin", "create-org", "--name", ORG, "--country", "GR"])?;
     let created = admin(bin, &url, &["admin", "create-user", "--org", ORG, "--email", EMAIL, "--role", "operator"])?;
     let password = created
@@ -43,7 +54,10 @@ pub async fn start(bin: &Path, dir: &Path) -> Result<Server> {
     // A new user must replace the one-time password before the API serves them.
     let body = serde_json::json!({"current_password": password, "new_password": NEW_PASSWORD}).to_string();
     let mut client = Client::connect(server.addr).await?;
-    let response = client.send("POST", "/api/v1/me/password", Some(&server.token), body.as_bytes()).await?;
+    let response = client
+        .send("POST", "/api/v1/me/password", Some(&server.token), body.as_bytes())
+        .await
+        .with_context(|| format!("the operator's first request failed; see {}", server.log.display()))?;
     if !(200..300).contains(&response.status) {
         bail!("changing the password answered {}: {}", response.status, String::from_utf8_lossy(&response.body));
     }
@@ -70,18 +84,42 @@ pub async fn start_demo(bin: &Path, dir: &Path, cases: u32) -> Result<Server> {
 async fn serve(bin: &Path, url: &str, dir: &Path, token: String) -> Result<Server> {
     let addr = free_port()?;
     let log = dir.join("server.log");
-    let child = Command::new(bin)
-        .args(["--database", url, "serve", "--bind", &addr.to_string()])
-        .stdout(Stdio::null())
-        .stderr(File::create(&log).with_context(|| format!("cannot create {}", log.display()))?)
-        .spawn()
-        .with_context(|| format!("cannot start {}", bin.display()))?;
-    let mut server = Server { child, addr, token, log };
+    let child = spawn(bin, url, addr, &log)?;
+    let mut server = Server { child, addr, token, log, bin: bin.to_owned(), url: url.to_owned() };
     server.wait_ready().await?;
     Ok(server)
 }
 
+/// Runs `homeward serve` on `addr`, its standard error appended to `log`.
+fn spawn(bin: &Path, url: &str, addr: SocketAddr, log: &Path) -> Result<Child> {
+    let stderr = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .with_context(|| format!("cannot open {}", log.display()))?;
+    Command::new(bin)
+        .args(["--database", url, "serve", "--bind", &addr.to_string()])
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .with_context(|| format!("cannot start {}", bin.display()))
+}
+
 impl Server {
+    /// Kills the server with SIGKILL (no chance to finish anything) and waits until it is gone.
+    pub fn sigkill(&mut self) -> Result<()> {
+        self.child.kill().context("cannot kill the server")?;
+        self.child.wait().context("cannot wait for the killed server")?;
+        Ok(())
+    }
+
+    /// Starts the server again on the same port and database, after [`Server::sigkill`]; returns
+    /// once it answers `/healthz`.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.child = spawn(&self.bin, &self.url, self.addr, &self.log)?;
+        self.wait_ready().await
+    }
+
     async fn wait_ready(&mut self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -121,7 +159,7 @@ impl Drop for Server {
 }
 
 /// Runs one `homeward` admin command and returns what it printed.
-fn admin(bin: &Path, url: &str, args: &[&str]) -> Result<String> {
+pub fn admin(bin: &Path, url: &str, args: &[&str]) -> Result<String> {
     let output = Command::new(bin)
         .arg("--database")
         .arg(url)

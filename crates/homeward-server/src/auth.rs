@@ -74,11 +74,17 @@ impl FromRequestParts<AppState> for SignedIn {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
         let session = cookie(parts, SESSION_COOKIE).map(str::to_owned);
-        // One indexed read on a pooled connection, tens of microseconds: done in place rather
-        // than on the blocking pool, which would cost two thread hand-overs per request.
+        // On the blocking pool like every store call: a PostgreSQL read blocks on the network,
+        // and its client may not block a runtime thread at all.
         let user = match (&bearer, &session) {
-            (Some(token), _) => state.store.authenticate(Credential::Token(token))?,
-            (None, Some(secret)) => state.store.authenticate(Credential::Session(secret))?,
+            (Some(token), _) => {
+                let token = token.clone();
+                state.run(move |store| store.authenticate(Credential::Token(&token))).await?
+            }
+            (None, Some(secret)) => {
+                let secret = secret.clone();
+                state.run(move |store| store.authenticate(Credential::Session(&secret))).await?
+            }
             (None, None) => {
                 return Err(AppError::unauthorized(
                     "Log in first: send the session cookie, or an API token as `Authorization: Bearer …`.",

@@ -108,7 +108,8 @@ impl FromRequestParts<AppState> for SignedInViewer {
         let Some(secret) = cookie(parts, SESSION_COOKIE).filter(|s| !s.is_empty()).map(str::to_owned) else {
             return Err(to_login(parts, "required"));
         };
-        match state.store.authenticate(Credential::Session(&secret)) {
+        let checked = secret.clone();
+        match state.run(move |store| store.authenticate(Credential::Session(&checked))).await {
             Ok(Some(user)) => {
                 let actor = Actor::user(&user, origin(parts));
                 Ok(SignedInViewer(Viewer { user, actor, session: secret }))
@@ -116,7 +117,7 @@ impl FromRequestParts<AppState> for SignedInViewer {
             Ok(None) => Err(to_login(parts, "expired")),
             Err(e) => {
                 let tr = state.locales.get("en");
-                Err(error_page(&tr, None, AppError::from(e)))
+                Err(error_page(&tr, None, e))
             }
         }
     }

@@ -410,11 +410,25 @@ impl rusqlite::ToSql for Value<'_> {
 pub struct PgConn {
     client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// Savepoints released but not yet told to the server (see [`Conn::release`]).
+    pending: RefCell<String>,
 }
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> Self {
-        Self { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+        Self { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), pending: RefCell::default() }
+    }
+
+    /// The raw client, for what only PostgreSQL has (`COPY`).
+    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
+        self.client.borrow_mut()
+    }
+
+    /// Runs `sql` as a simple query, after the releases still to be told.
+    fn run_after_pending(&self, sql: &str) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let sql = if pending.is_empty() { std::borrow::Cow::Borrowed(sql) } else { format!("{pending}{sql}").into() };
+        Ok(self.client.borrow_mut().batch_execute(&sql)?)
     }
 
     pub fn is_closed(&self) -> bool {
@@ -511,6 +525,47 @@ impl Conn {
             Conn::Sqlite(c) => c.prepare_cached(sql)?.execute([]).map(drop).map_err(Error::from),
             Conn::Postgres(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
         }
+    }
+
+    /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
+    /// it means even while the release of an inner one has not reached the server yet.
+    pub fn savepoint(&self, name: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
+            Conn::Postgres(c) => c.run_after_pending(&format!("SAVEPOINT {name}")),
+        }
+    }
+
+    /// Releases a savepoint whose work stands. On PostgreSQL the release is sent with the next
+    /// savepoint, rollback or transaction end, in the same round trip: a case takes half a dozen
+    /// savepoints, and each round trip to the server costs more than SQLite's whole statement.
+    /// Until then the savepoint stays open on the server, which changes nothing: no statement
+    /// names it again, and a rollback to an outer savepoint removes it.
+    pub fn release(&self, name: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(_) => self.run(&format!("RELEASE {name}")),
+            Conn::Postgres(c) => {
+                c.pending.borrow_mut().push_str(&format!("RELEASE {name}; "));
+                Ok(())
+            }
+        }
+    }
+
+    /// Undoes what was done since a savepoint and releases it. Savepoints whose release was not
+    /// sent yet are inside it (they were opened after it) and are removed by the rollback.
+    pub fn rollback_to(&self, name: &str) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            c.pending.borrow_mut().clear();
+        }
+        self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
+    }
+
+    /// Ends the transaction: `COMMIT` or `ROLLBACK`. Releases not sent yet are moot.
+    pub fn end(&self, sql: &str) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            c.pending.borrow_mut().clear();
+        }
+        self.run(sql)
     }
 
     /// Whether the connection can no longer be used (PostgreSQL's went away).

@@ -138,6 +138,8 @@ pub(crate) struct Tx<'a> {
     /// The response plan tasks are made from in this batch.
     pub plan: &'a homeward_risk::response::ResponsePlan,
     chain: &'a mut Chain,
+    /// How many savepoints of [`Tx::nested`] are open.
+    depth: usize,
 }
 
 /// The head of the audit chain, kept in memory by the writer.
@@ -168,15 +170,20 @@ impl Tx<'_> {
     /// Runs `f` in a savepoint of its own: if it fails, what it wrote (its audit entries
     /// included) is rolled back and its error returned, while the rest of the command stands.
     pub fn nested<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
-        run_cached(self.conn, "SAVEPOINT nested")?;
+        // Named by depth: a rollback names its own savepoint, whatever inner ones are still open.
+        const NAMES: [&str; 8] =
+            ["nested1", "nested2", "nested3", "nested4", "nested5", "nested6", "nested7", "nested8"];
+        let name =
+            NAMES.get(self.depth).copied().ok_or_else(|| StoreError::Corrupt("savepoints nested too deep".into()))?;
+        self.conn.savepoint(name)?;
+        self.depth += 1;
         let before = self.chain.clone();
         let result = f(self);
+        self.depth -= 1;
         if result.is_ok() {
-            run_cached(self.conn, "RELEASE nested")?;
+            self.conn.release(name)?;
         } else {
-            self.conn.execute_batch("ROLLBACK TO nested; RELEASE nested")?;
-        }
-        if result.is_err() {
+            self.conn.rollback_to(name)?;
             *self.chain = before;
         }
         result
@@ -533,9 +540,8 @@ impl Writer {
             self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
         }
         let begun = if self.conn.is_postgres() {
-            run_cached(&self.conn, "BEGIN")
-                .and_then(|()| self.conn.prepare_cached("SELECT pg_advisory_xact_lock(?1)")?.execute([WRITER_LOCK]))
-                .map(drop)
+            // One round trip for both.
+            self.conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
         } else {
             run_cached(&self.conn, "BEGIN IMMEDIATE")
         };
@@ -546,7 +552,7 @@ impl Writer {
                 Ok(())
             }
             Err(e) => {
-                let _ = run_cached(&self.conn, "ROLLBACK");
+                let _ = self.conn.end("ROLLBACK");
                 Err(e.to_string())
             }
         }
@@ -595,24 +601,21 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
             }
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
-            if !alone && let Err(e) = run_cached(conn, "SAVEPOINT job") {
+            if !alone && let Err(e) = conn.savepoint("job") {
                 let (_, finish) = job(Err(e.to_string()));
                 finishers.push(finish);
                 continue;
             }
             let (ok, finish) = {
-                let mut tx = Tx { conn, now: to_micros(clock()), catalogue: &catalogue_now, plan: &plan_now, chain };
+                let mut tx =
+                    Tx { conn, now: to_micros(clock()), catalogue: &catalogue_now, plan: &plan_now, chain, depth: 0 };
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
                 })
             };
             if !alone && !conn.transaction_lost() {
-                let ended = if ok {
-                    run_cached(conn, "RELEASE job")
-                } else {
-                    conn.execute_batch("ROLLBACK TO job; RELEASE job")
-                };
+                let ended = if ok { conn.release("job") } else { conn.rollback_to("job") };
                 if let Err(e) = ended {
                     tracing::error!(error = %e, "cannot end a command's savepoint");
                 }
@@ -634,8 +637,8 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
             }
             None => {
                 let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
-                run_cached(conn, end).err().map(|e| {
-                    let _ = conn.execute_batch("ROLLBACK");
+                conn.end(end).err().map(|e| {
+                    let _ = conn.end("ROLLBACK");
                     *chain = committed_chain;
                     tracing::error!(error = %e, "commit failed");
                     e.to_string()

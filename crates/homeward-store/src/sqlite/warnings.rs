@@ -223,20 +223,24 @@ pub(super) fn new_case_in_savepoint(
 /// weeks before it are not weeks without reports, but weeks before Homeward). `None` before the
 /// first report.
 fn first_week(conn: &Conn, org: &str) -> Result<Option<i64>> {
-    // One category at a time: each is one step down the key's index, where the minimum over the
-    // whole organisation would read every week of every category on every report.
-    let mut statement = conn.prepare_cached(
-        "SELECT MIN(week) FROM weekly_counts WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?2",
-    )?;
-    let mut first: Option<i64> = None;
+    // One category at a time, each a step down the key's index (the minimum over the whole
+    // organisation would read every week of every category on every report), all in one
+    // statement: on PostgreSQL each statement is a round trip.
+    let per_category: Vec<String> = (0..Category::ALL.len())
+        .map(|i| {
+            format!(
+                "SELECT (SELECT MIN(week) FROM weekly_counts
+                         WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?{}) AS week",
+                i + 2
+            )
+        })
+        .collect();
+    let sql = format!("SELECT MIN(week) FROM ({}) AS firsts", per_category.join(" UNION ALL "));
+    let mut args = vec![org.to_owned()];
     for category in Category::ALL {
-        let week: Option<i64> = statement.query_row(params![org, enum_name(&category)?], |r| r.get(0))?;
-        first = match (first, week) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        args.push(enum_name(&category)?);
     }
-    Ok(first)
+    Ok(conn.prepare_cached(&sql)?.query_row(args, |r| r.get(0))?)
 }
 
 /// Adds `by` to a series' week (one report more, or one less when a case is recategorised).

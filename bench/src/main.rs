@@ -16,6 +16,7 @@ mod plain;
 mod report;
 mod search;
 mod server;
+mod size;
 mod warnings;
 
 use std::fmt::Write as _;
@@ -70,6 +71,10 @@ enum Command {
     /// again, then checks that every acknowledged write is there, no case is partial and the
     /// audit chain verifies (nonzero exit otherwise).
     Faults(faults::FaultsArgs),
+    /// A country's worth of cases on each backend: the `warnings` scenario's store (kept with
+    /// --keep) as SQLite holds it and copied into PostgreSQL by `homeward migrate-data`; the
+    /// bytes per case, and a case page, filtered lists and a name search read from a server.
+    Size(SizeArgs),
     /// Runs `plain`, then `http`, and prints the results as Markdown.
     All {
         #[command(flatten)]
@@ -116,6 +121,23 @@ struct WarningsArgs {
 /// 99th percentile, and the full re-evaluation of every case.
 const MAX_DETECT_P99_MS: f64 = 5.0;
 const MAX_RESCAN_S: f64 = 60.0;
+
+#[derive(Args)]
+struct SizeArgs {
+    /// The `homeward` binary (build it with `cargo build --release -p homeward`).
+    #[arg(long)]
+    homeward: PathBuf,
+    /// The SQLite store `homeward-bench warnings --keep` loaded (DIR/warnings.db).
+    #[arg(long)]
+    store: PathBuf,
+    /// A PostgreSQL server (postgres://user@host:port/database) to copy the store into; a new
+    /// database is created there and kept. Without it only SQLite is measured.
+    #[arg(long)]
+    postgres_url: Option<String>,
+    /// Times each kind of read is timed (after ten rounds of warm-up).
+    #[arg(long, default_value_t = 300)]
+    requests: usize,
+}
 
 #[derive(Args)]
 struct PagesArgs {
@@ -273,6 +295,20 @@ fn run(cli: Cli) -> Result<()> {
                 eprintln!("keeping {}", dir.path.display());
                 anyhow::bail!("acknowledged writes were lost, a case is partial or the audit chain is broken");
             }
+        }
+        Command::Size(args) => {
+            let dir = scratch.new_dir()?;
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
+            let outcome = runtime.block_on(size::run(
+                &dir.path,
+                &args.store,
+                &args.homeward,
+                args.postgres_url.as_deref(),
+                args.requests,
+            ))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", size::markdown(&outcome, &command));
         }
         Command::All { plain, http } => {
             let baseline = run_plain(&scratch, &plain)?;

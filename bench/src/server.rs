@@ -64,6 +64,14 @@ pub async fn start_on(bin: &Path, dir: &Path, url: &str) -> Result<Server> {
     Ok(server)
 }
 
+/// Starts a server on a database that already holds its users (a kept benchmark store), with a
+/// new API token for `email`; its log goes under `dir`.
+pub async fn start_existing(bin: &Path, dir: &Path, url: &str, email: &str) -> Result<Server> {
+    let printed = admin(bin, url, &["admin", "create-token", "--email", email])?;
+    let token = printed.lines().last().context("create-token printed nothing")?.trim().to_owned();
+    serve(bin, url, dir, token).await
+}
+
 /// The demo's operator of the Greek hotline, whose desk the page benchmark reads.
 pub const DEMO_OPERATOR: &str = "operator@gr.demo.homeward.example";
 

@@ -42,6 +42,61 @@ struct Sample {
     names: Vec<String>,
 }
 
+/// Gives every case of the store that has no contact one, through the store's own command (the
+/// `warnings` scenario opens its cases without a contact), on several threads so that the writer
+/// commits them in batches. Answers how many were added.
+pub fn add_contacts(store: &Path) -> Result<usize> {
+    use homeward_domain::records::{Channel, NewContact};
+    use homeward_domain::view::CaseChange;
+    use homeward_store::Store as _;
+    let path = store.to_str().context("the store's path is not UTF-8")?;
+    let conn = rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let latest: String = conn.query_row("SELECT MAX(opened_at) FROM cases", [], |r| r.get(0))?;
+    let mut statement =
+        conn.prepare("SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id)")?;
+    let ids: Vec<String> = statement.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(statement);
+    drop(conn);
+    // The scenario's clock runs ahead of today: the contacts come a day after its latest case.
+    let at = time::OffsetDateTime::parse(&latest, &time::format_description::well_known::Rfc3339)
+        .context("a case's opening time is not RFC 3339")?
+        + time::Duration::days(1);
+    let clock: homeward_store::Clock = std::sync::Arc::new(move || at);
+    let store =
+        std::sync::Arc::new(homeward_store::SqlStore::open_with(path, clock, homeward_store::Durability::Relaxed)?);
+    let user = store.user_by_email(SUPERVISOR)?.context("the scenario's supervisor is not in the store")?;
+    let actor = homeward_domain::org::Actor::user(&user, "bench");
+    let ids = std::sync::Arc::new(ids);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (store, actor, ids, next) = (store.clone(), actor.clone(), ids.clone(), next.clone());
+            std::thread::spawn(move || -> Result<()> {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(id) = ids.get(i) else { return Ok(()) };
+                    let contact = NewContact {
+                        channel: Channel::Phone,
+                        received_at: at,
+                        caller_relation: None,
+                        caller_name: None,
+                        caller_phone: None,
+                        summary: "Follow-up call from the family: no news yet.".into(),
+                    };
+                    store.change_case(&actor, id.parse()?, CaseChange::AddContact(contact))?;
+                    if i % 100_000 == 0 {
+                        eprintln!("size: {i} of {} contacts added", ids.len());
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().map_err(|_| anyhow::anyhow!("a contact worker panicked"))??;
+    }
+    Ok(ids.len())
+}
+
 pub async fn run(
     dir: &Path,
     store: &Path,
@@ -62,7 +117,9 @@ pub async fn run(
     let url = format!("sqlite://{}", store.display());
     let mut backends = vec![read_backend("SQLite", &url, sqlite_bytes, None, dir, homeward, &sample, requests).await?];
     if let Some(server_url) = postgres {
-        let (url, name) = new_database(server_url)?;
+        // The PostgreSQL client blocks: off the runtime's threads.
+        let server_url = server_url.to_owned();
+        let (url, name) = tokio::task::spawn_blocking(move || new_database(&server_url)).await??;
         eprintln!("size: copying the store into PostgreSQL database {name} with homeward migrate-data…");
         let started = Instant::now();
         let copied = std::process::Command::new(homeward)
@@ -73,7 +130,8 @@ pub async fn run(
             bail!("homeward migrate-data failed ({copied})");
         }
         let filled_in = started.elapsed();
-        let bytes = postgres_bytes(&url)?;
+        let measured = url.clone();
+        let bytes = tokio::task::spawn_blocking(move || postgres_bytes(&measured)).await??;
         backends
             .push(read_backend("PostgreSQL", &url, bytes, Some(filled_in), dir, homeward, &sample, requests).await?);
     }
@@ -170,7 +228,7 @@ async fn read(server: &Server, sample: &Sample, requests: usize) -> Result<Vec<(
             "/api/v1/cases?risk_level=high&opened_from=2026-01-01T00:00:00Z&limit=50".into()
         }),
         ("name search (given and family name)", false, |s, i| {
-            format!("/api/v1/cases?name={}&limit=50", encode(&s.names[i % s.names.len()]))
+            format!("/api/v1/cases?q={}&limit=50", encode(&s.names[i % s.names.len()]))
         }),
     ];
     let mut rows: Vec<(&'static str, String, Stats)> =

@@ -1,19 +1,23 @@
-//! Homeward's storage: the [`Store`] trait and its SQLite implementation.
+//! Homeward's storage: the [`Store`] trait and [`SqlStore`], its one implementation, which runs
+//! the same commands on SQLite or PostgreSQL.
 //!
 //! The trait speaks in whole commands — `create_case(actor, NewCase)`, `change_case(actor, id,
 //! change)` — never in rows. Each command checks the authorisation policy against the data it
 //! touches, writes the case's event, its projection and its audit entry in one transaction, and
 //! either all of it lands or none of it does. Only this crate knows SQL.
 //!
-//! SQLite runs in WAL mode with `synchronous = FULL`: an acknowledged write survives a crash of
-//! the process or of the machine. All writes go through one writer thread that commits the
-//! commands waiting at that moment together (group commit), each inside its own savepoint, so
-//! one failing command never takes another with it and one fsync serves many.
+//! SQLite runs in WAL mode with `synchronous = FULL`, PostgreSQL with its default synchronous
+//! commit: an acknowledged write survives a crash of the process or of the machine. All writes
+//! go through one writer thread per store that commits the commands waiting at that moment
+//! together (group commit), each inside its own savepoint, so one failing command never takes
+//! another with it and one fsync serves many. On PostgreSQL several stores (instances) may share
+//! one database: each batch takes an advisory lock, so their writers take turns and the audit
+//! chain stays one chain. The commands speak SQL both engines read alike, through [`db::Conn`].
 
 pub mod audit;
 pub mod db;
 pub mod secrets;
-pub mod sqlite;
+pub mod sql;
 mod timefmt;
 pub mod transfer;
 
@@ -29,8 +33,8 @@ use homeward_domain::{CaseId, ChildId, DomainError, UserId, WarningId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
-pub use sqlite::warnings::{Rescan, stored_key};
-pub use sqlite::{Durability, SqlStore};
+pub use sql::warnings::{Rescan, stored_key};
+pub use sql::{Durability, SqlStore};
 
 /// Why a store command failed.
 #[derive(Debug, thiserror::Error)]

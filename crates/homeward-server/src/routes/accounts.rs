@@ -52,7 +52,7 @@ pub async fn login(
     state.throttle.succeeded(&body.email, &origin);
     let cookie = format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-        homeward_store::sqlite::SESSION_HOURS * 3600,
+        homeward_store::sql::SESSION_HOURS * 3600,
         if state.config.secure_cookies { "; Secure" } else { "" }
     );
     let mut headers = HeaderMap::new();

@@ -108,7 +108,7 @@ pub(crate) async fn login(
     state.throttle.succeeded(&email, &origin);
     let cookie = format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-        homeward_store::sqlite::SESSION_HOURS * 3600,
+        homeward_store::sql::SESSION_HOURS * 3600,
         if state.config.secure_cookies { "; Secure" } else { "" }
     );
     let to = if user.must_change_password { "/password" } else { next.as_str() };

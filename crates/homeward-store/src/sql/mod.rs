@@ -1,5 +1,6 @@
-//! The SQLite backend: one file, WAL mode, one writer thread with group commit, a small pool
-//! of reader connections.
+//! The store's commands, written once for both backends through [`crate::db::Conn`]: a SQLite
+//! file (WAL mode, checkpoints of its own) or a PostgreSQL database. One writer thread per store
+//! with group commit, a small pool of reader connections.
 
 mod accounts;
 mod alerts;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::audit::{self, AuditEntry, VerifyReport};
+use crate::audit::{self, VerifyReport};
 use crate::{SqlStore, StoreError};
 
 /// Why a backup, restore or move failed. Nothing is left half done: a failed backup removes its
@@ -311,7 +311,9 @@ pub fn check_sqlite_file(path: &Path) -> Result<Checked> {
     let schema_version = schema_version(&conn)
         .map_err(|e| TransferError::Unsound(format!("{} is not a Homeward database: {e}", path.display())))?;
     let cases: i64 = conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?;
-    let (report, last_hash) = verify_sqlite_chain(&conn)?;
+    let conn = crate::db::Conn::Sqlite(conn);
+    let report = crate::sql::audit_log::verify_all(&conn)?;
+    let last_hash = crate::sql::audit_log::last_hash(&conn)?;
     if let Some((seq, why)) = &report.first_bad {
         return Err(TransferError::Unsound(format!(
             "the audit chain of {} is broken at entry {seq}: {why}",
@@ -327,108 +329,6 @@ pub fn check_sqlite_file(path: &Path) -> Result<Checked> {
         last_hash,
         bytes,
     })
-}
-
-/// Walks a SQLite file's audit chain, streaming its entries; answers the report and the last
-/// hash.
-fn verify_sqlite_chain(conn: &Connection) -> Result<(VerifyReport, String)> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor_user_id, actor_organisation_id, origin, code, action, record_type, record_id,
-                detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut failure = None;
-    let mut last_hash = audit::GENESIS.to_owned();
-    let report = audit::verify(std::iter::from_fn(|| {
-        let row = match rows.next() {
-            Ok(Some(row)) => row,
-            Ok(None) => return None,
-            Err(e) => {
-                failure = Some(e);
-                return None;
-            }
-        };
-        let entry = (|| {
-            Ok(AuditEntry {
-                seq: row.get(0)?,
-                at: row.get(1)?,
-                actor_user_id: row.get(2)?,
-                actor_organisation_id: row.get(3)?,
-                origin: row.get(4)?,
-                code: row.get(5)?,
-                action: row.get(6)?,
-                record_type: row.get(7)?,
-                record_id: row.get(8)?,
-                detail: row.get(9)?,
-                prev_hash: row.get(10)?,
-                hash: row.get(11)?,
-            })
-        })();
-        match entry {
-            Ok(entry) => {
-                last_hash.clone_from(&entry.hash);
-                Some(entry)
-            }
-            Err(e) => {
-                failure = Some(e);
-                None
-            }
-        }
-    }));
-    match failure {
-        Some(e) => Err(e.into()),
-        None => Ok((report, last_hash)),
-    }
-}
-
-/// Walks a PostgreSQL database's audit chain, streaming its entries.
-fn verify_postgres_chain(pg: &mut postgres::Client) -> Result<VerifyReport> {
-    let mut rows = pg.query_raw(
-        "SELECT seq, at, actor_user_id, actor_organisation_id, origin, code, action, record_type, record_id,
-                detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-        std::iter::empty::<i64>(),
-    )?;
-    let mut failure = None;
-    let report = audit::verify(std::iter::from_fn(|| {
-        use postgres::fallible_iterator::FallibleIterator;
-        let row = match rows.next() {
-            Ok(Some(row)) => row,
-            Ok(None) => return None,
-            Err(e) => {
-                failure = Some(e);
-                return None;
-            }
-        };
-        let entry = (|| {
-            Ok(AuditEntry {
-                seq: row.try_get(0)?,
-                at: row.try_get(1)?,
-                actor_user_id: row.try_get(2)?,
-                actor_organisation_id: row.try_get(3)?,
-                origin: row.try_get(4)?,
-                code: row.try_get(5)?,
-                action: row.try_get(6)?,
-                record_type: row.try_get(7)?,
-                record_id: row.try_get(8)?,
-                detail: row.try_get(9)?,
-                prev_hash: row.try_get(10)?,
-                hash: row.try_get(11)?,
-            })
-        })();
-        match entry {
-            Ok(entry) => Some(entry),
-            Err(e) => {
-                failure = Some(e);
-                None
-            }
-        }
-    }));
-    match failure {
-        Some(e) => Err(e.into()),
-        None => Ok(report),
-    }
 }
 
 /// How a PostgreSQL column's value is written in `COPY`'s text format.
@@ -528,9 +428,9 @@ pub fn migrate_data(from_url: &str, to_url: &str) -> Result<Migrated> {
             )));
         }
     }
-    // The chain is walked here, streaming, rather than by `Store::verify_audit`, which reads
-    // PostgreSQL's answer whole: millions of entries would be held in memory at once.
-    let report = verify_postgres_chain(&mut pg)?;
+    // The store's walk, a page at a time, on a connection of its own.
+    let target = crate::db::Conn::Postgres(crate::db::PgConn::new(postgres::Client::connect(to_url, postgres::NoTls)?));
+    let report = crate::sql::audit_log::verify_all(&target)?;
     if let Some((seq, why)) = &report.first_bad {
         return Err(TransferError::Unsound(format!(
             "the audit chain does not verify in PostgreSQL after the copy: entry {seq}: {why}"

@@ -29,6 +29,11 @@ pub(super) fn insert(conn: &Conn, e: &AuditEntry) -> Result<()> {
     Ok(())
 }
 
+/// The hash the chain ends with (the genesis for an empty log).
+pub(crate) fn last_hash(conn: &Conn) -> Result<String> {
+    Ok(head(conn)?.hash)
+}
+
 pub(super) fn head(conn: &Conn) -> Result<Chain> {
     // Read at the start of every batch: through the statement cache.
     let head = conn
@@ -71,7 +76,7 @@ const VERIFY_PAGE: u32 = 10_000;
 
 /// Walks the whole chain a page at a time (entries are only ever appended, so pages by sequence
 /// number are a consistent walk), never holding more than one page in memory.
-pub(super) fn verify_all(conn: &Conn) -> Result<VerifyReport> {
+pub(crate) fn verify_all(conn: &Conn) -> Result<VerifyReport> {
     verify_in_pages(conn, VERIFY_PAGE)
 }
 

@@ -6,7 +6,7 @@ mod accounts;
 mod alerts;
 mod assessments;
 pub use accounts::SESSION_HOURS;
-mod audit_log;
+pub(crate) mod audit_log;
 mod cases;
 mod escalations;
 mod handover;

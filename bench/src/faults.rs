@@ -122,7 +122,7 @@ pub fn run(dir: &Path, args: &FaultsArgs, keep: bool) -> Result<Outcome> {
     let check = check(&database.url, &Acks::read(&ack_log)?)?;
     let audit = audit_verify(&args.homeward, &database.url)?;
     if !(check.lost.is_empty() && check.partial.is_empty() && audit.0)
-        && let Some((_, name)) = database.drop.take()
+        && let Some(name) = database.keep()
     {
         eprintln!("faults: keeping the PostgreSQL database {name} for inspection");
     }
@@ -408,7 +408,7 @@ fn read_one(store: &dyn Store, actor: &Actor, case: &Case, events: &[homeward_do
 }
 
 /// Runs `homeward audit verify`; answers whether it passed and what it printed.
-fn audit_verify(bin: &Path, url: &str) -> Result<(bool, String)> {
+pub(crate) fn audit_verify(bin: &Path, url: &str) -> Result<(bool, String)> {
     let output = Command::new(bin)
         .args(["--database", url, "audit", "verify"])
         .output()
@@ -419,8 +419,8 @@ fn audit_verify(bin: &Path, url: &str) -> Result<(bool, String)> {
 
 /// The database of one run: a SQLite file in the run's directory, or a new PostgreSQL database
 /// (dropped when the run is over, unless kept).
-struct Database {
-    url: String,
+pub(crate) struct Database {
+    pub(crate) url: String,
     /// The server URL and the name of a PostgreSQL database to drop.
     drop: Option<(String, String)>,
 }
@@ -433,23 +433,35 @@ impl Database {
             }
             Backend::Postgres => {
                 let server = args.postgres_url.as_deref().context("--backend postgres needs --postgres-url")?;
-                if !(server.starts_with("postgres://") || server.starts_with("postgresql://")) {
-                    bail!("--postgres-url must be a postgres:// URL, not `{server}`");
-                }
-                let simple = uuid::Uuid::now_v7().simple().to_string();
-                let name = format!("hw_faults_{}", &simple[simple.len() - 12..]);
-                // Times and ids are compared as text, so the database must sort byte by byte.
-                psql(
-                    server,
-                    &format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
-                )?;
-                if keep {
-                    eprintln!("keeping the PostgreSQL database {name}");
-                }
-                let url = with_database(server, &name);
-                Ok(Database { url, drop: (!keep).then(|| (server.to_owned(), name)) })
+                Database::postgres(server, "hw_faults", keep)
             }
         }
+    }
+
+    /// A new PostgreSQL database on the server `server` names, called `prefix` and a unique
+    /// suffix; dropped when this is, unless kept.
+    pub(crate) fn postgres(server: &str, prefix: &str, keep: bool) -> Result<Self> {
+        if !(server.starts_with("postgres://") || server.starts_with("postgresql://")) {
+            bail!("--postgres-url must be a postgres:// URL, not `{server}`");
+        }
+        let simple = uuid::Uuid::now_v7().simple().to_string();
+        let name = format!("{prefix}_{}", &simple[simple.len() - 12..]);
+        // Times and ids are compared as text, so the database must sort byte by byte.
+        psql(
+            server,
+            &format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
+        )?;
+        if keep {
+            eprintln!("keeping the PostgreSQL database {name}");
+        }
+        let url = with_database(server, &name);
+        Ok(Database { url, drop: (!keep).then(|| (server.to_owned(), name)) })
+    }
+
+    /// Keeps the database after the run, for inspection; answers its name when it would have
+    /// been dropped.
+    pub(crate) fn keep(&mut self) -> Option<String> {
+        self.drop.take().map(|(_, name)| name)
     }
 }
 

@@ -62,7 +62,7 @@ impl Workload for Cases {
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What a run saw. Latencies are of successful (201) requests only; errors are counted by kind.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Stats {
     pub ok: u64,
     pub errors: u64,

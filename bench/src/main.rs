@@ -14,6 +14,7 @@ mod load;
 mod pages;
 mod plain;
 mod report;
+mod scaleout;
 mod search;
 mod server;
 mod size;
@@ -71,6 +72,11 @@ enum Command {
     /// again, then checks that every acknowledged write is there, no case is partial and the
     /// audit chain verifies (nonzero exit otherwise).
     Faults(faults::FaultsArgs),
+    /// Two instances on one PostgreSQL database open cases at a fixed rate together, between two
+    /// runs of `pgbench` on a scratch database; then checks that every acknowledged case is
+    /// there, the audit chain verifies and no background job had two holders (nonzero exit
+    /// otherwise).
+    Scaleout(scaleout::ScaleoutArgs),
     /// A country's worth of cases on each backend: the `warnings` scenario's store (kept with
     /// --keep) as SQLite holds it and copied into PostgreSQL by `homeward migrate-data`; the
     /// bytes per case, and a case page, filtered lists and a name search read from a server.
@@ -294,6 +300,17 @@ fn run(cli: Cli) -> Result<()> {
                 dir.keep = true;
                 eprintln!("keeping {}", dir.path.display());
                 anyhow::bail!("acknowledged writes were lost, a case is partial or the audit chain is broken");
+            }
+        }
+        Command::Scaleout(args) => {
+            let mut dir = scratch.new_dir()?;
+            let outcome = scaleout::run(&dir.path, &args, scratch.keep)?;
+            print!("{}", scaleout::table(&args, &outcome));
+            if !outcome.correct() {
+                // The evidence stays: the instances' logs and pgbench's.
+                dir.keep = true;
+                eprintln!("keeping {}", dir.path.display());
+                anyhow::bail!("an acknowledged case is missing, the audit chain is broken or a job had two holders");
             }
         }
         Command::Size(args) => {

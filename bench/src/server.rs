@@ -128,6 +128,17 @@ impl Server {
         self.wait_ready().await
     }
 
+    /// Starts a second `homeward serve` on the same database, on a new port, with its log under
+    /// `dir`: another instance of one system, which the same operator's token reaches.
+    pub async fn another(&self, dir: &Path) -> Result<Server> {
+        serve(&self.bin, &self.url, dir, self.token.clone()).await
+    }
+
+    /// The server process's id (the instance names its job leases after it: `pid{id}-…`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     async fn wait_ready(&mut self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {

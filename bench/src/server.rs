@@ -140,7 +140,9 @@ impl Server {
     }
 
     async fn wait_ready(&mut self) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // A server on a kept store of a million cases indexes every child before it listens,
+        // which takes minutes; one that failed exits and is reported at once.
+        let deadline = Instant::now() + Duration::from_secs(600);
         loop {
             if let Some(status) = self.child.try_wait().context("cannot check the server process")? {
                 bail!("the server exited with {status}; see {}", self.log.display());
@@ -151,7 +153,7 @@ impl Server {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("the server did not answer /healthz within 30 s; see {}", self.log.display());
+                bail!("the server did not answer /healthz within 10 minutes; see {}", self.log.display());
             }
             sleep(Duration::from_millis(50)).await;
         }

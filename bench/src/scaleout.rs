@@ -55,6 +55,10 @@ pub struct ScaleoutArgs {
     /// leaves the server as it is).
     #[arg(long)]
     pub analyze_after: Option<u64>,
+    /// Sends both halves of the load to instance A (B still runs, idle): what one instance does
+    /// on the same database, for comparison.
+    #[arg(long)]
+    pub only_a: bool,
 }
 
 /// What a run saw.
@@ -183,7 +187,8 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     // B's schedule starts one interval of the whole rate later, so that its requests fall
     // between A's rather than on the same instants.
     sleep(Duration::from_secs_f64(1.0 / args.rate)).await;
-    let load_b = tokio::spawn(load::open_loop_until(target(&b), workload.clone(), rate, connections, halt.clone()));
+    let second = if args.only_a { target(&a) } else { target(&b) };
+    let load_b = tokio::spawn(load::open_loop_until(second, workload.clone(), rate, connections, halt.clone()));
     if let Some(after) = args.analyze_after {
         let url = url.to_owned();
         tokio::spawn(async move {
@@ -477,10 +482,13 @@ fn logged_latencies(dir: &Path, prefix: &str) -> Result<Vec<u64>> {
 /// The run as Markdown.
 pub fn table(args: &ScaleoutArgs, o: &Outcome) -> String {
     let mut s = format!(
-        "### Two instances on one PostgreSQL database: {} cases/s for {} s over {} connections\n\n\
+        "### Two instances on one PostgreSQL database: {} cases/s for {} s over {} connections{}\n\n\
          | instance | due | sent | 201 | errors | achieved /s | p50 ms | p95 ms | p99 ms | max ms |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-        args.rate, args.secs, args.connections
+        args.rate,
+        args.secs,
+        args.connections,
+        if args.only_a { " (both halves sent to A; B idle)" } else { "" }
     );
     let due = (args.rate * args.secs as f64 / 2.0).round() as u64;
     let rows = [

@@ -412,11 +412,39 @@ pub struct PgConn {
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// Savepoints released but not yet told to the server (see [`Conn::release`]).
     pending: RefCell<String>,
+    /// When the cached statements are prepared again, and the wait after that.
+    replan: std::cell::Cell<(std::time::Instant, std::time::Duration)>,
 }
+
+/// The first wait before the cached statements are prepared again; each wait after is twice the
+/// one before, up to [`REPLAN_MAX`].
+const REPLAN_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+const REPLAN_MAX: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> Self {
-        Self { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), pending: RefCell::default() }
+        Self {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            pending: RefCell::default(),
+            replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
+        }
+    }
+
+    /// Forgets the prepared statements when it is time, so that the next use prepares them
+    /// again. PostgreSQL keeps a prepared statement's plan, and a plan made while the tables
+    /// were nearly empty (a new database) stays a scan of every row as they grow, until the
+    /// tables are analysed again — which a server without autovacuum never does. Prepared
+    /// again, a statement is planned for the tables as they are: often at first, when they
+    /// grow fastest, then every ten minutes.
+    fn replan_when_due(&self) {
+        let (due, wait) = self.replan.get();
+        let now = std::time::Instant::now();
+        if now >= due {
+            self.statements.borrow_mut().clear();
+            let next = (wait * 2).min(REPLAN_MAX);
+            self.replan.set((now + next, next));
+        }
     }
 
     /// The raw client, for what only PostgreSQL has (`COPY`).
@@ -436,6 +464,7 @@ impl PgConn {
     }
 
     fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+        self.replan_when_due();
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }

@@ -143,6 +143,10 @@ struct SizeArgs {
     /// Times each kind of read is timed (after ten rounds of warm-up).
     #[arg(long, default_value_t = 300)]
     requests: usize,
+    /// First gives every case without a contact one, through the store's command (the
+    /// `warnings` scenario opens its cases without one). Changes the store.
+    #[arg(long)]
+    add_contacts: bool,
 }
 
 #[derive(Args)]
@@ -315,6 +319,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Size(args) => {
             let dir = scratch.new_dir()?;
+            if args.add_contacts {
+                let started = std::time::Instant::now();
+                let added = size::add_contacts(&args.store)?;
+                eprintln!("size: {added} contacts added in {:.0} s", started.elapsed().as_secs_f64());
+            }
             let runtime =
                 tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
             let outcome = runtime.block_on(size::run(

@@ -58,6 +58,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "job_leases", include_str!("../../migrations/sqlite/0013_job_leases.sql")),
 ];
 
+/// How many escalations one command of the escalation job writes at most.
+const ESCALATIONS_PER_COMMAND: usize = 200;
+
 /// How many waiting commands one transaction may take at most.
 const MAX_BATCH: usize = 64;
 
@@ -1095,7 +1098,25 @@ impl Store for SqlStore {
             return Ok(crate::EscalationReport::default());
         }
         let routes = current(&self.routes);
-        self.write(move |tx| escalations::record(tx, missed, cleared, now, repeat_every, &routes))
+        // A few hundred at a time, each its own command: a store of old cases can have missed
+        // a deadline on every open case at once, and one command for all of them would hold the
+        // writer, and every report queued behind it, for minutes. Each escalation is raised once
+        // by its unique key, so what one run leaves the next one does.
+        let mut report = crate::EscalationReport::default();
+        let (mut missed, mut cleared) = (missed.into_iter(), cleared.into_iter());
+        loop {
+            let some_missed: Vec<Missed> = missed.by_ref().take(ESCALATIONS_PER_COMMAND).collect();
+            let some_cleared: Vec<EscalationId> = cleared.by_ref().take(ESCALATIONS_PER_COMMAND).collect();
+            if some_missed.is_empty() && some_cleared.is_empty() {
+                return Ok(report);
+            }
+            let routes = routes.clone();
+            let done =
+                self.write(move |tx| escalations::record(tx, some_missed, some_cleared, now, repeat_every, &routes))?;
+            report.raised += done.raised;
+            report.repeated += done.repeated;
+            report.cleared += done.cleared;
+        }
     }
 
     fn list_escalations(&self, actor: &Actor, open: bool) -> Result<Vec<EscalationView>> {

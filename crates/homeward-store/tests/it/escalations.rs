@@ -82,3 +82,28 @@ fn the_job_reads_every_case_not_closed_with_its_events() {
     assert_eq!(events.len() as u32, case.version, "every event of the case, in order");
 }
 }
+
+conformance! {
+/// A run that finds hundreds of deadlines missed at once (a store of old cases) writes them a
+/// few hundred at a time, and every one lands; clearing them is chunked the same way.
+fn hundreds_of_missed_deadlines_are_all_raised_and_cleared() {
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case;
+    let now = OffsetDateTime::now_utc();
+    let missed: Vec<Missed> = (1..=450)
+        .map(|cycle| Missed {
+            case_id: case.id,
+            organisation_id: case.organisation_id,
+            subject: Subject::Target("review".into()),
+            cycle,
+            due_at: now - Duration::minutes(i64::from(cycle)),
+        })
+        .collect();
+    let hour = Duration::hours(1);
+    assert_eq!(f.store.record_escalations(missed, now, hour).unwrap(), EscalationReport { raised: 450, ..Default::default() });
+    assert_eq!(f.store.list_escalations(&f.actor, true).unwrap().len(), 450);
+    let cleared = f.store.record_escalations(Vec::new(), now, hour).unwrap();
+    assert_eq!(cleared, EscalationReport { cleared: 450, ..Default::default() });
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+}

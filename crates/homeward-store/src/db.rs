@@ -589,12 +589,19 @@ impl Conn {
         self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
     }
 
-    /// Ends the transaction: `COMMIT` or `ROLLBACK`. Releases not sent yet are moot.
+    /// Ends the transaction: `COMMIT` or `ROLLBACK`. Releases not sent yet are moot. On
+    /// PostgreSQL a `COMMIT` of a transaction that an error has aborted answers `ROLLBACK`
+    /// without any error, so it is sent behind a statement that fails in such a transaction:
+    /// the commit is then refused, never reported as done.
     pub fn end(&self, sql: &str) -> Result<()> {
-        if let Conn::Postgres(c) = self {
-            c.pending.borrow_mut().clear();
+        match self {
+            Conn::Postgres(c) => {
+                c.pending.borrow_mut().clear();
+                let sql = if sql == "COMMIT" { "SELECT 1; COMMIT" } else { sql };
+                Ok(c.client.borrow_mut().batch_execute(sql)?)
+            }
+            Conn::Sqlite(_) => self.run(sql),
         }
-        self.run(sql)
     }
 
     /// Whether the connection can no longer be used (PostgreSQL's went away).

@@ -97,7 +97,9 @@ fn current<T>(shared: &RwLock<Arc<T>>) -> Arc<T> {
 /// A SQLite-backed [`Store`].
 pub struct SqlStore {
     writer: SyncSender<Job>,
-    readers: Mutex<Vec<Conn>>,
+    readers: Mutex<Readers>,
+    /// Signalled when a reader connection is given back or closed.
+    reader_back: std::sync::Condvar,
     target: Target,
     clock: Clock,
     /// The indicator catalogue the store's commands assess cases with.
@@ -289,7 +291,8 @@ impl SqlStore {
             .map_err(|source| StoreError::Io { path: "the writer thread".into(), source })?;
         Ok(Self {
             writer: sender,
-            readers: Mutex::new(Vec::new()),
+            readers: Mutex::new(Readers::default()),
+            reader_back: std::sync::Condvar::new(),
             target,
             clock,
             catalogue,
@@ -354,20 +357,56 @@ impl SqlStore {
 
     /// Runs `f` on a reader connection; for reads that write no audit entry.
     fn read<R>(&self, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
-        let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
-            Some(conn) => conn,
-            None => self.target.connect()?,
-        };
+        let conn = self.take_reader()?;
         let result = f(&conn);
-        if let Ok(mut pool) = self.readers.lock()
-            && pool.len() < 8
-            && !conn.is_broken()
-        {
-            pool.push(conn);
+        let mut pool = self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if conn.is_broken() || (!conn.is_postgres() && pool.idle.len() >= 8) {
+            pool.open -= 1;
+        } else {
+            pool.idle.push(conn);
         }
+        drop(pool);
+        self.reader_back.notify_one();
         result
     }
+
+    /// An idle reader connection, or a new one. A PostgreSQL store opens at most
+    /// [`MAX_POSTGRES_READERS`] and then waits for one to come back: several instances under
+    /// load would otherwise open connections until the server refuses them all. SQLite's cost
+    /// a file handle each and are not counted against a limit.
+    fn take_reader(&self) -> Result<Conn> {
+        let limit = match self.target {
+            Target::Postgres(_) => MAX_POSTGRES_READERS,
+            Target::Sqlite { .. } => usize::MAX,
+        };
+        let mut pool = self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        loop {
+            if let Some(conn) = pool.idle.pop() {
+                return Ok(conn);
+            }
+            if pool.open < limit {
+                pool.open += 1;
+                drop(pool);
+                return self.target.connect().inspect_err(|_| {
+                    self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).open -= 1;
+                    self.reader_back.notify_one();
+                });
+            }
+            pool = self.reader_back.wait(pool).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
 }
+
+/// The reader connections of a store: those idle, and how many are open (idle or in use).
+#[derive(Default)]
+struct Readers {
+    idle: Vec<Conn>,
+    open: usize,
+}
+
+/// The most reader connections one store opens to PostgreSQL (its writer has one more): a
+/// server's default `max_connections` of 100 then serves five instances.
+const MAX_POSTGRES_READERS: usize = 16;
 
 /// How often the checkpoint thread copies committed WAL pages into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
@@ -606,8 +645,12 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
             if !alone && let Err(e) = conn.savepoint("job") {
-                let (_, finish) = job(Err(e.to_string()));
+                // The transaction cannot be trusted any more (on PostgreSQL it may be aborted,
+                // and a COMMIT of it would answer ROLLBACK without an error): the batch ends.
+                let why = format!("cannot open a command's savepoint: {e}");
+                let (_, finish) = job(Err(why.clone()));
                 finishers.push(finish);
+                aborted = Some(why);
                 continue;
             }
             let (ok, finish) = {
@@ -622,6 +665,7 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
                 let ended = if ok { conn.release("job") } else { conn.rollback_to("job") };
                 if let Err(e) = ended {
                     tracing::error!(error = %e, "cannot end a command's savepoint");
+                    aborted = Some(format!("cannot end a command's savepoint: {e}"));
                 }
             }
             if !ok {

@@ -793,3 +793,57 @@ fn a_text_with_a_nul_is_refused_on_every_backend_and_writes_nothing() {
     assert_eq!(f.store.case_events(&f.actor, case).unwrap().len(), 2, "the case as it was");
 }
 }
+
+conformance! {
+/// A list counts what matches up to 10,000 and then says there are more, rather than reading
+/// a million rows for every page.
+fn a_list_counts_up_to_ten_thousand_and_then_says_more() {
+    use homeward_domain::view::{COUNT_AT_MOST, CaseFilter};
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case;
+    let all = || f.store.list_cases(&f.actor, CaseFilter { limit: 50, ..CaseFilter::default() }).unwrap();
+    assert_eq!((all().total, all().more), (1, false));
+    // Copies of the case's row, straight into the table (the count reads only this table).
+    // Each copy's id is the case's with its last twelve digits replaced by the copy's number.
+    let copies = |n: u64, from: u64| {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM n WHERE i < {})
+             INSERT INTO cases (id, number, organisation_id, child_id, category, risk_level, status, last_seen_at,
+                                opened_at, updated_at, assignee, version, state)
+             SELECT substr(c.id, 1, 24) || substr(CAST(1000000000000 + n.i AS TEXT), 2),
+                    c.number || '-' || CAST(n.i AS TEXT), organisation_id, child_id,
+                    category, risk_level, status, last_seen_at, opened_at, updated_at, assignee, version, state
+             FROM cases c, n WHERE c.id = '{}'",
+            from + n - 1,
+            case.id
+        )
+    };
+    let conn = f.conn();
+    conn.execute_batch(&copies(COUNT_AT_MOST - 1, 1)).unwrap();
+    assert_eq!((all().total, all().more), (COUNT_AT_MOST, false), "exactly as many as are counted");
+    conn.execute_batch(&copies(1, COUNT_AT_MOST)).unwrap();
+    let page = all();
+    assert_eq!((page.total, page.more, page.items.len()), (COUNT_AT_MOST, true, 50));
+}
+}
+
+/// On PostgreSQL a COMMIT of a transaction an error has aborted answers ROLLBACK without an
+/// error; the store's commit refuses it instead, so a batch is never reported as committed
+/// when it was not.
+#[test]
+fn a_commit_of_an_aborted_postgres_transaction_is_refused() {
+    on(Backend::Postgres, || {
+        let f = fixture();
+        let conn = f.conn();
+        conn.execute_batch("BEGIN").unwrap();
+        conn.execute(
+            "INSERT INTO organisations (id, name, kind, country, created_at) VALUES ('o', 'Lost', 'ngo', 'GR', 't')",
+            (),
+        )
+        .unwrap();
+        assert!(conn.execute_batch("SELECT 1 / 0").is_err());
+        assert!(conn.end("COMMIT").is_err(), "the aborted transaction's commit is an error");
+        conn.end("ROLLBACK").unwrap();
+        assert!(f.store.organisation_by_name("Lost").unwrap().is_none());
+    });
+}

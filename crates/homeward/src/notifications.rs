@@ -149,8 +149,14 @@ impl NotificationSettings {
 /// How often the delivery job looks for notifications due.
 const NOTIFY_EVERY: StdDuration = StdDuration::from_secs(10);
 
-/// The delivery job's lease: a turn is ten seconds, a run with retries at most a few.
+/// The delivery job's lease, renewed at every turn.
 const NOTIFY_LEASE: time::Duration = time::Duration::minutes(1);
+
+/// The longest one run may take: well inside the lease, so that a run slowed by a relay that
+/// hangs (up to 30 s a message) has ended before another instance could take the job over and
+/// send the same notifications again. A run cut short leaves the rest for the next turn; one
+/// message sent but not yet recorded is sent again (delivery is at least once, with stable ids).
+const NOTIFY_RUN_AT_MOST: StdDuration = StdDuration::from_secs(30);
 
 /// The delivery job: every ten seconds, every notification due is sent and its attempt recorded.
 /// A failed run is logged and tried again at the next turn; it never stops the server.
@@ -163,8 +169,10 @@ pub async fn job(store: std::sync::Arc<dyn Store>, transports: Transports, insta
             continue;
         }
         let now = time::OffsetDateTime::now_utc();
-        match homeward_server::notify::run_once(store.clone(), &transports, now).await {
-            Ok(report) => {
+        let run = homeward_server::notify::run_once(store.clone(), &transports, now);
+        match tokio::time::timeout(NOTIFY_RUN_AT_MOST, run).await {
+            Err(_) => tracing::warn!("a notification run took too long and was cut short; the rest go next turn"),
+            Ok(Ok(report)) => {
                 if report != homeward_server::notify::NotifyReport::default() {
                     tracing::info!(
                         delivered = report.delivered,
@@ -174,7 +182,7 @@ pub async fn job(store: std::sync::Arc<dyn Store>, transports: Transports, insta
                     );
                 }
             }
-            Err(e) => tracing::error!(error = %e, "the notification job failed; it will try again"),
+            Ok(Err(e)) => tracing::error!(error = %e, "the notification job failed; it will try again"),
         }
         tokio::time::sleep(NOTIFY_EVERY).await;
     }

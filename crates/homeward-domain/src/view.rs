@@ -126,12 +126,20 @@ pub struct TaskSummary {
 /// The most rows one page may hold.
 pub const MAX_PAGE: u32 = 200;
 
+/// A list counts the matching rows up to this many: counting a million open cases for every
+/// page would read them all.
+pub const COUNT_AT_MOST: u64 = 10_000;
+
 /// A page of a list, with the total across all pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// How many match, counted up to [`COUNT_AT_MOST`]; with `more`, at least that many.
     pub total: u64,
+    /// More match than were counted: `total` is [`COUNT_AT_MOST`] and the rest were not counted.
+    #[serde(default)]
+    pub more: bool,
     pub limit: u32,
     pub offset: u32,
 }

@@ -56,6 +56,7 @@ desk-count = { $total ->
     [one] Μία υπόθεση
    *[other] { $total } υποθέσεις
 }
+desk-count-more = Περισσότερες από { $total } υποθέσεις
 desk-empty = Καμία υπόθεση δεν ταιριάζει σε αυτά τα φίλτρα.
 desk-col-case = Υπόθεση
 desk-col-child = Παιδί

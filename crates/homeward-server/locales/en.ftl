@@ -57,6 +57,7 @@ desk-count = { $total ->
     [one] One case
    *[other] { $total } cases
 }
+desk-count-more = More than { $total } cases
 desk-empty = No cases match these filters.
 desk-col-case = Case
 desk-col-child = Child

@@ -112,7 +112,9 @@ pub(crate) async fn desk(
     let now = OffsetDateTime::now_utc();
     let body = html! {
         (filters(&tr, &filter))
-        p role="status" { (tr.t1("desk-count", "total", cases.total)) }
+        p role="status" {
+            @if cases.more { (tr.t1("desk-count-more", "total", cases.total)) } @else { (tr.t1("desk-count", "total", cases.total)) }
+        }
         (case_table(&tr, &viewer, &cases.items, now))
         (pager(&tr, &filter, &cases))
         h2 #tasks { (tr.t("desk-my-tasks")) }

@@ -11,7 +11,8 @@ use homeward_domain::records::{
 };
 use homeward_domain::text::{latin_key, normalise_identifier, search_keys, tokens};
 use homeward_domain::view::{
-    Assignee, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page, TaskSummary,
+    Assignee, COUNT_AT_MOST, CaseChange, CaseFilter, CaseOrder, CaseSummary, CaseView, ChildSkeleton, MAX_PAGE, Page,
+    TaskSummary,
 };
 use homeward_domain::{
     CaseId, ChildId, ContactId, DomainError, EventId, IdentifierId, NoteId, OrganisationId, PersonId, TaskId, UserId,
@@ -902,11 +903,16 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         args.extend([token.clone(), format!("{token}\u{10FFFF}"), latin.clone(), format!("{latin}\u{10FFFF}")]);
     }
     let filter_sql = clauses.join(" AND ");
-    let total: u64 = tx.conn.query_row(
-        &format!("SELECT COUNT(*) FROM cases c WHERE {filter_sql}"),
+    // Counted up to one more than is told, so that "more" is known without reading every row.
+    let counted: u64 = tx.conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {filter_sql} LIMIT {}) AS matching",
+            COUNT_AT_MOST + 1
+        ),
         params_from_iter(args.iter()),
         |r| r.get(0),
     )?;
+    let (total, more) = (counted.min(COUNT_AT_MOST), counted > COUNT_AT_MOST);
     let order = match filter.order {
         CaseOrder::Newest => "c.opened_at DESC, c.id DESC",
         CaseOrder::Urgent => {
@@ -970,7 +976,7 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     }
     let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
     tx.audit(actor, AuditCode::CasesListed, "case", None, json!({"case_ids": ids, "total": total}))?;
-    Ok(Page { items, total, limit, offset: filter.offset })
+    Ok(Page { items, total, more, limit, offset: filter.offset })
 }
 
 /// The open tasks assigned to the actor, on cases they may see, soonest due first.

@@ -841,6 +841,11 @@ fn latest_risk_answers(conn: &Conn, case: CaseId) -> Result<Vec<homeward_domain:
     Ok(latest)
 }
 
+/// A case's place in the desk's order of urgency: high risk first, then not yet assessed, then
+/// the other levels from the highest.
+const URGENCY: &str =
+    "CASE c.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'very_low' THEN 4 ELSE 1 END";
+
 pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
     authorize(actor, Action::CaseReadPseudonymous, Scope::Own)?;
     if filter.name.is_some() {
@@ -893,10 +898,17 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         clauses.push("c.opened_at < ?".into());
         args.push(timefmt::format(to));
     }
-    for token in filter.name.as_deref().map(tokens).unwrap_or_default() {
+    let name_tokens = filter.name.as_deref().map(tokens).unwrap_or_default();
+    if !name_tokens.is_empty() {
+        // A name search starts from the names: the children whose search keys match, then
+        // their cases. `|| ''` keeps the planner off the organisation's index, which would
+        // read every case of the organisation and test each one's names (seconds at a million).
+        clauses[0] = readable_by("?").replacen("c.organisation_id =", "c.organisation_id || '' =", 1);
+    }
+    for token in name_tokens {
         clauses.push(
-            "EXISTS (SELECT 1 FROM child_search s WHERE s.child_id = c.child_id
-                 AND ((s.key >= ? AND s.key < ?) OR (s.key >= ? AND s.key < ?)))"
+            "c.child_id IN (SELECT s.child_id FROM child_search s
+                 WHERE (s.key >= ? AND s.key < ?) OR (s.key >= ? AND s.key < ?))"
                 .into(),
         );
         let latin = latin_key(&token);
@@ -913,28 +925,79 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         |r| r.get(0),
     )?;
     let (total, more) = (counted.min(COUNT_AT_MOST), counted > COUNT_AT_MOST);
+    let urgent_order = format!("{URGENCY}, c.last_seen_at, c.id");
     let order = match filter.order {
         CaseOrder::Newest => "c.opened_at DESC, c.id DESC",
-        CaseOrder::Urgent => {
-            "CASE c.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'very_low' THEN 4
-             ELSE 1 END, c.last_seen_at, c.id"
-        }
+        CaseOrder::Urgent => urgent_order.as_str(),
     };
     // The page's ids are chosen first, from the narrow columns alone (an index holds them for a
     // desk's filters); only the rows shown are then read whole and joined with the child. In one
     // query SQLite would sort thousands of complete, joined rows to keep fifty.
+    let page_ids = match filter.order {
+        CaseOrder::Newest => {
+            format!(
+                "SELECT c.id FROM cases c WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+                filter.offset
+            )
+        }
+        // Most urgent first is, for the organisation's own cases, one risk level after the
+        // other, each read in the order of the desk's index (organisation, status, risk level,
+        // last seen), so that only each level's first rows are read, where sorting every open
+        // case by urgency would read them all; the few cases shared with it are sorted whole.
+        CaseOrder::Urgent => {
+            let wanted = u64::from(limit) + u64::from(filter.offset);
+            let rest = match clauses[1..].join(" AND ") {
+                r if r.is_empty() => "1 = 1".to_owned(),
+                r => r,
+            };
+            let levels = [("= 'high'", 0), ("IS NULL", 1), ("= 'medium'", 2), ("= 'low'", 3), ("= 'very_low'", 4)];
+            let mut parts: Vec<String> = levels
+                .iter()
+                .map(|(level, rank)| {
+                    format!(
+                        "SELECT * FROM (SELECT c.id, {rank} AS urgency, c.last_seen_at FROM cases c
+                                        WHERE c.organisation_id = ? AND {rest} AND c.risk_level {level}
+                                        ORDER BY c.last_seen_at, c.id LIMIT {wanted}) AS level{rank}"
+                    )
+                })
+                .collect();
+            parts.push(format!(
+                "SELECT * FROM (SELECT c.id, {URGENCY} AS urgency, c.last_seen_at FROM cases c
+                                WHERE c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?)
+                                  AND c.organisation_id <> ? AND {rest}
+                                ORDER BY urgency, c.last_seen_at, c.id LIMIT {wanted}) AS shared"
+            ));
+            format!(
+                "SELECT id FROM ({}) AS levels ORDER BY urgency, last_seen_at, id LIMIT {limit} OFFSET {}",
+                parts.join(" UNION ALL "),
+                filter.offset
+            )
+        }
+    };
     let sql = format!(
-        "WITH page AS MATERIALIZED (SELECT c.id FROM cases c WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
+        "WITH page AS MATERIALIZED ({page_ids})
          SELECT c.id, c.number, c.organisation_id, c.category, c.risk_level, c.status, c.last_seen_at, c.opened_at,
                 c.updated_at, c.assignee, ch.sex, ch.birth_year, ch.nationalities, cp.details,
                 COALESCE(ch.identity_id, ch.id)
          FROM page JOIN cases c ON c.id = page.id JOIN children ch ON ch.id = c.child_id
               LEFT JOIN child_personal cp ON cp.child_id = c.child_id
          ORDER BY {order}",
-        filter.offset,
     );
+    // The filter's parameters for each time the filter is in the statement: whole when the
+    // page is chosen in one piece; for the most urgent, the organisation and the rest of the
+    // filter for each risk level, then both organisation places and the rest for the shared.
+    let page_args: Vec<&String> = match filter.order {
+        CaseOrder::Newest => args.iter().collect(),
+        CaseOrder::Urgent => {
+            let (org_args, rest_args) = args.split_at(2);
+            let own = std::iter::once(&org_args[0]).chain(rest_args.iter());
+            let mut all: Vec<&String> = std::iter::repeat_n(own, 5).flatten().collect();
+            all.extend(org_args.iter().chain(rest_args.iter()));
+            all
+        }
+    };
     let mut stmt = tx.conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    let mut rows = stmt.query(params_from_iter(page_args))?;
     let mut items = Vec::new();
     let mut identities = Vec::new();
     while let Some(r) = rows.next()? {

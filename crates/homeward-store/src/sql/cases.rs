@@ -857,8 +857,10 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         0 => 50,
         n => n.min(MAX_PAGE),
     };
-    let mut clauses = vec![readable_by("?")];
-    let mut args: Vec<String> = vec![org.to_string(), org.to_string()];
+    // The filter apart from who may read the case; a case is read as the organisation's own or
+    // as one shared with it, and the two are chosen apart (below).
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
     let mut eq = |column: &str, value: Option<String>| {
         if let Some(value) = value {
             clauses.push(format!("c.{column} = ?"));
@@ -899,12 +901,10 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         args.push(timefmt::format(to));
     }
     let name_tokens = filter.name.as_deref().map(tokens).unwrap_or_default();
-    if !name_tokens.is_empty() {
-        // A name search starts from the names: the children whose search keys match, then
-        // their cases. `|| ''` keeps the planner off the organisation's index, which would
-        // read every case of the organisation and test each one's names (seconds at a million).
-        clauses[0] = readable_by("?").replacen("c.organisation_id =", "c.organisation_id || '' =", 1);
-    }
+    // A name search starts from the names: the children whose search keys match, then their
+    // cases. `|| ''` keeps the planner off the organisation's index, which would read every case
+    // of the organisation and test each one's names (seconds at a million).
+    let own_org = if name_tokens.is_empty() { "c.organisation_id = ?" } else { "c.organisation_id || '' = ?" };
     for token in name_tokens {
         clauses.push(
             "c.child_id IN (SELECT s.child_id FROM child_search s
@@ -914,14 +914,25 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         let latin = latin_key(&token);
         args.extend([token.clone(), format!("{token}\u{10FFFF}"), latin.clone(), format!("{latin}\u{10FFFF}")]);
     }
-    let filter_sql = clauses.join(" AND ");
+    let rest = if clauses.is_empty() { "1 = 1".to_owned() } else { clauses.join(" AND ") };
+    // Each part on its own, so that the organisation's own cases are chosen through an index
+    // of its own (`organisation = ? OR shared` would read them all): the own cases, and those
+    // shared with it (few), each counted, ordered and cut apart, then put together.
+    let own = format!("{own_org} AND {rest}");
+    let shared = format!(
+        "c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?) AND c.organisation_id <> ? AND {rest}"
+    );
+    let org_text = org.to_string();
+    let own_args = || std::iter::once(&org_text).chain(args.iter());
+    let shared_args = || [&org_text, &org_text].into_iter().chain(args.iter());
     // Counted up to one more than is told, so that "more" is known without reading every row.
+    let cap = COUNT_AT_MOST + 1;
     let counted: u64 = tx.conn.query_row(
         &format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {filter_sql} LIMIT {}) AS matching",
-            COUNT_AT_MOST + 1
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {own} LIMIT {cap}) AS mine)
+                  + (SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {shared} LIMIT {cap}) AS theirs)"
         ),
-        params_from_iter(args.iter()),
+        params_from_iter(own_args().chain(shared_args())),
         |r| r.get(0),
     )?;
     let (total, more) = (counted.min(COUNT_AT_MOST), counted > COUNT_AT_MOST);
@@ -933,47 +944,58 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     // The page's ids are chosen first, from the narrow columns alone (an index holds them for a
     // desk's filters); only the rows shown are then read whole and joined with the child. In one
     // query SQLite would sort thousands of complete, joined rows to keep fifty.
-    let page_ids = match filter.order {
-        CaseOrder::Newest => {
-            format!(
-                "SELECT c.id FROM cases c WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
-                filter.offset
-            )
-        }
+    let wanted = u64::from(limit) + u64::from(filter.offset);
+    let (parts, part_args): (Vec<String>, Vec<&String>) = match filter.order {
+        CaseOrder::Newest => (
+            vec![
+                format!(
+                    "SELECT * FROM (SELECT c.id, c.opened_at AS at, 0 AS urgency FROM cases c WHERE {own}
+                                    ORDER BY c.opened_at DESC, c.id DESC LIMIT {wanted}) AS mine"
+                ),
+                format!(
+                    "SELECT * FROM (SELECT c.id, c.opened_at AS at, 0 AS urgency FROM cases c WHERE {shared}
+                                    ORDER BY c.opened_at DESC, c.id DESC LIMIT {wanted}) AS theirs"
+                ),
+            ],
+            own_args().chain(shared_args()).collect(),
+        ),
         // Most urgent first is, for the organisation's own cases, one risk level after the
         // other, each read in the order of the desk's index (organisation, status, risk level,
         // last seen), so that only each level's first rows are read, where sorting every open
         // case by urgency would read them all; the few cases shared with it are sorted whole.
         CaseOrder::Urgent => {
-            let wanted = u64::from(limit) + u64::from(filter.offset);
-            let rest = match clauses[1..].join(" AND ") {
-                r if r.is_empty() => "1 = 1".to_owned(),
-                r => r,
-            };
             let levels = [("= 'high'", 0), ("IS NULL", 1), ("= 'medium'", 2), ("= 'low'", 3), ("= 'very_low'", 4)];
             let mut parts: Vec<String> = levels
                 .iter()
                 .map(|(level, rank)| {
                     format!(
-                        "SELECT * FROM (SELECT c.id, {rank} AS urgency, c.last_seen_at FROM cases c
-                                        WHERE c.organisation_id = ? AND {rest} AND c.risk_level {level}
+                        "SELECT * FROM (SELECT c.id, c.last_seen_at AS at, {rank} AS urgency FROM cases c
+                                        WHERE {own} AND c.risk_level {level}
                                         ORDER BY c.last_seen_at, c.id LIMIT {wanted}) AS level{rank}"
                     )
                 })
                 .collect();
             parts.push(format!(
-                "SELECT * FROM (SELECT c.id, {URGENCY} AS urgency, c.last_seen_at FROM cases c
-                                WHERE c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?)
-                                  AND c.organisation_id <> ? AND {rest}
-                                ORDER BY urgency, c.last_seen_at, c.id LIMIT {wanted}) AS shared"
+                "SELECT * FROM (SELECT c.id, c.last_seen_at AS at, {URGENCY} AS urgency FROM cases c WHERE {shared}
+                                ORDER BY urgency, c.last_seen_at, c.id LIMIT {wanted}) AS theirs"
             ));
-            format!(
-                "SELECT id FROM ({}) AS levels ORDER BY urgency, last_seen_at, id LIMIT {limit} OFFSET {}",
-                parts.join(" UNION ALL "),
-                filter.offset
-            )
+            let mut part_args: Vec<&String> = Vec::new();
+            for _ in levels {
+                part_args.extend(own_args());
+            }
+            part_args.extend(shared_args());
+            (parts, part_args)
         }
     };
+    let page_order = match filter.order {
+        CaseOrder::Newest => "at DESC, id DESC",
+        CaseOrder::Urgent => "urgency, at, id",
+    };
+    let page_ids = format!(
+        "SELECT id FROM ({}) AS candidates ORDER BY {page_order} LIMIT {limit} OFFSET {}",
+        parts.join(" UNION ALL "),
+        filter.offset
+    );
     let sql = format!(
         "WITH page AS MATERIALIZED ({page_ids})
          SELECT c.id, c.number, c.organisation_id, c.category, c.risk_level, c.status, c.last_seen_at, c.opened_at,
@@ -983,21 +1005,8 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
               LEFT JOIN child_personal cp ON cp.child_id = c.child_id
          ORDER BY {order}",
     );
-    // The filter's parameters for each time the filter is in the statement: whole when the
-    // page is chosen in one piece; for the most urgent, the organisation and the rest of the
-    // filter for each risk level, then both organisation places and the rest for the shared.
-    let page_args: Vec<&String> = match filter.order {
-        CaseOrder::Newest => args.iter().collect(),
-        CaseOrder::Urgent => {
-            let (org_args, rest_args) = args.split_at(2);
-            let own = std::iter::once(&org_args[0]).chain(rest_args.iter());
-            let mut all: Vec<&String> = std::iter::repeat_n(own, 5).flatten().collect();
-            all.extend(org_args.iter().chain(rest_args.iter()));
-            all
-        }
-    };
     let mut stmt = tx.conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(page_args))?;
+    let mut rows = stmt.query(params_from_iter(part_args))?;
     let mut items = Vec::new();
     let mut identities = Vec::new();
     while let Some(r) = rows.next()? {

@@ -847,3 +847,31 @@ fn a_commit_of_an_aborted_postgres_transaction_is_refused() {
         assert!(f.store.organisation_by_name("Lost").unwrap().is_none());
     });
 }
+
+conformance! {
+/// A list holds the organisation's own cases and those shared with it, counted and ordered
+/// together, in either order; another organisation's case not shared is in neither.
+fn a_list_holds_own_and_shared_cases_in_either_order() {
+    use homeward_domain::view::{CaseFilter, CaseOrder};
+    let f = fixture();
+    let elsewhere = other_org(&f);
+    let mine = f.store.create_case(&elsewhere, report("2011-04-02")).unwrap().case.id;
+    let shared = f.store.create_case(&f.actor, report("2012-01-01")).unwrap().case.id;
+    let not_shared = f.store.create_case(&f.actor, report("2012-01-01")).unwrap().case.id;
+    let org = elsewhere.organisation_id.unwrap();
+    f.store.change_case(&f.actor, shared, CaseChange::Share(org)).unwrap();
+    f.store.change_case(&f.actor, shared, CaseChange::AssessRisk { to: RiskLevel::High, reason: None }).unwrap();
+    for order in [CaseOrder::Newest, CaseOrder::Urgent] {
+        let page = f.store.list_cases(&elsewhere, CaseFilter { order, limit: 10, ..CaseFilter::default() }).unwrap();
+        let ids: Vec<_> = page.items.iter().map(|c| c.id).collect();
+        let expected = match order {
+            CaseOrder::Newest => vec![shared, mine],
+            CaseOrder::Urgent => vec![shared, mine], // high risk first, then not assessed
+        };
+        assert_eq!((ids, page.total, page.more), (expected, 2, false), "{order:?}");
+        assert!(!page.items.iter().any(|c| c.id == not_shared));
+        let second = f.store.list_cases(&elsewhere, CaseFilter { order, limit: 1, offset: 1, ..CaseFilter::default() });
+        assert_eq!(second.unwrap().items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![mine], "{order:?}");
+    }
+}
+}

@@ -224,8 +224,8 @@ async fn read(server: &Server, sample: &Sample, requests: usize) -> Result<Vec<(
         ("the case as JSON", false, |s, i| format!("/api/v1/cases/{}", s.cases[i % s.cases.len()])),
         ("case desk page (open, most urgent first)", true, |_, _| "/".into()),
         ("list: open runaways, 50 a page", false, |_, _| "/api/v1/cases?status=open&category=runaway&limit=50".into()),
-        ("list: high risk, opened in 2026", false, |_, _| {
-            "/api/v1/cases?risk_level=high&opened_from=2026-01-01T00:00:00Z&limit=50".into()
+        ("list: open, high risk, most urgent first", false, |_, _| {
+            "/api/v1/cases?status=open&risk_level=high&order=urgent&limit=50".into()
         }),
         ("name search (given and family name)", false, |s, i| {
             format!("/api/v1/cases?q={}&limit=50", encode(&s.names[i % s.names.len()]))

@@ -589,19 +589,26 @@ impl Conn {
         self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
     }
 
-    /// Ends the transaction: `COMMIT` or `ROLLBACK`. Releases not sent yet are moot. On
-    /// PostgreSQL a `COMMIT` of a transaction that an error has aborted answers `ROLLBACK`
-    /// without any error, so it is sent behind a statement that fails in such a transaction:
-    /// the commit is then refused, never reported as done.
-    pub fn end(&self, sql: &str) -> Result<()> {
+    /// Commits the transaction. Releases not sent yet are moot. On PostgreSQL a `COMMIT` of a
+    /// transaction that an error has aborted answers `ROLLBACK` without any error, so it is sent
+    /// behind a statement that fails in such a transaction: the commit is then refused, never
+    /// reported as done.
+    pub fn commit(&self) -> Result<()> {
         match self {
             Conn::Postgres(c) => {
                 c.pending.borrow_mut().clear();
-                let sql = if sql == "COMMIT" { "SELECT 1; COMMIT" } else { sql };
-                Ok(c.client.borrow_mut().batch_execute(sql)?)
+                Ok(c.client.borrow_mut().batch_execute("SELECT 1; COMMIT")?)
             }
-            Conn::Sqlite(_) => self.run(sql),
+            Conn::Sqlite(_) => self.run("COMMIT"),
         }
+    }
+
+    /// Rolls the transaction back. Releases not sent yet are moot.
+    pub fn rollback(&self) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            c.pending.borrow_mut().clear();
+        }
+        self.run("ROLLBACK")
     }
 
     /// Whether the connection can no longer be used (PostgreSQL's went away).

@@ -438,13 +438,6 @@ fn spawn_checkpointer(path: &Path, durability: Durability, tail: Arc<AtomicBool>
     Ok(stop)
 }
 
-/// Runs one statement that answers no rows (a transaction's or savepoint's begin and end)
-/// through the statement cache: `execute_batch` would parse it again on every command, several
-/// times a case.
-fn run_cached(conn: &Conn, sql: &str) -> crate::db::Result<()> {
-    conn.run(sql)
-}
-
 fn connect(path: &Path, durability: Durability) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
@@ -586,7 +579,7 @@ impl Writer {
             // One round trip for both.
             self.conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
         } else {
-            run_cached(&self.conn, "BEGIN IMMEDIATE")
+            self.conn.run("BEGIN IMMEDIATE")
         };
         let begun = begun.map_err(StoreError::from).and_then(|()| audit_log::head(&self.conn));
         match begun {
@@ -595,7 +588,7 @@ impl Writer {
                 Ok(())
             }
             Err(e) => {
-                let _ = self.conn.end("ROLLBACK");
+                let _ = self.conn.rollback();
                 Err(e.to_string())
             }
         }
@@ -679,14 +672,17 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
         }
         let error = match aborted {
             Some(why) => {
+                // SQLite has ended the transaction already (this ROLLBACK then finds none);
+                // PostgreSQL's may still be open, aborted, and must end before the next batch.
+                let _ = conn.rollback();
                 *chain = committed_chain;
                 tracing::error!(reason = %why, "batch rolled back");
                 Some(why)
             }
             None => {
-                let end = if any_ok { "COMMIT" } else { "ROLLBACK" };
-                conn.end(end).err().map(|e| {
-                    let _ = conn.end("ROLLBACK");
+                let ended = if any_ok { conn.commit() } else { conn.rollback() };
+                ended.err().map(|e| {
+                    let _ = conn.rollback();
                     *chain = committed_chain;
                     tracing::error!(error = %e, "commit failed");
                     e.to_string()

@@ -842,8 +842,8 @@ fn a_commit_of_an_aborted_postgres_transaction_is_refused() {
         )
         .unwrap();
         assert!(conn.execute_batch("SELECT 1 / 0").is_err());
-        assert!(conn.end("COMMIT").is_err(), "the aborted transaction's commit is an error");
-        conn.end("ROLLBACK").unwrap();
+        assert!(conn.commit().is_err(), "the aborted transaction's commit is an error");
+        conn.rollback().unwrap();
         assert!(f.store.organisation_by_name("Lost").unwrap().is_none());
     });
 }

@@ -919,9 +919,7 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
     // of its own (`organisation = ? OR shared` would read them all): the own cases, and those
     // shared with it (few), each counted, ordered and cut apart, then put together.
     let own = format!("{own_org} AND {rest}");
-    let shared = format!(
-        "c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = ?) AND c.organisation_id <> ? AND {rest}"
-    );
+    let shared = format!("{} AND c.organisation_id <> ? AND {rest}", shared_with("?"));
     let org_text = org.to_string();
     let own_args = || std::iter::once(&org_text).chain(args.iter());
     let shared_args = || [&org_text, &org_text].into_iter().chain(args.iter());
@@ -1056,7 +1054,12 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
 /// (`?`, `?2`) may read it: its own cases and those shared with it. Every query that lists cases
 /// for a reader uses it.
 pub(super) fn readable_by(org: &str) -> String {
-    format!("(c.organisation_id = {org} OR c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = {org}))")
+    format!("(c.organisation_id = {org} OR {})", shared_with(org))
+}
+
+/// The condition on a case `c` that it is shared with the organisation `org` (a parameter).
+fn shared_with(org: &str) -> String {
+    format!("c.id IN (SELECT case_id FROM case_shares WHERE organisation_id = {org})")
 }
 
 pub(super) fn my_tasks(tx: &mut Tx<'_>, actor: &Actor) -> Result<Vec<TaskSummary>> {

@@ -59,6 +59,18 @@ pub struct ScaleoutArgs {
     /// on the same database, for comparison.
     #[arg(long)]
     pub only_a: bool,
+    /// What the load reports: `hotline` (a child of its own for two reports in three, an
+    /// earlier child again for the third) or `same-four` (four children, each reported again
+    /// and again: every report a repeat episode of a child with ever more before it).
+    #[arg(long, value_enum, default_value_t = Reports::Hotline)]
+    pub workload: Reports,
+}
+
+/// The reports a load sends (see [`ScaleoutArgs::workload`]).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reports {
+    Hotline,
+    SameFour,
 }
 
 /// What a run saw.
@@ -170,7 +182,8 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
         args.secs,
         args.connections
     );
-    let workload = Arc::new(Acked { cases: Cases(report::request_bodies()), ids: Mutex::new(Vec::new()) });
+    let cases = (args.workload == Reports::SameFour).then(|| Cases(report::request_bodies()));
+    let workload = Arc::new(Acked { cases, ids: Mutex::new(Vec::new()) });
     let (rate, connections, secs) = (args.rate / 2.0, args.connections / 2, Duration::from_secs(args.secs));
     let target = |s: &server::Server| Arc::new(Target { addr: s.addr, token: s.token.clone() });
     let stop = Arc::new(AtomicBool::new(false));
@@ -221,9 +234,10 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     Ok(Driven { a: stats_a, b: stats_b, both, pids, acked, warnings, waits })
 }
 
-/// Opens cases as [`Cases`] does, and keeps the id of every case acknowledged.
+/// Opens cases as [`Cases`] does (or, without it, [`report::hotline_body`]'s), and keeps the id
+/// of every case acknowledged.
 struct Acked {
-    cases: Cases,
+    cases: Option<Cases>,
     ids: Mutex<Vec<String>>,
 }
 
@@ -231,7 +245,14 @@ impl Workload for Acked {
     type Sent = ();
 
     fn request(&self, n: u64) -> Request<'_, ()> {
-        self.cases.request(n)
+        match &self.cases {
+            Some(cases) => cases.request(n),
+            None => Request {
+                path: std::borrow::Cow::Borrowed("/api/v1/cases"),
+                body: std::borrow::Cow::Owned(report::hotline_body(n)),
+                sent: (),
+            },
+        }
     }
 
     fn created(&self, (): (), body: &[u8]) -> Result<(), String> {
@@ -482,13 +503,17 @@ fn logged_latencies(dir: &Path, prefix: &str) -> Result<Vec<u64>> {
 /// The run as Markdown.
 pub fn table(args: &ScaleoutArgs, o: &Outcome) -> String {
     let mut s = format!(
-        "### Two instances on one PostgreSQL database: {} cases/s for {} s over {} connections{}\n\n\
+        "### Two instances on one PostgreSQL database: {} cases/s for {} s over {} connections{}, {} reports\n\n\
          | instance | due | sent | 201 | errors | achieved /s | p50 ms | p95 ms | p99 ms | max ms |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         args.rate,
         args.secs,
         args.connections,
-        if args.only_a { " (both halves sent to A; B idle)" } else { "" }
+        if args.only_a { " (both halves sent to A; B idle)" } else { "" },
+        match args.workload {
+            Reports::Hotline => "hotline (a child of its own, one report in three a repeat)",
+            Reports::SameFour => "same-four (four children reported again and again)",
+        }
     );
     let due = (args.rate * args.secs as f64 / 2.0).round() as u64;
     let rows = [

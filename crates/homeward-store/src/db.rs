@@ -18,11 +18,14 @@ pub enum Error {
     #[error(transparent)]
     Sqlite(rusqlite::Error),
     /// PostgreSQL refused or failed the statement, or the connection to it broke.
-    #[error(transparent)]
+    #[error("{}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     /// A statement expected to answer one row answered none.
     #[error("query returned no rows")]
     NoRows,
+    /// The runtime a PostgreSQL connection runs on could not be started.
+    #[error("cannot start a PostgreSQL connection's runtime: {0}")]
+    Runtime(std::io::Error),
     /// A text held the NUL character (U+0000), which PostgreSQL cannot store. Refused on
     /// SQLite too, so that both backends take the same input.
     #[error("text may not contain the NUL character (U+0000)")]
@@ -30,6 +33,14 @@ pub enum Error {
     /// A column held a value the reader could not take (a text where an integer was expected).
     #[error("column {column}: {message}")]
     Conversion { column: usize, message: String },
+}
+
+/// A PostgreSQL error with the server's own message (the client's says only "db error").
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("PostgreSQL: {} (SQLSTATE {})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -66,6 +77,19 @@ pub enum Value<'a> {
     Real(f64),
     Text(Cow<'a, str>),
     Blob(Cow<'a, [u8]>),
+}
+
+impl Value<'_> {
+    /// The value with its text or bytes copied, to outlive what it was borrowed from.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Integer(i) => Value::Integer(i),
+            Value::Real(r) => Value::Real(r),
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::Blob(b) => Value::Blob(Cow::Owned(b.into_owned())),
+        }
+    }
 }
 
 /// A Rust value that can be bound to a statement.
@@ -406,10 +430,26 @@ impl rusqlite::ToSql for Value<'_> {
     }
 }
 
+/// A statement sent later, with others: its answer is only whether it succeeded.
+type Deferred = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), postgres::Error>> + Send>>;
+
 /// A PostgreSQL connection with its own cache of prepared statements.
+///
+/// Statements whose answer the command does not need (inserts, updates, savepoints) are not
+/// sent one by one: they wait in [`PgConn::deferred`] and go to the server together with the
+/// next statement whose answer is needed, in one round trip (the protocol's pipelining). Each
+/// still runs on its own and in order, so an error is the same error it would have been; it is
+/// reported by that next statement, or by the savepoint's release or the commit, whichever
+/// comes first — always before the savepoint or transaction the statement ran in has ended. A
+/// case is some fifty statements, and a round trip to the server costs more than most of them.
 pub struct PgConn {
-    client: RefCell<postgres::Client>,
+    /// The connection's own single-threaded runtime, which drives the connection while a
+    /// statement waits (as the synchronous `postgres` client does).
+    runtime: tokio::runtime::Runtime,
+    client: std::sync::Arc<tokio_postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// Statements sent with the next one whose answer is needed.
+    deferred: RefCell<Vec<Deferred>>,
     /// Savepoints released but not yet told to the server (see [`Conn::release`]).
     pending: RefCell<String>,
     /// When the cached statements are prepared again, and the wait after that.
@@ -422,13 +462,30 @@ const REPLAN_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
 const REPLAN_MAX: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> Self {
-        Self {
-            client: RefCell::new(client),
+    /// Connects to the database `config` names.
+    pub fn connect(config: &tokio_postgres::Config) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Error::Runtime)?;
+        let (client, connection) = runtime.block_on(config.connect(tokio_postgres::NoTls))?;
+        // Runs whenever the runtime does: while a statement of this connection waits.
+        runtime.spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a PostgreSQL connection ended");
+            }
+        });
+        Ok(Self {
+            runtime,
+            client: std::sync::Arc::new(client),
             statements: RefCell::new(HashMap::new()),
+            deferred: RefCell::default(),
             pending: RefCell::default(),
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
-        }
+        })
+    }
+
+    /// Connects to the database a `postgres://` URL names.
+    pub fn connect_url(url: &str) -> Result<Self> {
+        let config: tokio_postgres::Config = url.parse()?;
+        Self::connect(&config)
     }
 
     /// Forgets the prepared statements when it is time, so that the next use prepares them
@@ -447,20 +504,43 @@ impl PgConn {
         }
     }
 
-    /// The raw client, for what only PostgreSQL has (`COPY`).
-    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
-        self.client.borrow_mut()
+    /// Sends the deferred statements and then `last`, in one round trip, and waits for all
+    /// their answers. The first deferred statement that failed is the error: the ones after
+    /// it, `last` included, then fail only because the transaction is aborted.
+    fn finish<T>(&self, last: impl std::future::Future<Output = Result<T, postgres::Error>>) -> Result<T> {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        if deferred.is_empty() {
+            return Ok(self.runtime.block_on(last)?);
+        }
+        let (earlier, last) =
+            self.runtime.block_on(futures_util::future::join(futures_util::future::join_all(deferred), last));
+        for result in earlier {
+            result?;
+        }
+        Ok(last?)
     }
 
-    /// Runs `sql` as a simple query, after the releases still to be told.
-    fn run_after_pending(&self, sql: &str) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending.borrow_mut());
-        let sql = if pending.is_empty() { std::borrow::Cow::Borrowed(sql) } else { format!("{pending}{sql}").into() };
-        Ok(self.client.borrow_mut().batch_execute(&sql)?)
+    /// Sends the deferred statements, if any, and waits for their answers.
+    fn flush(&self) -> Result<()> {
+        if self.deferred.borrow().is_empty() {
+            return Ok(());
+        }
+        self.finish(async { Ok(()) })
+    }
+
+    /// Runs `sql` as a simple query (statements without parameters), after the deferred ones.
+    fn simple(&self, sql: &str) -> Result<()> {
+        self.finish(self.client.batch_execute(sql))
+    }
+
+    /// Queues `sql` as a simple query, to be sent with the next statement that waits.
+    fn defer_simple(&self, sql: String) {
+        let client = self.client.clone();
+        self.deferred.borrow_mut().push(Box::pin(async move { client.batch_execute(&sql).await }));
     }
 
     pub fn is_closed(&self) -> bool {
-        self.client.borrow().is_closed()
+        self.client.is_closed()
     }
 
     fn statement(&self, sql: &str) -> Result<postgres::Statement> {
@@ -468,22 +548,38 @@ impl PgConn {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let statement = self.client.borrow_mut().prepare(&placeholders(sql))?;
+        let statement = self.prepare_once(sql)?;
         self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
         Ok(statement)
+    }
+
+    /// Prepares `sql` (in its own round trip: the statements deferred so far do not depend on
+    /// it, nor it on them).
+    fn prepare_once(&self, sql: &str) -> Result<postgres::Statement> {
+        Ok(self.runtime.block_on(self.client.prepare(&placeholders(sql)))?)
     }
 
     fn query(&self, statement: &postgres::Statement, values: &[Value<'_>]) -> Result<Vec<postgres::Row>> {
         let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
-        Ok(self.client.borrow_mut().query(statement, &bound)?)
+        self.finish(self.client.query(statement, &bound))
     }
 
     fn execute(&self, statement: &postgres::Statement, values: &[Value<'_>]) -> Result<usize> {
         let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
-        let n = self.client.borrow_mut().execute(statement, &bound)?;
+        let n = self.finish(self.client.execute(statement, &bound))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// Queues a statement whose answer is not needed, to be sent with the next one that is.
+    fn defer(&self, statement: postgres::Statement, values: Vec<Value<'static>>) {
+        let client = self.client.clone();
+        self.deferred.borrow_mut().push(Box::pin(async move {
+            let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+            client.execute(&statement, &bound).await.map(drop)
+        }));
     }
 }
 
@@ -552,16 +648,21 @@ impl Conn {
     pub fn run(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => c.prepare_cached(sql)?.execute([]).map(drop).map_err(Error::from),
-            Conn::Postgres(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+            Conn::Postgres(c) => c.simple(sql),
         }
     }
 
     /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
-    /// it means even while the release of an inner one has not reached the server yet.
+    /// it means even while the release of an inner one has not reached the server yet. On
+    /// PostgreSQL it is sent with the next statement that waits for its answer.
     pub fn savepoint(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
-            Conn::Postgres(c) => c.run_after_pending(&format!("SAVEPOINT {name}")),
+            Conn::Postgres(c) => {
+                let pending = std::mem::take(&mut *c.pending.borrow_mut());
+                c.defer_simple(format!("{pending}SAVEPOINT {name}"));
+                Ok(())
+            }
         }
     }
 
@@ -570,23 +671,57 @@ impl Conn {
     /// savepoints, and each round trip to the server costs more than SQLite's whole statement.
     /// Until then the savepoint stays open on the server, which changes nothing: no statement
     /// names it again, and a rollback to an outer savepoint removes it.
+    ///
+    /// The statements deferred inside the savepoint are sent first, so that a failure among
+    /// them is this savepoint's failure: the caller should [`Conn::flush`] before deciding to
+    /// release, and roll back instead when that fails.
     pub fn release(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.run(&format!("RELEASE {name}")),
             Conn::Postgres(c) => {
+                c.flush()?;
                 c.pending.borrow_mut().push_str(&format!("RELEASE {name}; "));
                 Ok(())
             }
         }
     }
 
+    /// Sends the statements deferred so far (PostgreSQL) and reports the first that failed;
+    /// nothing to do on SQLite, which runs every statement at once.
+    pub fn flush(&self) -> Result<()> {
+        match self {
+            Conn::Sqlite(_) => Ok(()),
+            Conn::Postgres(c) => c.flush(),
+        }
+    }
+
+    /// Runs a statement whose answer is not needed (an insert or update whose count nobody
+    /// reads). On PostgreSQL it is sent with the next statement that waits for an answer, in
+    /// the same round trip; a failure is reported there, or by [`Conn::flush`].
+    pub fn defer<P: Params>(&self, sql: &str, params: P) -> Result<()> {
+        self.prepare_cached(sql)?.defer(params)
+    }
+
     /// Undoes what was done since a savepoint and releases it. Savepoints whose release was not
     /// sent yet are inside it (they were opened after it) and are removed by the rollback.
+    ///
+    /// On PostgreSQL the statements deferred since are sent first, in the same round trip (one
+    /// of them may be the savepoint itself); whether they failed does not matter, as the
+    /// rollback undoes them.
     pub fn rollback_to(&self, name: &str) -> Result<()> {
-        if let Conn::Postgres(c) = self {
-            c.pending.borrow_mut().clear();
+        match self {
+            Conn::Sqlite(_) => self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}")),
+            Conn::Postgres(c) => {
+                c.pending.borrow_mut().clear();
+                let deferred = std::mem::take(&mut *c.deferred.borrow_mut());
+                let sql = format!("ROLLBACK TO {name}; RELEASE {name}");
+                let (_, undone) = c.runtime.block_on(futures_util::future::join(
+                    futures_util::future::join_all(deferred),
+                    c.client.batch_execute(&sql),
+                ));
+                Ok(undone?)
+            }
         }
-        self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
     }
 
     /// Commits the transaction. Releases not sent yet are moot. On PostgreSQL a `COMMIT` of a
@@ -597,16 +732,17 @@ impl Conn {
         match self {
             Conn::Postgres(c) => {
                 c.pending.borrow_mut().clear();
-                Ok(c.client.borrow_mut().batch_execute("SELECT 1; COMMIT")?)
+                c.simple("SELECT 1; COMMIT")
             }
             Conn::Sqlite(_) => self.run("COMMIT"),
         }
     }
 
-    /// Rolls the transaction back. Releases not sent yet are moot.
+    /// Rolls the transaction back. Releases and statements not sent yet are moot.
     pub fn rollback(&self) -> Result<()> {
         if let Conn::Postgres(c) = self {
             c.pending.borrow_mut().clear();
+            c.deferred.borrow_mut().clear();
         }
         self.run("ROLLBACK")
     }
@@ -640,7 +776,7 @@ impl Conn {
     pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
         Ok(match self {
             Conn::Sqlite(c) => Stmt::Sqlite(StmtInner::Once(c.prepare(sql)?)),
-            Conn::Postgres(c) => Stmt::Postgres(c, c.client.borrow_mut().prepare(&placeholders(sql))?),
+            Conn::Postgres(c) => Stmt::Postgres(c, c.prepare_once(sql)?),
         })
     }
 
@@ -652,11 +788,23 @@ impl Conn {
         self.prepare(sql)?.query_row(params, f)
     }
 
+    /// Runs statements separated by semicolons, with no parameters, for their effect alone: on
+    /// PostgreSQL they are sent with the next statement that waits for an answer.
+    pub fn defer_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Postgres(c) => {
+                c.defer_simple(sql.to_owned());
+                Ok(())
+            }
+        }
+    }
+
     /// Runs statements separated by semicolons, with no parameters.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Postgres(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+            Conn::Postgres(c) => c.simple(sql),
         }
     }
 }
@@ -692,6 +840,22 @@ pub enum Stmt<'a> {
 }
 
 impl Stmt<'_> {
+    /// Runs the statement for its effect alone: on PostgreSQL it is sent with the next
+    /// statement that waits for an answer (see [`Conn::defer`]).
+    pub fn defer<P: Params>(&mut self, params: P) -> Result<()> {
+        let values = checked(&params)?;
+        match self {
+            Stmt::Sqlite(s) => {
+                s.execute(rusqlite::params_from_iter(values.iter()))?;
+                Ok(())
+            }
+            Stmt::Postgres(c, s) => {
+                c.defer(s.clone(), values.into_iter().map(Value::into_owned).collect());
+                Ok(())
+            }
+        }
+    }
+
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
         let values = checked(&params)?;
         match self {

@@ -429,7 +429,7 @@ pub fn migrate_data(from_url: &str, to_url: &str) -> Result<Migrated> {
         }
     }
     // The store's walk, a page at a time, on a connection of its own.
-    let target = crate::db::Conn::Postgres(crate::db::PgConn::new(postgres::Client::connect(to_url, postgres::NoTls)?));
+    let target = crate::db::Conn::Postgres(crate::db::PgConn::connect_url(to_url).map_err(crate::StoreError::from)?);
     let report = crate::sql::audit_log::verify_all(&target)?;
     if let Some((seq, why)) = &report.first_bad {
         return Err(TransferError::Unsound(format!(

@@ -114,7 +114,7 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
             "INSERT INTO case_assessments (case_id, seq, catalogue_version, concern, score, reasons, assessed_at)
              VALUES (?1, (SELECT COUNT(*) + 1 FROM case_assessments WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![
+        .defer(params![
             id.to_string(),
             assessment.catalogue_version,
             concern,

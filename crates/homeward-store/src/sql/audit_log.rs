@@ -12,7 +12,7 @@ pub(super) fn insert(conn: &Conn, e: &AuditEntry) -> Result<()> {
              record_type, record_id, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
-    .execute(params![
+    .defer(params![
         e.seq,
         e.at,
         e.actor_user_id,

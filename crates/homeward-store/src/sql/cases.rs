@@ -39,7 +39,7 @@ fn link_identifier(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, identifier: 
         .prepare_cached(
             "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![
+        .defer(params![
             identifier_id.to_string(),
             case.id.to_string(),
             enum_name(&identifier.kind)?,
@@ -77,7 +77,7 @@ pub(super) fn import_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase, case_ref
     let view = create_case(tx, actor, new)?;
     tx.conn
         .prepare_cached("INSERT INTO case_refs (organisation_id, case_ref, case_id) VALUES (?1, ?2, ?3)")?
-        .execute(params![org_id.to_string(), case_ref, view.case.id.to_string()])?;
+        .defer(params![org_id.to_string(), case_ref, view.case.id.to_string()])?;
     Ok(crate::Imported::Opened(Box::new(view)))
 }
 
@@ -109,7 +109,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     // The projection row first: events and personal records refer to it.
     insert_projection(tx.conn, &case)?;
     insert_event(tx.conn, &event)?;
-    tx.conn.execute(
+    tx.conn.defer(
         "INSERT INTO case_personal (case_id, last_seen, circumstances) VALUES (?1, ?2, ?3)",
         params![case_id.to_string(), to_json(&new.last_seen)?, new.circumstances],
     )?;
@@ -124,7 +124,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     for identifier in new.identifiers {
         identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
     }
-    save_projection(tx.conn, &case)?;
+    save_new_projection(tx.conn, &case)?;
     tx.audit(
         actor,
         AuditCode::CaseCreated,
@@ -135,7 +135,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     // The tasks the response plan's templates give every new case, after the case's own entry.
     let tasks = tasks_from_templates(tx, &mut case, actor, None)?;
     if !tasks.is_empty() {
-        save_projection(tx.conn, &case)?;
+        save_new_projection(tx.conn, &case)?;
     }
     super::warnings::new_case_in_savepoint(
         tx,
@@ -216,7 +216,7 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
             "INSERT INTO children (id, sex, birth_year, nationalities, created_at, identity_id, linkage_seq)
              VALUES (?1, ?2, ?3, ?4, ?5, ?1, (SELECT COALESCE(MAX(linkage_seq), 0) + 1 FROM children))",
         )?
-        .execute(params![
+        .defer(params![
             id.to_string(),
             child.sex.as_str(),
             child.date_of_birth.map(|d| d.year()),
@@ -225,11 +225,11 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
         ])?;
     tx.conn
         .prepare_cached("INSERT INTO child_personal (child_id, details) VALUES (?1, ?2)")?
-        .execute(params![id.to_string(), to_json(child)?])?;
+        .defer(params![id.to_string(), to_json(child)?])?;
     let mut stmt =
         tx.conn.prepare_cached("INSERT INTO child_search (key, child_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for key in search_keys(child.names()) {
-        stmt.execute(params![key, id.to_string()])?;
+        stmt.defer(params![key, id.to_string()])?;
     }
     Ok(())
 }
@@ -298,7 +298,7 @@ fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, c
         .prepare_cached(
             "INSERT INTO contacts (id, case_id, details, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![
+        .defer(params![
             id.to_string(),
             case.to_string(),
             to_json(contact)?,
@@ -311,7 +311,7 @@ fn insert_contact(tx: &mut Tx<'_>, case: CaseId, id: ContactId, actor: &Actor, c
 fn insert_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, note: NewNote) -> Result<NoteId> {
     let note = note.validate()?;
     let id = NoteId(new_id());
-    tx.conn.prepare_cached("INSERT INTO notes (id, case_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
+    tx.conn.prepare_cached("INSERT INTO notes (id, case_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5)")?.defer(
         params![
             id.to_string(),
             case.to_string(),
@@ -338,7 +338,7 @@ fn insert_task(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, task: NewTask) -
         .prepare_cached(
             "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![
+        .defer(params![
             task_id.to_string(),
             case.id.to_string(),
             task.title,
@@ -391,7 +391,7 @@ fn insert_event(conn: &Conn, event: &CaseEvent) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO case_events (id, case_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![
+    .defer(params![
         event.id.to_string(),
         event.case_id.to_string(),
         event.seq,
@@ -427,19 +427,56 @@ fn insert_projection(conn: &Conn, case: &Case) -> Result<()> {
              opened_at, updated_at, assignee, version, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12)",
     )?
-    .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    .defer(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    Ok(())
+}
+
+/// The projection's update: what a change may change, of the row whose fixed columns match.
+const SAVE_PROJECTION: &str =
+    "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
+         assignee = ?11, state = ?12, version = ?13
+     WHERE id = ?1 AND number = ?2 AND organisation_id = ?3 AND child_id = ?4 AND opened_at = ?9";
+
+/// Updates the projection of a case this very command inserted (so the row is there and its
+/// fixed columns are the case's own): without waiting for the answer, which
+/// [`save_projection`] checks.
+fn save_new_projection(conn: &Conn, case: &Case) -> Result<()> {
+    let p = projection_params(case)?;
+    conn.prepare_cached(SAVE_PROJECTION)?.defer(params![
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[8],
+        p[9],
+        p[10],
+        p[11],
+        case.version
+    ])?;
     Ok(())
 }
 
 pub(super) fn save_projection(conn: &Conn, case: &Case) -> Result<()> {
     let p = projection_params(case)?;
-    let changed = conn
-        .prepare_cached(
-            "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
-             assignee = ?11, state = ?12, version = ?13
-         WHERE id = ?1 AND number = ?2 AND organisation_id = ?3 AND child_id = ?4 AND opened_at = ?9",
-        )?
-        .execute(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    let changed = conn.prepare_cached(SAVE_PROJECTION)?.execute(params![
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[8],
+        p[9],
+        p[10],
+        p[11],
+        case.version
+    ])?;
     if changed == 1 {
         Ok(())
     } else {

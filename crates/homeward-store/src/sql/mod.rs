@@ -116,16 +116,14 @@ pub struct SqlStore {
 #[derive(Clone)]
 enum Target {
     Sqlite { path: PathBuf, durability: Durability },
-    Postgres(Box<postgres::Config>),
+    Postgres(Box<tokio_postgres::Config>),
 }
 
 impl Target {
     fn connect(&self) -> Result<Conn> {
         match self {
             Target::Sqlite { path, durability } => Ok(Conn::Sqlite(connect(path, *durability)?)),
-            Target::Postgres(config) => Ok(Conn::Postgres(crate::db::PgConn::new(
-                config.connect(postgres::NoTls).map_err(crate::db::Error::from)?,
-            ))),
+            Target::Postgres(config) => Ok(Conn::Postgres(crate::db::PgConn::connect(config)?)),
         }
     }
 }
@@ -184,7 +182,12 @@ impl Tx<'_> {
         self.conn.savepoint(name)?;
         self.depth += 1;
         let before = self.chain.clone();
-        let result = f(self);
+        // What the work deferred must have run before the savepoint is released: a failure
+        // there is the work's failure, and rolled back with it.
+        let result = f(self).and_then(|done| {
+            self.conn.flush()?;
+            Ok(done)
+        });
         self.depth -= 1;
         if result.is_ok() {
             self.conn.release(name)?;
@@ -254,7 +257,7 @@ impl SqlStore {
     /// Opens the PostgreSQL database a `postgres://` URL names and applies pending migrations.
     /// Several instances may open one database: their writers take turns (see [`WRITER_LOCK`]).
     pub fn open_postgres(url: &str, clock: Clock) -> Result<Self> {
-        let config: postgres::Config =
+        let config: tokio_postgres::Config =
             url.parse().map_err(|e| StoreError::Url(format!("cannot read the PostgreSQL URL: {e}")))?;
         let target = Target::Postgres(Box::new(config));
         let conn = target.connect()?;
@@ -307,7 +310,12 @@ impl SqlStore {
         let (reply, answer) = sync_channel::<Result<R>>(1);
         let job: Job = Box::new(move |tx| {
             let result = match tx {
-                Ok(tx) => f(tx),
+                // The command's deferred statements are sent before it is judged: one that
+                // failed fails the command, which is then rolled back on its own.
+                Ok(tx) => f(tx).and_then(|done| {
+                    tx.conn.flush()?;
+                    Ok(done)
+                }),
                 Err(why) => Err(StoreError::Corrupt(format!("could not begin a transaction: {why}"))),
             };
             let ok = result.is_ok();
@@ -576,8 +584,8 @@ impl Writer {
             self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
         }
         let begun = if self.conn.is_postgres() {
-            // One round trip for both.
-            self.conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
+            // Sent with the read of the chain's head below: one round trip for the three.
+            self.conn.defer_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
         } else {
             self.conn.run("BEGIN IMMEDIATE")
         };

@@ -64,7 +64,7 @@ pub(super) fn file_place(
         .prepare_cached(
             "INSERT INTO case_places (case_id, organisation_id, kind, key, missing_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![case.to_string(), org.to_string(), kind, place.key, timefmt::format(missing_at)])?;
+        .defer(params![case.to_string(), org.to_string(), kind, place.key, timefmt::format(missing_at)])?;
     let new_place = tx
         .conn
         .prepare_cached("INSERT INTO places (organisation_id, kind, key) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
@@ -163,7 +163,7 @@ fn region_key(name: &str) -> Option<String> {
 fn file_region(tx: &mut Tx<'_>, case: CaseId, org: &str, key: &str, missing_at: OffsetDateTime) -> Result<()> {
     tx.conn
         .prepare_cached("INSERT INTO case_regions (case_id, organisation_id, key, missing_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![case.to_string(), org, key, timefmt::format(missing_at)])?;
+        .defer(params![case.to_string(), org, key, timefmt::format(missing_at)])?;
     Ok(())
 }
 
@@ -254,7 +254,7 @@ fn count_week(tx: &mut Tx<'_>, org: &str, series: Series<'_>, week: i64, by: i64
                  CASE WHEN weekly_counts.count + CAST(?5 AS BIGINT) > 0
                       THEN weekly_counts.count + CAST(?5 AS BIGINT) ELSE 0 END",
         )?
-        .execute(params![org, dimension, key, week, by])?;
+        .defer(params![org, dimension, key, week, by])?;
     Ok(())
 }
 
@@ -579,7 +579,7 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
                     "INSERT INTO warnings (id, organisation_id, kind, key, level, state, evidence, raised_at, updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?7)",
                 )?
-                .execute(params![id, org, kind, key, enum_name(&warning.level)?, evidence, now])?;
+                .defer(params![id, org, kind, key, enum_name(&warning.level)?, evidence, now])?;
             (id, true, false)
         }
     };
@@ -615,11 +615,11 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
         // The level never falls by itself: a later case may see a thinner window of the pattern.
         tx.conn
             .prepare_cached("UPDATE warnings SET evidence = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![id, evidence, now])?;
+            .defer(params![id, evidence, now])?;
         if rose {
             tx.conn
                 .prepare_cached("UPDATE warnings SET level = ?2 WHERE id = ?1")?
-                .execute(params![id, enum_name(&warning.level)?])?;
+                .defer(params![id, enum_name(&warning.level)?])?;
         }
     }
     let code = if raised { AuditCode::WarningRaised } else { AuditCode::WarningUpdated };

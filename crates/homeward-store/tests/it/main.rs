@@ -141,9 +141,9 @@ impl Fixture {
             Database::Sqlite { path, .. } => {
                 homeward_store::db::Conn::Sqlite(rusqlite::Connection::open(path).unwrap())
             }
-            Database::Postgres { url, .. } => homeward_store::db::Conn::Postgres(homeward_store::db::PgConn::new(
-                postgres::Client::connect(url, postgres::NoTls).unwrap(),
-            )),
+            Database::Postgres { url, .. } => {
+                homeward_store::db::Conn::Postgres(homeward_store::db::PgConn::connect_url(url).unwrap())
+            }
         }
     }
 
@@ -873,5 +873,49 @@ fn a_list_holds_own_and_shared_cases_in_either_order() {
         let second = f.store.list_cases(&elsewhere, CaseFilter { order, limit: 1, offset: 1, ..CaseFilter::default() });
         assert_eq!(second.unwrap().items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![mine], "{order:?}");
     }
+}
+}
+
+conformance! {
+/// Statements run for their effect alone (on PostgreSQL deferred, to travel with the next
+/// statement that waits for an answer) run in order, are seen by the reads after them, and
+/// report a failure with the error it was, before the savepoint they ran in is released — so
+/// that rolling back to it leaves the work before it standing.
+fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
+    use homeward_store::params;
+    let f = fixture();
+    let conn = f.conn();
+    conn.execute_batch("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT NOT NULL)").unwrap();
+    conn.run("BEGIN").unwrap();
+    conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![1, "one"]).unwrap();
+    conn.defer("UPDATE scratch SET v = ?2 WHERE k = ?1", params![1, "uno"]).unwrap();
+    let v: String = conn.query_row("SELECT v FROM scratch WHERE k = ?1", [1], |r| r.get(0)).unwrap();
+    assert_eq!(v, "uno", "a read sees the deferred writes before it, in their order");
+
+    conn.savepoint("work").unwrap();
+    // SQLite runs each at once and fails at the duplicate; PostgreSQL fails when they are sent.
+    let attempt = (|| {
+        conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![2, "two"])?;
+        conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![1, "again"])?;
+        conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![3, "three"])?;
+        conn.flush()
+    })();
+    let error = attempt.expect_err("a duplicate key must fail").to_string().to_lowercase();
+    assert!(error.contains("unique") || error.contains("duplicate"), "the duplicate's own error, not {error}");
+    conn.rollback_to("work").unwrap();
+    conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![4, "four"]).unwrap();
+    conn.commit().unwrap();
+
+    let mut stmt = conn.prepare("SELECT k, v FROM scratch ORDER BY k").unwrap();
+    let rows: Vec<(i64, String)> =
+        stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(rows, vec![(1, "uno".to_owned()), (4, "four".to_owned())]);
+
+    // A transaction rolled back takes its deferred statements with it, sent or not.
+    conn.run("BEGIN").unwrap();
+    conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![5, "five"]).unwrap();
+    conn.rollback().unwrap();
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM scratch", (), |r| r.get(0)).unwrap();
+    assert_eq!(n, 2);
 }
 }

@@ -83,10 +83,18 @@ pub fn hotline_body(n: u64) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The child request `n` reports: its own (numbered `n`), or, for one request in three, the
-/// child of an earlier request drawn at random.
+/// The child request `n` reports: its own (numbered `n`) for two requests in three (`n % 3` is 0
+/// or 1); for the third, one of the children reported before, each as likely as another (so no
+/// child gathers the episodes of the children chosen after it).
 fn hotline_child(n: u64) -> u64 {
-    if n % 3 == 2 { hotline_child(mix(n) % n) } else { n }
+    if n % 3 == 2 {
+        // The children of their own before `n`: two in each three requests.
+        let before = n / 3 * 2 + 2;
+        let r = mix(n) % before;
+        r / 2 * 3 + r % 2
+    } else {
+        n
+    }
 }
 
 /// Where children of the hotline load were last seen.

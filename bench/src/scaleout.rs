@@ -196,12 +196,24 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     // request still waiting for its connection then is not sent (the table shows how many were
     // due), so a run that falls behind ends on time rather than draining a growing queue.
     let halt = Arc::new(AtomicBool::new(false));
-    let load_a = tokio::spawn(load::open_loop_until(target(&a), workload.clone(), rate, connections, halt.clone()));
+    let load_a = tokio::spawn(load::open_loop_until(
+        target(&a),
+        Arc::new(Half { all: workload.clone(), which: 0 }),
+        rate,
+        connections,
+        halt.clone(),
+    ));
     // B's schedule starts one interval of the whole rate later, so that its requests fall
     // between A's rather than on the same instants.
     sleep(Duration::from_secs_f64(1.0 / args.rate)).await;
     let second = if args.only_a { target(&a) } else { target(&b) };
-    let load_b = tokio::spawn(load::open_loop_until(second, workload.clone(), rate, connections, halt.clone()));
+    let load_b = tokio::spawn(load::open_loop_until(
+        second,
+        Arc::new(Half { all: workload.clone(), which: 1 }),
+        rate,
+        connections,
+        halt.clone(),
+    ));
     if let Some(after) = args.analyze_after {
         let url = url.to_owned();
         tokio::spawn(async move {
@@ -261,6 +273,25 @@ impl Workload for Acked {
         let id = view["id"].as_str().ok_or("a 201 for a case without its id")?.to_owned();
         self.ids.lock().map_err(|_| "the acknowledgements' lock is poisoned".to_owned())?.push(id);
         Ok(())
+    }
+}
+
+/// One instance's half of the load: its request `n` is request `2n + which` of the whole, so
+/// that the two halves send different reports rather than the same ones twice.
+struct Half {
+    all: Arc<Acked>,
+    which: u64,
+}
+
+impl Workload for Half {
+    type Sent = ();
+
+    fn request(&self, n: u64) -> Request<'_, ()> {
+        self.all.request(2 * n + self.which)
+    }
+
+    fn created(&self, (): (), body: &[u8]) -> Result<(), String> {
+        self.all.created((), body)
     }
 }
 

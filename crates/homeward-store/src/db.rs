@@ -512,12 +512,49 @@ impl PgConn {
         if deferred.is_empty() {
             return Ok(self.runtime.block_on(last)?);
         }
-        let (earlier, last) =
-            self.runtime.block_on(futures_util::future::join(futures_util::future::join_all(deferred), last));
+        let (earlier, last) = self.in_order(deferred, last);
         for result in earlier {
             result?;
         }
         Ok(last?)
+    }
+
+    /// Runs the deferred statements and then `last`, their requests sent in this order (a
+    /// statement's request leaves on its first poll, and each is first polled in turn before
+    /// any answer is awaited), and answers every result.
+    fn in_order<T>(
+        &self,
+        deferred: Vec<Deferred>,
+        last: impl std::future::Future<Output = Result<T, postgres::Error>>,
+    ) -> (Vec<Result<(), postgres::Error>>, Result<T, postgres::Error>) {
+        use std::task::Poll;
+        let mut pending: Vec<Option<Deferred>> = deferred.into_iter().map(Some).collect();
+        let mut results: Vec<Result<(), postgres::Error>> = Vec::with_capacity(pending.len());
+        results.resize_with(pending.len(), || Ok(()));
+        let mut last = std::pin::pin!(last);
+        let mut last_result: Option<Result<T, postgres::Error>> = None;
+        let mut last_done = false;
+        let last = self.runtime.block_on(std::future::poll_fn(|cx| {
+            for (slot, out) in pending.iter_mut().zip(results.iter_mut()) {
+                if let Some(statement) = slot
+                    && let Poll::Ready(result) = statement.as_mut().poll(cx)
+                {
+                    *out = result;
+                    *slot = None;
+                }
+            }
+            if !last_done && let Poll::Ready(result) = last.as_mut().poll(cx) {
+                last_done = true;
+                last_result = Some(result);
+            }
+            if pending.iter().all(Option::is_none)
+                && let Some(result) = last_result.take()
+            {
+                return Poll::Ready(result);
+            }
+            Poll::Pending
+        }));
+        (results, last)
     }
 
     /// Sends the deferred statements, if any, and waits for their answers.
@@ -548,13 +585,15 @@ impl PgConn {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
+        // Not ahead of the statements waiting: a failed preparation aborts the transaction, and
+        // must do so inside the savepoint they are in, not before it is opened.
+        self.flush()?;
         let statement = self.prepare_once(sql)?;
         self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 
-    /// Prepares `sql` (in its own round trip: the statements deferred so far do not depend on
-    /// it, nor it on them).
+    /// Prepares `sql`, in its own round trip (callers send the deferred statements first).
     fn prepare_once(&self, sql: &str) -> Result<postgres::Statement> {
         Ok(self.runtime.block_on(self.client.prepare(&placeholders(sql)))?)
     }
@@ -653,15 +692,25 @@ impl Conn {
     }
 
     /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
-    /// it means even while the release of an inner one has not reached the server yet. On
-    /// PostgreSQL it is sent with the next statement that waits for its answer.
+    /// it means even while the release of an inner one has not reached the server yet.
+    ///
+    /// On PostgreSQL the savepoint is opened in a transaction known to be sound, so that every
+    /// statement deferred after it belongs to it: with no statement waiting (the last answer
+    /// said all was well) it is deferred too, and goes with the next statement that waits;
+    /// otherwise the waiting statements are sent first, in the same round trip, and a failure
+    /// among them is this call's error, before any savepoint exists.
     pub fn savepoint(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
             Conn::Postgres(c) => {
                 let pending = std::mem::take(&mut *c.pending.borrow_mut());
-                c.defer_simple(format!("{pending}SAVEPOINT {name}"));
-                Ok(())
+                let sql = format!("{pending}SAVEPOINT {name}");
+                if c.deferred.borrow().is_empty() {
+                    c.defer_simple(sql);
+                    Ok(())
+                } else {
+                    c.simple(&sql)
+                }
             }
         }
     }
@@ -705,9 +754,10 @@ impl Conn {
     /// Undoes what was done since a savepoint and releases it. Savepoints whose release was not
     /// sent yet are inside it (they were opened after it) and are removed by the rollback.
     ///
-    /// On PostgreSQL the statements deferred since are sent first, in the same round trip (one
-    /// of them may be the savepoint itself); whether they failed does not matter, as the
-    /// rollback undoes them.
+    /// On PostgreSQL the statements still waiting are sent first, in the same round trip: they
+    /// are all inside the savepoint (see [`Conn::savepoint`]; the first may be the savepoint
+    /// itself), so whether they failed does not matter, as the rollback undoes them. Should the
+    /// savepoint itself have failed, the rollback fails too.
     pub fn rollback_to(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}")),
@@ -715,10 +765,7 @@ impl Conn {
                 c.pending.borrow_mut().clear();
                 let deferred = std::mem::take(&mut *c.deferred.borrow_mut());
                 let sql = format!("ROLLBACK TO {name}; RELEASE {name}");
-                let (_, undone) = c.runtime.block_on(futures_util::future::join(
-                    futures_util::future::join_all(deferred),
-                    c.client.batch_execute(&sql),
-                ));
+                let (_, undone) = c.in_order(deferred, c.client.batch_execute(&sql));
                 Ok(undone?)
             }
         }

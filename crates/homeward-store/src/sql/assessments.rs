@@ -15,7 +15,7 @@ use homeward_domain::risk::{StoredAssessment, StoredReason};
 use homeward_risk::{Facts, Observation};
 use serde_json::json;
 
-use super::cases::{load_case, visible_case};
+use super::cases::visible_case;
 use super::rows::{from_json, to_json};
 use super::{Tx, authorize};
 use crate::audit::AuditCode;
@@ -31,33 +31,47 @@ pub(super) fn assess_in_savepoint(tx: &mut Tx<'_>, case: CaseId) {
 /// case it is) and stores the result when it differs from the last one kept. Answers whether it
 /// stored one.
 fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
-    let case = load_case(tx.conn, id)?;
+    // Everything the assessment reads, in one statement (on PostgreSQL each is a round trip):
+    // the case; how many earlier episodes its child's identity has; the child's date of birth;
+    // where the child went missing from; the assessment last kept.
+    type Read = (String, i64, Option<String>, Option<String>, Option<(String, String, f64, String)>);
+    let read: Option<Read> = tx
+        .conn
+        .prepare_cached(
+            "SELECT c.state,
+                    (SELECT COUNT(*) FROM children k JOIN cases o ON o.child_id = k.id
+                     WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = c.child_id)
+                       AND o.id != c.id AND o.opened_at < c.opened_at),
+                    (SELECT details FROM child_personal WHERE child_id = c.child_id),
+                    (SELECT last_seen FROM case_personal WHERE case_id = c.id),
+                    a.catalogue_version, a.concern, a.score, a.reasons
+             FROM cases c
+             LEFT JOIN (SELECT catalogue_version, concern, score, reasons FROM case_assessments
+                        WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1) a ON 1 = 1
+             WHERE c.id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            let version: Option<String> = r.get(4)?;
+            let last = match version {
+                Some(version) => Some((version, r.get(5)?, r.get(6)?, r.get(7)?)),
+                None => None,
+            };
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, last))
+        })
+        .optional()?;
+    let Some((state, previous, child, last_seen, last)) = read else {
+        return Err(crate::StoreError::NotFound(format!("case {id}")));
+    };
+    let case: homeward_domain::case::Case = from_json(&state, "case state")?;
     let observations: Vec<Observation> = case
         .indicators
         .iter()
         .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
         .collect();
-    let previous: i64 = tx
-        .conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM children k JOIN cases c ON c.child_id = k.id
-             WHERE k.identity_id = (SELECT identity_id FROM children WHERE id = ?1) AND c.id != ?2 AND c.opened_at < ?3",
-        )?
-        .query_row(params![case.child_id.to_string(), id.to_string(), timefmt::format(case.opened_at)], |r| r.get(0))?;
-    let child: Option<String> = tx
-        .conn
-        .prepare_cached("SELECT details FROM child_personal WHERE child_id = ?1")?
-        .query_row([case.child_id.to_string()], |r| r.get(0))
-        .optional()?;
     let born = match child {
         Some(details) => from_json::<NewChild>(&details, "child")?.date_of_birth,
         None => None,
     };
-    let last_seen: Option<String> = tx
-        .conn
-        .prepare_cached("SELECT last_seen FROM case_personal WHERE case_id = ?1")?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?;
     let hours_after_registration = match last_seen {
         Some(text) => from_json::<LastSeen>(&text, "last seen")?
             .missing_from
@@ -92,14 +106,6 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
         .collect();
     let concern = super::rows::enum_name(&assessment.concern)?;
     let reasons_json = to_json(&reasons)?;
-    let last: Option<(String, String, f64, String)> = tx
-        .conn
-        .prepare_cached(
-            "SELECT catalogue_version, concern, score, reasons FROM case_assessments
-             WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
     let unchanged = last.is_some_and(|(version, stored_concern, score, stored_reasons)| {
         version == assessment.catalogue_version
             && stored_concern == concern

@@ -144,6 +144,10 @@ pub(crate) struct Tx<'a> {
     chain: &'a mut Chain,
     /// How many savepoints of [`Tx::nested`] are open.
     depth: usize,
+    /// Why the command's transaction can no longer be trusted, when a nested block found it so
+    /// (its savepoint could not be opened, released or rolled back to): the command then fails
+    /// as a whole, whatever [`Tx::best_effort`] answered its caller.
+    broken: Option<String>,
 }
 
 /// The head of the audit chain, kept in memory by the writer.
@@ -179,7 +183,12 @@ impl Tx<'_> {
             ["nested1", "nested2", "nested3", "nested4", "nested5", "nested6", "nested7", "nested8"];
         let name =
             NAMES.get(self.depth).copied().ok_or_else(|| StoreError::Corrupt("savepoints nested too deep".into()))?;
-        self.conn.savepoint(name)?;
+        // A failure here is of the work before the block (sent with the savepoint): not the
+        // block's, and not one a best effort may pass over.
+        if let Err(e) = self.conn.savepoint(name) {
+            self.broken.get_or_insert_with(|| format!("cannot open a savepoint: {e}"));
+            return Err(e.into());
+        }
         self.depth += 1;
         let before = self.chain.clone();
         // What the work deferred must have run before the savepoint is released: a failure
@@ -189,11 +198,17 @@ impl Tx<'_> {
             Ok(done)
         });
         self.depth -= 1;
-        if result.is_ok() {
-            self.conn.release(name)?;
-        } else {
-            self.conn.rollback_to(name)?;
+        let ended = if result.is_ok() { self.conn.release(name) } else { self.conn.rollback_to(name) };
+        if result.is_err() {
             *self.chain = before;
+        }
+        if let Err(e) = ended {
+            let why = match &result {
+                Ok(_) => format!("cannot release a savepoint: {e}"),
+                Err(failed) => format!("cannot roll back to a savepoint after {failed}: {e}"),
+            };
+            self.broken.get_or_insert(why);
+            return result.and(Err(e.into()));
         }
         result
     }
@@ -314,7 +329,10 @@ impl SqlStore {
                 // failed fails the command, which is then rolled back on its own.
                 Ok(tx) => f(tx).and_then(|done| {
                     tx.conn.flush()?;
-                    Ok(done)
+                    match tx.broken.take() {
+                        Some(why) => Err(StoreError::Corrupt(format!("the command's transaction broke: {why}"))),
+                        None => Ok(done),
+                    }
                 }),
                 Err(why) => Err(StoreError::Corrupt(format!("could not begin a transaction: {why}"))),
             };
@@ -655,8 +673,15 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
                 continue;
             }
             let (ok, finish) = {
-                let mut tx =
-                    Tx { conn, now: to_micros(clock()), catalogue: &catalogue_now, plan: &plan_now, chain, depth: 0 };
+                let mut tx = Tx {
+                    conn,
+                    now: to_micros(clock()),
+                    catalogue: &catalogue_now,
+                    plan: &plan_now,
+                    chain,
+                    depth: 0,
+                    broken: None,
+                };
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(&mut tx)))).unwrap_or_else(|_| {
                     let finish: Finish = Box::new(|_| {});
                     (false, finish)
@@ -1374,5 +1399,109 @@ impl Store for SqlStore {
 
     fn is_empty(&self) -> Result<bool> {
         self.read(|conn| Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM organisations)", (), |r| r.get(0))?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::SqlStore;
+    use crate::Store as _;
+    use crate::db::Conn;
+    use crate::params;
+
+    /// A store, a connection of the test's own to its database, and (PostgreSQL) the server's
+    /// URL and the database's name, to drop it after.
+    type Opened = (SqlStore, Conn, Option<(String, String)>);
+
+    /// The stores to run on: a SQLite file, and a fresh PostgreSQL database when
+    /// `HOMEWARD_TEST_POSTGRES_URL` names a server.
+    fn stores(dir: &std::path::Path) -> Vec<Opened> {
+        let path = dir.join("t.db");
+        let sqlite = SqlStore::open(path.to_str().unwrap(), crate::system_clock()).unwrap();
+        let mut out = vec![(sqlite, Conn::Sqlite(rusqlite::Connection::open(&path).unwrap()), None)];
+        match std::env::var("HOMEWARD_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
+            Some(server) => {
+                let name = format!("hw_unit_{}", uuid::Uuid::now_v7().simple());
+                let admin = crate::db::PgConn::connect_url(&server).unwrap();
+                Conn::Postgres(admin).execute_batch(&format!("CREATE DATABASE {name}")).unwrap();
+                let url = match server.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => panic!("HOMEWARD_TEST_POSTGRES_URL names no database: {server}"),
+                };
+                let store = SqlStore::open_postgres(&url, crate::system_clock()).unwrap();
+                let conn = Conn::Postgres(crate::db::PgConn::connect_url(&url).unwrap());
+                out.push((store, conn, Some((server, name))));
+            }
+            None => {
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must set HOMEWARD_TEST_POSTGRES_URL");
+                eprintln!("SKIPPED on PostgreSQL: HOMEWARD_TEST_POSTGRES_URL is not set");
+            }
+        }
+        out
+    }
+
+    /// A command whose write fails on the server before a best-effort block (the write deferred
+    /// on PostgreSQL, and its failure found only when the block opens its savepoint) fails as a
+    /// whole — the best effort does not pass over it — while the commands batched with it,
+    /// before and after, stand.
+    #[test]
+    fn a_failed_write_before_a_best_effort_block_fails_its_command_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        for (store, conn, postgres) in stores(dir.path()) {
+            let store = std::sync::Arc::new(store);
+            conn.execute_batch("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v INTEGER NOT NULL CHECK (v > 0))")
+                .unwrap();
+            // Holds the writer while the three commands queue, so that they make one batch.
+            let (held, release) = std::sync::mpsc::channel::<()>();
+            let holder = {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.write(move |_| {
+                        let _ = release.recv_timeout(std::time::Duration::from_secs(5));
+                        Ok(())
+                    })
+                })
+            };
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let commands: Vec<_> = [(1, 1), (2, -1), (3, 1)]
+                .into_iter()
+                .map(|(k, v)| {
+                    let store = store.clone();
+                    let handle = std::thread::spawn(move || {
+                        store.write(move |tx| {
+                            tx.conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![k, v])?;
+                            let seen = tx.best_effort("read", homeward_domain::CaseId(uuid::Uuid::nil()), |tx| {
+                                Ok(tx.conn.query_row("SELECT COUNT(*) FROM scratch", (), |r| r.get::<_, i64>(0))?)
+                            });
+                            Ok(seen)
+                        })
+                    });
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    (k, handle)
+                })
+                .collect();
+            held.send(()).unwrap();
+            holder.join().unwrap().unwrap();
+            for (k, handle) in commands {
+                let answer = handle.join().unwrap();
+                if k == 2 {
+                    assert!(answer.is_err(), "the command whose write failed was answered {answer:?}");
+                } else {
+                    assert!(answer.is_ok_and(|seen| seen.is_some()), "command {k} failed");
+                }
+            }
+            let mut stmt = conn.prepare("SELECT k FROM scratch ORDER BY k").unwrap();
+            let keys: Vec<i64> = stmt.query_map((), |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            assert_eq!(keys, vec![1, 3], "the commands batched with the failed one stand, and it left nothing");
+            drop(stmt);
+            assert!(store.verify_audit().unwrap().first_bad.is_none());
+            drop(store);
+            drop(conn);
+            if let Some((server, name)) = postgres {
+                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
+                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
     }
 }

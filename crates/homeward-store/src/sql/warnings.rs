@@ -347,22 +347,24 @@ fn detect_trend(
 
 /// What the detectors read of one stored case, and its organisation.
 fn facts_of(conn: &Conn, case: &str) -> Result<Option<(String, CaseFacts)>> {
-    let row = conn
+    // The case and the place it was filed under (a case has at most one) in one statement: on
+    // PostgreSQL each statement is a round trip.
+    type Row = (String, String, Option<String>, Option<String>, Option<String>);
+    let row: Option<Row> = conn
         .prepare_cached(
-            "SELECT c.organisation_id, c.last_seen_at, ch.identity_id FROM cases c
-             JOIN children ch ON ch.id = c.child_id WHERE c.id = ?1",
+            "SELECT c.organisation_id, c.last_seen_at, ch.identity_id, p.kind, p.key FROM cases c
+             JOIN children ch ON ch.id = c.child_id LEFT JOIN case_places p ON p.case_id = c.id
+             WHERE c.id = ?1",
         )?
-        .query_row([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+        .query_row([case], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let Some((org, missing_at, identity)) = row else { return Ok(None) };
+    let Some((org, missing_at, identity, place_kind, place_key)) = row else { return Ok(None) };
     let mut facts = CaseFacts::new(parse(case, "case id")?, timefmt::parse(&missing_at)?);
     facts.child = identity;
-    facts.missing_from = conn
-        .prepare_cached("SELECT kind, key FROM case_places WHERE case_id = ?1")?
-        .query_row([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .optional()?
-        .map(|(kind, key)| Ok::<_, StoreError>(Place { kind: enum_from(&kind, "place kind")?, key }))
-        .transpose()?;
+    facts.missing_from = match (place_kind, place_key) {
+        (Some(kind), Some(key)) => Some(Place { kind: enum_from(&kind, "place kind")?, key }),
+        _ => None,
+    };
     let mut statement =
         conn.prepare_cached("SELECT kind, normalised FROM identifiers WHERE case_id = ?1 ORDER BY id")?;
     let rows = statement.query_map([case], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

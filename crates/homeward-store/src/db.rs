@@ -533,7 +533,6 @@ impl PgConn {
         results.resize_with(pending.len(), || Ok(()));
         let mut last = std::pin::pin!(last);
         let mut last_result: Option<Result<T, postgres::Error>> = None;
-        let mut last_done = false;
         let last = self.runtime.block_on(std::future::poll_fn(|cx| {
             for (slot, out) in pending.iter_mut().zip(results.iter_mut()) {
                 if let Some(statement) = slot
@@ -543,8 +542,11 @@ impl PgConn {
                     *slot = None;
                 }
             }
-            if !last_done && let Poll::Ready(result) = last.as_mut().poll(cx) {
-                last_done = true;
+            // Once answered, `last` is not polled again: its answer is returned as soon as the
+            // deferred statements have theirs.
+            if last_result.is_none()
+                && let Poll::Ready(result) = last.as_mut().poll(cx)
+            {
                 last_result = Some(result);
             }
             if pending.iter().all(Option::is_none)
@@ -585,16 +587,16 @@ impl PgConn {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        // Not ahead of the statements waiting: a failed preparation aborts the transaction, and
-        // must do so inside the savepoint they are in, not before it is opened.
-        self.flush()?;
         let statement = self.prepare_once(sql)?;
         self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 
-    /// Prepares `sql`, in its own round trip (callers send the deferred statements first).
+    /// Prepares `sql`, in a round trip of its own after the statements waiting: never ahead of
+    /// them, as a failed preparation aborts the transaction, and must do so inside the savepoint
+    /// they are in, not before it is opened.
     fn prepare_once(&self, sql: &str) -> Result<postgres::Statement> {
+        self.flush()?;
         Ok(self.runtime.block_on(self.client.prepare(&placeholders(sql)))?)
     }
 

@@ -1,7 +1,7 @@
 //! Case commands: open, change, read, list. Each runs inside the writer's transaction and
 //! writes its events, the case projection and its audit entry together.
 
-use crate::db::{Conn, OptionalExtension, params, params_from_iter};
+use crate::db::{Conn, OptionalExtension, ToValue as _, Value, params, params_from_iter};
 use homeward_domain::case::{Case, CaseCommand, CaseEvent, CaseEventKind, LastSeen, NewCase};
 use homeward_domain::child::{Child, NewChild};
 use homeward_domain::org::Actor;
@@ -403,31 +403,34 @@ fn insert_event(conn: &Conn, event: &CaseEvent) -> Result<()> {
     Ok(())
 }
 
-fn projection_params(case: &Case) -> Result<[Option<String>; 12]> {
+/// The projection row's values, as `?1`–`?13` of its insert and update: the twelve columns the
+/// case sets, then its version.
+fn projection_params(case: &Case) -> Result<[Value<'static>; 13]> {
+    let text = |t: Option<String>| t.map_or(Value::Null, |t| Value::Text(t.into()));
     Ok([
-        Some(case.id.to_string()),
-        Some(case.number.clone()),
-        Some(case.organisation_id.to_string()),
-        Some(case.child_id.to_string()),
-        Some(enum_name(&case.category)?),
-        case.risk_level.map(|r| enum_name(&r)).transpose()?,
-        Some(case.status.as_str().to_owned()),
-        Some(timefmt::format(case.last_seen_at)),
-        Some(timefmt::format(case.opened_at)),
-        Some(timefmt::format(case.updated_at)),
-        case.assignee.map(|u| u.to_string()),
-        Some(to_json(case)?),
+        text(Some(case.id.to_string())),
+        text(Some(case.number.clone())),
+        text(Some(case.organisation_id.to_string())),
+        text(Some(case.child_id.to_string())),
+        text(Some(enum_name(&case.category)?)),
+        text(case.risk_level.map(|r| enum_name(&r)).transpose()?),
+        text(Some(case.status.as_str().to_owned())),
+        text(Some(timefmt::format(case.last_seen_at))),
+        text(Some(timefmt::format(case.opened_at))),
+        text(Some(timefmt::format(case.updated_at))),
+        text(case.assignee.map(|u| u.to_string())),
+        text(Some(to_json(case)?)),
+        case.version.to_value().into_owned(),
     ])
 }
 
 fn insert_projection(conn: &Conn, case: &Case) -> Result<()> {
-    let p = projection_params(case)?;
     conn.prepare_cached(
         "INSERT INTO cases (id, number, organisation_id, child_id, category, risk_level, status, last_seen_at,
              opened_at, updated_at, assignee, version, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?12)",
     )?
-    .defer(params![p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], case.version])?;
+    .defer(projection_params(case)?)?;
     Ok(())
 }
 
@@ -441,42 +444,12 @@ const SAVE_PROJECTION: &str =
 /// fixed columns are the case's own): without waiting for the answer, which
 /// [`save_projection`] checks.
 fn save_new_projection(conn: &Conn, case: &Case) -> Result<()> {
-    let p = projection_params(case)?;
-    conn.prepare_cached(SAVE_PROJECTION)?.defer(params![
-        p[0],
-        p[1],
-        p[2],
-        p[3],
-        p[4],
-        p[5],
-        p[6],
-        p[7],
-        p[8],
-        p[9],
-        p[10],
-        p[11],
-        case.version
-    ])?;
+    conn.prepare_cached(SAVE_PROJECTION)?.defer(projection_params(case)?)?;
     Ok(())
 }
 
 pub(super) fn save_projection(conn: &Conn, case: &Case) -> Result<()> {
-    let p = projection_params(case)?;
-    let changed = conn.prepare_cached(SAVE_PROJECTION)?.execute(params![
-        p[0],
-        p[1],
-        p[2],
-        p[3],
-        p[4],
-        p[5],
-        p[6],
-        p[7],
-        p[8],
-        p[9],
-        p[10],
-        p[11],
-        case.version
-    ])?;
+    let changed = conn.prepare_cached(SAVE_PROJECTION)?.execute(projection_params(case)?)?;
     if changed == 1 {
         Ok(())
     } else {

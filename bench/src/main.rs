@@ -9,6 +9,7 @@
 mod alerts;
 mod client;
 mod detect;
+mod evaluation;
 mod faults;
 mod load;
 mod pages;
@@ -546,32 +547,39 @@ fn pattern_row(p: &detect::Pattern) -> String {
 fn warnings_table(o: &warnings::Outcome) -> String {
     let p = |samples: &[Duration], q| search::percentile_ms(samples, q);
     let (related99, unrelated99) = (p(&o.related, 99.0), p(&o.unrelated, 99.0));
-    // Of a related case's time, what the detectors and assessment add to the store's own insert.
+    // The target's figure: the detectors and the assessment of a related case, as the store
+    // timed them inside its command. Beside it, as before, the difference of the two whole
+    // commands' p99s (which holds the commit's and the machine's noise too).
+    let evaluation99 = p(&o.related_evaluation, 99.0);
     let added99 = related99 - unrelated99;
     let plain_ms = 1e3 / o.plain_rate.max(1e-9);
+    let row = |label: &str, samples: &[Duration]| {
+        format!(
+            "| {label} | {} | {:.2} | {:.2} | {:.2} |\n",
+            samples.len(),
+            p(samples, 50.0),
+            p(samples, 99.0),
+            p(samples, 100.0)
+        )
+    };
     let mut out = format!(
         "### Detectors through the store: {} cases loaded in {:.0} s\n\n\
          | one case on the loaded store | n | p50 ms | p99 ms | max ms |\n\
          |---|---:|---:|---:|---:|\n\
-         | related: `create_case` (detectors in the command) + assessment | {} | {:.2} | {:.2} | {:.2} |\n\
-         | unrelated: `create_case`, nothing to relate (the store's insert) | {} | {:.2} | {:.2} | {:.2} |\n\
+         {}{}{}{}\
          | plain SQLite insert of a case's rows (mean, same run) | | {:.2} | | |\n\n\
-         Detectors and assessment add {:.2} ms at p99 (target ≤ {MAX_DETECT_P99_MS} ms: {}).\n\n\
+         Detectors and assessment of a related case, timed in the command: {evaluation99:.2} ms at p99 \
+         (target ≤ {MAX_DETECT_P99_MS} ms: {}). The whole related command's p99 less the unrelated one's: {added99:.2} ms.\n\n\
          Full re-evaluation (`Store::rescan_warnings`): {} cases in {:.1} s, {} warnings raised or changed \
          (target < {MAX_RESCAN_S} s: {}).\n\n{PATTERN_HEADER}",
         o.loaded,
         o.load.as_secs_f64(),
-        o.related.len(),
-        p(&o.related, 50.0),
-        related99,
-        p(&o.related, 100.0),
-        o.unrelated.len(),
-        p(&o.unrelated, 50.0),
-        unrelated99,
-        p(&o.unrelated, 100.0),
+        row("related: `create_case` (detectors in the command) + assessment", &o.related),
+        row("unrelated: `create_case`, nothing to relate (the store's insert)", &o.unrelated),
+        row("related: detectors and assessment alone, timed in the command", &o.related_evaluation),
+        row("unrelated: detectors and assessment alone, timed in the command", &o.unrelated_evaluation),
         plain_ms,
-        added99,
-        if related99 <= MAX_DETECT_P99_MS || added99 <= MAX_DETECT_P99_MS { "met" } else { "NOT met" },
+        if evaluation99 <= MAX_DETECT_P99_MS { "met" } else { "NOT met" },
         o.rescan_report.cases,
         o.rescan.as_secs_f64(),
         o.rescan_report.changed,

@@ -48,6 +48,10 @@ pub struct Outcome {
     /// unrelated (the insert alone).
     pub related: Vec<Duration>,
     pub unrelated: Vec<Duration>,
+    /// Of the same cases, the detectors and the assessment alone, timed by the store inside the
+    /// command (`bench/src/evaluation.rs`).
+    pub related_evaluation: Vec<Duration>,
+    pub unrelated_evaluation: Vec<Duration>,
     /// Plain SQLite in the same run: cases per second.
     pub plain_rate: f64,
     pub rescan: Duration,
@@ -368,6 +372,16 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         .collect();
     let rest = Duration::from_millis(std::env::var("REST_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(50));
     let (mut related, mut unrelated) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
+    // The evaluation alone, as the store timed it inside each command (its log events).
+    let evaluations = crate::evaluation::Evaluations::install()?;
+    let evaluated = |what: &str| -> Result<Duration> {
+        let mut found = evaluations.take();
+        match (found.pop(), found.is_empty()) {
+            (Some(one), true) => Ok(one.total()),
+            _ => anyhow::bail!("the store reported {} evaluations of a {what} case, not one", found.len() + 1),
+        }
+    };
+    let (mut related_evaluation, mut unrelated_evaluation) = (Vec::with_capacity(measure), Vec::with_capacity(measure));
     for i in 0..measure {
         // A pair every three minutes: some 960 reports a day, the background's own pace (about
         // 900), so that the timed cases are ordinary days' reports and not a surge of their own
@@ -389,6 +403,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         let assessment = assess(&catalogue, &view);
         related.push(t.elapsed());
         std::hint::black_box(assessment);
+        related_evaluation.push(evaluated("related")?);
         if std::env::var_os("HOMEWARD_BENCH_DEBUG").is_some() && t.elapsed() > Duration::from_millis(8) {
             let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             eprintln!("slow related case {i}: {:?} {:?}", t.elapsed(), warnings_of(&conn, view.case.id)?);
@@ -401,6 +416,7 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         let t = Instant::now();
         std::hint::black_box(store.create_case(&actor, body)?);
         unrelated.push(t.elapsed());
+        unrelated_evaluation.push(evaluated("unrelated")?);
     }
     let plain = crate::plain::run(&dir.join("plain.db"), Duration::from_secs(10))?;
 
@@ -414,6 +430,8 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
         warnings,
         related,
         unrelated,
+        related_evaluation,
+        unrelated_evaluation,
         plain_rate: plain.rate(),
         rescan,
         rescan_report,

@@ -137,6 +137,10 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     if !tasks.is_empty() {
         save_new_projection(tx.conn, &case)?;
     }
+    // The early warning's share of the command, timed for the log (`debug`, target
+    // `homeward_store::evaluation`): what one new case costs the detectors and the assessment
+    // on a store of this size, apart from the insert itself.
+    let started = std::time::Instant::now();
     super::warnings::new_case_in_savepoint(
         tx,
         actor,
@@ -146,7 +150,16 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         &new.last_seen,
         case.last_seen_at,
     );
+    let detected = started.elapsed();
     super::assessments::assess_in_savepoint(tx, case_id);
+    let evaluated = started.elapsed();
+    tracing::debug!(
+        target: "homeward_store::evaluation",
+        case = %case_id,
+        detectors_us = u64::try_from(detected.as_micros()).unwrap_or(u64::MAX),
+        assessment_us = u64::try_from((evaluated - detected).as_micros()).unwrap_or(u64::MAX),
+        "evaluated a new case"
+    );
     // Everything the answer shows was just written; build it from memory rather than read it
     // back, which keeps the writer's critical section short.
     Ok(CaseView {

@@ -919,3 +919,64 @@ fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
     assert_eq!(n, 2);
 }
 }
+
+conformance! {
+/// Audited reads run on a reader connection and their entries are appended through the writer
+/// afterwards: each read still lands in the log, chained, with what it showed; a refused read
+/// is logged as refused; and the reader it used is fit for the next read and the next write.
+fn an_audited_read_lands_in_the_log_and_leaves_its_reader_fit_for_the_next() {
+    use homeward_domain::view::CaseFilter;
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    let last = |f: &Fixture| f.store.audit_entries(0, 10_000).unwrap().pop().unwrap();
+
+    assert_eq!(f.store.get_case(&f.actor, case).unwrap().case.id, case);
+    let entry = last(&f);
+    assert_eq!((entry.code, entry.record_id.as_deref()), (AuditCode::CaseRead.code(), Some(case.to_string().as_str())));
+    assert_eq!(entry.actor_user_id, f.actor.user_id.map(|u| u.to_string()));
+
+    let page = f.store.list_cases(&f.actor, CaseFilter::default()).unwrap();
+    assert_eq!(page.items.len(), 1);
+    let entry = last(&f);
+    assert_eq!(entry.code, AuditCode::CasesListed.code());
+    assert!(entry.detail.contains(&case.to_string()), "the listed ids are logged: {}", entry.detail);
+
+    // A read that fails inside its read transaction, then reads and writes that must work.
+    let unknown = homeward_domain::CaseId(uuid::Uuid::now_v7());
+    assert!(matches!(f.store.get_case(&f.actor, unknown), Err(StoreError::NotFound(_))));
+    assert_eq!(last(&f).code, AuditCode::AccessDenied.code());
+    for notes in 0..3 {
+        assert_eq!(f.store.case_events(&f.actor, case).unwrap().len(), 2 + notes);
+        assert!(f.store.user_by_email("cm@a.example").unwrap().is_some());
+        let note = CaseChange::AddNote(NewNote { text: "after the reads".into() });
+        f.store.change_case(&f.actor, case, note).unwrap();
+    }
+    assert_eq!(f.store.get_case(&f.actor, case).unwrap().notes.len(), 3);
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+}
+
+conformance! {
+/// A case page is read from one snapshot while notes are added beside it: the projection's
+/// notes and the notes read with it always agree (read statement by statement outside a
+/// transaction, a note committed between the two would show in one and not the other).
+fn a_case_read_beside_writes_is_one_snapshot() {
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            for i in 0..100 {
+                let note = CaseChange::AddNote(NewNote { text: format!("note {i}") });
+                f.store.change_case(&f.actor, case, note).unwrap();
+            }
+        });
+        let mut reads = 0;
+        while !writer.is_finished() || reads == 0 {
+            let view = f.store.get_case(&f.actor, case).unwrap();
+            assert_eq!(view.notes.len(), view.case.note_ids.len(), "read {reads}");
+            reads += 1;
+        }
+    });
+    assert_eq!(f.store.get_case(&f.actor, case).unwrap().notes.len(), 100);
+}
+}

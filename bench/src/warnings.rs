@@ -375,10 +375,9 @@ pub fn run(dir: &Path, cases: usize, planted: usize, measure: usize, reuse: Opti
     // The evaluation alone, as the store timed it inside each command (its log events).
     let evaluations = crate::evaluation::Evaluations::install()?;
     let evaluated = |what: &str| -> Result<Duration> {
-        let mut found = evaluations.take();
-        match (found.pop(), found.is_empty()) {
-            (Some(one), true) => Ok(one.total()),
-            _ => anyhow::bail!("the store reported {} evaluations of a {what} case, not one", found.len() + 1),
+        match evaluations.take().as_slice() {
+            [one] => Ok(one.total()),
+            found => anyhow::bail!("the store reported {} evaluations of a {what} case, not one", found.len()),
         }
     };
     let (mut related_evaluation, mut unrelated_evaluation) = (Vec::with_capacity(measure), Vec::with_capacity(measure));

@@ -434,9 +434,28 @@ impl SqlStore {
     /// Runs `f` on a reader connection; for reads that write no audit entry.
     fn read<R>(&self, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
         let conn = self.take_reader()?;
-        let result = f(&conn);
+        let result = self.unless_panicking(&conn, |conn| f(conn));
         self.give_back(conn, false);
         result
+    }
+
+    /// Runs `f` on a lent reader connection; should it panic, the connection is closed (its
+    /// place in the pool freed) before the panic goes on, so that panics cannot use up the pool
+    /// and leave every later read waiting for a connection that never comes back.
+    fn unless_panicking<R>(&self, conn: &Conn, f: impl FnOnce(&Conn) -> R) -> R {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn))) {
+            Ok(done) => done,
+            Err(panic) => {
+                self.forget_reader();
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// Counts a lent reader connection as closed (it is dropped by its holder).
+    fn forget_reader(&self) {
+        self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).open -= 1;
+        self.reader_back.notify_one();
     }
 
     /// Returns a reader connection to the pool, or closes it: when `spoilt` (left in a state the
@@ -461,18 +480,19 @@ impl SqlStore {
     fn read_audited<R>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
         let catalogue = current(&self.catalogue);
         let plan = current(&self.plan);
-        let now = to_micros((self.clock)());
         let conn = self.take_reader()?;
-        let (begin, commit, rollback) = if conn.is_postgres() {
-            ("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "COMMIT", "ROLLBACK")
-        } else {
+        // The read's time once it has its connection (a hand-over package is dated with it).
+        let now = to_micros((self.clock)());
+        let read = self.unless_panicking(&conn, |conn| {
             // `query_only`: a read that tried to write fails, as it would on PostgreSQL, rather
             // than commit on its own outside the writer.
-            ("PRAGMA query_only = 1; BEGIN", "COMMIT; PRAGMA query_only = 0", "ROLLBACK; PRAGMA query_only = 0")
-        };
-        let read = conn.execute_batch(begin).map(|()| {
+            let begin = match conn.is_postgres() {
+                true => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                false => "PRAGMA query_only = 1; BEGIN",
+            };
+            conn.execute_batch(begin)?;
             let mut tx = Tx {
-                conn: &conn,
+                conn,
                 now,
                 catalogue: &catalogue,
                 plan: &plan,
@@ -480,13 +500,22 @@ impl SqlStore {
                 depth: 0,
                 broken: None,
             };
-            let found = f(&mut tx);
+            let found = f(&mut tx).and_then(|found| match tx.broken.take() {
+                Some(why) => Err(StoreError::Corrupt(format!("the read's transaction broke: {why}"))),
+                None => Ok(found),
+            });
             let entries = match tx.audit {
                 AuditTo::Later(entries) => entries,
                 AuditTo::Chain(_) => Vec::new(),
             };
-            let ended = conn.execute_batch(if found.is_ok() { commit } else { rollback });
-            (found, entries, ended)
+            // Through the connection's own ends, which also drop what a PostgreSQL connection
+            // still holds for the transaction (releases and statements not sent).
+            let ended = if found.is_ok() { conn.commit() } else { conn.rollback() };
+            let ended = ended.and_then(|()| match conn.is_postgres() {
+                true => Ok(()),
+                false => conn.execute_batch("PRAGMA query_only = 0"),
+            });
+            Ok::<_, StoreError>((found, entries, ended))
         });
         // A connection whose transaction could not begin or end is closed, not handed on.
         let spoilt = !matches!(read, Ok((_, _, Ok(()))));
@@ -1606,6 +1635,37 @@ mod tests {
             assert_eq!(keys, vec![1, 3], "the commands batched with the failed one stand, and it left nothing");
             drop(stmt);
             assert!(store.verify_audit().unwrap().first_bad.is_none());
+            drop(store);
+            drop(conn);
+            if let Some((server, name)) = postgres {
+                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
+                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+
+    /// A read that panics (a bug in a read, on a request's thread) frees its place in the reader
+    /// pool: PostgreSQL's pool is capped, and places lost to panics would leave every later read,
+    /// logins included, waiting for a connection that never comes back.
+    #[test]
+    fn a_panicking_read_frees_its_place_in_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        for (store, conn, postgres) in stores(dir.path()) {
+            let open = |store: &SqlStore| store.readers.lock().unwrap().open;
+            store.read(|conn| conn.execute_batch("SELECT 1").map_err(Into::into)).unwrap();
+            let before = open(&store);
+            for _ in 0..super::MAX_POSTGRES_READERS + 1 {
+                let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    store.read(|_| -> crate::Result<()> { panic!("a bug in a read") })
+                }));
+                assert!(panicked.is_err());
+                let audited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    store.read_audited(|_| -> crate::Result<()> { panic!("a bug in an audited read") })
+                }));
+                assert!(audited.is_err());
+            }
+            assert!(open(&store) < before + 1, "every panicking read gave its place back");
+            store.read(|conn| conn.execute_batch("SELECT 1").map_err(Into::into)).unwrap();
             drop(store);
             drop(conn);
             if let Some((server, name)) = postgres {

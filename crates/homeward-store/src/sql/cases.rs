@@ -957,6 +957,11 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         |r| r.get(0),
     )?;
     let (total, more) = (counted.min(COUNT_AT_MOST), counted > COUNT_AT_MOST);
+    // Newest first: few matches (the count ended before its cap) are found through the filter's
+    // own index and sorted whole; only many are read in the order's index, where the first page
+    // comes soon. Read in the order's index, a filter that few cases pass (a rare category) would
+    // walk every case of the organisation: 1.2 s on a million. `|| ''` keeps the planner off it.
+    let opened = if more { "c.opened_at" } else { "c.opened_at || ''" };
     let urgent_order = format!("{URGENCY}, c.last_seen_at, c.id");
     let order = match filter.order {
         CaseOrder::Newest => "c.opened_at DESC, c.id DESC",
@@ -971,7 +976,7 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
             vec![
                 format!(
                     "SELECT * FROM (SELECT c.id, c.opened_at AS at, 0 AS urgency FROM cases c WHERE {own}
-                                    ORDER BY c.opened_at DESC, c.id DESC LIMIT {wanted}) AS mine"
+                                    ORDER BY {opened} DESC, c.id DESC LIMIT {wanted}) AS mine"
                 ),
                 format!(
                     "SELECT * FROM (SELECT c.id, c.opened_at AS at, 0 AS urgency FROM cases c WHERE {shared}

@@ -869,6 +869,10 @@ fn latest_risk_answers(conn: &Conn, case: CaseId) -> Result<Vec<homeward_domain:
 const URGENCY: &str =
     "CASE c.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'very_low' THEN 4 ELSE 1 END";
 
+/// A name search starts from the children a word of it names when that word names at most so
+/// many (see `list_cases`).
+const NAMES_TO_START_FROM: u64 = 2_000;
+
 pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>> {
     authorize(actor, Action::CaseReadPseudonymous, Scope::Own)?;
     if filter.name.is_some() {
@@ -923,19 +927,52 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         clauses.push("c.opened_at < ?".into());
         args.push(timefmt::format(to));
     }
-    let name_tokens = filter.name.as_deref().map(tokens).unwrap_or_default();
-    // A name search starts from the names: the children whose search keys match, then their
-    // cases. `|| ''` keeps the planner off the organisation's index, which would read every case
-    // of the organisation and test each one's names (seconds at a million).
-    let own_org = if name_tokens.is_empty() { "c.organisation_id = ?" } else { "c.organisation_id || '' = ?" };
-    for token in name_tokens {
-        clauses.push(
+    // A name search starts from the names when one of its words is rare: the children whose
+    // search keys match that word, then their cases, each checked for the other words through
+    // its own child's keys. `|| ''` then keeps the planner off the organisation's index, which
+    // would read every case of the organisation and test each one's names (seconds at a
+    // million). A word every other child has (a common family name) would make that start a
+    // million children long (8.5 s); when every word is that common the search walks the
+    // organisation's cases in the list's order instead, testing each, as any other filter does.
+    let words: Vec<[String; 4]> = filter
+        .name
+        .as_deref()
+        .map(tokens)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|token| {
+            let latin = latin_key(&token);
+            let (token_end, latin_end) = (format!("{token}\u{10FFFF}"), format!("{latin}\u{10FFFF}"));
+            [token, token_end, latin, latin_end]
+        })
+        .collect();
+    let mut rarest: Option<(usize, u64)> = None;
+    for (i, word) in words.iter().enumerate() {
+        let named: u64 = tx.conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM child_search s
+                     WHERE (s.key >= ?1 AND s.key < ?2) OR (s.key >= ?3 AND s.key < ?4) LIMIT {}) AS named",
+                NAMES_TO_START_FROM + 1
+            ),
+            params![word[0], word[1], word[2], word[3]],
+            |r| r.get(0),
+        )?;
+        if named <= NAMES_TO_START_FROM && rarest.is_none_or(|(_, fewest)| named < fewest) {
+            rarest = Some((i, named));
+        }
+    }
+    let own_org = if rarest.is_some() { "c.organisation_id || '' = ?" } else { "c.organisation_id = ?" };
+    for (i, word) in words.into_iter().enumerate() {
+        clauses.push(if rarest.is_some_and(|(start, _)| start == i) {
             "c.child_id IN (SELECT s.child_id FROM child_search s
                  WHERE (s.key >= ? AND s.key < ?) OR (s.key >= ? AND s.key < ?))"
-                .into(),
-        );
-        let latin = latin_key(&token);
-        args.extend([token.clone(), format!("{token}\u{10FFFF}"), latin.clone(), format!("{latin}\u{10FFFF}")]);
+                .into()
+        } else {
+            "EXISTS (SELECT 1 FROM child_search s WHERE s.child_id = c.child_id
+                 AND ((s.key >= ? AND s.key < ?) OR (s.key >= ? AND s.key < ?)))"
+                .into()
+        });
+        args.extend(word);
     }
     let rest = if clauses.is_empty() { "1 = 1".to_owned() } else { clauses.join(" AND ") };
     // Each part on its own, so that the organisation's own cases are chosen through an index

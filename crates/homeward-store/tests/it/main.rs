@@ -285,7 +285,7 @@ fn reopening_applies_no_migration_twice_and_keeps_data() {
     assert!(!again.is_empty().unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(versions, 13, "0001 to 0013, each once");
+    assert_eq!(versions, 14, "0001 to 0014, each once");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     // A database written by a newer Homeward is refused, not silently used.
@@ -676,7 +676,8 @@ fn editing_some_fields_of_the_child_keeps_the_others() {
 
 /// What migration 0003 added, taken away again: the file as the second schema left it.
 /// Back to before migration 0003 (and so before every later one).
-const UNDO_0003: &str = "DROP TABLE job_leases; DELETE FROM schema_migrations WHERE version = 13;
+const UNDO_0003: &str = "DROP INDEX child_search_by_child; DELETE FROM schema_migrations WHERE version = 14;
+     DROP TABLE job_leases; DELETE FROM schema_migrations WHERE version = 13;
      ALTER TABLE users DROP COLUMN on_duty_until; DELETE FROM schema_migrations WHERE version = 12;
      DROP TABLE sighting_photos; DROP TABLE sightings; DELETE FROM schema_migrations WHERE version = 11;
      DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 10;
@@ -766,7 +767,7 @@ fn postgres_migrations_apply_once_and_a_newer_schema_is_refused() {
         assert!(!again.is_empty().unwrap());
         let conn = f.conn();
         let versions: i64 = conn.query_row("SELECT COUNT(*) FROM schema_migrations", (), |r| r.get(0)).unwrap();
-        assert_eq!(versions, 2, "PostgreSQL's 0001 and 0002, each once");
+        assert_eq!(versions, 3, "PostgreSQL's 0001 to 0003, each once");
         conn.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')", ())
             .unwrap();
         let err = SqlStore::open_postgres(&f.db.url(), system_clock()).err().expect("refused");
@@ -981,5 +982,41 @@ fn a_case_read_beside_writes_is_one_snapshot() {
         }
     });
     assert_eq!(f.store.get_case(&f.actor, case).unwrap().notes.len(), 100);
+}
+}
+
+conformance! {
+/// A name search of several words finds the cases whose child has every word, whichever word it
+/// starts from (the rarest) and whichever it checks against each candidate's own names.
+fn a_name_search_finds_the_children_with_every_word() {
+    use homeward_domain::view::CaseFilter;
+    let f = fixture();
+    let named = |given: &str, family: &str| {
+        let mut new = report("2011-04-02");
+        new.child.given_name = Some(given.into());
+        new.child.family_name = Some(family.into());
+        f.store.create_case(&f.actor, new).unwrap().case.number
+    };
+    let maria = named("Maria", "Synthetic");
+    let eleni = named("Eleni", "Synthetic");
+    let other = named("Maria", "Otherwise");
+    for _ in 0..3 {
+        named("Nikos", "Synthetic");
+    }
+    let search = |q: &str| {
+        let filter = CaseFilter { name: Some(q.into()), ..CaseFilter::default() };
+        let mut found: Vec<String> =
+            f.store.list_cases(&f.actor, filter).unwrap().items.into_iter().map(|c| c.number).collect();
+        found.sort();
+        found
+    };
+    assert_eq!(search("maria synthetic"), vec![maria.clone()]);
+    assert_eq!(search("Synthetic Maria"), vec![maria.clone()]);
+    assert_eq!(search("eleni synth"), vec![eleni.clone()], "a word matches as a prefix");
+    let mut marias = vec![maria, other];
+    marias.sort();
+    assert_eq!(search("maria"), marias);
+    assert_eq!(search("synthetic").len(), 5);
+    assert!(search("maria nobody").is_empty());
 }
 }

@@ -1026,6 +1026,9 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
         // other, each read in the order of the desk's index (organisation, status, risk level,
         // last seen), so that only each level's first rows are read, where sorting every open
         // case by urgency would read them all; the few cases shared with it are sorted whole.
+        // Each part orders by its risk level too, constant within it: PostgreSQL does not count
+        // `risk_level IS NULL` as fixing the column, and without it sorted every case not yet
+        // assessed (0.4 s on a million) instead of reading the index's first rows.
         CaseOrder::Urgent => {
             let levels = [("= 'high'", 0), ("IS NULL", 1), ("= 'medium'", 2), ("= 'low'", 3), ("= 'very_low'", 4)];
             let mut parts: Vec<String> = levels
@@ -1034,7 +1037,7 @@ pub(super) fn list_cases(tx: &mut Tx<'_>, actor: &Actor, filter: CaseFilter) -> 
                     format!(
                         "SELECT * FROM (SELECT c.id, c.last_seen_at AS at, {rank} AS urgency FROM cases c
                                         WHERE {own} AND c.risk_level {level}
-                                        ORDER BY c.last_seen_at, c.id LIMIT {wanted}) AS level{rank}"
+                                        ORDER BY c.risk_level, c.last_seen_at, c.id LIMIT {wanted}) AS level{rank}"
                     )
                 })
                 .collect();

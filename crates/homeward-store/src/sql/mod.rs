@@ -57,6 +57,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "duty", include_str!("../../migrations/sqlite/0012_duty.sql")),
     (13, "job_leases", include_str!("../../migrations/sqlite/0013_job_leases.sql")),
     (14, "child_search_by_child", include_str!("../../migrations/sqlite/0014_child_search_by_child.sql")),
+    (15, "cases_by_status_category", include_str!("../../migrations/sqlite/0015_cases_by_status_category.sql")),
 ];
 
 /// How many escalations one command of the escalation job writes at most.
@@ -658,6 +659,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "schema", include_str!("../../migrations/postgres/0001_schema.sql")),
     (2, "job_leases", include_str!("../../migrations/postgres/0002_job_leases.sql")),
     (3, "child_search_by_child", include_str!("../../migrations/postgres/0003_child_search_by_child.sql")),
+    (4, "cases_by_status_category", include_str!("../../migrations/postgres/0004_cases_by_status_category.sql")),
 ];
 
 /// Refuses a database whose text does not sort byte by byte: times and ids are compared and

@@ -33,6 +33,26 @@ use homeward_domain::{CaseId, ChildId, DomainError, UserId, WarningId};
 use time::OffsetDateTime;
 
 pub use audit::{AuditCode, AuditEntry, VerifyReport};
+
+/// What [`Store::case_record`] reads beside the case, its events, matches and sightings (each
+/// also only as the actor's role allows, as its own command would).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordWants {
+    pub warnings: bool,
+    pub escalations: bool,
+}
+
+/// A case as its page shows it ([`Store::case_record`]). A part the actor may not see, or did
+/// not want, is empty.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub view: CaseView,
+    pub events: Vec<homeward_domain::case::CaseEvent>,
+    pub matches: Vec<CaseMatch>,
+    pub warnings: Vec<(WarningId, WarningKind, Level)>,
+    pub escalations: Vec<homeward_domain::escalation::EscalationView>,
+    pub sightings: Vec<homeward_domain::sighting::SightingView>,
+}
 pub use sql::warnings::{Rescan, stored_key};
 pub use sql::{Durability, SqlStore};
 
@@ -192,6 +212,11 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> Result<(CaseView, Vec<Candidate>)>;
     fn get_case(&self, actor: &Actor, id: CaseId) -> Result<CaseView>;
+    /// What a case page shows, read in one snapshot and audited as each part's own read would
+    /// be (`case.read`, `case.events_read`, …) with one commit: the case, its events, and what
+    /// the actor may see of its matches, sightings and — when `wants` asks and the case is the
+    /// actor's organisation's own — its warnings and escalations.
+    fn case_record(&self, actor: &Actor, id: CaseId, wants: RecordWants) -> Result<CaseRecord>;
     fn list_cases(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>>;
     /// Keeps the report the actor is typing (the form's fields as a JSON object).
     fn save_draft(&self, actor: &Actor, fields: serde_json::Map<String, serde_json::Value>) -> Result<()>;

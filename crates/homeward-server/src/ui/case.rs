@@ -110,27 +110,22 @@ async fn load(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<Loaded, A
     let response = std::sync::Arc::clone(&state.response);
     state
         .run(move |store| {
-            let view = store.get_case(&actor, id)?;
-            let events = store.case_events(&actor, id)?;
+            let wants = homeward_store::RecordWants { warnings: reads_warnings, escalations: reads_escalations };
+            let homeward_store::CaseRecord { view, events, matches, warnings, escalations, sightings } =
+                store.case_record(&actor, id, wants)?;
             // Those who acted on the case, those who recorded its indicators and those who gave
             // its risk answers.
             let recorders = view.case.indicators.iter().filter_map(|i| i.recorded_by);
             let answerers = view.risk_answers.iter().filter_map(|a| a.answered_by);
             let actors: Vec<UserId> = events.iter().filter_map(|e| e.actor).chain(recorders).chain(answerers).collect();
             let names = store.who_is(&actor, &actors)?;
-            // Matches name children: only a reader of personal data is shown them.
-            let matches = if view.pseudonymous { Vec::new() } else { store.case_matches(&actor, id)? };
-            // Warnings stay within the case's organisation: only its readers of warnings see them.
             let own = Some(view.case.organisation_id) == actor.organisation_id;
-            let warnings = if own && reads_warnings { store.case_warnings(&actor, id)? } else { Vec::new() };
-            let escalations = if own && reads_escalations { store.case_escalations(&actor, id)? } else { Vec::new() };
             let police = if own && hands_over {
                 let all = store.list_organisations(&actor)?;
                 all.into_iter().filter(|o| o.kind == homeward_domain::org::OrganisationKind::PoliceUnit).collect()
             } else {
                 Vec::new()
             };
-            let sightings = super::sightings::for_case(store, &actor, &view)?;
             Ok(Loaded { view, events, names, matches, warnings, escalations, police, response, sightings })
         })
         .await

@@ -476,16 +476,6 @@ pub(crate) async fn dismiss(
     }
 }
 
-/// The sightings attached to a case, for the case page: read only by those who read the case in
-/// full (a pseudonymous reader is shown none).
-pub(crate) fn for_case(
-    store: &dyn Store,
-    actor: &homeward_domain::org::Actor,
-    view: &CaseView,
-) -> homeward_store::Result<Vec<SightingView>> {
-    if view.pseudonymous { Ok(Vec::new()) } else { store.case_sightings(actor, view.case.id) }
-}
-
 /// A point on the plot: its label, latitude and longitude.
 struct Point {
     label: String,

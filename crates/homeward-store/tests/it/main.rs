@@ -1021,3 +1021,40 @@ fn a_name_search_finds_the_children_with_every_word() {
     assert!(search("maria nobody").is_empty());
 }
 }
+
+conformance! {
+/// A case page's record is what its parts' own reads answer, read together and audited as they
+/// would be, in one commit; a case the actor may not see is refused and recorded as such.
+fn a_case_record_answers_and_audits_as_its_parts_would() {
+    use homeward_store::RecordWants;
+    let f = fixture();
+    let case = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+    f.store.change_case(&f.actor, case, CaseChange::AddNote(NewNote { text: "seen at the port".into() })).unwrap();
+    let before = f.store.audit_entries(0, 10_000).unwrap().len();
+    let wants = RecordWants { warnings: true, escalations: true };
+    let record = f.store.case_record(&f.actor, case, wants).unwrap();
+    assert_eq!(record.view.case.id, case);
+    assert_eq!(record.view.notes.len(), 1);
+    assert_eq!(record.events.len(), f.store.case_events(&f.actor, case).unwrap().len());
+    assert_eq!(record.matches.len(), f.store.case_matches(&f.actor, case).unwrap().len());
+    assert_eq!(record.warnings, f.store.case_warnings(&f.actor, case).unwrap());
+
+    let entries = f.store.audit_entries(0, 10_000).unwrap();
+    let written = &entries[before..];
+    let codes: Vec<i64> = written.iter().map(|e| e.code).collect();
+    for code in [AuditCode::CaseRead, AuditCode::CaseEventsRead, AuditCode::MatchesRead] {
+        assert!(codes.contains(&code.code()), "no {code:?} among {codes:?}");
+    }
+    // The record's entries come first and share one commit's time; the separate reads after
+    // it wrote their own.
+    let first = &written[0];
+    assert_eq!(first.code, AuditCode::CaseRead.code());
+    let together = written.iter().take_while(|e| e.at == first.at).count();
+    assert!(together >= 3, "the record's entries were written together: {codes:?}");
+
+    let unknown = homeward_domain::CaseId(uuid::Uuid::now_v7());
+    assert!(matches!(f.store.case_record(&f.actor, unknown, wants), Err(StoreError::NotFound(_))));
+    assert_eq!(f.store.audit_entries(0, 10_000).unwrap().pop().unwrap().code, AuditCode::AccessDenied.code());
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+}

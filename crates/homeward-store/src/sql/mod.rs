@@ -1158,8 +1158,22 @@ impl Store for SqlStore {
             };
             // Warnings and escalations stay within the case's organisation.
             let own = Some(view.case.organisation_id) == who.organisation_id;
-            let warnings = if own && wants.warnings { warnings::case_warnings(tx, &who, id)? } else { Vec::new() };
-            let escalations = if own && wants.escalations { escalations::of_case(tx, &who, id)? } else { Vec::new() };
+            // A part the actor's role may not read is left empty, as its own command would refuse
+            // it alone; the rest of the record stands.
+            let warnings = match own && wants.warnings {
+                true => match warnings::case_warnings(tx, &who, id) {
+                    Err(StoreError::Denied(_)) => Vec::new(),
+                    other => other?,
+                },
+                false => Vec::new(),
+            };
+            let escalations = match own && wants.escalations {
+                true => match escalations::of_case(tx, &who, id) {
+                    Err(StoreError::Denied(_)) => Vec::new(),
+                    other => other?,
+                },
+                false => Vec::new(),
+            };
             Ok(crate::CaseRecord { view, events, matches, warnings, escalations, sightings })
         });
         self.refused(actor, id, "read", read)

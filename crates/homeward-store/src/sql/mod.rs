@@ -436,7 +436,7 @@ impl SqlStore {
     /// Runs `f` on a reader connection; for reads that write no audit entry.
     fn read<R>(&self, f: impl FnOnce(&Conn) -> Result<R>) -> Result<R> {
         let conn = self.take_reader()?;
-        let result = self.unless_panicking(&conn, |conn| f(conn));
+        let result = self.unless_panicking(&conn, f);
         self.give_back(conn, false);
         result
     }
@@ -561,6 +561,16 @@ impl SqlStore {
             }
             pool = self.reader_back.wait(pool).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
+    }
+}
+
+/// A part of a case's record ([`Store::case_record`]): read when wanted, and left empty where the
+/// actor's role may not read it (its own command would refuse it alone; the rest of the record
+/// stands).
+fn record_part<T>(wanted: bool, read: impl FnOnce() -> Result<Vec<T>>) -> Result<Vec<T>> {
+    match wanted.then(read) {
+        None | Some(Err(StoreError::Denied(_))) => Ok(Vec::new()),
+        Some(other) => other,
     }
 }
 
@@ -1158,22 +1168,8 @@ impl Store for SqlStore {
             };
             // Warnings and escalations stay within the case's organisation.
             let own = Some(view.case.organisation_id) == who.organisation_id;
-            // A part the actor's role may not read is left empty, as its own command would refuse
-            // it alone; the rest of the record stands.
-            let warnings = match own && wants.warnings {
-                true => match warnings::case_warnings(tx, &who, id) {
-                    Err(StoreError::Denied(_)) => Vec::new(),
-                    other => other?,
-                },
-                false => Vec::new(),
-            };
-            let escalations = match own && wants.escalations {
-                true => match escalations::of_case(tx, &who, id) {
-                    Err(StoreError::Denied(_)) => Vec::new(),
-                    other => other?,
-                },
-                false => Vec::new(),
-            };
+            let warnings = record_part(own && wants.warnings, || warnings::case_warnings(tx, &who, id))?;
+            let escalations = record_part(own && wants.escalations, || escalations::of_case(tx, &who, id))?;
             Ok(crate::CaseRecord { view, events, matches, warnings, escalations, sightings })
         });
         self.refused(actor, id, "read", read)

@@ -454,6 +454,22 @@ pub struct PgConn {
     pending: RefCell<String>,
     /// When the cached statements are prepared again, and the wait after that.
     replan: std::cell::Cell<(std::time::Instant, std::time::Duration)>,
+    /// How many times the deferred statements were sent or dropped: tells whether anything was
+    /// sent since a mark was taken.
+    sends: std::cell::Cell<u64>,
+    /// The savepoint deferred last, while nothing has been sent or deferred after it (see
+    /// [`Conn::forget_unused_savepoint`]).
+    last_savepoint: RefCell<Option<SavepointMark>>,
+}
+
+/// A savepoint as it was deferred.
+struct SavepointMark {
+    name: String,
+    /// [`PgConn::sends`] and the number of deferred statements, the savepoint's own included.
+    sends: u64,
+    deferred: usize,
+    /// The releases that were sent with it.
+    pending: String,
 }
 
 /// The first wait before the cached statements are prepared again; each wait after is twice the
@@ -479,6 +495,8 @@ impl PgConn {
             deferred: RefCell::default(),
             pending: RefCell::default(),
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
+            sends: std::cell::Cell::new(0),
+            last_savepoint: RefCell::default(),
         })
     }
 
@@ -508,7 +526,7 @@ impl PgConn {
     /// their answers. The first deferred statement that failed is the error: the ones after
     /// it, `last` included, then fail only because the transaction is aborted.
     fn finish<T>(&self, last: impl std::future::Future<Output = Result<T, postgres::Error>>) -> Result<T> {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let deferred = self.take_deferred();
         if deferred.is_empty() {
             return Ok(self.runtime.block_on(last)?);
         }
@@ -557,6 +575,12 @@ impl PgConn {
             Poll::Pending
         }));
         (results, last)
+    }
+
+    /// The deferred statements, to be sent (or dropped) now.
+    fn take_deferred(&self) -> Vec<Deferred> {
+        self.sends.set(self.sends.get() + 1);
+        std::mem::take(&mut *self.deferred.borrow_mut())
     }
 
     /// Sends the deferred statements, if any, and waits for their answers.
@@ -696,25 +720,45 @@ impl Conn {
     /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
     /// it means even while the release of an inner one has not reached the server yet.
     ///
-    /// On PostgreSQL the savepoint is opened in a transaction known to be sound, so that every
-    /// statement deferred after it belongs to it: with no statement waiting (the last answer
-    /// said all was well) it is deferred too, and goes with the next statement that waits;
-    /// otherwise the waiting statements are sent first, in the same round trip, and a failure
-    /// among them is this call's error, before any savepoint exists.
+    /// On PostgreSQL the savepoint is deferred, and goes with the next statement that waits,
+    /// behind the statements deferred before it. Should one of those fail, the savepoint is
+    /// never opened (the transaction is aborted by then): the block's first statement reports
+    /// that failure, and the rollback to the savepoint fails too, so the failure is the
+    /// enclosing work's, as it must be, and never passed over by the block's best effort.
+    /// (Sending the statements waiting first, to open the savepoint in a transaction known to be
+    /// sound, cost a round trip of its own inside the writer lock.)
     pub fn savepoint(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
             Conn::Postgres(c) => {
                 let pending = std::mem::take(&mut *c.pending.borrow_mut());
-                let sql = format!("{pending}SAVEPOINT {name}");
-                if c.deferred.borrow().is_empty() {
-                    c.defer_simple(sql);
-                    Ok(())
-                } else {
-                    c.simple(&sql)
-                }
+                c.defer_simple(format!("{pending}SAVEPOINT {name}"));
+                *c.last_savepoint.borrow_mut() = Some(SavepointMark {
+                    name: name.to_owned(),
+                    sends: c.sends.get(),
+                    deferred: c.deferred.borrow().len(),
+                    pending,
+                });
+                Ok(())
             }
         }
+    }
+
+    /// Takes back the savepoint `name` when nothing has been sent or deferred since it was
+    /// (PostgreSQL): the block it opened did nothing, and it is as if it had never been opened,
+    /// rather than a round trip for a savepoint and its release alone. True when it was taken
+    /// back; the block then has nothing to release or roll back. Always false on SQLite, which
+    /// opens a savepoint at once.
+    pub fn forget_unused_savepoint(&self, name: &str) -> bool {
+        let Conn::Postgres(c) = self else { return false };
+        let Some(mark) = c.last_savepoint.borrow_mut().take() else { return false };
+        let unused =
+            mark.name == name && mark.sends == c.sends.get() && mark.deferred == c.deferred.borrow().len();
+        if unused {
+            c.deferred.borrow_mut().pop();
+            *c.pending.borrow_mut() = mark.pending;
+        }
+        unused
     }
 
     /// Releases a savepoint whose work stands. On PostgreSQL the release is sent with the next
@@ -765,7 +809,7 @@ impl Conn {
             Conn::Sqlite(_) => self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}")),
             Conn::Postgres(c) => {
                 c.pending.borrow_mut().clear();
-                let deferred = std::mem::take(&mut *c.deferred.borrow_mut());
+                let deferred = c.take_deferred();
                 let sql = format!("ROLLBACK TO {name}; RELEASE {name}");
                 let (_, undone) = c.in_order(deferred, c.client.batch_execute(&sql));
                 Ok(undone?)
@@ -791,7 +835,7 @@ impl Conn {
     pub fn rollback(&self) -> Result<()> {
         if let Conn::Postgres(c) = self {
             c.pending.borrow_mut().clear();
-            c.deferred.borrow_mut().clear();
+            drop(c.take_deferred());
         }
         self.run("ROLLBACK")
     }

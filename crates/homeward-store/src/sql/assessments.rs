@@ -34,7 +34,7 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
     // Everything the assessment reads, in one statement (on PostgreSQL each is a round trip):
     // the case; how many earlier episodes its child's identity has; the child's date of birth;
     // where the child went missing from; the assessment last kept.
-    type Read = (String, i64, Option<String>, Option<String>, Option<(String, String, f64, String)>);
+    type Read = (String, i64, Option<String>, Option<String>, Option<Kept>);
     let read: Option<Read> = tx
         .conn
         .prepare_cached(
@@ -63,21 +63,48 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
         return Err(crate::StoreError::NotFound(format!("case {id}")));
     };
     let case: homeward_domain::case::Case = from_json(&state, "case state")?;
+    let born = match child {
+        Some(details) => from_json::<NewChild>(&details, "child")?.date_of_birth,
+        None => None,
+    };
+    let last_seen = last_seen.map(|text| from_json::<LastSeen>(&text, "last seen")).transpose()?;
+    store(tx, &case, previous, born, last_seen.as_ref(), last)
+}
+
+/// Assesses a case opened in this very command from what the command knows, with nothing read
+/// back: its child, new, has no earlier episodes, and nothing was assessed before. Part of the
+/// command itself, not a best effort in a savepoint of its own (on PostgreSQL that cost two
+/// round trips inside the writer lock): the assessment is computed here, and the one statement
+/// that stores it fails only when the database does, and the report with it. A failure to
+/// assess is logged and the report stands.
+pub(super) fn assess_opened(tx: &mut Tx<'_>, case: &homeward_domain::case::Case, child: &NewChild, last_seen: &LastSeen) {
+    if let Err(e) = store(tx, case, 0, child.date_of_birth, Some(last_seen), None) {
+        tracing::error!(error = %e, case = %case.id, "could not assess a case");
+    }
+}
+
+/// The assessment last kept: the catalogue's version, the concern, the score and the reasons.
+type Kept = (String, String, f64, String);
+
+/// Assesses the case from what is known of it and stores the result when it differs from the
+/// assessment `last` kept. Answers whether it stored one.
+fn store(
+    tx: &mut Tx<'_>,
+    case: &homeward_domain::case::Case,
+    previous: i64,
+    born: Option<homeward_domain::dates::PartialDate>,
+    last_seen: Option<&LastSeen>,
+    last: Option<Kept>,
+) -> Result<bool> {
+    let id = case.id;
     let observations: Vec<Observation> = case
         .indicators
         .iter()
         .map(|i| Observation { indicator: i.indicator.clone(), recorded_by: i.recorded_by, at: i.at, evidence: None })
         .collect();
-    let born = match child {
-        Some(details) => from_json::<NewChild>(&details, "child")?.date_of_birth,
-        None => None,
-    };
-    let hours_after_registration = match last_seen {
-        Some(text) => from_json::<LastSeen>(&text, "last seen")?
-            .missing_from
-            .and_then(|m| m.hours_after_registration(case.category, case.last_seen_at)),
-        None => None,
-    };
+    let hours_after_registration = last_seen
+        .and_then(|l| l.missing_from.as_ref())
+        .and_then(|m| m.hours_after_registration(case.category, case.last_seen_at));
     let facts = Facts {
         previous_episodes: u32::try_from(previous).unwrap_or(u32::MAX),
         missing_from: case.missing_from,

@@ -88,9 +88,7 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     if let Some(assignee) = new.assignee {
         check_member(tx.conn, assignee, org_id, "assignee")?;
     }
-    let org =
-        organisation_by_id(tx.conn, org_id)?.ok_or_else(|| StoreError::NotFound(format!("organisation {org_id}")))?;
-    let number = next_number(tx, org_id, &org.country)?;
+    let number = next_number(tx, org_id)?;
 
     let child_id = ChildId(new_id());
     insert_child(tx, child_id, &new.child)?;
@@ -141,17 +139,16 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     // `homeward_store::evaluation`): what one new case costs the detectors and the assessment
     // on a store of this size, apart from the insert itself.
     let started = std::time::Instant::now();
-    super::warnings::new_case_in_savepoint(
-        tx,
-        actor,
+    let facts = super::warnings::opened_facts(
         case_id,
-        org_id,
-        case.category,
-        &new.last_seen,
+        child_id,
         case.last_seen_at,
-    );
+        new.last_seen.missing_from.as_ref(),
+        &identifiers,
+    )?;
+    super::warnings::new_case_in_savepoint(tx, actor, org_id, case.category, &new.last_seen, facts);
     let detected = started.elapsed();
-    super::assessments::assess_in_savepoint(tx, case_id);
+    super::assessments::assess_opened(tx, &case, &new.child, &new.last_seen);
     let evaluated = started.elapsed();
     tracing::debug!(
         target: "homeward_store::evaluation",
@@ -209,16 +206,19 @@ fn check_member(conn: &Conn, user: UserId, org: OrganisationId, field: &str) -> 
     .into())
 }
 
-fn next_number(tx: &mut Tx<'_>, org: OrganisationId, country: &str) -> Result<String> {
+/// The organisation's next case number, `GR-2026-000042`: the year's count and the country in
+/// one statement (on PostgreSQL each is a round trip, inside the writer lock).
+fn next_number(tx: &mut Tx<'_>, org: OrganisationId) -> Result<String> {
     let year = tx.now.year();
-    let last: i64 = tx
+    let (last, country): (i64, Option<String>) = tx
         .conn
         .prepare_cached(
             "INSERT INTO case_numbers (organisation_id, year, last) VALUES (?1, ?2, 1)
              ON CONFLICT (organisation_id, year) DO UPDATE SET last = case_numbers.last + 1
-             RETURNING last",
+             RETURNING last, (SELECT country FROM organisations WHERE id = ?1)",
         )?
-        .query_row(params![org.to_string(), year], |r| r.get(0))?;
+        .query_row(params![org.to_string(), year], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let country = country.ok_or_else(|| StoreError::NotFound(format!("organisation {org}")))?;
     Ok(format!("{country}-{year}-{last:06}"))
 }
 

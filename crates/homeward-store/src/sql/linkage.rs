@@ -15,6 +15,7 @@ use homeward_domain::org::Actor;
 use homeward_domain::policy::{Action, Scope};
 use homeward_domain::{CaseId, ChildId, DomainError, FieldError, OrganisationId, Problem};
 use serde_json::json;
+use std::collections::HashMap;
 
 use super::cases::{readable_by, visible_case};
 use super::rows::{enum_from, enum_name, from_json, parse, parse_opt, to_json};
@@ -104,22 +105,33 @@ fn suggest(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bo
 /// Keeps a suggestion known to join two identities, unless the pair is known already.
 fn insert_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<bool> {
     let (a, b) = ordered(s.child, s.other);
-    let inserted = tx
-        .conn
-        .prepare_cached(
-            "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'suggested') ON CONFLICT (child_a, child_b) DO NOTHING",
-        )?
-        .execute(params![
-            a.to_string(),
-            b.to_string(),
-            s.probability,
-            to_json(&s.explanation)?,
-            timefmt::format(tx.now),
-            enum_name(&found_by)?
-        ])?;
+    let inserted = tx.conn.prepare_cached(INSERT_SUGGESTION)?.execute(params![
+        a.to_string(),
+        b.to_string(),
+        s.probability,
+        to_json(&s.explanation)?,
+        timefmt::format(tx.now),
+        enum_name(&found_by)?
+    ])?;
     Ok(inserted == 1)
 }
+
+/// As [`insert_suggestion`], for a pair known to be new: sent with the next statement that waits.
+fn defer_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<()> {
+    let (a, b) = ordered(s.child, s.other);
+    tx.conn.prepare_cached(INSERT_SUGGESTION)?.defer(params![
+        a.to_string(),
+        b.to_string(),
+        s.probability,
+        to_json(&s.explanation)?,
+        timefmt::format(tx.now),
+        enum_name(&found_by)?
+    ])?;
+    Ok(())
+}
+
+const INSERT_SUGGESTION: &str = "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'suggested') ON CONFLICT (child_a, child_b) DO NOTHING";
 
 pub(super) fn record_suggestions(
     tx: &mut Tx<'_>,
@@ -164,6 +176,60 @@ pub(super) fn record_suggestions(
     Ok(u32::try_from(pairs.len()).unwrap_or(u32::MAX))
 }
 
+/// The newest case of each of `children` that the organisation `org` may read, with the child's
+/// identity: one statement for them all (on PostgreSQL each statement is a round trip), each
+/// child's part a step down its own index.
+fn readable_cases_of(conn: &Conn, org: OrganisationId, children: &[ChildId]) -> Result<HashMap<ChildId, Readable>> {
+    if children.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let parts: Vec<String> = (0..children.len())
+        .map(|i| {
+            format!(
+                "SELECT * FROM (
+                     SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details, c.child_id,
+                            COALESCE(ch.identity_id, ch.id)
+                     FROM cases c JOIN child_personal cp ON cp.child_id = c.child_id JOIN children ch ON ch.id = c.child_id
+                     WHERE c.child_id = ?{} AND {}
+                     ORDER BY c.opened_at DESC LIMIT 1) AS part{i}",
+                i + 2,
+                readable_by("?1")
+            )
+        })
+        .collect();
+    let mut args = vec![org.to_string()];
+    args.extend(children.iter().map(ChildId::to_string));
+    let mut statement = conn.prepare_cached(&parts.join(" UNION ALL "))?;
+    let rows = statement.query_map(args, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut found = HashMap::new();
+    for row in rows {
+        let (id, number, owner, status, opened_at, details, child, identity) = row?;
+        let child: ChildId = parse(&child, "child id")?;
+        let readable = Readable {
+            case_id: parse(&id, "case id")?,
+            number,
+            organisation_id: parse(&owner, "organisation id")?,
+            case_status: enum_from(&status, "status")?,
+            opened_at: timefmt::parse(&opened_at)?,
+            child_name: from_json::<NewChild>(&details, "child")?.display_name(),
+            identity,
+        };
+        found.insert(child, readable);
+    }
+    Ok(found)
+}
+
 /// The newest case of `child` that the actor may read in full, as a candidate.
 fn readable_case_of(
     conn: &Conn,
@@ -173,96 +239,145 @@ fn readable_case_of(
     probability: Option<f64>,
     explanation: Vec<MatchReason>,
 ) -> Result<Option<Candidate>> {
-    let row = conn
-        .prepare_cached(&format!(
-            "SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details
-             FROM cases c JOIN child_personal cp ON cp.child_id = c.child_id
-             WHERE c.child_id = ?1 AND {}
-             ORDER BY c.opened_at DESC LIMIT 1",
-            readable_by("?2")
-        ))?
-        .query_row(params![child.to_string(), org.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+    let Some(r) = readable_cases_of(conn, org, &[child])?.remove(&child) else { return Ok(None) };
+    Ok(r.candidate(actor, org, child, probability, explanation))
+}
+
+/// A child's newest readable case, as [`readable_cases_of`] reads it.
+struct Readable {
+    case_id: CaseId,
+    number: String,
+    organisation_id: OrganisationId,
+    case_status: homeward_domain::case::Status,
+    opened_at: time::OffsetDateTime,
+    child_name: String,
+    /// The child's identity (its own id until linked).
+    identity: String,
+}
+
+impl Readable {
+    /// The case as a candidate, if the actor may read it in full.
+    fn candidate(
+        self,
+        actor: &Actor,
+        org: OrganisationId,
+        child: ChildId,
+        probability: Option<f64>,
+        explanation: Vec<MatchReason>,
+    ) -> Option<Candidate> {
+        let scope = if self.organisation_id == org { Scope::Own } else { Scope::Shared };
+        authorize(actor, Action::CaseRead, scope).ok()?;
+        Some(Candidate {
+            case_id: self.case_id,
+            number: self.number,
+            organisation_id: self.organisation_id,
+            case_status: self.case_status,
+            opened_at: self.opened_at,
+            child_id: child,
+            child_name: self.child_name,
+            probability,
+            explanation,
         })
-        .optional()?;
-    let Some((id, number, owner, status, opened_at, details)) = row else { return Ok(None) };
-    let organisation_id: OrganisationId = parse(&owner, "organisation id")?;
-    let scope = if organisation_id == org { Scope::Own } else { Scope::Shared };
-    if authorize(actor, Action::CaseRead, scope).is_err() {
-        return Ok(None);
     }
-    Ok(Some(Candidate {
-        case_id: parse(&id, "case id")?,
-        number,
-        organisation_id,
-        case_status: enum_from(&status, "status")?,
-        opened_at: timefmt::parse(&opened_at)?,
-        child_id: child,
-        child_name: from_json::<NewChild>(&details, "child")?.display_name(),
-        probability,
-        explanation,
-    }))
 }
 
 fn actor_org(actor: &Actor) -> Result<OrganisationId> {
     actor.organisation_id.ok_or_else(|| StoreError::NotFound("the actor's organisation".into()))
 }
 
-/// `fresh`: the case was opened in this very transaction, so its child is nobody else's
-/// identity yet and the checks for that are skipped (they are most of the work of a report
-/// whose child resembles many others).
+/// Whose candidates are asked for.
+pub(super) enum Asking {
+    /// Nobody's: a search by a description alone.
+    Search,
+    /// A stored case's.
+    Case(CaseId),
+    /// A case opened in this very transaction, with its child: the child is nobody else's
+    /// identity yet and has no pair stored, so the reads and checks for that are skipped (they
+    /// are most of the work of a report whose child resembles many others).
+    Opened(CaseId, ChildId),
+}
+
+/// What [`match_candidates`] found.
+pub(super) struct Matched {
+    pub candidates: Vec<Candidate>,
+    /// For a case just opened: the identities of the children its child is now probably (the
+    /// pairs kept at or above [`PROBABLE_FROM`]), as the repeat detector groups them.
+    pub probable: Vec<String>,
+}
+
 pub(super) fn match_candidates(
     tx: &mut Tx<'_>,
     actor: &Actor,
-    case: Option<CaseId>,
+    asking: Asking,
     found: Vec<(ChildId, f64, Vec<MatchReason>)>,
     limit: usize,
-    fresh: bool,
-) -> Result<Vec<Candidate>> {
+) -> Result<Matched> {
     // Candidates are children's names: only someone who reads cases in full may ask.
     authorize(actor, Action::CaseRead, Scope::Own)?;
     let org = actor_org(actor)?;
-    let child = match case {
-        Some(id) => {
+    let (case, child, fresh) = match asking {
+        Asking::Search => (None, None, false),
+        Asking::Case(id) => {
             let (case, scope) = visible_case(tx.conn, actor, id)?;
             authorize(actor, Action::CaseRead, scope)?;
-            Some((case.child_id, identity(tx.conn, case.child_id)?))
+            (Some(id), Some((case.child_id, identity(tx.conn, case.child_id)?)), false)
         }
-        None => None,
+        Asking::Opened(id, child) => (Some(id), Some((child, child.to_string())), true),
     };
+    // Each child once, and never the case's own.
+    let mut seen = std::collections::HashSet::new();
+    let mut found = found
+        .into_iter()
+        .filter(|(other, _, _)| child.as_ref().is_none_or(|(own, _)| other != own) && seen.insert(*other))
+        .peekable();
     let mut candidates = Vec::new();
-    for (other, probability, explanation) in found {
-        if candidates.len() >= limit {
-            break;
-        }
-        if let Some((child, child_identity)) = &child
-            && (other == *child || (!fresh && identity(tx.conn, other)? == *child_identity))
-        {
-            continue;
-        }
-        if let Some(c) = readable_case_of(tx.conn, actor, org, other, Some(probability), explanation)? {
-            candidates.push(c);
+    let mut identities = HashMap::new();
+    // The readable cases of as many children as are still wanted, in one statement; more only
+    // when some had none the actor may read.
+    while candidates.len() < limit && found.peek().is_some() {
+        let chunk: Vec<_> = found.by_ref().take(limit - candidates.len()).collect();
+        let children: Vec<ChildId> = chunk.iter().map(|(other, _, _)| *other).collect();
+        let mut readable = readable_cases_of(tx.conn, org, &children)?;
+        for (other, probability, explanation) in chunk {
+            let Some(r) = readable.remove(&other) else { continue };
+            // Already one identity with the case's child: no candidate.
+            if !fresh && child.as_ref().is_some_and(|(_, own)| *own == r.identity) {
+                continue;
+            }
+            let identity = r.identity.clone();
+            if let Some(c) = r.candidate(actor, org, other, Some(probability), explanation) {
+                identities.insert(other, identity);
+                candidates.push(c);
+            }
         }
     }
     let mut suggested = 0;
-    if let Some((child, _)) = child {
+    let mut probable = Vec::new();
+    if let Some((child, own)) = &child {
         for c in candidates.iter().filter(|c| c.probability.is_some_and(|p| p >= SUGGEST_FROM)) {
             let s = MatchSuggestion {
-                child,
+                child: *child,
                 other: c.child_id,
                 probability: c.probability.unwrap_or_default(),
                 explanation: c.explanation.clone(),
             };
-            let kept =
-                if fresh { insert_suggestion(tx, FoundBy::Intake, &s)? } else { suggest(tx, FoundBy::Intake, &s)? };
+            let kept = if fresh {
+                // A child opened in this transaction has no pair stored, and each other child
+                // comes once: the pair is new, and its answer need not be waited for.
+                defer_suggestion(tx, FoundBy::Intake, &s)?;
+                true
+            } else {
+                suggest(tx, FoundBy::Intake, &s)?
+            };
             suggested += u32::from(kept);
+            if kept
+                && s.probability >= PROBABLE_FROM
+                && let Some(identity) = identities.get(&c.child_id)
+                && identity != own
+                && !probable.contains(identity)
+            {
+                probable.push(identity.clone());
+            }
         }
     }
     // An empty answer reads nobody's data (and most reports name a child not known before).
@@ -271,7 +386,7 @@ pub(super) fn match_candidates(
         let detail = json!({"case_ids": ids, "suggested": suggested});
         tx.audit(actor, AuditCode::CandidatesListed, "case", case.map(|c| c.to_string()), detail)?;
     }
-    Ok(candidates)
+    Ok(Matched { candidates, probable })
 }
 
 /// A stored pair, as read from `child_matches`.

@@ -235,9 +235,16 @@ impl Tx<'_> {
         }
         self.depth += 1;
         let before = self.audit.mark();
+        let result = f(self);
+        // A block that did nothing leaves no savepoint behind to release (and costs PostgreSQL
+        // no round trip).
+        if result.is_ok() && self.conn.forget_unused_savepoint(name) {
+            self.depth -= 1;
+            return result;
+        }
         // What the work deferred must have run before the savepoint is released: a failure
         // there is the work's failure, and rolled back with it.
-        let result = f(self).and_then(|done| {
+        let result = result.and_then(|done| {
             self.conn.flush()?;
             Ok(done)
         });
@@ -1135,14 +1142,24 @@ impl Store for SqlStore {
             // A report is never lost because linkage failed: the candidates have a savepoint of
             // their own, and a failure there answers none.
             let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
-            let candidates = tx
-                .best_effort("find the candidates of a new case", case, |tx| {
-                    linkage::match_candidates(tx, &actor, Some(case), found, limit, true)
-                })
-                .unwrap_or_default();
+            let child = view.child.as_ref().map(|c| c.id).ok_or_else(|| StoreError::Corrupt("a case opened without its child".into()))?;
+            let matched = tx.best_effort("find the candidates of a new case", case, |tx| {
+                linkage::match_candidates(tx, &actor, linkage::Asking::Opened(case, child), found, limit)
+            });
+            let (candidates, partners) = matched.map(|m| (m.candidates, m.probable)).unwrap_or_default();
             // A likely match just kept may make this a probable repeat episode.
             if probable {
-                cases::detect_in_savepoint(tx, &actor, case);
+                let facts = warnings::opened_facts(
+                    case,
+                    child,
+                    view.case.last_seen_at,
+                    view.last_seen.as_ref().and_then(|l| l.missing_from.as_ref()),
+                    &view.identifiers,
+                )?;
+                let org = view.case.organisation_id;
+                tx.best_effort("run the detectors on a case", case, |tx| {
+                    warnings::detect_opened(tx, &actor, org, facts, &partners)
+                });
             }
             Ok((view, candidates))
         })
@@ -1223,7 +1240,9 @@ impl Store for SqlStore {
         limit: usize,
     ) -> Result<Vec<Candidate>> {
         let who = actor.clone();
-        let result = self.write(move |tx| linkage::match_candidates(tx, &who, case, found, limit, false));
+        let asking = case.map_or(linkage::Asking::Search, linkage::Asking::Case);
+        let result =
+            self.write(move |tx| linkage::match_candidates(tx, &who, asking, found, limit).map(|m| m.candidates));
         match case {
             Some(id) => self.refused(actor, id, "read_candidates", result),
             None => result,

@@ -24,7 +24,7 @@ use homeward_domain::warning::{
     Level, MAX_NETWORK_CASES, NetworkCase, WarningCase, WarningDecision, WarningDecisionView, WarningKind,
     WarningNetwork, WarningState, WarningView,
 };
-use homeward_domain::{CaseId, OrganisationId, WarningId};
+use homeward_domain::{CaseId, ChildId, OrganisationId, WarningId};
 use homeward_risk::detect::{self, CaseFacts, Detector, History, MAX_SHARED_CASES, Place, Rules, Warning};
 use homeward_risk::trend::{self, TrendRules};
 use serde_json::json;
@@ -56,7 +56,7 @@ pub(super) fn file_place(
     missing_from: Option<&MissingFrom>,
     missing_at: OffsetDateTime,
 ) -> Result<bool> {
-    let Some(place) = missing_from.and_then(|m| Place::new(m.kind, m.name.as_deref().unwrap_or(""))) else {
+    let Some(place) = place_of(missing_from) else {
         return Ok(false);
     };
     let kind = enum_name(&place.kind)?;
@@ -80,16 +80,75 @@ pub(super) fn file_place(
     Ok(true)
 }
 
+/// The place a case is filed under for the detectors (see [`file_place`]).
+fn place_of(missing_from: Option<&MissingFrom>) -> Option<Place> {
+    missing_from.and_then(|m| Place::new(m.kind, m.name.as_deref().unwrap_or("")))
+}
+
+/// What the detectors know of a case opened in this very command, as [`facts_of`] would read it
+/// back: its child is a new identity of its own, linked to nobody yet.
+pub(super) fn opened_facts(
+    case: CaseId,
+    child: ChildId,
+    missing_at: OffsetDateTime,
+    missing_from: Option<&MissingFrom>,
+    identifiers: &[Identifier],
+) -> Result<CaseFacts> {
+    // As stored and read back: to the microsecond.
+    let mut facts = CaseFacts::new(case, timefmt::parse(&timefmt::format(missing_at))?);
+    facts.child = Some(child.to_string());
+    facts.missing_from = place_of(missing_from);
+    // In the order `facts_of` reads them: by id.
+    let mut identifiers: Vec<&Identifier> = identifiers.iter().collect();
+    identifiers.sort_by_key(|i| i.id.to_string());
+    for i in identifiers {
+        push_identifier(&mut facts, i.kind, i.normalised.clone());
+    }
+    Ok(facts)
+}
+
 /// Runs the detectors on one case against the organisation's earlier cases that share its
 /// child, place or identifiers, and records what they find. Answers how many warnings were
 /// raised or changed.
 pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Result<usize> {
-    let rules = rules();
-    let Some((org, mut facts)) = facts_of(tx.conn, &case.to_string())? else {
+    let Some((org, facts)) = facts_of(tx.conn, &case.to_string())? else {
         return Err(StoreError::NotFound(format!("case {case}")));
     };
     let partners = probable_identities(tx.conn, case, facts.child.as_deref())?;
-    let mut related = related_facts(tx.conn, &org, &facts, &partners, &rules)?;
+    detect_with(tx, actor, &org, facts, &partners, Episodes::Read)
+}
+
+/// As [`detect_case`], on a case opened in this very command ([`opened_facts`]), with the
+/// identities its child was just found probably to be (`partners`): nothing of the case is read
+/// back, and its child, new, has no other episodes to read. On PostgreSQL each read is a round
+/// trip inside the writer lock, and a report made four of them here.
+pub(super) fn detect_opened(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    org: OrganisationId,
+    facts: CaseFacts,
+    partners: &[String],
+) -> Result<usize> {
+    detect_with(tx, actor, &org.to_string(), facts, partners, Episodes::NoneYet)
+}
+
+/// Whether the child's own other episodes are read (a child just created has none).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Episodes {
+    Read,
+    NoneYet,
+}
+
+fn detect_with(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    org: &str,
+    mut facts: CaseFacts,
+    partners: &[String],
+    episodes: Episodes,
+) -> Result<usize> {
+    let rules = rules();
+    let mut related = related_facts(tx.conn, org, &facts, partners, episodes, &rules)?;
     // The child and their probable other identities are one child for the repeat detector, keyed
     // by the smallest identity: a person's later confirmation keeps the smallest, so the warning
     // keeps its key.
@@ -102,11 +161,12 @@ pub(super) fn detect_case(tx: &mut Tx<'_>, actor: &Actor, case: CaseId) -> Resul
         }
         facts.child = Some(group);
     }
-    let history = history(tx.conn, &org, &facts, &rules)?;
+    let history = history(tx.conn, org, &facts, &rules)?;
     let found = detect::detect(&facts, &related, history, &rules);
+    let case = facts.case;
     let mut changed = 0;
     for warning in &found {
-        changed += usize::from(record(tx, actor, &org, Some(case), warning)?);
+        changed += usize::from(record(tx, actor, org, Some(case), warning)?);
     }
     Ok(changed)
 }
@@ -175,12 +235,12 @@ fn file_region(tx: &mut Tx<'_>, case: CaseId, org: &str, key: &str, missing_at: 
 pub(super) fn new_case_in_savepoint(
     tx: &mut Tx<'_>,
     actor: &Actor,
-    case: CaseId,
     org_id: OrganisationId,
     category: Category,
     last_seen: &LastSeen,
-    missing_at: OffsetDateTime,
+    facts: CaseFacts,
 ) {
+    let (case, missing_at) = (facts.case, facts.missing_at);
     // Each in a savepoint of its own: a failed detector leaves the count, and the others, standing.
     let (week, org) = (week_of(missing_at), org_id.to_string());
     let category = match enum_name(&category) {
@@ -190,57 +250,99 @@ pub(super) fn new_case_in_savepoint(
             return;
         }
     };
-    tx.best_effort("count a new case in its week", case, |tx| {
-        count_week(tx, &org, Series::Category(&category), week, 1)
-    });
+    // The counts are part of the command itself, not of a best effort: an upsert of a number
+    // fails only when the database does, and then the report does too. (In a savepoint of its
+    // own the count cost a round trip to PostgreSQL of its own, inside the writer lock.)
+    if let Err(e) = count_week(tx, &org, Series::Category(&category), week, 1) {
+        tracing::error!(error = %e, %case, "could not count a new case in its week");
+    }
     let region = last_seen.region.as_deref().and_then(region_key).and_then(|key| {
-        tx.best_effort("count a new case in its region's week", case, |tx| {
-            file_region(tx, case, &org, &key, missing_at)?;
-            count_week(tx, &org, Series::Region(&key), week, 1)?;
-            Ok(key)
-        })
+        let filed = file_region(tx, case, &org, &key, missing_at)
+            .and_then(|()| count_week(tx, &org, Series::Region(&key), week, 1));
+        match filed {
+            Ok(()) => Some(key),
+            Err(e) => {
+                tracing::error!(error = %e, %case, "could not count a new case in its region's week");
+                None
+            }
+        }
     });
     tx.best_effort("run the detectors on a new case", case, |tx| {
         file_place(tx, case, org_id, last_seen.missing_from.as_ref(), missing_at)?;
-        detect_case(tx, actor, case)
+        detect_opened(tx, actor, org_id, facts, &[])
     });
-    let Some(first) =
-        tx.best_effort("read the organisation's first week", case, |tx| first_week(tx.conn, &org)).flatten()
-    else {
-        return;
-    };
     tx.best_effort("test a new case's week for a trend", case, |tx| {
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), (week, first))
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), week)
     });
     if let Some(region) = region {
         tx.best_effort("test a new case's week in its region for a trend", case, |tx| {
-            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), (week, first))
+            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), week)
         });
     }
 }
 
-/// The week of the organisation's first report of any category: every series starts there (the
-/// weeks before it are not weeks without reports, but weeks before Homeward). `None` before the
-/// first report.
-fn first_week(conn: &Conn, org: &str) -> Result<Option<i64>> {
-    // One category at a time, each a step down the key's index (the minimum over the whole
-    // organisation would read every week of every category on every report), all in one
-    // statement: on PostgreSQL each statement is a round trip.
+/// The organisation's first week of reports, of any category, written `MIN(...)` over one part
+/// per category whose key is the parameter `?{first_param + i}`: every series starts there (the
+/// weeks before it are not weeks without reports, but weeks before Homeward); NULL before the
+/// first report. One category at a time, each a step down the key's index (the minimum over the
+/// whole organisation would read every week of every category on every report).
+fn first_week_sql(first_param: usize) -> String {
     let per_category: Vec<String> = (0..Category::ALL.len())
         .map(|i| {
             format!(
                 "SELECT (SELECT MIN(week) FROM weekly_counts
                          WHERE organisation_id = ?1 AND dimension = 'category' AND key = ?{}) AS week",
-                i + 2
+                first_param + i
             )
         })
         .collect();
-    let sql = format!("SELECT MIN(week) FROM ({}) AS firsts", per_category.join(" UNION ALL "));
-    let mut args = vec![org.to_owned()];
+    format!("SELECT MIN(week) AS first FROM ({}) AS firsts", per_category.join(" UNION ALL "))
+}
+
+/// A series' counts of the weeks `from..=to` that have any, in order, and the organisation's
+/// first week (`None` before its first report): one statement, as on PostgreSQL each is a round
+/// trip inside the writer lock.
+fn series_weeks(
+    conn: &Conn,
+    org: &str,
+    series: Series<'_>,
+    from: i64,
+    to: i64,
+) -> Result<Option<(i64, Vec<(i64, u32)>)>> {
+    let (dimension, key) = series.parts();
+    let sql = format!(
+        "SELECT f.first, w.week, w.count FROM ({}) AS f
+         LEFT JOIN weekly_counts w
+           ON w.organisation_id = ?1 AND w.dimension = ?2 AND w.key = ?3 AND w.week BETWEEN ?4 AND ?5
+         ORDER BY w.week",
+        first_week_sql(6)
+    );
+    use crate::db::Value;
+    let mut args = vec![
+        Value::Text(org.into()),
+        Value::Text(dimension.into()),
+        Value::Text(key.into()),
+        Value::Integer(from),
+        Value::Integer(to),
+    ];
     for category in Category::ALL {
-        args.push(enum_name(&category)?);
+        args.push(Value::Text(enum_name(&category)?.into()));
     }
-    Ok(conn.prepare_cached(&sql)?.query_row(args, |r| r.get(0))?)
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        args,
+        |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<u32>>(2)?)),
+    )?;
+    let mut first = None;
+    let mut counts = Vec::new();
+    for row in rows {
+        let (f, week, count) = row?;
+        first = f;
+        if let (Some(week), Some(count)) = (week, count) {
+            counts.push((week, count));
+        }
+    }
+    Ok(first.map(|first| (first, counts)))
 }
 
 /// Adds `by` to a series' week (one report more, or one less when a case is recategorised).
@@ -273,13 +375,12 @@ pub(super) fn recategorised_in_savepoint(
         let (from, to) = (enum_name(&from)?, enum_name(&to)?);
         count_week(tx, &org, Series::Category(&from), week, -1)?;
         count_week(tx, &org, Series::Category(&to), week, 1)?;
-        let Some(first) = first_week(tx.conn, &org)? else { return Ok(0) };
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), (week, first))
+        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), week)
     });
 }
 
 /// Tests one week of an organisation's category or region against its baseline (the series
-/// read from the organisation's first week, [`first_week`], or three years back), and records the
+/// read from the organisation's first week, [`first_week_sql`], or three years back), and records the
 /// warning of a rise with the week's cases. Answers how many warnings changed.
 fn detect_trend(
     tx: &mut Tx<'_>,
@@ -287,18 +388,11 @@ fn detect_trend(
     by_case: Option<CaseId>,
     org: &str,
     series: Series<'_>,
-    (week, first_week): (i64, i64),
+    week: i64,
 ) -> Result<usize> {
     let (dimension, key) = series.parts();
-    let counts: Vec<(i64, u32)> = {
-        let mut statement = tx.conn.prepare_cached(
-            "SELECT week, count FROM weekly_counts
-             WHERE organisation_id = ?1 AND dimension = ?2 AND key = ?3 AND week BETWEEN ?4 AND ?5
-             ORDER BY week",
-        )?;
-        let rows = statement
-            .query_map(params![org, dimension, key, week - TREND_WEEKS, week], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<crate::db::Result<_>>()?
+    let Some((first_week, counts)) = series_weeks(tx.conn, org, series, week - TREND_WEEKS, week)? else {
+        return Ok(0);
     };
     let first = first_week.max(week - TREND_WEEKS);
     let mut weeks = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
@@ -391,6 +485,7 @@ fn related_facts(
     org: &str,
     facts: &CaseFacts,
     partners: &[String],
+    episodes: Episodes,
     rules: &Rules,
 ) -> Result<Vec<CaseFacts>> {
     let mut found: BTreeMap<String, CaseFacts> = BTreeMap::new();
@@ -425,7 +520,9 @@ fn related_facts(
             "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch JOIN cases c ON c.child_id = ch.id
              WHERE ch.identity_id = ?1 AND c.organisation_id || '' = ?2 AND c.last_seen_at || '' BETWEEN ?3 AND ?4",
         )?;
-        merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
+        if episodes == Episodes::Read {
+            merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
+        }
         // The episodes of children that are probably this one (a likely match not yet decided).
         for partner in partners {
             merge(read(&mut statement, &[partner, &org, &from, &to])?, &|c| c.probable = true)?;
@@ -1144,17 +1241,11 @@ fn rescan_trends(
             )?
             .execute(params![org, dimension, key, week, count])?;
     }
-    // Each organisation's first week, as `first_week` would read it from the counts just written.
-    let mut firsts: HashMap<&str, i64> = HashMap::new();
-    for (org, _, _, week) in weekly.keys().filter(|(_, dimension, _, _)| *dimension == "category") {
-        let first = firsts.entry(org.as_str()).or_insert(*week);
-        *first = (*first).min(*week);
-    }
     let mut changed = 0;
-    // In key order: each series' weeks come together, oldest first.
+    // In key order: each series' weeks come together, oldest first; each reads its organisation's
+    // first week from the counts just written.
     for (org, dimension, key, week) in weekly.keys() {
-        let Some(&first) = firsts.get(org.as_str()) else { continue };
-        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, (*week, first))?;
+        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, *week)?;
     }
     Ok(changed)
 }

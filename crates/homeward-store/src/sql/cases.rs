@@ -122,7 +122,6 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     for identifier in new.identifiers {
         identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
     }
-    save_new_projection(tx.conn, &case)?;
     tx.audit(
         actor,
         AuditCode::CaseCreated,
@@ -132,9 +131,9 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
     )?;
     // The tasks the response plan's templates give every new case, after the case's own entry.
     let tasks = tasks_from_templates(tx, &mut case, actor, None)?;
-    if !tasks.is_empty() {
-        save_new_projection(tx.conn, &case)?;
-    }
+    // The projection as the command left it, once (nothing above reads it back): each update
+    // of a case's row is a new row version in every index of the table.
+    save_new_projection(tx.conn, &case)?;
     // The early warning's share of the command, timed for the log (`debug`, target
     // `homeward_store::evaluation`): what one new case costs the detectors and the assessment
     // on a store of this size, apart from the insert itself.

@@ -133,16 +133,73 @@ fn defer_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> 
 const INSERT_SUGGESTION: &str = "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'suggested') ON CONFLICT (child_a, child_b) DO NOTHING";
 
+/// How many pairs one statement of [`insert_new_pairs`] stores at most (four parameters each).
+const PAIRS_PER_STATEMENT: usize = 500;
+
+/// Stores the pairs (each once, of two different children) that are not stored already
+/// (suggested or decided) and do not join two children already one identity, as
+/// [`suggest`] does one by one, in one statement: the linkage job stores thousands of pairs
+/// a run, and on PostgreSQL each statement is a round trip inside the writer lock, which every
+/// report waits for. Answers the pairs stored, smaller id first.
+fn insert_new_pairs(tx: &mut Tx<'_>, found_by: FoundBy, pairs: &[&MatchSuggestion]) -> Result<Vec<(ChildId, ChildId)>> {
+    use crate::db::Value;
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = (0..pairs.len())
+        .map(|i| {
+            let p = 3 + 4 * i;
+            format!("(?{}, ?{}, CAST(?{} AS DOUBLE PRECISION), ?{})", p, p + 1, p + 2, p + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+         SELECT v.column1, v.column2, v.column3, v.column4, ?1, ?2, 'suggested'
+         FROM (VALUES {}) AS v
+         JOIN children ca ON ca.id = v.column1 JOIN children cb ON cb.id = v.column2
+         WHERE COALESCE(ca.identity_id, ca.id) <> COALESCE(cb.identity_id, cb.id)
+         ON CONFLICT (child_a, child_b) DO NOTHING
+         RETURNING child_a, child_b",
+        rows.join(", ")
+    );
+    let mut args = vec![Value::Text(timefmt::format(tx.now).into()), Value::Text(enum_name(&found_by)?.into())];
+    for s in pairs {
+        let (a, b) = ordered(s.child, s.other);
+        args.push(Value::Text(a.to_string().into()));
+        args.push(Value::Text(b.to_string().into()));
+        args.push(Value::Real(s.probability));
+        args.push(Value::Text(to_json(&s.explanation)?.into()));
+    }
+    let mut statement = tx.conn.prepare_cached(&sql)?;
+    let stored = statement.query_map(args, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut found = Vec::new();
+    for row in stored {
+        let (a, b) = row?;
+        found.push((parse(&a, "child id")?, parse(&b, "child id")?));
+    }
+    Ok(found)
+}
+
 pub(super) fn record_suggestions(
     tx: &mut Tx<'_>,
     suggestions: Vec<MatchSuggestion>,
     watermark: Option<LinkageSeq>,
 ) -> Result<u32> {
+    // Each pair once, as first found (the two children of a pair may each find the other).
+    let mut seen = std::collections::HashSet::new();
+    let wanted: Vec<&MatchSuggestion> = suggestions
+        .iter()
+        .filter(|s| s.probability >= SUGGEST_FROM && s.child != s.other && seen.insert(ordered(s.child, s.other)))
+        .collect();
+    let mut inserted = std::collections::HashSet::new();
+    for chunk in wanted.chunks(PAIRS_PER_STATEMENT) {
+        inserted.extend(insert_new_pairs(tx, FoundBy::Job, chunk)?);
+    }
     let mut pairs = Vec::new();
     let mut probable = Vec::new();
-    for s in suggestions.iter().filter(|s| s.probability >= SUGGEST_FROM) {
-        if suggest(tx, FoundBy::Job, s)? {
-            let (a, b) = ordered(s.child, s.other);
+    for s in wanted {
+        let (a, b) = ordered(s.child, s.other);
+        if inserted.contains(&(a, b)) {
             pairs.push(json!([a, b, (s.probability * 1000.0).round() / 1000.0]));
             if s.probability >= PROBABLE_FROM {
                 probable.push(s.child);
@@ -312,6 +369,30 @@ pub(super) fn match_candidates(
     found: Vec<(ChildId, f64, Vec<MatchReason>)>,
     limit: usize,
 ) -> Result<Matched> {
+    let read = read_candidates(tx, actor, asking, found, limit)?;
+    keep_candidates(tx, actor, read)
+}
+
+/// The candidates as read, before their pairs are kept.
+pub(super) struct ReadCandidates {
+    case: Option<CaseId>,
+    /// The case's child and its identity, when a case asked.
+    child: Option<(ChildId, String)>,
+    fresh: bool,
+    candidates: Vec<Candidate>,
+    /// Each candidate child's identity.
+    identities: HashMap<ChildId, String>,
+}
+
+/// The first `limit` of the children `found` whose newest case the actor may read in full, as
+/// candidates (reads only; [`keep_candidates`] stores what they suggest).
+pub(super) fn read_candidates(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    asking: Asking,
+    found: Vec<(ChildId, f64, Vec<MatchReason>)>,
+    limit: usize,
+) -> Result<ReadCandidates> {
     // Candidates are children's names: only someone who reads cases in full may ask.
     authorize(actor, Action::CaseRead, Scope::Own)?;
     let org = actor_org(actor)?;
@@ -351,6 +432,14 @@ pub(super) fn match_candidates(
             }
         }
     }
+    Ok(ReadCandidates { case, child, fresh, candidates, identities })
+}
+
+/// Keeps the likely candidates of a case as suggested pairs and logs what was shown. For a case
+/// opened in this very transaction the pairs are new, and sent with the next statement that
+/// waits.
+pub(super) fn keep_candidates(tx: &mut Tx<'_>, actor: &Actor, read: ReadCandidates) -> Result<Matched> {
+    let ReadCandidates { case, child, fresh, candidates, identities } = read;
     let mut suggested = 0;
     let mut probable = Vec::new();
     if let Some((child, own)) = &child {

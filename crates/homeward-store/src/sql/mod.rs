@@ -1143,10 +1143,19 @@ impl Store for SqlStore {
             // their own, and a failure there answers none.
             let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
             let child = view.child.as_ref().map(|c| c.id).ok_or_else(|| StoreError::Corrupt("a case opened without its child".into()))?;
-            let matched = tx.best_effort("find the candidates of a new case", case, |tx| {
-                linkage::match_candidates(tx, &actor, linkage::Asking::Opened(case, child), found, limit)
+            let read = tx.best_effort("find the candidates of a new case", case, |tx| {
+                linkage::read_candidates(tx, &actor, linkage::Asking::Opened(case, child), found, limit)
             });
-            let (candidates, partners) = matched.map(|m| (m.candidates, m.probable)).unwrap_or_default();
+            // The pairs the candidates suggest are new (the child is), and kept as part of the
+            // command: their inserts fail only when the database does, and in a savepoint of
+            // their own they would cost a round trip to PostgreSQL inside the writer lock.
+            let (candidates, partners) = match read {
+                Some(read) => {
+                    let matched = linkage::keep_candidates(tx, &actor, read)?;
+                    (matched.candidates, matched.probable)
+                }
+                None => Default::default(),
+            };
             // A likely match just kept may make this a probable repeat episode.
             if probable {
                 let facts = warnings::opened_facts(
@@ -1278,12 +1287,15 @@ impl Store for SqlStore {
         self.refused(actor, refused, Action::CaseLinkMatch.name(), result)
     }
 
+    // Read on a reader, off the writer (and PostgreSQL's writer lock): every instance reads the
+    // children the others took every half minute, thousands at a time. A child's sequence is
+    // given under the writer lock, so a snapshot that holds one holds every child before it.
     fn linkage_records(&self, after: LinkageSeq, limit: u32) -> Result<Vec<LinkageRecord>> {
-        self.write(move |tx| linkage::linkage_records(tx, after, limit))
+        self.read_audited(move |tx| linkage::linkage_records(tx, after, limit))
     }
 
     fn linkage_record(&self, child: ChildId) -> Result<Option<LinkageRecord>> {
-        self.write(move |tx| linkage::linkage_record(tx, child))
+        self.read_audited(move |tx| linkage::linkage_record(tx, child))
     }
 
     fn linkage_watermark(&self) -> Result<LinkageSeq> {

@@ -752,8 +752,7 @@ impl Conn {
     pub fn forget_unused_savepoint(&self, name: &str) -> bool {
         let Conn::Postgres(c) = self else { return false };
         let Some(mark) = c.last_savepoint.borrow_mut().take() else { return false };
-        let unused =
-            mark.name == name && mark.sends == c.sends.get() && mark.deferred == c.deferred.borrow().len();
+        let unused = mark.name == name && mark.sends == c.sends.get() && mark.deferred == c.deferred.borrow().len();
         if unused {
             c.deferred.borrow_mut().pop();
             *c.pending.borrow_mut() = mark.pending;

@@ -77,7 +77,12 @@ fn record(tx: &mut Tx<'_>, id: CaseId) -> Result<bool> {
 /// round trips inside the writer lock): the assessment is computed here, and the one statement
 /// that stores it fails only when the database does, and the report with it. A failure to
 /// assess is logged and the report stands.
-pub(super) fn assess_opened(tx: &mut Tx<'_>, case: &homeward_domain::case::Case, child: &NewChild, last_seen: &LastSeen) {
+pub(super) fn assess_opened(
+    tx: &mut Tx<'_>,
+    case: &homeward_domain::case::Case,
+    child: &NewChild,
+    last_seen: &LastSeen,
+) {
     if let Err(e) = store(tx, case, 0, child.date_of_birth, Some(last_seen), None) {
         tracing::error!(error = %e, case = %case.id, "could not assess a case");
     }

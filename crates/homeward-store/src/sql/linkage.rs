@@ -130,7 +130,8 @@ fn defer_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> 
     Ok(())
 }
 
-const INSERT_SUGGESTION: &str = "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+const INSERT_SUGGESTION: &str =
+    "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'suggested') ON CONFLICT (child_a, child_b) DO NOTHING";
 
 /// How many pairs one statement of [`insert_new_pairs`] stores at most (four parameters each).

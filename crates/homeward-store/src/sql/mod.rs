@@ -1142,7 +1142,11 @@ impl Store for SqlStore {
             // A report is never lost because linkage failed: the candidates have a savepoint of
             // their own, and a failure there answers none.
             let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
-            let child = view.child.as_ref().map(|c| c.id).ok_or_else(|| StoreError::Corrupt("a case opened without its child".into()))?;
+            let child = view
+                .child
+                .as_ref()
+                .map(|c| c.id)
+                .ok_or_else(|| StoreError::Corrupt("a case opened without its child".into()))?;
             let read = tx.best_effort("find the candidates of a new case", case, |tx| {
                 linkage::read_candidates(tx, &actor, linkage::Asking::Opened(case, child), found, limit)
             });

@@ -329,10 +329,9 @@ fn series_weeks(
         args.push(Value::Text(enum_name(&category)?.into()));
     }
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(
-        args,
-        |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<u32>>(2)?)),
-    )?;
+    let rows = statement.query_map(args, |r| {
+        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<u32>>(2)?))
+    })?;
     let mut first = None;
     let mut counts = Vec::new();
     for row in rows {

@@ -572,6 +572,60 @@ fn a_case_reads_every_decision_but_only_the_likeliest_fifty_open_suggestions() {
 }
 
 conformance! {
+/// The job's pairs go to the store in one statement: a pair found from both of its children in
+/// one batch is kept once, as first found; a pair of children already one identity (through a
+/// third) is never suggested; a pair stored already stays as it is; each new pair is audited.
+fn the_job_keeps_each_new_pair_once_and_never_one_of_a_single_identity() {
+    let f = fixture();
+    let [a, b, c, d] = ["2011-04-02", "2011-04-03", "2011-04-04", "2011-04-05"]
+        .map(|dob| f.store.create_case(&f.actor, report(dob)).unwrap());
+    let pair = |x: &homeward_domain::view::CaseView, y: &homeward_domain::view::CaseView, probability: f64| MatchSuggestion {
+        child: x.case.child_id,
+        other: y.case.child_id,
+        probability,
+        explanation: reasons(),
+    };
+    assert_eq!(f.store.record_match_suggestions(vec![pair(&b, &a, 0.9), pair(&c, &a, 0.9)], None).unwrap(), 2);
+    f.store.decide_match(&f.actor, b.case.id, a.case.id, MatchDecision::Confirm, None).unwrap();
+    f.store.decide_match(&f.actor, c.case.id, a.case.id, MatchDecision::Confirm, None).unwrap();
+    let before = f.store.audit_entries(0, 10_000).unwrap().len();
+
+    let batch = vec![
+        pair(&b, &c, 0.95), // one identity through a: never suggested
+        pair(&d, &a, 0.7),
+        pair(&a, &d, 0.9), // the same pair, found from the other side
+        pair(&d, &b, 0.55),
+        pair(&d, &c, 0.3), // below the suggestion threshold
+        pair(&d, &d, 0.99), // a child and itself
+        pair(&c, &a, 0.6),  // decided already
+    ];
+    assert_eq!(f.store.record_match_suggestions(batch, None).unwrap(), 2);
+    let kept = f.store.case_matches(&f.actor, d.case.id).unwrap();
+    let mut seen: Vec<(homeward_domain::CaseId, Option<f64>, MatchStatus)> =
+        kept.iter().map(|m| (m.candidate.case_id, m.candidate.probability, m.status)).collect();
+    seen.sort_by_key(|(id, _, _)| id.to_string());
+    let mut expected = vec![(a.case.id, Some(0.7), MatchStatus::Suggested), (b.case.id, Some(0.55), MatchStatus::Suggested)];
+    expected.sort_by_key(|(id, _, _)| id.to_string());
+    assert_eq!(seen, expected, "each pair once, as first found");
+    assert!(
+        f.store.case_matches(&f.actor, b.case.id).unwrap().iter().all(|m| m.candidate.case_id != c.case.id),
+        "one identity is no pair"
+    );
+    let confirmed = f.store.case_matches(&f.actor, c.case.id).unwrap();
+    assert!(confirmed.iter().any(|m| m.candidate.case_id == a.case.id && m.status == MatchStatus::Confirmed));
+    let entries = f.store.audit_entries(0, 10_000).unwrap();
+    let suggested: Vec<_> =
+        entries[before..].iter().filter(|e| e.code == AuditCode::MatchesSuggested.code()).collect();
+    assert_eq!(suggested.len(), 1, "one entry for the batch");
+    for id in [a.case.child_id, b.case.child_id, d.case.child_id] {
+        assert!(suggested[0].detail.contains(&id.to_string()), "{}", suggested[0].detail);
+    }
+    assert!(!suggested[0].detail.contains(&c.case.child_id.to_string()), "{}", suggested[0].detail);
+    assert!(f.store.verify_audit().unwrap().is_ok());
+}
+}
+
+conformance! {
 fn the_job_reads_every_child_once_and_keeps_its_watermark() {
     let f = fixture();
     let a = f.store.create_case(&f.actor, report("2011-04-02")).unwrap();

@@ -68,6 +68,9 @@ pub struct Stats {
     pub errors: u64,
     pub error_kinds: BTreeMap<String, u64>,
     latencies_us: Vec<u64>,
+    /// The slowest successful request due in each second of an open loop (by the second it was
+    /// due in, from the start), in microseconds: shows whether a tail is spread out or one stall.
+    pub slowest_by_second: BTreeMap<u64, u64>,
     /// From the first scheduled send to the last response.
     pub elapsed: Duration,
 }
@@ -93,6 +96,17 @@ impl Stats {
             *self.error_kinds.entry(kind).or_default() += n;
         }
         self.latencies_us.extend(other.latencies_us);
+        for (second, us) in other.slowest_by_second {
+            let slowest = self.slowest_by_second.entry(second).or_default();
+            *slowest = (*slowest).max(us);
+        }
+    }
+
+    /// Notes a successful request due `due_after` the start of an open loop and answered after
+    /// `latency`, for [`Stats::slowest_by_second`].
+    pub fn note_second(&mut self, due_after: Duration, latency: Duration) {
+        let slowest = self.slowest_by_second.entry(due_after.as_secs()).or_default();
+        *slowest = (*slowest).max(latency.as_micros() as u64);
     }
 
     /// Successful requests per second.
@@ -170,6 +184,9 @@ async fn scheduled<W: Workload>(
                 let due = start + Duration::from_secs_f64(n as f64 / rate);
                 sleep_until(due).await;
                 let outcome = call(&target, &*workload, &mut slot, n).await;
+                if outcome.is_ok() {
+                    stats.note_second(due - start, due.elapsed());
+                }
                 stats.record(outcome, due.elapsed());
                 n += connections;
             }

@@ -571,12 +571,8 @@ pub fn table(args: &ScaleoutArgs, o: &Outcome) -> String {
             let _ = writeln!(s, "- {name} error ×{n}: `{kind}`");
         }
     }
-    let by_second: Vec<String> = o
-        .both
-        .slowest_by_second
-        .iter()
-        .map(|(second, us)| format!("{second}: {:.0}", *us as f64 / 1000.0))
-        .collect();
+    let by_second: Vec<String> =
+        o.both.slowest_by_second.iter().map(|(second, us)| format!("{second}: {:.0}", *us as f64 / 1000.0)).collect();
     let _ = writeln!(s, "\nThe slowest request due in each second of the load, ms: {}\n", by_second.join(", "));
     s.push_str(&pgbench_table(args, o));
     s.push_str(&jobs_table(o));

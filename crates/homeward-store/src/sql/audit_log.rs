@@ -38,10 +38,12 @@ pub(super) fn head(conn: &Conn) -> Result<Chain> {
     // Read at the start of every batch: through the statement cache.
     let head = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row((), |r| Ok(Chain { seq: r.get(0)?, hash: r.get(1)? }));
+        .query_row((), |r| Ok(Chain { seq: r.get(0)?, hash: r.get(1)?, case_numbers: Default::default() }));
     match head {
         Ok(chain) => Ok(chain),
-        Err(crate::db::Error::NoRows) => Ok(Chain { seq: 0, hash: GENESIS.to_owned() }),
+        Err(crate::db::Error::NoRows) => {
+            Ok(Chain { seq: 0, hash: GENESIS.to_owned(), case_numbers: Default::default() })
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -209,6 +209,17 @@ fn check_member(conn: &Conn, user: UserId, org: OrganisationId, field: &str) -> 
 /// one statement (on PostgreSQL each is a round trip, inside the writer lock).
 fn next_number(tx: &mut Tx<'_>, org: OrganisationId) -> Result<String> {
     let year = tx.now.year();
+    // Under the writer lock nobody else numbers cases: after the first case of a transaction the
+    // next number is known here, and its update goes with the next statement that waits.
+    if let Some((last, country)) = tx.case_numbers().and_then(|n| n.get_mut(&(org, year))) {
+        *last += 1;
+        let (last, country) = (*last, country.clone());
+        tx.conn.defer(
+            "UPDATE case_numbers SET last = ?3 WHERE organisation_id = ?1 AND year = ?2",
+            params![org.to_string(), year, last],
+        )?;
+        return Ok(format!("{country}-{year}-{last:06}"));
+    }
     let (last, country): (i64, Option<String>) = tx
         .conn
         .prepare_cached(
@@ -218,6 +229,9 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId) -> Result<String> {
         )?
         .query_row(params![org.to_string(), year], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let country = country.ok_or_else(|| StoreError::NotFound(format!("organisation {org}")))?;
+    if let Some(numbers) = tx.case_numbers() {
+        numbers.insert((org, year), (last, country.clone()));
+    }
     Ok(format!("{country}-{year}-{last:06}"))
 }
 

@@ -153,11 +153,19 @@ pub(crate) struct Tx<'a> {
     broken: Option<String>,
 }
 
+/// The last case number given, and the organisation's country, per organisation and year.
+type CaseNumbers = std::collections::HashMap<(homeward_domain::OrganisationId, i32), (i64, String)>;
+
 /// The head of the audit chain, kept in memory by the writer.
 #[derive(Debug, Clone)]
 struct Chain {
     seq: i64,
     hash: String,
+    /// The last case number given in this transaction, and the country, per organisation and
+    /// year. Kept beside the chain's head because it lives exactly as long (read again at each
+    /// batch's begin, while this writer holds the writer lock) and is undone with it when a
+    /// command or a nested block rolls back.
+    case_numbers: CaseNumbers,
 }
 
 /// Where a command's audit entries go: onto the chain, in the writer's transaction; or, for an
@@ -206,6 +214,15 @@ type Finish = Box<dyn FnOnce(Option<String>) + Send>;
 type Job = Box<dyn for<'a, 'b> FnOnce(Result<&'a mut Tx<'b>, String>) -> (bool, Finish) + Send>;
 
 impl Tx<'_> {
+    /// The case numbers given in this transaction (see [`Chain::case_numbers`]); `None` on a
+    /// reader, which gives none.
+    pub fn case_numbers(&mut self) -> Option<&mut CaseNumbers> {
+        match &mut self.audit {
+            AuditTo::Chain(chain) => Some(&mut chain.case_numbers),
+            AuditTo::Later(_) => None,
+        }
+    }
+
     /// Runs `f` as work the command must never fail for (linkage, detectors, assessment): in a
     /// savepoint of its own, a failure rolled back, logged with what it was and the case, and
     /// answered as `None`.
@@ -1737,6 +1754,89 @@ mod tests {
             }
             assert!(open(&store) < before + 1, "every panicking read gave its place back");
             store.read(|conn| conn.execute_batch("SELECT 1").map_err(Into::into)).unwrap();
+            drop(store);
+            drop(conn);
+            if let Some((server, name)) = postgres {
+                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
+                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+
+    /// The writer keeps the case numbers it gave in a transaction (the next needs no round
+    /// trip); a command that fails after taking one gives it back with everything else it did:
+    /// the commands batched with it number on without a gap, and the stored count agrees.
+    #[test]
+    fn a_command_that_fails_after_numbering_a_case_gives_its_number_back() {
+        use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
+        let dir = tempfile::tempdir().unwrap();
+        for (store, conn, postgres) in stores(dir.path()) {
+            let store = std::sync::Arc::new(store);
+            let cli = Actor::command_line();
+            let org = store
+                .create_organisation(
+                    &cli,
+                    NewOrganisation { name: "Hotline".into(), kind: OrganisationKind::Hotline, country: "GR".into() },
+                )
+                .unwrap();
+            let new_user = NewUser {
+                email: "cm@a.example".into(),
+                display_name: None,
+                role: Role::Supervisor,
+                organisation_id: Some(org.id),
+            };
+            let user = store.create_user_with_password(&cli, new_user, "a long password").unwrap();
+            let actor = Actor::user(&user, "test");
+            let report = || -> homeward_domain::case::NewCase {
+                serde_json::from_value(serde_json::json!({"category": "runaway",
+                    "child": {"given_name": "Eleni", "family_name": "Papadopoulou", "sex": "F"},
+                    "last_seen": {"at": "2026-11-28T18:30:00Z", "place": "Athens"}}))
+                .unwrap()
+            };
+            // Holds the writer while the three commands queue, so that they make one batch.
+            let (held, release) = std::sync::mpsc::channel::<()>();
+            let holder = {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.write(move |_| {
+                        let _ = release.recv_timeout(std::time::Duration::from_secs(5));
+                        Ok(())
+                    })
+                })
+            };
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let commands: Vec<_> = [false, true, false]
+                .into_iter()
+                .map(|fails| {
+                    let (store, actor, new) = (store.clone(), actor.clone(), report());
+                    let handle = std::thread::spawn(move || {
+                        store.write(move |tx| {
+                            let view = super::cases::create_case(tx, &actor, new)?;
+                            if fails {
+                                return Err(crate::StoreError::Conflict("fails after numbering".into()));
+                            }
+                            Ok(view.case.number)
+                        })
+                    });
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    handle
+                })
+                .collect();
+            held.send(()).unwrap();
+            holder.join().unwrap().unwrap();
+            let answers: Vec<_> = commands.into_iter().map(|h| h.join().unwrap()).collect();
+            let year = time::OffsetDateTime::now_utc().year();
+            assert_eq!(answers[0].as_deref().unwrap(), format!("GR-{year}-000001"));
+            assert!(answers[1].is_err(), "{:?}", answers[1]);
+            assert_eq!(answers[2].as_deref().unwrap(), format!("GR-{year}-000002"), "no gap after the failed command");
+            let next = store.create_case(&actor, report()).unwrap();
+            assert_eq!(next.case.number, format!("GR-{year}-000003"), "the next batch reads the count again");
+            let (cases, last): (i64, i64) = conn
+                .query_row("SELECT (SELECT COUNT(*) FROM cases), (SELECT MAX(last) FROM case_numbers)", (), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            assert_eq!((cases, last), (3, 3));
             drop(store);
             drop(conn);
             if let Some((server, name)) = postgres {

@@ -116,17 +116,34 @@ fn insert_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) ->
     Ok(inserted == 1)
 }
 
-/// As [`insert_suggestion`], for a pair known to be new: sent with the next statement that waits.
-fn defer_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) -> Result<()> {
-    let (a, b) = ordered(s.child, s.other);
-    tx.conn.prepare_cached(INSERT_SUGGESTION)?.defer(params![
-        a.to_string(),
-        b.to_string(),
-        s.probability,
-        to_json(&s.explanation)?,
-        timefmt::format(tx.now),
-        enum_name(&found_by)?
-    ])?;
+/// Stores pairs known to be new (of a child opened in this transaction, each other child once),
+/// in one statement sent with the next one that waits: a report's candidates are some five
+/// pairs, and each statement costs PostgreSQL its own execution inside the writer lock.
+fn defer_new_pairs(tx: &mut Tx<'_>, found_by: FoundBy, pairs: &[MatchSuggestion]) -> Result<()> {
+    use crate::db::Value;
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..pairs.len())
+        .map(|i| {
+            let p = 3 + 4 * i;
+            format!("(?{}, ?{}, CAST(?{} AS DOUBLE PRECISION), ?{}, ?1, ?2, 'suggested')", p, p + 1, p + 2, p + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+         VALUES {} ON CONFLICT (child_a, child_b) DO NOTHING",
+        rows.join(", ")
+    );
+    let mut args = vec![Value::Text(timefmt::format(tx.now).into()), Value::Text(enum_name(&found_by)?.into())];
+    for s in pairs {
+        let (a, b) = ordered(s.child, s.other);
+        args.push(Value::Text(a.to_string().into()));
+        args.push(Value::Text(b.to_string().into()));
+        args.push(Value::Real(s.probability));
+        args.push(Value::Text(to_json(&s.explanation)?.into()));
+    }
+    tx.conn.prepare_cached(&sql)?.defer(args)?;
     Ok(())
 }
 
@@ -225,7 +242,7 @@ pub(super) fn record_suggestions(
                 "INSERT INTO job_watermarks (job, mark, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (job) DO UPDATE SET mark = excluded.mark, updated_at = excluded.updated_at",
             )?
-            .execute(params![LINKAGE_JOB, mark.0, timefmt::format(tx.now)])?;
+            .defer(params![LINKAGE_JOB, mark.0, timefmt::format(tx.now)])?;
     }
     if !pairs.is_empty() {
         let detail = json!({"found_by": "job", "pairs": pairs});
@@ -443,6 +460,8 @@ pub(super) fn keep_candidates(tx: &mut Tx<'_>, actor: &Actor, read: ReadCandidat
     let ReadCandidates { case, child, fresh, candidates, identities } = read;
     let mut suggested = 0;
     let mut probable = Vec::new();
+    // The new pairs of a child opened in this transaction, sent together.
+    let mut new_pairs = Vec::new();
     if let Some((child, own)) = &child {
         for c in candidates.iter().filter(|c| c.probability.is_some_and(|p| p >= SUGGEST_FROM)) {
             let s = MatchSuggestion {
@@ -454,7 +473,7 @@ pub(super) fn keep_candidates(tx: &mut Tx<'_>, actor: &Actor, read: ReadCandidat
             let kept = if fresh {
                 // A child opened in this transaction has no pair stored, and each other child
                 // comes once: the pair is new, and its answer need not be waited for.
-                defer_suggestion(tx, FoundBy::Intake, &s)?;
+                new_pairs.push(s.clone());
                 true
             } else {
                 suggest(tx, FoundBy::Intake, &s)?
@@ -470,6 +489,7 @@ pub(super) fn keep_candidates(tx: &mut Tx<'_>, actor: &Actor, read: ReadCandidat
             }
         }
     }
+    defer_new_pairs(tx, FoundBy::Intake, &new_pairs)?;
     // An empty answer reads nobody's data (and most reports name a child not known before).
     if !candidates.is_empty() {
         let ids: Vec<String> = candidates.iter().map(|c| c.case_id.to_string()).collect();

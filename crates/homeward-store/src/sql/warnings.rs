@@ -626,15 +626,8 @@ pub fn stored_key(key: &str) -> String {
 }
 
 /// Whether the latest closed warning of this key already held every one of these cases.
-fn decided_before(conn: &Conn, org: &str, kind: &str, key: &str, cases: &[CaseId]) -> Result<bool> {
-    let closed: Option<String> = conn
-        .prepare_cached(
-            "SELECT id FROM warnings WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3
-             AND state IN ('acted', 'dismissed') ORDER BY updated_at DESC, id DESC LIMIT 1",
-        )?
-        .query_row(params![org, kind, key], |r| r.get(0))
-        .optional()?;
-    let Some(closed) = closed else { return Ok(false) };
+/// Whether the warning `closed` holds every one of `cases`.
+fn held_all(conn: &Conn, closed: &str, cases: &[CaseId]) -> Result<bool> {
     let mut statement = conn.prepare_cached("SELECT 1 FROM warning_cases WHERE warning_id = ?1 AND case_id = ?2")?;
     for case in cases {
         if !statement.exists(params![closed, case.to_string()])? {
@@ -651,17 +644,31 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     let kind = enum_name(&warning.kind)?;
     let key = stored_key(&warning.key);
     let now = timefmt::format(tx.now);
-    let live = tx
+    // The live warning of this pattern, if any, and the one a person closed last: one statement,
+    // as on PostgreSQL each is a round trip inside the writer lock.
+    let (live, closed): (Option<(String, String)>, Option<String>) = tx
         .conn
         .prepare_cached(
-            "SELECT id, level FROM warnings
-             WHERE organisation_id = ?1 AND kind = ?2 AND key = ?3 AND state IN ('open', 'acknowledged')",
+            "SELECT l.id, l.level,
+                    (SELECT c.id FROM warnings c WHERE c.organisation_id = ?1 AND c.kind = ?2 AND c.key = ?3
+                       AND c.state IN ('acted', 'dismissed') ORDER BY c.updated_at DESC, c.id DESC LIMIT 1)
+             FROM (SELECT 1 AS one) AS one
+             LEFT JOIN warnings l ON l.organisation_id = ?1 AND l.kind = ?2 AND l.key = ?3
+                  AND l.state IN ('open', 'acknowledged')",
         )?
-        .query_row(params![org, kind, key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .optional()?;
+        .query_row(params![org, kind, key], |r| {
+            let live = match (r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?) {
+                (Some(id), Some(level)) => Some((id, level)),
+                _ => None,
+            };
+            Ok((live, r.get(2)?))
+        })?;
     // A pattern a supervisor closed stays closed: it opens again only with a case it did not
     // hold (detection runs again on a linked identifier, a confirmed match, a full re-evaluation).
-    if live.is_none() && decided_before(tx.conn, org, &kind, &key, &warning.cases)? {
+    if live.is_none()
+        && let Some(closed) = closed
+        && held_all(tx.conn, &closed, &warning.cases)?
+    {
         return Ok(false);
     }
     let evidence = to_json(&warning.evidence)?;
@@ -692,17 +699,25 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     // A warning lists at most so many cases (a busy week's thousands of reports, a shelter's
     // number); its evidence still counts them all.
     let room = usize::try_from(MAX_WARNING_CASES.saturating_sub(held)).unwrap_or(0);
+    let insert = |case: &CaseId, wait: bool| -> Result<bool> {
+        let mut statement = tx.conn.prepare_cached(
+            "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?;
+        if wait {
+            Ok(statement.execute(params![id, case.to_string(), now])? > 0)
+        } else {
+            statement.defer(params![id, case.to_string(), now])?;
+            Ok(true)
+        }
+    };
     for case in warning.cases.iter().rev() {
         if joined.len() >= room {
             break;
         }
-        let added = tx
-            .conn
-            .prepare_cached(
-                "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![id, case.to_string(), now])?;
-        if added > 0 {
+        // A warning just raised holds no case yet: each case is new to it (once), and its
+        // insert need not be waited for.
+        let added = if raised { !joined.contains(case) && insert(case, false)? } else { insert(case, true)? };
+        if added {
             joined.push(*case);
         }
     }

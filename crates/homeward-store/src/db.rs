@@ -720,19 +720,24 @@ impl Conn {
     /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
     /// it means even while the release of an inner one has not reached the server yet.
     ///
-    /// On PostgreSQL the savepoint is deferred, and goes with the next statement that waits,
-    /// behind the statements deferred before it. Should one of those fail, the savepoint is
-    /// never opened (the transaction is aborted by then): the block's first statement reports
-    /// that failure, and the rollback to the savepoint fails too, so the failure is the
-    /// enclosing work's, as it must be, and never passed over by the block's best effort.
-    /// (Sending the statements waiting first, to open the savepoint in a transaction known to be
-    /// sound, cost a round trip of its own inside the writer lock.)
+    /// On PostgreSQL the savepoint is opened in a transaction known to be sound: with no
+    /// statement waiting it is deferred and goes with the next statement that waits; otherwise
+    /// the waiting statements are sent first, in the same round trip, and a failure among them
+    /// is this call's error, before any savepoint exists.
     pub fn savepoint(&self, name: &str) -> Result<()> {
         match self {
             Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
             Conn::Postgres(c) => {
                 let pending = std::mem::take(&mut *c.pending.borrow_mut());
-                c.defer_simple(format!("{pending}SAVEPOINT {name}"));
+                let sql = format!("{pending}SAVEPOINT {name}");
+                if !c.deferred.borrow().is_empty() {
+                    // Sent now, with what waits: a failure there is the enclosing work's, before
+                    // any savepoint exists (deferred behind it, a ROLLBACK TO could find an
+                    // earlier block's savepoint of the same name whose release is still
+                    // queued, and pass the failure over).
+                    return c.simple(&sql);
+                }
+                c.defer_simple(sql);
                 *c.last_savepoint.borrow_mut() = Some(SavepointMark {
                     name: name.to_owned(),
                     sends: c.sends.get(),

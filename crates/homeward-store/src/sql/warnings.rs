@@ -299,16 +299,13 @@ fn first_week_sql(first_param: usize) -> String {
     format!("SELECT MIN(week) AS first FROM ({}) AS firsts", per_category.join(" UNION ALL "))
 }
 
+/// Weeks and their counts, oldest first.
+type WeekCounts = Vec<(i64, u32)>;
+
 /// A series' counts of the weeks `from..=to` that have any, in order, and the organisation's
 /// first week (`None` before its first report): one statement, as on PostgreSQL each is a round
 /// trip inside the writer lock.
-fn series_weeks(
-    conn: &Conn,
-    org: &str,
-    series: Series<'_>,
-    from: i64,
-    to: i64,
-) -> Result<Option<(i64, Vec<(i64, u32)>)>> {
+fn series_weeks(conn: &Conn, org: &str, series: Series<'_>, from: i64, to: i64) -> Result<Option<(i64, WeekCounts)>> {
     let (dimension, key) = series.parts();
     let sql = format!(
         "SELECT f.first, w.week, w.count FROM ({}) AS f

@@ -120,21 +120,34 @@ fn insert_suggestion(tx: &mut Tx<'_>, found_by: FoundBy, s: &MatchSuggestion) ->
 /// in one statement sent with the next one that waits: a report's candidates are some five
 /// pairs, and each statement costs PostgreSQL its own execution inside the writer lock.
 fn defer_new_pairs(tx: &mut Tx<'_>, found_by: FoundBy, pairs: &[MatchSuggestion]) -> Result<()> {
-    use crate::db::Value;
     if pairs.is_empty() {
         return Ok(());
     }
+    let pairs: Vec<&MatchSuggestion> = pairs.iter().collect();
+    let (rows, args) = pair_values(tx, found_by, &pairs)?;
+    let sql = format!(
+        "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
+         SELECT v.column1, v.column2, v.column3, v.column4, ?1, ?2, 'suggested' FROM (VALUES {rows}) AS v
+         WHERE true ON CONFLICT (child_a, child_b) DO NOTHING"
+    );
+    tx.conn.prepare_cached(&sql)?.defer(args)?;
+    Ok(())
+}
+
+/// The `VALUES` rows of `pairs` (each `(child_a, child_b, probability, explanation)`, smaller
+/// id first, from parameter `?3` on) and every parameter, the time `?1` and `found_by` `?2` first.
+fn pair_values(
+    tx: &Tx<'_>,
+    found_by: FoundBy,
+    pairs: &[&MatchSuggestion],
+) -> Result<(String, Vec<crate::db::Value<'static>>)> {
+    use crate::db::Value;
     let rows: Vec<String> = (0..pairs.len())
         .map(|i| {
             let p = 3 + 4 * i;
-            format!("(?{}, ?{}, CAST(?{} AS DOUBLE PRECISION), ?{}, ?1, ?2, 'suggested')", p, p + 1, p + 2, p + 3)
+            format!("(?{}, ?{}, CAST(?{} AS DOUBLE PRECISION), ?{})", p, p + 1, p + 2, p + 3)
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
-         VALUES {} ON CONFLICT (child_a, child_b) DO NOTHING",
-        rows.join(", ")
-    );
     let mut args = vec![Value::Text(timefmt::format(tx.now).into()), Value::Text(enum_name(&found_by)?.into())];
     for s in pairs {
         let (a, b) = ordered(s.child, s.other);
@@ -143,8 +156,7 @@ fn defer_new_pairs(tx: &mut Tx<'_>, found_by: FoundBy, pairs: &[MatchSuggestion]
         args.push(Value::Real(s.probability));
         args.push(Value::Text(to_json(&s.explanation)?.into()));
     }
-    tx.conn.prepare_cached(&sql)?.defer(args)?;
-    Ok(())
+    Ok((rows.join(", "), args))
 }
 
 const INSERT_SUGGESTION: &str =
@@ -160,34 +172,19 @@ const PAIRS_PER_STATEMENT: usize = 500;
 /// a run, and on PostgreSQL each statement is a round trip inside the writer lock, which every
 /// report waits for. Answers the pairs stored, smaller id first.
 fn insert_new_pairs(tx: &mut Tx<'_>, found_by: FoundBy, pairs: &[&MatchSuggestion]) -> Result<Vec<(ChildId, ChildId)>> {
-    use crate::db::Value;
     if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<String> = (0..pairs.len())
-        .map(|i| {
-            let p = 3 + 4 * i;
-            format!("(?{}, ?{}, CAST(?{} AS DOUBLE PRECISION), ?{})", p, p + 1, p + 2, p + 3)
-        })
-        .collect();
+    let (rows, args) = pair_values(tx, found_by, pairs)?;
     let sql = format!(
         "INSERT INTO child_matches (child_a, child_b, probability, explanation, found_at, found_by, status)
          SELECT v.column1, v.column2, v.column3, v.column4, ?1, ?2, 'suggested'
-         FROM (VALUES {}) AS v
+         FROM (VALUES {rows}) AS v
          JOIN children ca ON ca.id = v.column1 JOIN children cb ON cb.id = v.column2
          WHERE COALESCE(ca.identity_id, ca.id) <> COALESCE(cb.identity_id, cb.id)
          ON CONFLICT (child_a, child_b) DO NOTHING
-         RETURNING child_a, child_b",
-        rows.join(", ")
+         RETURNING child_a, child_b"
     );
-    let mut args = vec![Value::Text(timefmt::format(tx.now).into()), Value::Text(enum_name(&found_by)?.into())];
-    for s in pairs {
-        let (a, b) = ordered(s.child, s.other);
-        args.push(Value::Text(a.to_string().into()));
-        args.push(Value::Text(b.to_string().into()));
-        args.push(Value::Real(s.probability));
-        args.push(Value::Text(to_json(&s.explanation)?.into()));
-    }
     let mut statement = tx.conn.prepare_cached(&sql)?;
     let stored = statement.query_map(args, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut found = Vec::new();

@@ -460,11 +460,17 @@ pub struct PgConn {
     /// The savepoint deferred last, while nothing has been sent or deferred after it (see
     /// [`Conn::forget_unused_savepoint`]).
     last_savepoint: RefCell<Option<SavepointMark>>,
+    /// Savepoints opened so far: each one's name ends in its number (see [`Conn::savepoint`]).
+    savepoints: std::cell::Cell<u64>,
 }
+
+/// A savepoint [`Conn::savepoint`] opened, by the name the database knows it by.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Savepoint(String);
 
 /// A savepoint as it was deferred.
 struct SavepointMark {
-    name: String,
+    name: Savepoint,
     /// [`PgConn::sends`] and the number of deferred statements, the savepoint's own included.
     sends: u64,
     deferred: usize,
@@ -497,6 +503,7 @@ impl PgConn {
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
             sends: std::cell::Cell::new(0),
             last_savepoint: RefCell::default(),
+            savepoints: std::cell::Cell::new(0),
         })
     }
 
@@ -717,47 +724,49 @@ impl Conn {
         }
     }
 
-    /// Opens a savepoint. Savepoints are named by the caller so that a rollback names the one
-    /// it means even while the release of an inner one has not reached the server yet.
+    /// Opens a savepoint; `name` says what it is for. On SQLite it is opened at once, by that
+    /// name (a rollback finds the innermost savepoint of a name, and callers name nested ones
+    /// apart).
     ///
-    /// On PostgreSQL the savepoint is opened in a transaction known to be sound: with no
-    /// statement waiting it is deferred and goes with the next statement that waits; otherwise
-    /// the waiting statements are sent first, in the same round trip, and a failure among them
-    /// is this call's error, before any savepoint exists.
-    pub fn savepoint(&self, name: &str) -> Result<()> {
+    /// On PostgreSQL it is deferred, sent with the next statement that waits, and named apart
+    /// from every other savepoint of the connection (`name` and a number). The statements
+    /// waiting before it may fail when they reach the server, after the work inside the
+    /// savepoint has been done; the savepoint was then never opened, and a rollback to it
+    /// fails rather than finding an earlier savepoint of the same name (whose release may still
+    /// be waiting) and passing the failure over.
+    pub fn savepoint(&self, name: &str) -> Result<Savepoint> {
         match self {
-            Conn::Sqlite(_) => self.run(&format!("SAVEPOINT {name}")),
+            Conn::Sqlite(_) => {
+                self.run(&format!("SAVEPOINT {name}"))?;
+                Ok(Savepoint(name.to_owned()))
+            }
             Conn::Postgres(c) => {
+                let number = c.savepoints.get() + 1;
+                c.savepoints.set(number);
+                let savepoint = Savepoint(format!("{name}_{number}"));
                 let pending = std::mem::take(&mut *c.pending.borrow_mut());
-                let sql = format!("{pending}SAVEPOINT {name}");
-                if !c.deferred.borrow().is_empty() {
-                    // Sent now, with what waits: a failure there is the enclosing work's, before
-                    // any savepoint exists (deferred behind it, a ROLLBACK TO could find an
-                    // earlier block's savepoint of the same name whose release is still
-                    // queued, and pass the failure over).
-                    return c.simple(&sql);
-                }
-                c.defer_simple(sql);
+                c.defer_simple(format!("{pending}SAVEPOINT {}", savepoint.0));
                 *c.last_savepoint.borrow_mut() = Some(SavepointMark {
-                    name: name.to_owned(),
+                    name: Savepoint(savepoint.0.clone()),
                     sends: c.sends.get(),
                     deferred: c.deferred.borrow().len(),
                     pending,
                 });
-                Ok(())
+                Ok(savepoint)
             }
         }
     }
 
-    /// Takes back the savepoint `name` when nothing has been sent or deferred since it was
+    /// Takes back `savepoint` when nothing has been sent or deferred since it was
     /// (PostgreSQL): the block it opened did nothing, and it is as if it had never been opened,
     /// rather than a round trip for a savepoint and its release alone. True when it was taken
     /// back; the block then has nothing to release or roll back. Always false on SQLite, which
     /// opens a savepoint at once.
-    pub fn forget_unused_savepoint(&self, name: &str) -> bool {
+    pub fn forget_unused_savepoint(&self, savepoint: &Savepoint) -> bool {
         let Conn::Postgres(c) = self else { return false };
         let Some(mark) = c.last_savepoint.borrow_mut().take() else { return false };
-        let unused = mark.name == name && mark.sends == c.sends.get() && mark.deferred == c.deferred.borrow().len();
+        let unused =
+            mark.name == *savepoint && mark.sends == c.sends.get() && mark.deferred == c.deferred.borrow().len();
         if unused {
             c.deferred.borrow_mut().pop();
             *c.pending.borrow_mut() = mark.pending;
@@ -774,7 +783,8 @@ impl Conn {
     /// The statements deferred inside the savepoint are sent first, so that a failure among
     /// them is this savepoint's failure: the caller should [`Conn::flush`] before deciding to
     /// release, and roll back instead when that fails.
-    pub fn release(&self, name: &str) -> Result<()> {
+    pub fn release(&self, savepoint: &Savepoint) -> Result<()> {
+        let name = &savepoint.0;
         match self {
             Conn::Sqlite(_) => self.run(&format!("RELEASE {name}")),
             Conn::Postgres(c) => {
@@ -804,11 +814,12 @@ impl Conn {
     /// Undoes what was done since a savepoint and releases it. Savepoints whose release was not
     /// sent yet are inside it (they were opened after it) and are removed by the rollback.
     ///
-    /// On PostgreSQL the statements still waiting are sent first, in the same round trip: they
-    /// are all inside the savepoint (see [`Conn::savepoint`]; the first may be the savepoint
-    /// itself), so whether they failed does not matter, as the rollback undoes them. Should the
-    /// savepoint itself have failed, the rollback fails too.
-    pub fn rollback_to(&self, name: &str) -> Result<()> {
+    /// On PostgreSQL the statements still waiting are sent first, in the same round trip. Those
+    /// inside the savepoint may have failed or not: the rollback undoes them. Those before it
+    /// (it is deferred behind them, see [`Conn::savepoint`]) must not have: if one did, the
+    /// savepoint was never opened and the rollback fails, and with it the enclosing work.
+    pub fn rollback_to(&self, savepoint: &Savepoint) -> Result<()> {
+        let name = &savepoint.0;
         match self {
             Conn::Sqlite(_) => self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}")),
             Conn::Postgres(c) => {

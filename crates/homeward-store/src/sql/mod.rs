@@ -239,23 +239,27 @@ impl Tx<'_> {
     /// Runs `f` in a savepoint of its own: if it fails, what it wrote (its audit entries
     /// included) is rolled back and its error returned, while the rest of the command stands.
     pub fn nested<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
-        // Named by depth: a rollback names its own savepoint, whatever inner ones are still open.
+        // Named by depth on SQLite: a rollback names its own savepoint, whatever inner ones are
+        // still open (PostgreSQL's are named apart by the connection).
         const NAMES: [&str; 8] =
             ["nested1", "nested2", "nested3", "nested4", "nested5", "nested6", "nested7", "nested8"];
         let name =
             NAMES.get(self.depth).copied().ok_or_else(|| StoreError::Corrupt("savepoints nested too deep".into()))?;
-        // A failure here is of the work before the block (sent with the savepoint): not the
-        // block's, and not one a best effort may pass over.
-        if let Err(e) = self.conn.savepoint(name) {
-            self.broken.get_or_insert_with(|| format!("cannot open a savepoint: {e}"));
-            return Err(e.into());
-        }
+        // A failure here is of the work before the block: not the block's, and not one a best
+        // effort may pass over.
+        let savepoint = match self.conn.savepoint(name) {
+            Ok(savepoint) => savepoint,
+            Err(e) => {
+                self.broken.get_or_insert_with(|| format!("cannot open a savepoint: {e}"));
+                return Err(e.into());
+            }
+        };
         self.depth += 1;
         let before = self.audit.mark();
         let result = f(self);
         // A block that did nothing leaves no savepoint behind to release (and costs PostgreSQL
         // no round trip).
-        if result.is_ok() && self.conn.forget_unused_savepoint(name) {
+        if result.is_ok() && self.conn.forget_unused_savepoint(&savepoint) {
             self.depth -= 1;
             return result;
         }
@@ -266,7 +270,7 @@ impl Tx<'_> {
             Ok(done)
         });
         self.depth -= 1;
-        let ended = if result.is_ok() { self.conn.release(name) } else { self.conn.rollback_to(name) };
+        let ended = if result.is_ok() { self.conn.release(&savepoint) } else { self.conn.rollback_to(&savepoint) };
         if result.is_err() {
             self.audit.undo(before);
         }
@@ -840,15 +844,22 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
             }
             let before = chain.clone();
             // A lone command needs no savepoint: if it fails, the whole transaction rolls back.
-            if !alone && let Err(e) = conn.savepoint("job") {
-                // The transaction cannot be trusted any more (on PostgreSQL it may be aborted,
-                // and a COMMIT of it would answer ROLLBACK without an error): the batch ends.
-                let why = format!("cannot open a command's savepoint: {e}");
-                let (_, finish) = job(Err(why.clone()));
-                finishers.push(finish);
-                aborted = Some(why);
-                continue;
-            }
+            let savepoint = match alone {
+                true => None,
+                false => match conn.savepoint("job") {
+                    Ok(savepoint) => Some(savepoint),
+                    Err(e) => {
+                        // The transaction cannot be trusted any more (on PostgreSQL it may be
+                        // aborted, and a COMMIT of it would answer ROLLBACK without an error):
+                        // the batch ends.
+                        let why = format!("cannot open a command's savepoint: {e}");
+                        let (_, finish) = job(Err(why.clone()));
+                        finishers.push(finish);
+                        aborted = Some(why);
+                        continue;
+                    }
+                },
+            };
             let (ok, finish) = {
                 let mut tx = Tx {
                     conn,
@@ -864,8 +875,8 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
                     (false, finish)
                 })
             };
-            if !alone && !conn.transaction_lost() {
-                let ended = if ok { conn.release("job") } else { conn.rollback_to("job") };
+            if let Some(savepoint) = savepoint.filter(|_| !conn.transaction_lost()) {
+                let ended = if ok { conn.release(&savepoint) } else { conn.rollback_to(&savepoint) };
                 if let Err(e) = ended {
                     tracing::error!(error = %e, "cannot end a command's savepoint");
                     aborted = Some(format!("cannot end a command's savepoint: {e}"));

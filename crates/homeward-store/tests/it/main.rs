@@ -948,7 +948,7 @@ fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
     let v: String = conn.query_row("SELECT v FROM scratch WHERE k = ?1", [1], |r| r.get(0)).unwrap();
     assert_eq!(v, "uno", "a read sees the deferred writes before it, in their order");
 
-    conn.savepoint("work").unwrap();
+    let work = conn.savepoint("work").unwrap();
     // SQLite runs each at once and fails at the duplicate; PostgreSQL fails when they are sent.
     let attempt = (|| {
         conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![2, "two"])?;
@@ -958,7 +958,7 @@ fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
     })();
     let error = attempt.expect_err("a duplicate key must fail").to_string().to_lowercase();
     assert!(error.contains("unique") || error.contains("duplicate"), "the duplicate's own error, not {error}");
-    conn.rollback_to("work").unwrap();
+    conn.rollback_to(&work).unwrap();
     conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![4, "four"]).unwrap();
     conn.commit().unwrap();
 
@@ -973,6 +973,55 @@ fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
     conn.rollback().unwrap();
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM scratch", (), |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
+}
+}
+
+conformance! {
+/// A block's savepoint opened behind a write of the work before it that fails when it reaches
+/// the server (PostgreSQL defers both) was never opened: rolling back to it fails, and so the
+/// failure is the enclosing work's. Regression: savepoints named by depth alone let that
+/// rollback find an earlier block's savepoint of the same name, whose release was still
+/// waiting to be sent, undo that block and the failed write, and go on as if nothing had failed.
+fn a_failure_before_a_savepoint_is_never_passed_over_by_rolling_back_to_it() {
+    use homeward_store::params;
+    let f = fixture();
+    let conn = f.conn();
+    conn.execute_batch("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT NOT NULL)").unwrap();
+    conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![1, "one"]).unwrap();
+    conn.flush().unwrap();
+
+    conn.run("BEGIN").unwrap();
+    let first = conn.savepoint("block").unwrap();
+    conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![10, "first block"]).unwrap();
+    conn.flush().unwrap();
+    conn.release(&first).unwrap();
+    // The enclosing work goes on: a duplicate, which SQLite refuses at once and PostgreSQL when
+    // it is sent, then a second block of the same name whose read sends it.
+    match conn.defer("INSERT INTO scratch (k, v) VALUES (?1, ?2)", params![1, "duplicate"]) {
+        Err(e) => assert!(!conn.is_postgres(), "only SQLite runs a deferred statement at once: {e}"),
+        Ok(()) => match conn.savepoint("block") {
+            // Sent at once with what waited: the failure is the work's before any savepoint.
+            Err(e) => assert!(e.to_string().to_lowercase().contains("duplicate"), "{e}"),
+            Ok(second) => {
+                let read = conn.query_row("SELECT COUNT(*) FROM scratch", (), |r| r.get::<_, i64>(0));
+                let error = read.expect_err("the duplicate goes with the read").to_string().to_lowercase();
+                assert!(error.contains("duplicate") || error.contains("unique"), "{error}");
+                assert!(
+                    conn.rollback_to(&second).is_err(),
+                    "the second block's savepoint was never opened: rolling back to it must fail"
+                );
+            }
+        },
+    }
+    if conn.is_postgres() {
+        assert!(conn.commit().is_err(), "the transaction is aborted: its commit must be refused");
+    }
+    conn.rollback().unwrap();
+    let kept: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT k FROM scratch ORDER BY k").unwrap();
+        stmt.query_map((), |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(kept, vec![1], "nothing of the failed transaction stands");
 }
 }
 

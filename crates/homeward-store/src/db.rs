@@ -430,8 +430,107 @@ impl rusqlite::ToSql for Value<'_> {
     }
 }
 
-/// A statement sent later, with others: its answer is only whether it succeeded.
-type Deferred = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), postgres::Error>> + Send>>;
+/// A statement on its way to the server: its answer is only whether it succeeded.
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), postgres::Error>> + Send>>;
+
+/// A statement sent later, with others.
+enum Deferred {
+    /// Sent as it is.
+    Ready(Pending),
+    /// A plain insert (see [`plain_insert`]): a run of them is sent as one statement.
+    Insert(Insert),
+}
+
+/// A plain insert waiting to be sent: its text as PostgreSQL's, its statement and its values.
+struct Insert {
+    sql: std::sync::Arc<str>,
+    statement: postgres::Statement,
+    values: Vec<Value<'static>>,
+}
+
+/// A statement prepared on a PostgreSQL connection, with its text when it is a plain insert.
+#[derive(Clone)]
+pub struct Prepared {
+    statement: postgres::Statement,
+    insert: Option<std::sync::Arc<str>>,
+}
+
+/// Whether a statement's PostgreSQL text is a plain insert, `INSERT INTO t (…) VALUES (…)`,
+/// which reads nothing and has no conflict clause: such inserts can run as one statement (each
+/// a data-modifying `WITH` of it) and do what they did one by one, as none sees the rows of
+/// another (all run on one snapshot) and none needs to. Foreign keys and uniqueness are checked
+/// as before: each row's uniqueness as it is inserted, foreign keys at the statement's end.
+fn plain_insert(sql: &str) -> bool {
+    let upper = sql.to_ascii_uppercase();
+    upper.trim_start().starts_with("INSERT INTO")
+        && !["SELECT", "ON CONFLICT", "RETURNING", "DEFAULT", "WITH", ";"].iter().any(|word| upper.contains(word))
+}
+
+/// Plain inserts sent as one statement at most, and their parameters at most (PostgreSQL takes
+/// 65,535).
+const COMBINED_MAX: usize = 32;
+const COMBINED_MAX_PARAMS: usize = 8_000;
+/// Shapes of combined inserts (which inserts, in which order) a connection prepares at most;
+/// past it, runs of a new shape are sent one statement each.
+const COMBINED_SHAPES: usize = 256;
+
+/// `sql` (PostgreSQL's text) with each parameter `$n` written `$(n + by)`, outside string
+/// literals and quoted names.
+fn shift_params(sql: &str, by: usize) -> String {
+    renumber(sql, '$', |n| n.map(|n| n + by))
+}
+
+/// `sql` with each `marker` outside string literals and quoted names, and the digits after it
+/// (`None` when there are none), written `$` and the number `number` gives for them; a marker
+/// it gives none for stays as it was.
+fn renumber(sql: &str, marker: char, mut number: impl FnMut(Option<usize>) -> Option<usize>) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, c) if c == marker => {
+                let mut digits: Option<usize> = None;
+                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    digits = Some(digits.unwrap_or(0) * 10 + d as usize);
+                    chars.next();
+                }
+                match number(digits) {
+                    Some(n) => {
+                        out.push('$');
+                        out.push_str(&n.to_string());
+                    }
+                    None => out.push(c),
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// The plain inserts of a run as one statement: each but the last a data-modifying `WITH`,
+/// parameters numbered on from the one before.
+fn combined_sql(run: &[Insert]) -> String {
+    let mut offset = 0;
+    let mut parts = Vec::with_capacity(run.len());
+    for insert in run {
+        parts.push(shift_params(&insert.sql, offset));
+        offset += insert.statement.params().len();
+    }
+    let main = parts.pop().unwrap_or_default();
+    let with: Vec<String> = parts.iter().enumerate().map(|(i, part)| format!("w{i} AS ({part})")).collect();
+    format!("WITH {} {main}", with.join(", "))
+}
 
 /// A PostgreSQL connection with its own cache of prepared statements.
 ///
@@ -447,7 +546,9 @@ pub struct PgConn {
     /// statement waits (as the synchronous `postgres` client does).
     runtime: tokio::runtime::Runtime,
     client: std::sync::Arc<tokio_postgres::Client>,
-    statements: RefCell<HashMap<String, postgres::Statement>>,
+    statements: RefCell<HashMap<String, Prepared>>,
+    /// Combined plain inserts, by their text (see [`PgConn::pending`]).
+    combined: RefCell<HashMap<String, postgres::Statement>>,
     /// Statements sent with the next one whose answer is needed.
     deferred: RefCell<Vec<Deferred>>,
     /// Savepoints released but not yet told to the server (see [`Conn::release`]).
@@ -498,6 +599,7 @@ impl PgConn {
             runtime,
             client: std::sync::Arc::new(client),
             statements: RefCell::new(HashMap::new()),
+            combined: RefCell::new(HashMap::new()),
             deferred: RefCell::default(),
             pending: RefCell::default(),
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
@@ -524,6 +626,7 @@ impl PgConn {
         let now = std::time::Instant::now();
         if now >= due {
             self.statements.borrow_mut().clear();
+            self.combined.borrow_mut().clear();
             let next = (wait * 2).min(REPLAN_MAX);
             self.replan.set((now + next, next));
         }
@@ -537,7 +640,7 @@ impl PgConn {
         if deferred.is_empty() {
             return Ok(self.runtime.block_on(last)?);
         }
-        let (earlier, last) = self.in_order(deferred, last);
+        let (earlier, last) = self.in_order(self.pending(deferred), last);
         for result in earlier {
             result?;
         }
@@ -549,11 +652,11 @@ impl PgConn {
     /// any answer is awaited), and answers every result.
     fn in_order<T>(
         &self,
-        deferred: Vec<Deferred>,
+        deferred: Vec<Pending>,
         last: impl std::future::Future<Output = Result<T, postgres::Error>>,
     ) -> (Vec<Result<(), postgres::Error>>, Result<T, postgres::Error>) {
         use std::task::Poll;
-        let mut pending: Vec<Option<Deferred>> = deferred.into_iter().map(Some).collect();
+        let mut pending: Vec<Option<Pending>> = deferred.into_iter().map(Some).collect();
         let mut results: Vec<Result<(), postgres::Error>> = Vec::with_capacity(pending.len());
         results.resize_with(pending.len(), || Ok(()));
         let mut last = std::pin::pin!(last);
@@ -606,29 +709,31 @@ impl PgConn {
     /// Queues `sql` as a simple query, to be sent with the next statement that waits.
     fn defer_simple(&self, sql: String) {
         let client = self.client.clone();
-        self.deferred.borrow_mut().push(Box::pin(async move { client.batch_execute(&sql).await }));
+        self.deferred.borrow_mut().push(Deferred::Ready(Box::pin(async move { client.batch_execute(&sql).await })));
     }
 
     pub fn is_closed(&self) -> bool {
         self.client.is_closed()
     }
 
-    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+    fn statement(&self, sql: &str) -> Result<Prepared> {
         self.replan_when_due();
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let statement = self.prepare_once(sql)?;
-        self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
-        Ok(statement)
+        let prepared = self.prepare_once(sql)?;
+        self.statements.borrow_mut().insert(sql.to_owned(), prepared.clone());
+        Ok(prepared)
     }
 
     /// Prepares `sql`, in a round trip of its own after the statements waiting: never ahead of
     /// them, as a failed preparation aborts the transaction, and must do so inside the savepoint
     /// they are in, not before it is opened.
-    fn prepare_once(&self, sql: &str) -> Result<postgres::Statement> {
+    fn prepare_once(&self, sql: &str) -> Result<Prepared> {
         self.flush()?;
-        Ok(self.runtime.block_on(self.client.prepare(&placeholders(sql)))?)
+        let sql = placeholders(sql);
+        let statement = self.runtime.block_on(self.client.prepare(&sql))?;
+        Ok(Prepared { statement, insert: plain_insert(&sql).then(|| sql.into()) })
     }
 
     fn query(&self, statement: &postgres::Statement, values: &[Value<'_>]) -> Result<Vec<postgres::Row>> {
@@ -645,52 +750,92 @@ impl PgConn {
     }
 
     /// Queues a statement whose answer is not needed, to be sent with the next one that is.
-    fn defer(&self, statement: postgres::Statement, values: Vec<Value<'static>>) {
+    fn defer(&self, prepared: Prepared, values: Vec<Value<'static>>) {
+        let deferred = match prepared.insert {
+            Some(sql) => Deferred::Insert(Insert { sql, statement: prepared.statement, values }),
+            None => Deferred::Ready(self.send(prepared.statement, values)),
+        };
+        self.deferred.borrow_mut().push(deferred);
+    }
+
+    /// A statement with its values, to be sent when first polled.
+    fn send(&self, statement: postgres::Statement, values: Vec<Value<'static>>) -> Pending {
         let client = self.client.clone();
-        self.deferred.borrow_mut().push(Box::pin(async move {
+        Box::pin(async move {
             let bound: Vec<&(dyn postgres::types::ToSql + Sync)> =
                 values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
             client.execute(&statement, &bound).await.map(drop)
-        }));
+        })
+    }
+
+    /// The deferred statements as they are sent: each run of plain inserts as one statement (a
+    /// case's dozen inserts cost PostgreSQL one statement's start-up and protocol instead of a
+    /// dozen, inside the writer lock), the others as they are.
+    fn pending(&self, deferred: Vec<Deferred>) -> Vec<Pending> {
+        let mut out = Vec::with_capacity(deferred.len());
+        let mut run: Vec<Insert> = Vec::new();
+        for d in deferred {
+            match d {
+                Deferred::Insert(insert) => {
+                    let params: usize = run.iter().map(|i| i.values.len()).sum();
+                    if run.len() >= COMBINED_MAX || params + insert.values.len() > COMBINED_MAX_PARAMS {
+                        self.send_run(std::mem::take(&mut run), &mut out);
+                    }
+                    run.push(insert);
+                }
+                Deferred::Ready(pending) => {
+                    self.send_run(std::mem::take(&mut run), &mut out);
+                    out.push(pending);
+                }
+            }
+        }
+        self.send_run(run, &mut out);
+        out
+    }
+
+    /// A run of plain inserts as one statement, or one statement each when there is one or when
+    /// the connection has prepared [`COMBINED_SHAPES`] shapes already.
+    fn send_run(&self, run: Vec<Insert>, out: &mut Vec<Pending>) {
+        if run.len() < 2 {
+            out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
+            return;
+        }
+        let sql = combined_sql(&run);
+        let known = self.combined.borrow().get(&sql).cloned();
+        let statement = match known {
+            Some(statement) => statement,
+            None if self.combined.borrow().len() >= COMBINED_SHAPES => {
+                out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
+                return;
+            }
+            // A preparation that fails (it should not: each part was prepared alone) aborts the
+            // transaction, and is the first error of the statements sent.
+            None => match self.runtime.block_on(self.client.prepare(&sql)) {
+                Ok(statement) => {
+                    self.combined.borrow_mut().insert(sql, statement.clone());
+                    statement
+                }
+                Err(e) => {
+                    out.push(Box::pin(async move { Err(e) }));
+                    return;
+                }
+            },
+        };
+        let values = run.into_iter().flat_map(|i| i.values).collect();
+        out.push(self.send(statement, values));
     }
 }
 
 /// SQLite's `?1` and `?` placeholders as PostgreSQL's `$1`, outside string literals and quoted
 /// names.
 pub fn placeholders(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut next = 1u32;
-    let mut quote: Option<char> = None;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                out.push(c);
-            }
-            (Some(_), c) => out.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                out.push(c);
-            }
-            (None, '?') => {
-                let mut digits = String::new();
-                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
-                    digits.push(d);
-                    chars.next();
-                }
-                out.push('$');
-                if digits.is_empty() {
-                    out.push_str(&next.to_string());
-                    next += 1;
-                } else {
-                    out.push_str(&digits);
-                }
-            }
-            (None, c) => out.push(c),
-        }
-    }
-    out
+    let mut next = 0;
+    renumber(sql, '?', |n| {
+        Some(n.unwrap_or_else(|| {
+            next += 1;
+            next
+        }))
+    })
 }
 
 /// A connection to either engine.
@@ -826,7 +971,7 @@ impl Conn {
                 c.pending.borrow_mut().clear();
                 let deferred = c.take_deferred();
                 let sql = format!("ROLLBACK TO {name}; RELEASE {name}");
-                let (_, undone) = c.in_order(deferred, c.client.batch_execute(&sql));
+                let (_, undone) = c.in_order(c.pending(deferred), c.client.batch_execute(&sql));
                 Ok(undone?)
             }
         }
@@ -944,7 +1089,7 @@ impl std::ops::DerefMut for StmtInner<'_> {
 /// A prepared statement.
 pub enum Stmt<'a> {
     Sqlite(StmtInner<'a>),
-    Postgres(&'a PgConn, postgres::Statement),
+    Postgres(&'a PgConn, Prepared),
 }
 
 impl Stmt<'_> {
@@ -968,7 +1113,7 @@ impl Stmt<'_> {
         let values = checked(&params)?;
         match self {
             Stmt::Sqlite(s) => Ok(s.execute(rusqlite::params_from_iter(values.iter()))?),
-            Stmt::Postgres(c, s) => c.execute(s, &values),
+            Stmt::Postgres(c, s) => c.execute(&s.statement, &values),
         }
     }
 
@@ -983,7 +1128,7 @@ impl Stmt<'_> {
                 }
             }
             Stmt::Postgres(c, s) => {
-                let rows = c.query(s, &values)?;
+                let rows = c.query(&s.statement, &values)?;
                 match rows.first() {
                     Some(row) => f(&Row::Postgres(row)),
                     None => Err(Error::NoRows),
@@ -1008,7 +1153,7 @@ impl Stmt<'_> {
                 }
             }
             Stmt::Postgres(c, s) => {
-                for row in c.query(s, &values)? {
+                for row in c.query(&s.statement, &values)? {
                     out.push(f(&Row::Postgres(&row)));
                 }
             }
@@ -1030,7 +1175,7 @@ impl Stmt<'_> {
         let values = checked(&params)?;
         Ok(match self {
             Stmt::Sqlite(s) => Rows::Sqlite(s.query(rusqlite::params_from_iter(values))?),
-            Stmt::Postgres(c, s) => Rows::Postgres(c.query(s, &values)?.into_iter(), None),
+            Stmt::Postgres(c, s) => Rows::Postgres(c.query(&s.statement, &values)?.into_iter(), None),
         })
     }
 }
@@ -1058,7 +1203,7 @@ impl Rows<'_> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use super::{Conn, Error, placeholders};
+    use super::{Conn, Error, placeholders, plain_insert, shift_params};
 
     /// Whatever field it comes in, a NUL never reaches a table: PostgreSQL could not store it.
     #[test]
@@ -1081,5 +1226,29 @@ mod tests {
         assert_eq!(placeholders("VALUES (?, ?, ?)"), "VALUES ($1, $2, $3)");
         assert_eq!(placeholders("WHERE a = '?' AND b = ?2"), "WHERE a = '?' AND b = $2");
         assert_eq!(placeholders("WHERE \"we?rd\" = ?"), "WHERE \"we?rd\" = $1");
+    }
+
+    #[test]
+    fn parameters_are_shifted_outside_literals() {
+        assert_eq!(shift_params("VALUES ($1, $2, $12)", 7), "VALUES ($8, $9, $19)");
+        assert_eq!(shift_params("VALUES ('$1', \"$2\", $3)", 10), "VALUES ('$1', \"$2\", $13)");
+        assert_eq!(shift_params("VALUES ($1, '$')", 0), "VALUES ($1, '$')");
+    }
+
+    /// Only inserts that read nothing and decide nothing on a conflict run as one statement:
+    /// one that reads (a count, a select) would not see the rows inserted beside it.
+    #[test]
+    fn only_plain_inserts_are_combined() {
+        let check = |sql: &str, plain: bool| assert_eq!(plain_insert(sql), plain, "{sql}");
+        check("INSERT INTO audit_log (seq, hash) VALUES ($1, $2)", true);
+        check("  insert into notes (id) values ($1)", true);
+        check("INSERT INTO a (n) VALUES ((SELECT COUNT(*) + 1 FROM a WHERE c = $1))", false);
+        check("INSERT INTO child_search (key, child_id) VALUES ($2, $1) ON CONFLICT DO NOTHING", false);
+        check("INSERT INTO t (x) SELECT x FROM u", false);
+        check("INSERT INTO t (x) VALUES ($1) RETURNING id", false);
+        check("INSERT INTO t DEFAULT VALUES", false);
+        check("UPDATE t SET x = $1", false);
+        check("WITH a AS (DELETE FROM t) INSERT INTO u (x) VALUES ($1)", false);
+        check("INSERT INTO t (x) VALUES ($1); DELETE FROM t", false);
     }
 }

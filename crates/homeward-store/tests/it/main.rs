@@ -977,6 +977,59 @@ fn deferred_statements_run_in_order_and_fail_inside_their_savepoint() {
 }
 
 conformance! {
+/// Plain inserts waiting together (PostgreSQL sends a run of them as one statement) are each
+/// checked as they were alone: a row may refer to one inserted before it in the same run, a
+/// reference to a row that is nowhere fails the run with the foreign key's own error, and a
+/// duplicate with the key's.
+fn inserts_sent_together_are_checked_as_one_by_one() {
+    use homeward_store::params;
+    let f = fixture();
+    let conn = f.conn();
+    conn.execute_batch(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id))",
+    )
+    .unwrap();
+    let insert_parent = |id: i64| conn.defer("INSERT INTO parent (id, name) VALUES (?1, ?2)", params![id, "p"]);
+    let insert_child = |id: i64, parent: i64| conn.defer("INSERT INTO child (id, parent_id) VALUES (?1, ?2)", params![id, parent]);
+
+    conn.run("BEGIN").unwrap();
+    let attempt = (|| {
+        insert_parent(1)?;
+        insert_child(10, 1)?;
+        insert_child(11, 2)?; // no parent 2
+        conn.flush()
+    })();
+    let error = attempt.expect_err("a child without its parent must fail").to_string().to_lowercase();
+    assert!(error.contains("foreign key"), "the foreign key's own error, not {error}");
+    conn.rollback().unwrap();
+
+    conn.run("BEGIN").unwrap();
+    let attempt = (|| {
+        insert_parent(1)?;
+        insert_parent(1)?;
+        conn.flush()
+    })();
+    let error = attempt.expect_err("a duplicate must fail").to_string().to_lowercase();
+    assert!(error.contains("unique") || error.contains("duplicate"), "the key's own error, not {error}");
+    conn.rollback().unwrap();
+
+    conn.run("BEGIN").unwrap();
+    insert_parent(1).unwrap();
+    insert_child(10, 1).unwrap();
+    insert_parent(2).unwrap();
+    insert_child(11, 2).unwrap();
+    insert_child(12, 1).unwrap();
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM child", (), |r| r.get(0)).unwrap();
+    assert_eq!(n, 3, "a read sees every insert before it");
+    conn.commit().unwrap();
+    let mut stmt = conn.prepare("SELECT id, parent_id FROM child ORDER BY id").unwrap();
+    let rows: Vec<(i64, i64)> = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(rows, vec![(10, 1), (11, 2), (12, 1)]);
+}
+}
+
+conformance! {
 /// A block's savepoint opened behind a write of the work before it that fails when it reaches
 /// the server (PostgreSQL defers both) was never opened: rolling back to it fails, and so the
 /// failure is the enclosing work's. Regression: savepoints named by depth alone let that

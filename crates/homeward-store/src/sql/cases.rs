@@ -33,29 +33,47 @@ fn new_id() -> Uuid {
 
 /// Stores a validated identifier with the case and appends its event.
 fn link_identifier(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, identifier: NewIdentifier) -> Result<Identifier> {
+    let (identifier, event) = new_identifier(tx, case, actor, identifier)?;
+    insert_identifier(tx, &identifier)?;
+    insert_event(tx.conn, &event)?;
+    Ok(identifier)
+}
+
+/// A validated identifier of the case and its event, applied to the case; nothing written.
+fn new_identifier(
+    tx: &Tx<'_>,
+    case: &mut Case,
+    actor: &Actor,
+    identifier: NewIdentifier,
+) -> Result<(Identifier, CaseEvent)> {
     let identifier_id = IdentifierId(new_id());
     let normalised = normalise_identifier(identifier.kind, &identifier.value);
-    tx.conn
-        .prepare_cached(
-            "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .defer(params![
-            identifier_id.to_string(),
-            case.id.to_string(),
-            enum_name(&identifier.kind)?,
-            identifier.value,
-            normalised,
-            identifier.label
-        ])?;
-    append(tx, case, actor, CaseCommand::LinkIdentifier { identifier_id, kind: identifier.kind })?;
-    Ok(Identifier {
+    let event = decided(tx, case, actor, CaseCommand::LinkIdentifier { identifier_id, kind: identifier.kind })?;
+    let identifier = Identifier {
         id: identifier_id,
         case_id: case.id,
         kind: identifier.kind,
         value: identifier.value,
         normalised,
         label: identifier.label,
-    })
+    };
+    Ok((identifier, event))
+}
+
+fn insert_identifier(tx: &Tx<'_>, identifier: &Identifier) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO identifiers (id, case_id, kind, value, normalised, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .defer(params![
+            identifier.id.to_string(),
+            identifier.case_id.to_string(),
+            enum_name(&identifier.kind)?,
+            identifier.value,
+            identifier.normalised,
+            identifier.label
+        ])?;
+    Ok(())
 }
 
 /// Opens a case that the actor's organisation knows by its own reference, unless it opened one
@@ -103,25 +121,41 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         missing_from: new.last_seen.missing_from.as_ref().map(|m| m.kind),
         assignee: new.assignee,
     };
-    let (mut case, event) = Case::open(EventId(new_id()), case_id, tx.now, actor.user_id, opened)?;
-    // The projection row first: events and personal records refer to it.
+    let (mut case, opened) = Case::open(EventId(new_id()), case_id, tx.now, actor.user_id, opened)?;
+    // Everything the case is on opening is decided before any of it is written, so that its
+    // projection row is inserted once, as the command leaves it (an update would be a new row
+    // version in every index of the table), and before the rows that refer to it.
+    let contact = match new.contact {
+        Some(details) => {
+            let id = ContactId(new_id());
+            let event = decided(tx, &mut case, actor, CaseCommand::AddContact(id))?;
+            Some((Contact { id, case_id, details, recorded_by: actor.user_id }, event))
+        }
+        None => None,
+    };
+    let mut identifiers = Vec::with_capacity(new.identifiers.len());
+    for identifier in new.identifiers {
+        identifiers.push(new_identifier(tx, &mut case, actor, identifier)?);
+    }
+    // The tasks the response plan's templates give every new case.
+    let planned = plan_tasks(tx, &mut case, actor, None)?;
+
     insert_projection(tx.conn, &case)?;
-    insert_event(tx.conn, &event)?;
+    insert_event(tx.conn, &opened)?;
     tx.conn.defer(
         "INSERT INTO case_personal (case_id, last_seen, circumstances) VALUES (?1, ?2, ?3)",
         params![case_id.to_string(), to_json(&new.last_seen)?, new.circumstances],
     )?;
-    let mut contacts = Vec::new();
-    if let Some(details) = new.contact {
-        let id = ContactId(new_id());
-        insert_contact(tx, case_id, id, actor, &details)?;
-        append(tx, &mut case, actor, CaseCommand::AddContact(id))?;
-        contacts.push(Contact { id, case_id, details, recorded_by: actor.user_id });
+    if let Some((contact, event)) = &contact {
+        insert_contact(tx, case_id, contact.id, actor, &contact.details)?;
+        insert_event(tx.conn, event)?;
     }
-    let mut identifiers = Vec::with_capacity(new.identifiers.len());
-    for identifier in new.identifiers {
-        identifiers.push(link_identifier(tx, &mut case, actor, identifier)?);
+    for (identifier, event) in &identifiers {
+        insert_identifier(tx, identifier)?;
+        insert_event(tx.conn, event)?;
     }
+    let contacts: Vec<Contact> = contact.into_iter().map(|(contact, _)| contact).collect();
+    let identifiers: Vec<Identifier> = identifiers.into_iter().map(|(identifier, _)| identifier).collect();
     tx.audit(
         actor,
         AuditCode::CaseCreated,
@@ -129,11 +163,8 @@ pub(super) fn create_case(tx: &mut Tx<'_>, actor: &Actor, new: NewCase) -> Resul
         Some(case_id.to_string()),
         json!({"number": case.number, "child_id": child_id, "contact_id": contacts.first().map(|c| c.id)}),
     )?;
-    // The tasks the response plan's templates give every new case, after the case's own entry.
-    let tasks = tasks_from_templates(tx, &mut case, actor, None)?;
-    // The projection as the command left it, once (nothing above reads it back): each update
-    // of a case's row is a new row version in every index of the table.
-    save_new_projection(tx.conn, &case)?;
+    // The tasks after the case's own entry.
+    let tasks = write_tasks(tx, actor, planned)?;
     // The early warning's share of the command, timed for the log (`debug`, target
     // `homeward_store::evaluation`): what one new case costs the detectors and the assessment
     // on a store of this size, apart from the insert itself.
@@ -363,28 +394,42 @@ fn reason_note(tx: &mut Tx<'_>, case: CaseId, actor: &Actor, reason: Option<Stri
 
 /// Stores a validated task with its event.
 fn insert_task(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, task: NewTask) -> Result<Task> {
+    let (task, event) = new_task(tx, case, actor, task)?;
+    insert_task_row(tx, &task)?;
+    insert_event(tx.conn, &event)?;
+    Ok(task)
+}
+
+/// A validated task of the case and its event, applied to the case; nothing written.
+fn new_task(tx: &Tx<'_>, case: &mut Case, actor: &Actor, task: NewTask) -> Result<(Task, CaseEvent)> {
     let task_id = TaskId(new_id());
-    tx.conn
-        .prepare_cached(
-            "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .defer(params![
-            task_id.to_string(),
-            case.id.to_string(),
-            task.title,
-            task.due_at.map(timefmt::format),
-            task.assignee.map(|u| u.to_string()),
-            timefmt::format(tx.now)
-        ])?;
-    append(tx, case, actor, CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee })?;
-    Ok(Task {
+    let command = CaseCommand::CreateTask { task_id, due_at: task.due_at, assignee: task.assignee };
+    let event = decided(tx, case, actor, command)?;
+    let task = Task {
         id: task_id,
         case_id: case.id,
         title: task.title,
         due_at: task.due_at,
         assignee: task.assignee,
         done: false,
-    })
+    };
+    Ok((task, event))
+}
+
+fn insert_task_row(tx: &Tx<'_>, task: &Task) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO tasks (id, case_id, title, due_at, assignee, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .defer(params![
+            task.id.to_string(),
+            task.case_id.to_string(),
+            task.title,
+            task.due_at.map(timefmt::format),
+            task.assignee.map(|u| u.to_string()),
+            timefmt::format(tx.now)
+        ])?;
+    Ok(())
 }
 
 /// Makes the tasks the response plan's templates give a case that has just opened
@@ -396,13 +441,38 @@ fn tasks_from_templates(
     actor: &Actor,
     changed_to: Option<homeward_domain::case::Status>,
 ) -> Result<Vec<Task>> {
+    let planned = plan_tasks(tx, case, actor, changed_to)?;
+    write_tasks(tx, actor, planned)
+}
+
+/// A task the templates gave, with its event and the template's name.
+type PlannedTask = (Task, CaseEvent, String);
+
+/// The tasks of [`tasks_from_templates`], decided and applied to the case; nothing written.
+fn plan_tasks(
+    tx: &Tx<'_>,
+    case: &mut Case,
+    actor: &Actor,
+    changed_to: Option<homeward_domain::case::Status>,
+) -> Result<Vec<PlannedTask>> {
     let planned = homeward_risk::response::templates(tx.plan, case, changed_to, tx.now);
     let mut made = Vec::with_capacity(planned.len());
     for p in planned {
         let new = NewTask { title: p.title, due_at: Some(p.due_at), assignee: case.assignee };
-        let task = insert_task(tx, case, actor, new)?;
-        let detail = json!({"task_id": task.id, "template": p.template});
-        tx.audit(actor, AuditCode::TaskCreated, "case", Some(case.id.to_string()), detail)?;
+        let (task, event) = new_task(tx, case, actor, new)?;
+        made.push((task, event, p.template));
+    }
+    Ok(made)
+}
+
+/// Writes planned tasks, each with its event and audit entry.
+fn write_tasks(tx: &mut Tx<'_>, actor: &Actor, planned: Vec<PlannedTask>) -> Result<Vec<Task>> {
+    let mut made = Vec::with_capacity(planned.len());
+    for (task, event, template) in planned {
+        insert_task_row(tx, &task)?;
+        insert_event(tx.conn, &event)?;
+        let detail = json!({"task_id": task.id, "template": template});
+        tx.audit(actor, AuditCode::TaskCreated, "case", Some(task.case_id.to_string()), detail)?;
         made.push(task);
     }
     Ok(made)
@@ -410,10 +480,16 @@ fn tasks_from_templates(
 
 /// Decides a command on the case, stores the event and folds it in.
 pub(super) fn append(tx: &mut Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
+    let event = decided(tx, case, actor, command)?;
+    insert_event(tx.conn, &event)?;
+    Ok(event)
+}
+
+/// Decides a command on the case and folds its event in; the event is not written.
+fn decided(tx: &Tx<'_>, case: &mut Case, actor: &Actor, command: CaseCommand) -> Result<CaseEvent> {
     let kind = case.decide(command)?;
     let event = case.next_event(EventId(new_id()), tx.now, actor.user_id, kind);
     case.apply(&event)?;
-    insert_event(tx.conn, &event)?;
     Ok(event)
 }
 
@@ -469,14 +545,6 @@ const SAVE_PROJECTION: &str =
     "UPDATE cases SET category = ?5, risk_level = ?6, status = ?7, last_seen_at = ?8, updated_at = ?10,
          assignee = ?11, state = ?12, version = ?13
      WHERE id = ?1 AND number = ?2 AND organisation_id = ?3 AND child_id = ?4 AND opened_at = ?9";
-
-/// Updates the projection of a case this very command inserted (so the row is there and its
-/// fixed columns are the case's own): without waiting for the answer, which
-/// [`save_projection`] checks.
-fn save_new_projection(conn: &Conn, case: &Case) -> Result<()> {
-    conn.prepare_cached(SAVE_PROJECTION)?.defer(projection_params(case)?)?;
-    Ok(())
-}
 
 pub(super) fn save_projection(conn: &Conn, case: &Case) -> Result<()> {
     let changed = conn.prepare_cached(SAVE_PROJECTION)?.execute(projection_params(case)?)?;

@@ -187,11 +187,22 @@ fn fixture() -> Fixture {
 }
 
 conformance! {
-/// The stored projection of every case equals the fold of its stored events.
+/// The stored projection of every case equals the fold of its stored events: as opened (with
+/// its contact, identifiers and the response plan's tasks, all decided before the projection
+/// row is written once), and after each change.
 fn every_stored_case_is_the_fold_of_its_events() {
     let f = fixture();
     for i in 0..5 {
-        let id = f.store.create_case(&f.actor, report("2011-04-02")).unwrap().case.id;
+        let mut new = report("2011-04-02");
+        new.identifiers = (0..i % 3)
+            .map(|n| NewIdentifier { kind: IdentifierKind::Phone, value: format!("+30 690 00{n}"), label: None })
+            .collect();
+        let opened = f.store.create_case(&f.actor, new).unwrap();
+        assert_eq!(opened.identifiers.len(), i % 3);
+        let id = opened.case.id;
+        let events = f.store.case_events(&f.actor, id).unwrap();
+        assert_eq!(Case::from_events(&events).unwrap(), opened.case, "as opened, case {id}");
+        assert_eq!(events.len() as u64, 2 + (i % 3) as u64 + opened.tasks.len() as u64, "opened, contact, identifiers, tasks");
         let mut changes = vec![
             CaseChange::AssessRisk { to: RiskLevel::High, reason: Some("night".into()) },
             CaseChange::AddNote(NewNote { text: format!("note {i}") }),

@@ -458,8 +458,10 @@ pub struct Prepared {
 /// Whether a statement's PostgreSQL text is a plain insert, `INSERT INTO t (…) VALUES (…)`,
 /// which reads nothing and has no conflict clause: such inserts can run as one statement (each
 /// a data-modifying `WITH` of it) and do what they did one by one, as none sees the rows of
-/// another (all run on one snapshot) and none needs to. Foreign keys and uniqueness are checked
-/// as before: each row's uniqueness as it is inserted, foreign keys at the statement's end.
+/// another (all run on one snapshot) and none needs to. Each row's uniqueness is checked as it
+/// is inserted, as before; foreign keys at the statement's end, so a row may refer to one
+/// inserted anywhere in the same run (one by one, and on SQLite, only to one inserted before
+/// it: the commands insert parents first, so the engines agree).
 fn plain_insert(sql: &str) -> bool {
     let upper = sql.to_ascii_uppercase();
     upper.trim_start().starts_with("INSERT INTO")
@@ -547,8 +549,11 @@ pub struct PgConn {
     runtime: tokio::runtime::Runtime,
     client: std::sync::Arc<tokio_postgres::Client>,
     statements: RefCell<HashMap<String, Prepared>>,
-    /// Combined plain inserts, by their text (see [`PgConn::pending`]).
+    /// Combined plain inserts, by their text (see [`PgConn::sendable`]).
     combined: RefCell<HashMap<String, postgres::Statement>>,
+    /// Shapes of combined inserts met but not prepared yet: they are prepared outside any
+    /// transaction, before the writer's next batch (see [`Conn::prepare_new_shapes`]).
+    new_shapes: RefCell<std::collections::BTreeSet<String>>,
     /// Statements sent with the next one whose answer is needed.
     deferred: RefCell<Vec<Deferred>>,
     /// Savepoints released but not yet told to the server (see [`Conn::release`]).
@@ -600,6 +605,7 @@ impl PgConn {
             client: std::sync::Arc::new(client),
             statements: RefCell::new(HashMap::new()),
             combined: RefCell::new(HashMap::new()),
+            new_shapes: RefCell::default(),
             deferred: RefCell::default(),
             pending: RefCell::default(),
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
@@ -640,7 +646,7 @@ impl PgConn {
         if deferred.is_empty() {
             return Ok(self.runtime.block_on(last)?);
         }
-        let (earlier, last) = self.in_order(self.pending(deferred), last);
+        let (earlier, last) = self.in_order(self.sendable(deferred), last);
         for result in earlier {
             result?;
         }
@@ -771,7 +777,7 @@ impl PgConn {
     /// The deferred statements as they are sent: each run of plain inserts as one statement (a
     /// case's dozen inserts cost PostgreSQL one statement's start-up and protocol instead of a
     /// dozen, inside the writer lock), the others as they are.
-    fn pending(&self, deferred: Vec<Deferred>) -> Vec<Pending> {
+    fn sendable(&self, deferred: Vec<Deferred>) -> Vec<Pending> {
         let mut out = Vec::with_capacity(deferred.len());
         let mut run: Vec<Insert> = Vec::new();
         for d in deferred {
@@ -793,36 +799,50 @@ impl PgConn {
         out
     }
 
-    /// A run of plain inserts as one statement, or one statement each when there is one or when
-    /// the connection has prepared [`COMBINED_SHAPES`] shapes already.
+    /// A run of plain inserts as one statement when its shape is prepared, otherwise one
+    /// statement each. A new shape is not prepared here: its preparation would reach the server
+    /// ahead of the statements waiting before the run (a savepoint among them), and should it
+    /// fail it would abort the transaction outside the savepoint that was meant to hold the
+    /// failure. It is noted, and prepared before the writer's next transaction.
     fn send_run(&self, run: Vec<Insert>, out: &mut Vec<Pending>) {
-        if run.len() < 2 {
+        // Each part binds as many values as its statement has parameters (a part that did not
+        // would shift the values of the parts after it onto the wrong columns): otherwise one
+        // by one, where the statement that is wrong says so.
+        let counted = run.iter().all(|i| i.values.len() == i.statement.params().len());
+        if run.len() < 2 || !counted {
             out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
             return;
         }
         let sql = combined_sql(&run);
         let known = self.combined.borrow().get(&sql).cloned();
-        let statement = match known {
-            Some(statement) => statement,
-            None if self.combined.borrow().len() >= COMBINED_SHAPES => {
-                out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
-                return;
+        match known {
+            Some(statement) => {
+                let values = run.into_iter().flat_map(|i| i.values).collect();
+                out.push(self.send(statement, values));
             }
-            // A preparation that fails (it should not: each part was prepared alone) aborts the
-            // transaction, and is the first error of the statements sent.
-            None => match self.runtime.block_on(self.client.prepare(&sql)) {
+            None => {
+                let room = self.combined.borrow().len() + self.new_shapes.borrow().len() < COMBINED_SHAPES;
+                if room {
+                    self.new_shapes.borrow_mut().insert(sql);
+                }
+                out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
+            }
+        }
+    }
+
+    /// Prepares the shapes of combined inserts met since the last call. Only outside a
+    /// transaction: a preparation that fails then aborts nothing (the shape is dropped, and its
+    /// runs go one statement each).
+    fn prepare_new_shapes(&self) {
+        let shapes = std::mem::take(&mut *self.new_shapes.borrow_mut());
+        for sql in shapes {
+            match self.runtime.block_on(self.client.prepare(&sql)) {
                 Ok(statement) => {
-                    self.combined.borrow_mut().insert(sql, statement.clone());
-                    statement
+                    self.combined.borrow_mut().insert(sql, statement);
                 }
-                Err(e) => {
-                    out.push(Box::pin(async move { Err(e) }));
-                    return;
-                }
-            },
-        };
-        let values = run.into_iter().flat_map(|i| i.values).collect();
-        out.push(self.send(statement, values));
+                Err(e) => tracing::warn!(error = %e, "cannot prepare inserts as one statement; they go one by one"),
+            }
+        }
     }
 }
 
@@ -971,7 +991,7 @@ impl Conn {
                 c.pending.borrow_mut().clear();
                 let deferred = c.take_deferred();
                 let sql = format!("ROLLBACK TO {name}; RELEASE {name}");
-                let (_, undone) = c.in_order(c.pending(deferred), c.client.batch_execute(&sql));
+                let (_, undone) = c.in_order(c.sendable(deferred), c.client.batch_execute(&sql));
                 Ok(undone?)
             }
         }
@@ -998,6 +1018,23 @@ impl Conn {
             drop(c.take_deferred());
         }
         self.run("ROLLBACK")
+    }
+
+    /// Prepares, outside any transaction, the shapes of combined inserts the last transactions
+    /// met (PostgreSQL; see [`PgConn::sendable`]). Nothing to do on SQLite.
+    pub fn prepare_new_shapes(&self) {
+        if let Conn::Postgres(c) = self {
+            c.prepare_new_shapes();
+        }
+    }
+
+    /// How many shapes of combined inserts the connection has prepared (PostgreSQL; 0 on
+    /// SQLite): for tests and diagnostics.
+    pub fn combined_shapes(&self) -> usize {
+        match self {
+            Conn::Postgres(c) => c.combined.borrow().len(),
+            Conn::Sqlite(_) => 0,
+        }
     }
 
     /// Whether the connection can no longer be used (PostgreSQL's went away).

@@ -284,10 +284,12 @@ fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
         .prepare_cached("INSERT INTO child_personal (child_id, details) VALUES (?1, ?2)")?
         .defer(params![id.to_string(), to_json(child)?])?;
     // The child's search keys in one statement: each is a statement's execution on PostgreSQL.
+    // A plain insert (the keys come sorted and without repeats, and the child is new), which
+    // PostgreSQL then runs as one statement with the case's inserts after it.
     let keys = search_keys(child.names());
     if !keys.is_empty() {
         let rows: Vec<String> = (0..keys.len()).map(|i| format!("(?{}, ?1)", i + 2)).collect();
-        let sql = format!("INSERT INTO child_search (key, child_id) VALUES {} ON CONFLICT DO NOTHING", rows.join(", "));
+        let sql = format!("INSERT INTO child_search (key, child_id) VALUES {}", rows.join(", "));
         let mut args = vec![id.to_string()];
         args.extend(keys);
         tx.conn.prepare_cached(&sql)?.defer(args)?;

@@ -245,8 +245,8 @@ impl Tx<'_> {
             ["nested1", "nested2", "nested3", "nested4", "nested5", "nested6", "nested7", "nested8"];
         let name =
             NAMES.get(self.depth).copied().ok_or_else(|| StoreError::Corrupt("savepoints nested too deep".into()))?;
-        // A failure here is of the work before the block: not the block's, and not one a best
-        // effort may pass over.
+        // A failure here (SQLite's; PostgreSQL's savepoint is deferred) is of the work before the
+        // block: not the block's, and not one a best effort may pass over.
         let savepoint = match self.conn.savepoint(name) {
             Ok(savepoint) => savepoint,
             Err(e) => {
@@ -782,6 +782,9 @@ impl Writer {
         if self.conn.is_broken() {
             self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
         }
+        // Outside any transaction and before the writer lock: inserts the last batches sent one
+        // by one go as one statement from now on.
+        self.conn.prepare_new_shapes();
         let begun = if self.conn.is_postgres() {
             // Sent with the read of the chain's head below: one round trip for the three.
             self.conn.defer_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
@@ -1680,8 +1683,8 @@ mod tests {
     }
 
     /// A command whose write fails on the server before a best-effort block (the write deferred
-    /// on PostgreSQL, and its failure found only when the block opens its savepoint) fails as a
-    /// whole — the best effort does not pass over it — while the commands batched with it,
+    /// on PostgreSQL, and its failure found only inside the block, whose savepoint it kept from
+    /// opening) fails as a whole — the best effort does not pass over it — while the commands batched with it,
     /// before and after, stand.
     #[test]
     fn a_failed_write_before_a_best_effort_block_fails_its_command_alone() {

@@ -468,6 +468,10 @@ fn plain_insert(sql: &str) -> bool {
         && !["SELECT", "ON CONFLICT", "RETURNING", "DEFAULT", "WITH", ";"].iter().any(|word| upper.contains(word))
 }
 
+/// Which plain inserts a combined statement runs, in order: their texts. The key of its
+/// prepared statement, so that a run finds it without writing the combined text out again.
+type Shape = Vec<std::sync::Arc<str>>;
+
 /// Plain inserts sent as one statement at most, and their parameters at most (PostgreSQL takes
 /// 65,535).
 const COMBINED_MAX: usize = 32;
@@ -549,11 +553,11 @@ pub struct PgConn {
     runtime: tokio::runtime::Runtime,
     client: std::sync::Arc<tokio_postgres::Client>,
     statements: RefCell<HashMap<String, Prepared>>,
-    /// Combined plain inserts, by their text (see [`PgConn::sendable`]).
-    combined: RefCell<HashMap<String, postgres::Statement>>,
-    /// Shapes of combined inserts met but not prepared yet: they are prepared outside any
-    /// transaction, before the writer's next batch (see [`Conn::prepare_new_shapes`]).
-    new_shapes: RefCell<std::collections::BTreeSet<String>>,
+    /// Combined plain inserts, by their parts' texts in order (see [`PgConn::sendable`]).
+    combined: RefCell<HashMap<Shape, postgres::Statement>>,
+    /// Shapes of combined inserts met but not prepared yet, with their text: they are prepared
+    /// outside any transaction, before the writer's next batch (see [`Conn::prepare_new_shapes`]).
+    new_shapes: RefCell<HashMap<Shape, String>>,
     /// Statements sent with the next one whose answer is needed.
     deferred: RefCell<Vec<Deferred>>,
     /// Savepoints released but not yet told to the server (see [`Conn::release`]).
@@ -571,7 +575,7 @@ pub struct PgConn {
 }
 
 /// A savepoint [`Conn::savepoint`] opened, by the name the database knows it by.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Savepoint(String);
 
 /// A savepoint as it was deferred.
@@ -605,7 +609,7 @@ impl PgConn {
             client: std::sync::Arc::new(client),
             statements: RefCell::new(HashMap::new()),
             combined: RefCell::new(HashMap::new()),
-            new_shapes: RefCell::default(),
+            new_shapes: RefCell::new(HashMap::new()),
             deferred: RefCell::default(),
             pending: RefCell::default(),
             replan: std::cell::Cell::new((std::time::Instant::now() + REPLAN_FIRST, REPLAN_FIRST)),
@@ -780,17 +784,21 @@ impl PgConn {
     fn sendable(&self, deferred: Vec<Deferred>) -> Vec<Pending> {
         let mut out = Vec::with_capacity(deferred.len());
         let mut run: Vec<Insert> = Vec::new();
+        // The values the run binds so far.
+        let mut params = 0;
         for d in deferred {
             match d {
                 Deferred::Insert(insert) => {
-                    let params: usize = run.iter().map(|i| i.values.len()).sum();
                     if run.len() >= COMBINED_MAX || params + insert.values.len() > COMBINED_MAX_PARAMS {
                         self.send_run(std::mem::take(&mut run), &mut out);
+                        params = 0;
                     }
+                    params += insert.values.len();
                     run.push(insert);
                 }
                 Deferred::Ready(pending) => {
                     self.send_run(std::mem::take(&mut run), &mut out);
+                    params = 0;
                     out.push(pending);
                 }
             }
@@ -813,8 +821,8 @@ impl PgConn {
             out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
             return;
         }
-        let sql = combined_sql(&run);
-        let known = self.combined.borrow().get(&sql).cloned();
+        let shape: Shape = run.iter().map(|i| i.sql.clone()).collect();
+        let known = self.combined.borrow().get(&shape).cloned();
         match known {
             Some(statement) => {
                 let values = run.into_iter().flat_map(|i| i.values).collect();
@@ -823,7 +831,7 @@ impl PgConn {
             None => {
                 let room = self.combined.borrow().len() + self.new_shapes.borrow().len() < COMBINED_SHAPES;
                 if room {
-                    self.new_shapes.borrow_mut().insert(sql);
+                    self.new_shapes.borrow_mut().entry(shape).or_insert_with(|| combined_sql(&run));
                 }
                 out.extend(run.into_iter().map(|i| self.send(i.statement, i.values)));
             }
@@ -835,10 +843,10 @@ impl PgConn {
     /// runs go one statement each).
     fn prepare_new_shapes(&self) {
         let shapes = std::mem::take(&mut *self.new_shapes.borrow_mut());
-        for sql in shapes {
+        for (shape, sql) in shapes {
             match self.runtime.block_on(self.client.prepare(&sql)) {
                 Ok(statement) => {
-                    self.combined.borrow_mut().insert(sql, statement);
+                    self.combined.borrow_mut().insert(shape, statement);
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot prepare inserts as one statement; they go one by one"),
             }
@@ -912,7 +920,7 @@ impl Conn {
                 let pending = std::mem::take(&mut *c.pending.borrow_mut());
                 c.defer_simple(format!("{pending}SAVEPOINT {}", savepoint.0));
                 *c.last_savepoint.borrow_mut() = Some(SavepointMark {
-                    name: Savepoint(savepoint.0.clone()),
+                    name: savepoint.clone(),
                     sends: c.sends.get(),
                     deferred: c.deferred.borrow().len(),
                     pending,

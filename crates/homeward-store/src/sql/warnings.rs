@@ -472,6 +472,31 @@ fn push_identifier(facts: &mut CaseFacts, kind: IdentifierKind, normalised: Stri
     }
 }
 
+/// The statement that reads the episodes of `identities` children's identities within a window:
+/// `?1` the organisation, `?2` and `?3` the window, then the identities. The child's identity
+/// must lead: by the organisation the statement would read every case of the organisation. On
+/// SQLite `|| ''` keeps the planner off the organisation's and the time's indexes (as a unary `+`
+/// would, which PostgreSQL refuses on text). On PostgreSQL, which may cache one generic plan for
+/// a prepared statement, made while the tables were nearly empty and kept as they grow (until
+/// they are analysed), the cases are read in a subquery per child that cannot be flattened
+/// (`OFFSET 0`), so no plan can read all cases first.
+pub(super) fn episodes_sql(postgres: bool, identities: usize) -> String {
+    let list: Vec<String> = (0..identities).map(|i| format!("?{}", i + 4)).collect();
+    let list = list.join(", ");
+    let window = "c.organisation_id || '' = ?1 AND c.last_seen_at || '' BETWEEN ?2 AND ?3";
+    match postgres {
+        true => format!(
+            "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch CROSS JOIN LATERAL
+             (SELECT c.id, c.last_seen_at FROM cases c WHERE c.child_id = ch.id AND {window} OFFSET 0) c
+             WHERE ch.identity_id IN ({list})"
+        ),
+        false => format!(
+            "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch JOIN cases c ON c.child_id = ch.id
+             WHERE ch.identity_id IN ({list}) AND {window}"
+        ),
+    }
+}
+
 /// The organisation's cases that share the case's child within the repeat window, its place
 /// within the place window, or an identifier (the latest [`MAX_SHARED_CASES`] linked of each),
 /// each with what it shares: one query a criterion, never one a related case (a busy reception
@@ -508,20 +533,19 @@ fn related_facts(
         rows.collect::<crate::db::Result<Vec<(String, String, Option<String>)>>>()
     };
     if let Some(child) = &facts.child {
-        let (from, to) = around(rules.repeat_window);
-        // `|| ''` keeps SQLite's planner on the child's identity (as a unary `+` would, which
-        // PostgreSQL refuses on text): by the organisation it would read every case of the
-        // organisation. PostgreSQL plans by its statistics either way.
-        let mut statement = conn.prepare_cached(
-            "SELECT c.id, c.last_seen_at, ch.identity_id FROM children ch JOIN cases c ON c.child_id = ch.id
-             WHERE ch.identity_id = ?1 AND c.organisation_id || '' = ?2 AND c.last_seen_at || '' BETWEEN ?3 AND ?4",
-        )?;
-        if episodes == Episodes::Read {
-            merge(read(&mut statement, &[child, &org, &from, &to])?, &|_| {})?;
-        }
-        // The episodes of children that are probably this one (a likely match not yet decided).
-        for partner in partners {
-            merge(read(&mut statement, &[partner, &org, &from, &to])?, &|c| c.probable = true)?;
+        // The child's own episodes (unless it has none yet) and those of the children that are
+        // probably this one (a likely match not yet decided), in one statement: a row's identity
+        // tells which.
+        let identities: Vec<&String> =
+            (episodes == Episodes::Read).then_some(child).into_iter().chain(partners.iter()).collect();
+        if !identities.is_empty() {
+            let (from, to) = around(rules.repeat_window);
+            let mut params: Vec<&dyn crate::db::ToValue> = vec![&org, &from, &to];
+            params.extend(identities.iter().map(|i| *i as &dyn crate::db::ToValue));
+            let mut statement = conn.prepare_cached(&episodes_sql(conn.is_postgres(), identities.len()))?;
+            merge(read(&mut statement, &params)?, &|c| {
+                c.probable |= c.child.as_ref().is_some_and(|identity| partners.contains(identity))
+            })?;
         }
     }
     if let Some(place) = &facts.missing_from {

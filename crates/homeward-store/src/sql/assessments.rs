@@ -138,6 +138,7 @@ fn store(
         .collect();
     let concern = super::rows::enum_name(&assessment.concern)?;
     let reasons_json = to_json(&reasons)?;
+    let first = last.is_none();
     let unchanged = last.is_some_and(|(version, stored_concern, score, stored_reasons)| {
         version == assessment.catalogue_version
             && stored_concern == concern
@@ -147,19 +148,27 @@ fn store(
     if unchanged {
         return Ok(false);
     }
-    tx.conn
-        .prepare_cached(
+    // The case's first assessment is numbered 1 without a count, a plain insert (on PostgreSQL it
+    // then goes with the command's other inserts as one statement); a later one counts those
+    // before it.
+    let sql = match first {
+        true => {
             "INSERT INTO case_assessments (case_id, seq, catalogue_version, concern, score, reasons, assessed_at)
-             VALUES (?1, (SELECT COUNT(*) + 1 FROM case_assessments WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .defer(params![
-            id.to_string(),
-            assessment.catalogue_version,
-            concern,
-            assessment.score,
-            reasons_json,
-            timefmt::format(tx.now)
-        ])?;
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)"
+        }
+        false => {
+            "INSERT INTO case_assessments (case_id, seq, catalogue_version, concern, score, reasons, assessed_at)
+             VALUES (?1, (SELECT COUNT(*) + 1 FROM case_assessments WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6)"
+        }
+    };
+    tx.conn.prepare_cached(sql)?.defer(params![
+        id.to_string(),
+        assessment.catalogue_version,
+        concern,
+        assessment.score,
+        reasons_json,
+        timefmt::format(tx.now)
+    ])?;
     Ok(true)
 }
 

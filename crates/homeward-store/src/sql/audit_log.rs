@@ -35,17 +35,20 @@ pub(crate) fn last_hash(conn: &Conn) -> Result<String> {
 }
 
 pub(super) fn head(conn: &Conn) -> Result<Chain> {
-    // Read at the start of every batch: through the statement cache.
-    let head = conn
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row((), |r| Ok(Chain { seq: r.get(0)?, hash: r.get(1)?, case_numbers: Default::default() }));
-    match head {
-        Ok(chain) => Ok(chain),
-        Err(crate::db::Error::NoRows) => {
-            Ok(Chain { seq: 0, hash: GENESIS.to_owned(), case_numbers: Default::default() })
-        }
-        Err(e) => Err(e.into()),
-    }
+    // Read at the start of every batch, through the statement cache; with the last linkage
+    // number given to a child (the index's last entry), which the writer keeps beside the head.
+    let (seq, hash, linkage_seq) = conn
+        .prepare_cached(
+            "SELECT a.seq, a.hash, (SELECT COALESCE(MAX(linkage_seq), 0) FROM children)
+             FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS a ON 1 = 1",
+        )?
+        .query_row((), |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?)))?;
+    Ok(Chain {
+        seq: seq.unwrap_or(0),
+        hash: hash.unwrap_or_else(|| GENESIS.to_owned()),
+        case_numbers: Default::default(),
+        linkage_seq,
+    })
 }
 
 fn entry(r: &crate::db::Row<'_>) -> crate::db::Result<AuditEntry> {

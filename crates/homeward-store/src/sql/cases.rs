@@ -267,18 +267,22 @@ fn next_number(tx: &mut Tx<'_>, org: OrganisationId) -> Result<String> {
 }
 
 fn insert_child(tx: &mut Tx<'_>, id: ChildId, child: &NewChild) -> Result<()> {
+    // One writer at a time: the next number after the last numbers the children in the order
+    // they commit. Given by the writer, so that the insert is a plain one (on PostgreSQL it then
+    // goes with the case's other inserts as one statement).
+    let linkage_seq = tx.next_linkage_seq()?;
     tx.conn
         .prepare_cached(
-            // One writer at a time: MAX + 1 numbers the children in the order they commit.
             "INSERT INTO children (id, sex, birth_year, nationalities, created_at, identity_id, linkage_seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?1, (SELECT COALESCE(MAX(linkage_seq), 0) + 1 FROM children))",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?1, ?6)",
         )?
         .defer(params![
             id.to_string(),
             child.sex.as_str(),
             child.date_of_birth.map(|d| d.year()),
             to_json(&child.nationalities)?,
-            timefmt::format(tx.now)
+            timefmt::format(tx.now),
+            linkage_seq
         ])?;
     tx.conn
         .prepare_cached("INSERT INTO child_personal (child_id, details) VALUES (?1, ?2)")?

@@ -166,6 +166,9 @@ struct Chain {
     /// batch's begin, while this writer holds the writer lock) and is undone with it when a
     /// command or a nested block rolls back.
     case_numbers: CaseNumbers,
+    /// The last linkage number given to a child (the order children commit in, which the
+    /// linkage job's watermark follows), kept beside the head for the same reason.
+    linkage_seq: i64,
 }
 
 /// Where a command's audit entries go: onto the chain, in the writer's transaction; or, for an
@@ -220,6 +223,18 @@ impl Tx<'_> {
         match &mut self.audit {
             AuditTo::Chain(chain) => Some(&mut chain.case_numbers),
             AuditTo::Later(_) => None,
+        }
+    }
+
+    /// The linkage number of a child created now: the next after the last given (see
+    /// [`Chain::linkage_seq`]). A reader creates no child.
+    pub fn next_linkage_seq(&mut self) -> Result<i64> {
+        match &mut self.audit {
+            AuditTo::Chain(chain) => {
+                chain.linkage_seq += 1;
+                Ok(chain.linkage_seq)
+            }
+            AuditTo::Later(_) => Err(StoreError::Corrupt("a child cannot be created by a read".into())),
         }
     }
 
@@ -1778,8 +1793,9 @@ mod tests {
     }
 
     /// The writer keeps the case numbers it gave in a transaction (the next needs no round
-    /// trip); a command that fails after taking one gives it back with everything else it did:
-    /// the commands batched with it number on without a gap, and the stored count agrees.
+    /// trip), and the children's linkage numbers; a command that fails after taking them gives
+    /// them back with everything else it did: the commands batched with it number on without a
+    /// gap, and the stored count agrees.
     #[test]
     fn a_command_that_fails_after_numbering_a_case_gives_its_number_back() {
         use homeward_domain::org::{Actor, NewOrganisation, NewUser, OrganisationKind, Role};
@@ -1851,6 +1867,14 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!((cases, last), (3, 3));
+            let linkage: Vec<i64> = conn
+                .prepare("SELECT linkage_seq FROM children ORDER BY linkage_seq")
+                .unwrap()
+                .query_map((), |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            assert_eq!(linkage, [1, 2, 3], "children are numbered in commit order without a gap");
             drop(store);
             drop(conn);
             if let Some((server, name)) = postgres {

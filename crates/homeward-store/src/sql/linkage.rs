@@ -249,29 +249,29 @@ pub(super) fn record_suggestions(
 }
 
 /// The newest case of each of `children` that the organisation `org` may read, with the child's
-/// identity: one statement for them all (on PostgreSQL each statement is a round trip), each
-/// child's part a step down its own index.
+/// identity: one statement for them all (on PostgreSQL each statement is a round trip), the
+/// cases found by the children's index.
 fn readable_cases_of(conn: &Conn, org: OrganisationId, children: &[ChildId]) -> Result<HashMap<ChildId, Readable>> {
     if children.is_empty() {
         return Ok(HashMap::new());
     }
-    let parts: Vec<String> = (0..children.len())
-        .map(|i| {
-            format!(
-                "SELECT * FROM (
-                     SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details, c.child_id,
-                            COALESCE(ch.identity_id, ch.id)
-                     FROM cases c JOIN child_personal cp ON cp.child_id = c.child_id JOIN children ch ON ch.id = c.child_id
-                     WHERE c.child_id = ?{} AND {}
-                     ORDER BY c.opened_at DESC LIMIT 1) AS part{i}",
-                i + 2,
-                readable_by("?1")
-            )
-        })
-        .collect();
+    // One join to plan, whatever the number of children: a union of a part a child cost
+    // PostgreSQL half a millisecond to plan at each report.
+    let list: Vec<String> = (0..children.len()).map(|i| format!("?{}", i + 2)).collect();
+    let sql = format!(
+        "SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, cp.details, c.child_id,
+                COALESCE(ch.identity_id, ch.id)
+         FROM (SELECT c.id, c.number, c.organisation_id, c.status, c.opened_at, c.child_id,
+                      ROW_NUMBER() OVER (PARTITION BY c.child_id ORDER BY c.opened_at DESC) AS latest
+               FROM cases c WHERE c.child_id IN ({}) AND {}) AS c
+         JOIN child_personal cp ON cp.child_id = c.child_id JOIN children ch ON ch.id = c.child_id
+         WHERE c.latest = 1",
+        list.join(", "),
+        readable_by("?1")
+    );
     let mut args = vec![org.to_string()];
     args.extend(children.iter().map(ChildId::to_string));
-    let mut statement = conn.prepare_cached(&parts.join(" UNION ALL "))?;
+    let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(args, |r| {
         Ok((
             r.get::<_, String>(0)?,

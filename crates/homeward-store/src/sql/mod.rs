@@ -1697,6 +1697,15 @@ mod tests {
         out
     }
 
+    /// Drops the PostgreSQL database [`stores`] made for a test, once its store and connection
+    /// are closed.
+    fn drop_database(postgres: Option<(String, String)>) {
+        if let Some((server, name)) = postgres {
+            let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
+            let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+
     /// A command whose write fails on the server before a best-effort block (the write deferred
     /// on PostgreSQL, and its failure found only inside the block, whose savepoint it kept from
     /// opening) fails as a whole — the best effort does not pass over it — while the commands batched with it,
@@ -1754,10 +1763,7 @@ mod tests {
             assert!(store.verify_audit().unwrap().first_bad.is_none());
             drop(store);
             drop(conn);
-            if let Some((server, name)) = postgres {
-                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
-                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+            drop_database(postgres);
         }
     }
 
@@ -1785,10 +1791,7 @@ mod tests {
             store.read(|conn| conn.execute_batch("SELECT 1").map_err(Into::into)).unwrap();
             drop(store);
             drop(conn);
-            if let Some((server, name)) = postgres {
-                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
-                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+            drop_database(postgres);
         }
     }
 
@@ -1877,10 +1880,7 @@ mod tests {
             assert_eq!(linkage, [1, 2, 3], "children are numbered in commit order without a gap");
             drop(store);
             drop(conn);
-            if let Some((server, name)) = postgres {
-                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
-                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+            drop_database(postgres);
         }
     }
 
@@ -1921,10 +1921,7 @@ mod tests {
             assert!(plan.contains("cases_by_child"), "{plan}");
             assert!(!plan.contains("Seq Scan on cases") && !plan.contains("SCAN c"), "{plan}");
             drop(conn);
-            if let Some((server, name)) = postgres {
-                let admin = Conn::Postgres(crate::db::PgConn::connect_url(&server).unwrap());
-                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+            drop_database(postgres);
         }
     }
 }

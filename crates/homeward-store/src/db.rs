@@ -1019,6 +1019,19 @@ impl Conn {
         }
     }
 
+    /// Waits until what this connection committed is on disk: a no-op on SQLite, whose commit
+    /// syncs. On PostgreSQL the writer commits with `synchronous_commit` off, so that the writer
+    /// lock is not held while the log is flushed (see `Writer::begin`), and calls this before
+    /// answering anyone: a transaction that writes to the log and commits synchronously flushes
+    /// the log up to its own commit record, and so through every commit before it. A logical
+    /// message is the smallest such write (it touches no table and any role may emit one).
+    pub fn confirm_durable(&self) -> Result<()> {
+        match self {
+            Conn::Postgres(c) => c.simple("SELECT pg_logical_emit_message(true, 'homeward', 'durable')"),
+            Conn::Sqlite(_) => Ok(()),
+        }
+    }
+
     /// Rolls the transaction back. Releases and statements not sent yet are moot.
     pub fn rollback(&self) -> Result<()> {
         if let Conn::Postgres(c) = self {

@@ -556,7 +556,7 @@ pub struct PgConn {
     /// Combined plain inserts, by their parts' texts in order (see [`PgConn::sendable`]).
     combined: RefCell<HashMap<Shape, postgres::Statement>>,
     /// Shapes of combined inserts met but not prepared yet, with their text: they are prepared
-    /// outside any transaction, before the writer's next batch (see [`Conn::prepare_new_shapes`]).
+    /// outside any transaction, before the writer's next batch (see [`Conn::prepare_pending`]).
     new_shapes: RefCell<HashMap<Shape, String>>,
     /// Statements sent with the next one whose answer is needed.
     deferred: RefCell<Vec<Deferred>>,
@@ -623,23 +623,6 @@ impl PgConn {
     pub fn connect_url(url: &str) -> Result<Self> {
         let config: tokio_postgres::Config = url.parse()?;
         Self::connect(&config)
-    }
-
-    /// Forgets the prepared statements when it is time, so that the next use prepares them
-    /// again. PostgreSQL keeps a prepared statement's plan, and a plan made while the tables
-    /// were nearly empty (a new database) stays a scan of every row as they grow, until the
-    /// tables are analysed again — which a server without autovacuum never does. Prepared
-    /// again, a statement is planned for the tables as they are: often at first, when they
-    /// grow fastest, then every ten minutes.
-    fn replan_when_due(&self) {
-        let (due, wait) = self.replan.get();
-        let now = std::time::Instant::now();
-        if now >= due {
-            self.statements.borrow_mut().clear();
-            self.combined.borrow_mut().clear();
-            let next = (wait * 2).min(REPLAN_MAX);
-            self.replan.set((now + next, next));
-        }
     }
 
     /// Sends the deferred statements and then `last`, in one round trip, and waits for all
@@ -727,7 +710,6 @@ impl PgConn {
     }
 
     fn statement(&self, sql: &str) -> Result<Prepared> {
-        self.replan_when_due();
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
@@ -838,13 +820,54 @@ impl PgConn {
         }
     }
 
-    /// Prepares the shapes of combined inserts met since the last call. Only outside a
-    /// transaction: a preparation that fails then aborts nothing (the shape is dropped, and its
-    /// runs go one statement each).
-    fn prepare_new_shapes(&self) {
-        let shapes = std::mem::take(&mut *self.new_shapes.borrow_mut());
-        for (shape, sql) in shapes {
-            match self.runtime.block_on(self.client.prepare(&sql)) {
+    /// Prepares what the connection will need, in one round trip and outside any transaction
+    /// (a preparation that fails then aborts nothing, and none is made while the writer lock is
+    /// held): the shapes of combined inserts met since the last call (one that fails is dropped,
+    /// and its runs go one statement each) and, when it is time, every statement kept, again.
+    ///
+    /// PostgreSQL keeps a prepared statement's plan, and a plan made while the tables were
+    /// nearly empty (a new database) stays a scan of every row as they grow, until the tables
+    /// are analysed again, which a server without autovacuum never does. Prepared again, a
+    /// statement is planned for the tables as they are: often at first, when they grow
+    /// fastest, then every ten minutes. (Forgetting them instead, to be prepared at their next
+    /// use, made the writer prepare a dozen statements one round trip each inside the writer
+    /// lock: every instance's reports waited, a stall of a few hundred milliseconds.)
+    fn prepare_pending(&self) {
+        let now = std::time::Instant::now();
+        let (due, wait) = self.replan.get();
+        let again: Vec<String> = if now >= due {
+            let next = (wait * 2).min(REPLAN_MAX);
+            self.replan.set((now + next, next));
+            // The combined shapes are met again, and prepared before the next batch but one.
+            self.combined.borrow_mut().clear();
+            self.statements.borrow().keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let shapes: Vec<(Shape, String)> = std::mem::take(&mut *self.new_shapes.borrow_mut()).into_iter().collect();
+        if again.is_empty() && shapes.is_empty() {
+            return;
+        }
+        let texts: Vec<String> =
+            again.iter().map(|sql| placeholders(sql)).chain(shapes.iter().map(|(_, sql)| sql.clone())).collect();
+        // Each preparation's request leaves on its first poll, all before any answer is awaited.
+        let prepared =
+            self.runtime.block_on(futures_util::future::join_all(texts.iter().map(|sql| self.client.prepare(sql))));
+        let mut prepared = prepared.into_iter();
+        for (sql, done) in again.iter().zip(prepared.by_ref()) {
+            match done {
+                Ok(statement) => {
+                    let insert = self.statements.borrow().get(sql).and_then(|p| p.insert.clone());
+                    self.statements.borrow_mut().insert(sql.clone(), Prepared { statement, insert });
+                }
+                // Prepared at its next use, where its failure is its caller's.
+                Err(_) => {
+                    self.statements.borrow_mut().remove(sql);
+                }
+            }
+        }
+        for ((shape, _), done) in shapes.into_iter().zip(prepared) {
+            match done {
                 Ok(statement) => {
                     self.combined.borrow_mut().insert(shape, statement);
                 }
@@ -1041,11 +1064,12 @@ impl Conn {
         self.run("ROLLBACK")
     }
 
-    /// Prepares, outside any transaction, the shapes of combined inserts the last transactions
-    /// met (PostgreSQL; see [`PgConn::sendable`]). Nothing to do on SQLite.
-    pub fn prepare_new_shapes(&self) {
+    /// Prepares, outside any transaction and in one round trip, the shapes of combined inserts
+    /// the last transactions met (see [`PgConn::sendable`]) and, when it is time, the statements
+    /// kept, again (PostgreSQL; see `PgConn::prepare_pending`). Nothing to do on SQLite.
+    pub fn prepare_pending(&self) {
         if let Conn::Postgres(c) = self {
-            c.prepare_new_shapes();
+            c.prepare_pending();
         }
     }
 
@@ -1273,6 +1297,48 @@ mod tests {
         conn.execute("INSERT INTO t (x) VALUES (?1)", ["ab"]).unwrap();
         let n: i64 = conn.query_row("SELECT COUNT(*) FROM t", (), |r| r.get(0)).unwrap();
         assert_eq!(n, 1);
+    }
+
+    /// The kept statements are prepared again when it is time, all at once and only when the
+    /// writer (or a reader) asks, outside any transaction — never at a statement's use, which
+    /// on the writer is inside the writer lock. One whose preparation now fails is forgotten,
+    /// and its next use says why.
+    #[test]
+    fn kept_statements_are_prepared_again_only_when_asked() {
+        let Some(url) = std::env::var("HOMEWARD_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must set HOMEWARD_TEST_POSTGRES_URL");
+            eprintln!("SKIPPED on PostgreSQL: HOMEWARD_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let pg = super::PgConn::connect_url(&url).unwrap();
+        let name = |conn: &Conn, sql: &str| match conn.prepare_cached(sql).unwrap() {
+            // Its Debug form names it as the server knows it.
+            super::Stmt::Postgres(_, prepared) => format!("{:?}", prepared.statement),
+            super::Stmt::Sqlite(_) => unreachable!(),
+        };
+        pg.replan.set((std::time::Instant::now() + std::time::Duration::from_secs(3600), super::REPLAN_FIRST));
+        let conn = Conn::Postgres(pg);
+        conn.execute_batch("CREATE TEMP TABLE kept (x INTEGER); CREATE TEMP TABLE dropped (y INTEGER)").unwrap();
+        let (read_kept, read_dropped) = ("SELECT COUNT(*) FROM kept", "SELECT COUNT(*) FROM dropped");
+        let count = |sql: &str| conn.query_row(sql, (), |r| r.get::<_, i64>(0));
+        assert_eq!(count(read_kept).unwrap(), 0);
+        assert_eq!(count(read_dropped).unwrap(), 0);
+        let first = name(&conn, read_kept);
+        conn.prepare_pending();
+        assert_eq!(name(&conn, read_kept), first, "prepared again before it was time");
+
+        let Conn::Postgres(pg) = &conn else { unreachable!() };
+        pg.replan.set((std::time::Instant::now(), super::REPLAN_FIRST));
+        assert_eq!(name(&conn, read_kept), first, "prepared again at its use rather than when asked");
+        conn.execute_batch("DROP TABLE dropped").unwrap();
+        conn.prepare_pending();
+        let again = name(&conn, read_kept);
+        assert_ne!(again, first, "not prepared again when it was time");
+        assert_eq!(count(read_kept).unwrap(), 0, "the statement prepared again works");
+        let gone = count(read_dropped).expect_err("a statement on a dropped table");
+        assert!(gone.to_string().contains("dropped"), "{gone}");
+        let (_, wait) = pg.replan.get();
+        assert_eq!(wait, super::REPLAN_FIRST * 2, "the next wait is twice the last");
     }
 
     #[test]

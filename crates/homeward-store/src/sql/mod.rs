@@ -592,6 +592,8 @@ impl SqlStore {
         let mut pool = self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         loop {
             if let Some(conn) = pool.idle.pop() {
+                drop(pool);
+                conn.prepare_pending();
                 return Ok(conn);
             }
             if pool.open < limit {
@@ -798,8 +800,9 @@ impl Writer {
             self.conn = self.target.connect().map_err(|e| format!("cannot reconnect: {e}"))?;
         }
         // Outside any transaction and before the writer lock: inserts the last batches sent one
-        // by one go as one statement from now on.
-        self.conn.prepare_new_shapes();
+        // by one go as one statement from now on, and the statements are prepared again when it
+        // is time.
+        self.conn.prepare_pending();
         let begun = if self.conn.is_postgres() {
             // Sent with the read of the chain's head below: one round trip for them all. The
             // commit does not wait for the log's flush, which would hold the writer lock (and

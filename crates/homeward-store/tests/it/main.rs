@@ -1047,7 +1047,7 @@ fn inserts_sent_together_are_checked_as_one_by_one() {
         drop(stmt);
         conn.execute_batch("DELETE FROM child; DELETE FROM parent").unwrap();
 
-        conn.prepare_new_shapes();
+        conn.prepare_pending();
         shapes.push(conn.combined_shapes());
     }
     if conn.is_postgres() {

@@ -31,24 +31,47 @@ pub(super) fn insert(conn: &Conn, e: &AuditEntry) -> Result<()> {
 
 /// The hash the chain ends with (the genesis for an empty log).
 pub(crate) fn last_hash(conn: &Conn) -> Result<String> {
-    Ok(head(conn)?.hash)
+    // No organisation numbers cases in year 0: the head alone.
+    Ok(head(conn, 0)?.hash)
 }
 
-pub(super) fn head(conn: &Conn) -> Result<Chain> {
-    // Read at the start of every batch, through the statement cache; with the last linkage
-    // number given to a child (the index's last entry), which the writer keeps beside the head.
-    let (seq, hash, linkage_seq) = conn
-        .prepare_cached(
-            "SELECT a.seq, a.hash, (SELECT COALESCE(MAX(linkage_seq), 0) FROM children)
-             FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS a ON 1 = 1",
-        )?
-        .query_row((), |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?)))?;
-    Ok(Chain {
-        seq: seq.unwrap_or(0),
-        hash: hash.unwrap_or_else(|| GENESIS.to_owned()),
-        case_numbers: Default::default(),
-        linkage_seq,
-    })
+/// The head of the chain, with what the writer keeps beside it for a batch: the last linkage
+/// number given to a child (the index's last entry) and the last case number each organisation
+/// gave in `year`, with its country (so that numbering a case costs PostgreSQL no round trip
+/// inside the writer lock). One statement, read at the start of every batch through the
+/// statement cache: the head's row (kind 0) and one row per organisation (kind 1).
+pub(super) fn head(conn: &Conn, year: i32) -> Result<Chain> {
+    let mut statement = conn.prepare_cached(
+        "SELECT 0, a.seq, (SELECT COALESCE(MAX(linkage_seq), 0) FROM children), a.hash, NULL
+         FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS a ON 1 = 1
+         UNION ALL
+         SELECT 1, n.last, NULL, n.organisation_id, o.country
+         FROM case_numbers n JOIN organisations o ON o.id = n.organisation_id WHERE n.year = ?1",
+    )?;
+    let rows = statement.query_map(params![year], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    let mut chain = Chain { seq: 0, hash: GENESIS.to_owned(), case_numbers: Default::default(), linkage_seq: 0 };
+    for row in rows {
+        match row? {
+            (0, seq, linkage_seq, hash, _) => {
+                chain.seq = seq.unwrap_or(0);
+                chain.hash = hash.unwrap_or_else(|| GENESIS.to_owned());
+                chain.linkage_seq = linkage_seq.unwrap_or(0);
+            }
+            (_, Some(last), _, Some(org), Some(country)) => {
+                chain.case_numbers.insert((super::rows::parse(&org, "organisation id")?, year), (last, country));
+            }
+            _ => {}
+        }
+    }
+    Ok(chain)
 }
 
 fn entry(r: &crate::db::Row<'_>) -> crate::db::Result<AuditEntry> {

@@ -240,8 +240,10 @@ fn check_member(conn: &Conn, user: UserId, org: OrganisationId, field: &str) -> 
 /// one statement (on PostgreSQL each is a round trip, inside the writer lock).
 fn next_number(tx: &mut Tx<'_>, org: OrganisationId) -> Result<String> {
     let year = tx.now.year();
-    // Under the writer lock nobody else numbers cases: after the first case of a transaction the
-    // next number is known here, and its update goes with the next statement that waits.
+    // Under the writer lock nobody else numbers cases: the last number of the year was read
+    // with the chain's head when the batch began (or given by this transaction), so the next is
+    // known here and its update goes with the next statement that waits. Only an organisation's
+    // first case of a year (or of a batch begun the year before) inserts its row.
     if let Some((last, country)) = tx.case_numbers().and_then(|n| n.get_mut(&(org, year))) {
         *last += 1;
         let (last, country) = (*last, country.clone());

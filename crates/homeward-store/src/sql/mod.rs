@@ -161,9 +161,9 @@ type CaseNumbers = std::collections::HashMap<(homeward_domain::OrganisationId, i
 struct Chain {
     seq: i64,
     hash: String,
-    /// The last case number given in this transaction, and the country, per organisation and
-    /// year. Kept beside the chain's head because it lives exactly as long (read again at each
-    /// batch's begin, while this writer holds the writer lock) and is undone with it when a
+    /// The last case number given, and the country, per organisation and year. Kept beside the
+    /// chain's head because it lives exactly as long (read with it at each batch's begin, for
+    /// the year then, while this writer holds the writer lock) and is undone with it when a
     /// command or a nested block rolls back.
     case_numbers: CaseNumbers,
     /// The last linkage number given to a child (the order children commit in, which the
@@ -384,7 +384,8 @@ impl SqlStore {
         tail: Option<Arc<AtomicBool>>,
         checkpoints: Option<SyncSender<()>>,
     ) -> Result<Self> {
-        let chain = audit_log::head(&conn)?;
+        // Read again at each batch's begin, with the case numbers of the batch's year.
+        let chain = audit_log::head(&conn, 0)?;
         let (sender, receiver) = sync_channel::<Job>(1024);
         let writer_clock = clock.clone();
         let builtin = homeward_risk::Catalogue::builtin()
@@ -814,7 +815,8 @@ impl Writer {
         } else {
             self.conn.run("BEGIN IMMEDIATE")
         };
-        let begun = begun.map_err(StoreError::from).and_then(|()| audit_log::head(&self.conn));
+        let year = (self.clock)().year();
+        let begun = begun.map_err(StoreError::from).and_then(|()| audit_log::head(&self.conn, year));
         match begun {
             Ok(chain) => {
                 self.chain = chain;

@@ -92,15 +92,18 @@ fn two_instances_write_one_audit_chain_and_share_sessions() {
         .map(|store| {
             let actor = f.actor.clone();
             std::thread::spawn(move || {
-                for _ in 0..15 {
-                    store.create_case(&actor, report("2012-01-01")).unwrap();
-                }
+                (0..15).map(|_| store.create_case(&actor, report("2012-01-01")).unwrap().case.number).collect::<Vec<_>>()
             })
         })
         .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    // Each instance numbers from what the other gave: every number once, none skipped.
+    let mut numbers: Vec<i64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .map(|n| n.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
     let verified = f.store.verify_audit().unwrap();
     assert!(verified.is_ok(), "{verified:?}");
     let entries = f.store.audit_entries(0, 100_000).unwrap();

@@ -356,6 +356,7 @@ fn serve(
         // each background job runs on whichever holds its lease.
         let instance: Instance = std::sync::Arc::from(format!("pid{}-{}", std::process::id(), uuid::Uuid::now_v7()));
         tracing::info!(instance = %instance, "background jobs run while this instance holds their lease");
+        tokio::spawn(linkage_follow(state.clone()));
         tokio::spawn(linkage_job(state.clone(), instance.clone()));
         tokio::spawn(escalation_job(state.clone(), instance.clone()));
         if let Some(transports) = transports.filter(|t| t.is_on()) {
@@ -410,20 +411,14 @@ const ESCALATION_LEASE: time::Duration = time::Duration::minutes(3);
 /// When a run leaves children for the next one, the job rests as long as the run took before
 /// going on: at most half of one core goes to it, whatever is queued, so reports keep their pace.
 ///
-/// Every instance indexes the children the others committed; only the one holding the lease
-/// links them.
+/// Only the instance holding the lease links; every instance indexes the children the others
+/// committed (`linkage_follow`).
 async fn linkage_job(state: AppState, instance: Instance) {
     loop {
         let run = state.clone();
         let started = std::time::Instant::now();
         let mut pause = LINKAGE_EVERY;
         if !holds(&state.store, "linkage", &instance, LINKAGE_LEASE).await {
-            let follow = state.clone();
-            match tokio::task::spawn_blocking(move || follow.follow_linkage()).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "cannot index the children other instances took"),
-                Err(e) => tracing::error!(error = %e, "indexing the children of other instances stopped unexpectedly"),
-            }
             tokio::time::sleep(pause).await;
             continue;
         }
@@ -445,6 +440,26 @@ async fn linkage_job(state: AppState, instance: Instance) {
             Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
         }
         tokio::time::sleep(pause).await;
+    }
+}
+
+/// How often every instance indexes the children the others committed.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps this instance's candidate index as the store has it, whichever instance (or import)
+/// committed the children: a report here finds a child reported on another instance a second
+/// before. Read every second, a look costs a few hundred children at most, where a look every
+/// half minute read and indexed thousands at once while this instance's reports waited for the
+/// index. A failed look is logged and tried again.
+async fn linkage_follow(state: AppState) {
+    loop {
+        tokio::time::sleep(FOLLOW_EVERY).await;
+        let follow = state.clone();
+        match tokio::task::spawn_blocking(move || follow.follow_linkage()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "cannot index the children other instances took"),
+            Err(e) => tracing::error!(error = %e, "indexing the children of other instances stopped unexpectedly"),
+        }
     }
 }
 

@@ -175,6 +175,7 @@ fn a_damaged_or_tampered_backup_is_never_restored() {
             .unwrap();
         let garbage = dir.path().join("garbage.db");
         std::fs::write(&garbage, b"not a database at all, just some bytes").unwrap();
+        settle(path);
         let before = std::fs::read(path).unwrap();
 
         let err = restore_when_closed_err(&tampered, path);
@@ -191,6 +192,27 @@ fn a_damaged_or_tampered_backup_is_never_restored() {
             .collect();
         assert!(leftovers.is_empty(), "nothing is left behind: {leftovers:?}");
     });
+}
+
+/// Waits until the dropped store has closed the database (its threads close their connections
+/// after the drop), then folds the log into the main file, as a restore does before it reads
+/// anything: the file's bytes are then all of the database, whether or not the store's own
+/// checkpoints had got that far. (Read before that, a restore's own fold changed them: a flaky
+/// "the target was not touched".)
+fn settle(path: &Path) {
+    for _ in 0..200 {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.busy_timeout(std::time::Duration::from_millis(50)).unwrap();
+        let folded = conn
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")
+            .and_then(|()| conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)));
+        if let Ok(0) = folded {
+            return;
+        }
+        drop(conn);
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the database stayed in use after its store was dropped");
 }
 
 fn restore_when_closed_err(backup: &Path, target: &Path) -> String {

@@ -1042,16 +1042,21 @@ impl Conn {
         }
     }
 
-    /// Waits until what this connection committed is on disk: a no-op on SQLite, whose commit
-    /// syncs. On PostgreSQL the writer commits with `synchronous_commit` off, so that the writer
-    /// lock is not held while the log is flushed (see `Writer::begin`), and calls this before
-    /// answering anyone: a transaction that writes to the log and commits synchronously flushes
-    /// the log up to its own commit record, and so through every commit before it. A logical
-    /// message is the smallest such write (it touches no table and any role may emit one).
-    pub fn confirm_durable(&self) -> Result<()> {
+    /// Commits the writer's batch and answers once it is on disk. On SQLite the commit syncs
+    /// (`synchronous = FULL`). On PostgreSQL the batch runs with `synchronous_commit` off (see
+    /// `Writer::begin`), so its `COMMIT` releases the writer lock without waiting for the log's
+    /// flush; a logical message then committed synchronously, in the same round trip but a
+    /// transaction of its own, flushes the log up to its own commit record and so through the
+    /// batch's. (It is the smallest such write: it touches no table and any role may emit one.)
+    /// An error after the batch committed, in the message, is answered as an error: the write
+    /// is then most likely there, but never acknowledged before it is on disk.
+    pub fn commit_durably(&self) -> Result<()> {
         match self {
-            Conn::Postgres(c) => c.simple("SELECT pg_logical_emit_message(true, 'homeward', 'durable')"),
-            Conn::Sqlite(_) => Ok(()),
+            Conn::Postgres(c) => {
+                c.pending.borrow_mut().clear();
+                c.simple("SELECT 1; COMMIT; SELECT pg_logical_emit_message(true, 'homeward', 'durable')")
+            }
+            Conn::Sqlite(_) => self.run("COMMIT"),
         }
     }
 

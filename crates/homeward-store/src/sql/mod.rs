@@ -808,7 +808,7 @@ impl Writer {
             // Sent with the read of the chain's head below: one round trip for them all. The
             // commit does not wait for the log's flush, which would hold the writer lock (and
             // the other instances' writers) for the length of a disk sync: the writer waits for
-            // it after the commit, outside the lock, before answering (`Conn::confirm_durable`).
+            // it after the commit, outside the lock, before answering (`Conn::commit_durably`).
             self.conn.defer_batch(&format!(
                 "BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
             ))
@@ -929,23 +929,14 @@ fn write_loop(mut writer: Writer, jobs: Receiver<Job>, catalogue: SharedCatalogu
                 Some(why)
             }
             None => {
-                let ended = if any_ok { conn.commit() } else { conn.rollback() };
-                match ended {
-                    Err(e) => {
-                        let _ = conn.rollback();
-                        *chain = committed_chain;
-                        tracing::error!(error = %e, "commit failed");
-                        Some(e.to_string())
-                    }
-                    // Nobody is told of a write before it is on disk. If that cannot be
-                    // confirmed, the write is most likely there, but it is answered as failed:
-                    // never an acknowledgement that a crash could take back.
-                    Ok(()) if any_ok => conn.confirm_durable().err().map(|e| {
-                        tracing::error!(error = %e, "the commit's flush to disk was not confirmed");
-                        format!("the database did not confirm that the write is on disk: {e}")
-                    }),
-                    Ok(()) => None,
-                }
+                // Nobody is told of a write before it is on disk (`Conn::commit_durably`).
+                let ended = if any_ok { conn.commit_durably() } else { conn.rollback() };
+                ended.err().map(|e| {
+                    let _ = conn.rollback();
+                    *chain = committed_chain;
+                    tracing::error!(error = %e, "commit failed");
+                    e.to_string()
+                })
             }
         };
         let committed = finishers.len();

@@ -1028,18 +1028,9 @@ impl Conn {
         }
     }
 
-    /// Commits the transaction. Releases not sent yet are moot. On PostgreSQL a `COMMIT` of a
-    /// transaction that an error has aborted answers `ROLLBACK` without any error, so it is sent
-    /// behind a statement that fails in such a transaction: the commit is then refused, never
-    /// reported as done.
+    /// Commits the transaction. Releases not sent yet are moot.
     pub fn commit(&self) -> Result<()> {
-        match self {
-            Conn::Postgres(c) => {
-                c.pending.borrow_mut().clear();
-                c.simple("SELECT 1; COMMIT")
-            }
-            Conn::Sqlite(_) => self.run("COMMIT"),
-        }
+        self.commit_then("")
     }
 
     /// Commits the writer's batch and answers once it is on disk. On SQLite the commit syncs
@@ -1051,10 +1042,18 @@ impl Conn {
     /// An error after the batch committed, in the message, is answered as an error: the write
     /// is then most likely there, but never acknowledged before it is on disk.
     pub fn commit_durably(&self) -> Result<()> {
+        self.commit_then("; SELECT pg_logical_emit_message(true, 'homeward', 'durable')")
+    }
+
+    /// Commits, then runs `after` (PostgreSQL only) in the same round trip. On PostgreSQL a
+    /// `COMMIT` of a transaction that an error has aborted answers `ROLLBACK` without any error,
+    /// so it is sent behind a statement that fails in such a transaction: the commit is then
+    /// refused, never reported as done (and `after` not run).
+    fn commit_then(&self, after: &str) -> Result<()> {
         match self {
             Conn::Postgres(c) => {
                 c.pending.borrow_mut().clear();
-                c.simple("SELECT 1; COMMIT; SELECT pg_logical_emit_message(true, 'homeward', 'durable')")
+                c.simple(&format!("SELECT 1; COMMIT{after}"))
             }
             Conn::Sqlite(_) => self.run("COMMIT"),
         }

@@ -1,7 +1,9 @@
 //! Early warnings through the store (issue 5): the scenario of [`crate::detect::scenario`] —
 //! a background with planted patterns — played into a real SQLite store through its commands, in
 //! the order the children went missing. Every case is opened with `Store::create_case` (which
-//! runs the detectors in the same command), and every further episode of a recurrent or planted
+//! runs the detectors in the same command; the trend detector is the trend job's,
+//! `Store::test_trends`, run after each planted case as the server runs it every few seconds),
+//! and every further episode of a recurrent or planted
 //! child is confirmed as the same child with `Store::decide_match` (which runs them again), as a
 //! case manager would. After each planted case the store is asked which warnings hold it, so a
 //! warning is credited to the case whose command raised it.
@@ -492,6 +494,8 @@ fn load(
                             }
                         }
                         if planted_cases.contains(&facts.case) {
+                            // As the server's trend job would by now (every few seconds).
+                            store.test_trends()?;
                             if let Ok(mut map) = stored.lock() {
                                 map.insert(facts.case, id);
                             }
@@ -544,6 +548,8 @@ fn load(
     for p in patterns.iter_mut().filter(|p| p.kind == WarningKind::Trend && p.label == "Trend") {
         p.label = "Trend (category)".into();
     }
+    // Every week counted is tested, as the trend job does within seconds.
+    while store.test_trends()?.more {}
     let stored = stored.into_inner().map_err(|_| anyhow::anyhow!("a loading thread panicked"))?;
     let warnings = count_warnings(path, &stored, counted_from)?;
     Ok((actor, load, patterns, warnings))

@@ -53,7 +53,7 @@ pub struct CaseRecord {
     pub escalations: Vec<homeward_domain::escalation::EscalationView>,
     pub sightings: Vec<homeward_domain::sighting::SightingView>,
 }
-pub use sql::warnings::{Rescan, stored_key};
+pub use sql::warnings::{Rescan, TrendTest, stored_key};
 pub use sql::{Durability, SqlStore};
 
 /// Why a store command failed.
@@ -398,6 +398,11 @@ pub trait Store: Send + Sync + 'static {
     fn public_alerts(&self, now: OffsetDateTime) -> Result<Vec<homeward_domain::alert::PublicAlert>>;
     /// Runs every case through the detectors again (the system's full re-evaluation).
     fn rescan_warnings(&self) -> Result<Rescan>;
+    /// The trend job, once: tests every week of a category or region whose count of reports
+    /// changed since its last test, and raises or updates the trend warning of a week that
+    /// rises above its baseline. Reads the weeks outside the writer's transaction; only a
+    /// rising week is read again inside it. Audited (a warning raised or changed) as the system.
+    fn test_trends(&self) -> Result<TrendTest>;
 
     /// Keeps a sighting sent by a member of the public from `origin` (their address), checked
     /// against the store's clock, with its photo (its type already told from its bytes). No

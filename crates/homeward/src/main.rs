@@ -359,6 +359,7 @@ fn serve(
         tokio::spawn(linkage_follow(state.clone()));
         tokio::spawn(linkage_job(state.clone(), instance.clone()));
         tokio::spawn(escalation_job(state.clone(), instance.clone()));
+        tokio::spawn(trend_job(state.clone(), instance.clone()));
         if let Some(transports) = transports.filter(|t| t.is_on()) {
             tokio::spawn(notifications::job(state.store.clone(), transports, instance.clone()));
         }
@@ -402,6 +403,7 @@ const LINKAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 const LINKAGE_LEASE: time::Duration = time::Duration::minutes(2);
 const ALERTS_LEASE: time::Duration = time::Duration::minutes(3);
 const ESCALATION_LEASE: time::Duration = time::Duration::minutes(3);
+const TRENDS_LEASE: time::Duration = time::Duration::minutes(2);
 
 /// The background linkage job: links the children added since its last run against every child
 /// in the store and keeps the likely pairs as suggestions for a person to decide. A failed run
@@ -531,6 +533,36 @@ async fn escalation_job(state: AppState, instance: Instance) {
             Err(e) => tracing::error!(error = %e, "the escalation job stopped unexpectedly; it will try again"),
         }
         tokio::time::sleep(ESCALATION_EVERY).await;
+    }
+}
+
+/// How often the trend job tests the weeks counted since its last run: a trend warning comes
+/// at most this long after the report that tips its week.
+const TRENDS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The background trend job: every few seconds, each week of a category or region that has new
+/// reports is tested against its baseline (`Store::test_trends`), outside the reports' own
+/// transactions. A run that leaves weeks for the next goes on at once. A failed run is logged
+/// and tried again at the next turn.
+async fn trend_job(state: AppState, instance: Instance) {
+    loop {
+        let mut pause = TRENDS_EVERY;
+        if holds(&state.store, "trends", &instance, TRENDS_LEASE).await {
+            let store = state.store.clone();
+            match tokio::task::spawn_blocking(move || store.test_trends()).await {
+                Ok(Ok(run)) => {
+                    if run.changed > 0 {
+                        tracing::info!(weeks = run.weeks, changed = run.changed, "trend warnings raised or updated");
+                    }
+                    if run.more {
+                        pause = std::time::Duration::ZERO;
+                    }
+                }
+                Ok(Err(e)) => tracing::error!(error = %e, "the trend job failed; it will try again"),
+                Err(e) => tracing::error!(error = %e, "the trend job stopped unexpectedly; it will try again"),
+            }
+        }
+        tokio::time::sleep(pause).await;
     }
 }
 

@@ -665,7 +665,7 @@ pub(super) fn change_case(tx: &mut Tx<'_>, actor: &Actor, id: CaseId, change: Ca
             let note_id = reason_note(tx, id, actor, reason)?;
             append(tx, &mut case, actor, CaseCommand::Recategorise { to, note_id })?;
             let (org, at) = (case.organisation_id, case.last_seen_at);
-            super::warnings::recategorised_in_savepoint(tx, actor, id, org, (from, to), at);
+            super::warnings::recategorised_in_savepoint(tx, id, org, (from, to), at);
             (AuditCode::Recategorised, json!({"from": from, "to": to}))
         }
         CaseChange::AssessRisk { to, reason } => {

@@ -363,10 +363,11 @@ pub(super) enum Asking {
     Search,
     /// A stored case's.
     Case(CaseId),
-    /// A case opened in this very transaction, with its child: the child is nobody else's
-    /// identity yet and has no pair stored, so the reads and checks for that are skipped (they
-    /// are most of the work of a report whose child resembles many others).
-    Opened(CaseId, ChildId),
+    /// A case about to be opened: read before the command that opens it, whose case and child
+    /// then come with [`ReadCandidates::opened`]. Its child will be nobody else's identity and
+    /// have no pair stored, so the reads and checks for that are skipped (they are most of the
+    /// work of a report whose child resembles many others).
+    Opening,
 }
 
 /// What [`match_candidates`] found.
@@ -384,7 +385,7 @@ pub(super) fn match_candidates(
     found: Vec<(ChildId, f64, Vec<MatchReason>)>,
     limit: usize,
 ) -> Result<Matched> {
-    let read = read_candidates(tx, actor, asking, found, limit)?;
+    let read = read_candidates(tx.conn, actor, asking, found, limit)?;
     keep_candidates(tx, actor, read)
 }
 
@@ -399,10 +400,19 @@ pub(super) struct ReadCandidates {
     identities: HashMap<ChildId, String>,
 }
 
+impl ReadCandidates {
+    /// The candidates read for a case about to be opened ([`Asking::Opening`]), as those of the
+    /// case `case` of the new child `child`, opened in this very transaction.
+    pub(super) fn opened(self, case: CaseId, child: ChildId) -> Self {
+        Self { case: Some(case), child: Some((child, child.to_string())), ..self }
+    }
+}
+
 /// The first `limit` of the children `found` whose newest case the actor may read in full, as
-/// candidates (reads only; [`keep_candidates`] stores what they suggest).
+/// candidates (reads only; [`keep_candidates`] stores what they suggest and audits what it
+/// answers).
 pub(super) fn read_candidates(
-    tx: &mut Tx<'_>,
+    conn: &Conn,
     actor: &Actor,
     asking: Asking,
     found: Vec<(ChildId, f64, Vec<MatchReason>)>,
@@ -414,11 +424,11 @@ pub(super) fn read_candidates(
     let (case, child, fresh) = match asking {
         Asking::Search => (None, None, false),
         Asking::Case(id) => {
-            let (case, scope) = visible_case(tx.conn, actor, id)?;
+            let (case, scope) = visible_case(conn, actor, id)?;
             authorize(actor, Action::CaseRead, scope)?;
-            (Some(id), Some((case.child_id, identity(tx.conn, case.child_id)?)), false)
+            (Some(id), Some((case.child_id, identity(conn, case.child_id)?)), false)
         }
-        Asking::Opened(id, child) => (Some(id), Some((child, child.to_string())), true),
+        Asking::Opening => (None, None, true),
     };
     // Each child once, and never the case's own.
     let mut seen = std::collections::HashSet::new();
@@ -433,7 +443,7 @@ pub(super) fn read_candidates(
     while candidates.len() < limit && found.peek().is_some() {
         let chunk: Vec<_> = found.by_ref().take(limit - candidates.len()).collect();
         let children: Vec<ChildId> = chunk.iter().map(|(other, _, _)| *other).collect();
-        let mut readable = readable_cases_of(tx.conn, org, &children)?;
+        let mut readable = readable_cases_of(conn, org, &children)?;
         for (other, probability, explanation) in chunk {
             let Some(r) = readable.remove(&other) else { continue };
             // Already one identity with the case's child: no candidate.

@@ -58,6 +58,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "job_leases", include_str!("../../migrations/sqlite/0013_job_leases.sql")),
     (14, "child_search_by_child", include_str!("../../migrations/sqlite/0014_child_search_by_child.sql")),
     (15, "cases_by_status_category", include_str!("../../migrations/sqlite/0015_cases_by_status_category.sql")),
+    (16, "weeks_tested", include_str!("../../migrations/sqlite/0016_weeks_tested.sql")),
 ];
 
 /// How many escalations one command of the escalation job writes at most.
@@ -716,6 +717,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "job_leases", include_str!("../../migrations/postgres/0002_job_leases.sql")),
     (3, "child_search_by_child", include_str!("../../migrations/postgres/0003_child_search_by_child.sql")),
     (4, "cases_by_status_category", include_str!("../../migrations/postgres/0004_cases_by_status_category.sql")),
+    (5, "weeks_tested", include_str!("../../migrations/postgres/0005_weeks_tested.sql")),
 ];
 
 /// Refuses a database whose text does not sort byte by byte: times and ids are compared and
@@ -1193,26 +1195,34 @@ impl Store for SqlStore {
         limit: usize,
     ) -> Result<(CaseView, Vec<Candidate>)> {
         let actor = actor.clone();
+        let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
+        // The candidates' cases are read first, on a reader connection: on PostgreSQL a read in
+        // the writer's transaction is a round trip inside the writer lock, which every
+        // instance's reports wait for. What is read is shown only once the command that keeps
+        // the candidates and audits them has committed. A report is never lost because linkage
+        // failed: a failed read is logged and the case opened without candidates.
+        let read =
+            match self.read(|conn| linkage::read_candidates(conn, &actor, linkage::Asking::Opening, found, limit)) {
+                Ok(read) => Some(read),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not find the candidates of a new case");
+                    None
+                }
+            };
         self.write(move |tx| {
             let view = cases::create_case(tx, &actor, new)?;
             let case = view.case.id;
-            // A report is never lost because linkage failed: the candidates have a savepoint of
-            // their own, and a failure there answers none.
-            let probable = found.iter().any(|(_, p, _)| *p >= homeward_domain::linkage::PROBABLE_FROM);
             let child = view
                 .child
                 .as_ref()
                 .map(|c| c.id)
                 .ok_or_else(|| StoreError::Corrupt("a case opened without its child".into()))?;
-            let read = tx.best_effort("find the candidates of a new case", case, |tx| {
-                linkage::read_candidates(tx, &actor, linkage::Asking::Opened(case, child), found, limit)
-            });
             // The pairs the candidates suggest are new (the child is), and kept as part of the
             // command: their inserts fail only when the database does, and in a savepoint of
             // their own they would cost a round trip to PostgreSQL inside the writer lock.
             let (candidates, partners) = match read {
                 Some(read) => {
-                    let matched = linkage::keep_candidates(tx, &actor, read)?;
+                    let matched = linkage::keep_candidates(tx, &actor, read.opened(case, child))?;
                     (matched.candidates, matched.probable)
                 }
                 None => Default::default(),
@@ -1586,6 +1596,14 @@ impl Store for SqlStore {
 
     fn rescan_warnings(&self) -> Result<warnings::Rescan> {
         self.write(warnings::rescan)
+    }
+
+    fn test_trends(&self) -> Result<warnings::TrendTest> {
+        let weeks = self.read(warnings::untested_weeks)?;
+        if weeks.is_empty() {
+            return Ok(warnings::TrendTest::default());
+        }
+        self.write(move |tx| warnings::test_weeks(tx, weeks))
     }
 
     fn submit_sighting(
@@ -1970,6 +1988,43 @@ mod tests {
             assert!(plan.contains("cases_by_child"), "{plan}");
             assert!(!plan.contains("Seq Scan on cases") && !plan.contains("SCAN c"), "{plan}");
             drop(conn);
+            drop_database(postgres);
+        }
+    }
+
+    /// The trend job reads the weeks with new reports outside the writer lock and marks them
+    /// tested in the writer: a report counted in between leaves its week untested, so that the
+    /// next run tests it with that report.
+    #[test]
+    fn a_week_counted_again_while_its_trend_was_tested_is_tested_again() {
+        let dir = tempfile::tempdir().unwrap();
+        for (store, conn, postgres) in stores(dir.path()) {
+            let new = homeward_domain::org::NewOrganisation {
+                name: "Hotline".into(),
+                kind: homeward_domain::org::OrganisationKind::Hotline,
+                country: "GR".into(),
+            };
+            let org = store.create_organisation(&homeward_domain::org::Actor::command_line(), new).unwrap();
+            // As a report counts itself in its week.
+            let count = || {
+                conn.execute(
+                    "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count)
+                     VALUES (?1, 'category', 'runaway_national', 2900, 1)
+                     ON CONFLICT (organisation_id, dimension, key, week) DO UPDATE SET count = weekly_counts.count + 1",
+                    params![org.id.to_string()],
+                )
+                .unwrap()
+            };
+            count();
+            let read = store.read(super::warnings::untested_weeks).unwrap();
+            assert_eq!(read.len(), 1);
+            count();
+            let run = store.write(move |tx| super::warnings::test_weeks(tx, read)).unwrap();
+            assert_eq!((run.weeks, run.more), (1, false));
+            assert_eq!(store.read(super::warnings::untested_weeks).unwrap().len(), 1, "the second report is untested");
+            assert_eq!(store.test_trends().unwrap().weeks, 1);
+            assert_eq!(store.test_trends().unwrap().weeks, 0, "nothing new to test");
+            drop((store, conn));
             drop_database(postgres);
         }
     }

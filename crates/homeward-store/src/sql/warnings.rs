@@ -228,9 +228,11 @@ fn file_region(tx: &mut Tx<'_>, case: CaseId, org: &str, key: &str, missing_at: 
 }
 
 /// Everything a new case sets off, in a savepoint of its own: it is counted in its category's
-/// week and its region's, and the detectors run on it (across cases, and the trends of its
-/// category and region). A failure is logged and the report still taken; `rescan` recounts and
-/// re-evaluates.
+/// week and its region's, and the detectors run on it across cases. A failure is logged and
+/// the report still taken; `rescan` recounts and re-evaluates. The weeks it counted are tested
+/// for a trend by the trend job ([`untested_weeks`], [`test_weeks`]), not here: a week is a
+/// series of hundreds of reports, and its read was a round trip inside the writer lock on
+/// every report.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn new_case_in_savepoint(
     tx: &mut Tx<'_>,
@@ -256,29 +258,17 @@ pub(super) fn new_case_in_savepoint(
     if let Err(e) = count_week(tx, &org, Series::Category(&category), week, 1) {
         tracing::error!(error = %e, %case, "could not count a new case in its week");
     }
-    let region = last_seen.region.as_deref().and_then(region_key).and_then(|key| {
+    if let Some(key) = last_seen.region.as_deref().and_then(region_key) {
         let filed = file_region(tx, case, &org, &key, missing_at)
             .and_then(|()| count_week(tx, &org, Series::Region(&key), week, 1));
-        match filed {
-            Ok(()) => Some(key),
-            Err(e) => {
-                tracing::error!(error = %e, %case, "could not count a new case in its region's week");
-                None
-            }
+        if let Err(e) = filed {
+            tracing::error!(error = %e, %case, "could not count a new case in its region's week");
         }
-    });
+    }
     tx.best_effort("run the detectors on a new case", case, |tx| {
         file_place(tx, case, org_id, last_seen.missing_from.as_ref(), missing_at)?;
         detect_opened(tx, actor, org_id, facts, &[])
     });
-    tx.best_effort("test a new case's week for a trend", case, |tx| {
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&category), week)
-    });
-    if let Some(region) = region {
-        tx.best_effort("test a new case's week in its region for a trend", case, |tx| {
-            detect_trend(tx, actor, Some(case), &org, Series::Region(&region), week)
-        });
-    }
 }
 
 /// The organisation's first week of reports, of any category, written `MIN(...)` over one part
@@ -356,11 +346,10 @@ fn count_week(tx: &mut Tx<'_>, org: &str, series: Series<'_>, week: i64, by: i64
     Ok(())
 }
 
-/// A case recategorised moves from one category's week to the other's, and the new category's
-/// week is tested.
+/// A case recategorised moves from one category's week to the other's; the trend job tests
+/// both weeks again.
 pub(super) fn recategorised_in_savepoint(
     tx: &mut Tx<'_>,
-    actor: &Actor,
     case: CaseId,
     org: OrganisationId,
     (from, to): (Category, Category),
@@ -370,41 +359,109 @@ pub(super) fn recategorised_in_savepoint(
     tx.best_effort("recount a recategorised case", case, |tx| {
         let (from, to) = (enum_name(&from)?, enum_name(&to)?);
         count_week(tx, &org, Series::Category(&from), week, -1)?;
-        count_week(tx, &org, Series::Category(&to), week, 1)?;
-        detect_trend(tx, actor, Some(case), &org, Series::Category(&to), week)
+        count_week(tx, &org, Series::Category(&to), week, 1)
     });
 }
 
-/// Tests one week of an organisation's category or region against its baseline (the series
-/// read from the organisation's first week, [`first_week_sql`], or three years back), and records the
-/// warning of a rise with the week's cases. Answers how many warnings changed.
-fn detect_trend(
-    tx: &mut Tx<'_>,
-    actor: &Actor,
-    by_case: Option<CaseId>,
-    org: &str,
-    series: Series<'_>,
+/// A week of a series whose count changed since the trend job last tested it.
+#[derive(Debug, Clone)]
+pub(super) struct UntestedWeek {
+    org: String,
+    dimension: String,
+    key: String,
     week: i64,
-) -> Result<usize> {
-    let (dimension, key) = series.parts();
-    let Some((first_week, counts)) = series_weeks(tx.conn, org, series, week - TREND_WEEKS, week)? else {
-        return Ok(0);
+    /// The count as read: the week is marked tested at this count.
+    count: i64,
+    /// Whether the series rose in this week as read.
+    rising: bool,
+}
+
+/// What one run of the trend job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrendTest {
+    /// Weeks tested (counted again since their last test).
+    pub weeks: usize,
+    /// Trend warnings raised or changed.
+    pub changed: usize,
+    /// Whether weeks were left for the next run (a run tests [`WEEKS_PER_RUN`] at most).
+    pub more: bool,
+}
+
+/// How many weeks one run of the trend job tests at most.
+pub(super) const WEEKS_PER_RUN: usize = 500;
+
+/// The weeks counted since the trend job last tested them (at most [`WEEKS_PER_RUN`]), each
+/// with whether its series rises there. Reads only: the job runs it on a reader connection,
+/// outside the writer lock, and only the weeks that rise are read again by [`test_weeks`].
+pub(super) fn untested_weeks(conn: &Conn) -> Result<Vec<UntestedWeek>> {
+    let limit = i64::try_from(WEEKS_PER_RUN + 1).unwrap_or(i64::MAX);
+    let rows: Vec<(String, String, String, i64, i64)> = {
+        let mut statement = conn.prepare_cached(
+            "SELECT organisation_id, dimension, key, week, count FROM weekly_counts WHERE count <> tested
+             ORDER BY organisation_id, dimension, key, week LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        rows.collect::<crate::db::Result<_>>()?
+    };
+    let mut weeks = Vec::with_capacity(rows.len());
+    for (org, dimension, key, week, count) in rows {
+        let rising = rise_of(conn, &org, Series::from_parts(&dimension, &key)?, week)?.is_some();
+        weeks.push(UntestedWeek { org, dimension, key, week, count, rising });
+    }
+    Ok(weeks)
+}
+
+/// Records the trend warnings of the weeks [`untested_weeks`] found rising (each tested again
+/// here, in order with the reports), and marks every week tested at the count it was read
+/// with: a week counted again since then stays untested, for the next run. Run as the system.
+pub(super) fn test_weeks(tx: &mut Tx<'_>, mut weeks: Vec<UntestedWeek>) -> Result<TrendTest> {
+    let more = weeks.len() > WEEKS_PER_RUN;
+    weeks.truncate(WEEKS_PER_RUN);
+    let actor = system();
+    let mut changed = 0;
+    for w in &weeks {
+        if w.rising {
+            let series = Series::from_parts(&w.dimension, &w.key)?;
+            changed += detect_trend(tx, &actor, &w.org, series, w.week)?;
+        }
+        tx.conn
+            .prepare_cached(
+                "UPDATE weekly_counts SET tested = ?5
+                 WHERE organisation_id = ?1 AND dimension = ?2 AND key = ?3 AND week = ?4",
+            )?
+            .defer(params![w.org, w.dimension, w.key, w.week, w.count])?;
+    }
+    Ok(TrendTest { weeks: weeks.len(), changed, more })
+}
+
+/// Whether a series rises in a week against its baseline (the series read from the
+/// organisation's first week, [`first_week_sql`], or three years back), and how.
+fn rise_of(conn: &Conn, org: &str, series: Series<'_>, week: i64) -> Result<Option<trend::Rise>> {
+    let Some((first_week, counts)) = series_weeks(conn, org, series, week - TREND_WEEKS, week)? else {
+        return Ok(None);
     };
     let first = first_week.max(week - TREND_WEEKS);
     let mut weeks = vec![0u32; usize::try_from(week - first + 1).unwrap_or(0)];
     if weeks.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
     for (w, count) in counts {
         if let Some(slot) = usize::try_from(w - first).ok().and_then(|i| weeks.get_mut(i)) {
             *slot = count;
         }
     }
+    Ok(trend::rise(&weeks, &TrendRules::default()))
+}
+
+/// Tests one week of an organisation's category or region ([`rise_of`]), and records the
+/// warning of a rise with the week's latest cases. Answers how many warnings changed.
+fn detect_trend(tx: &mut Tx<'_>, actor: &Actor, org: &str, series: Series<'_>, week: i64) -> Result<usize> {
+    let (dimension, key) = series.parts();
+    let Some(rise) = rise_of(tx.conn, org, series, week)? else { return Ok(0) };
     let rules = TrendRules::default();
-    let Some(rise) = trend::rise(&weeks, &rules) else { return Ok(0) };
     let (from, to) = (week_start(week), week_start(week + 1));
     // The week's latest reports (a busy week has thousands), and always the case that tipped it.
-    let mut cases: Vec<CaseId> = {
+    let cases: Vec<CaseId> = {
         let mut statement = tx.conn.prepare_cached(match series {
             Series::Category(_) => {
                 "SELECT id FROM cases WHERE organisation_id = ?1 AND category = ?2 AND last_seen_at >= ?3 AND last_seen_at < ?4
@@ -425,14 +482,8 @@ fn detect_trend(
         }
         ids
     };
-    if let Some(case) = by_case
-        && !cases.contains(&case)
-    {
-        cases.pop();
-        cases.push(case);
-    }
     let warning = trend::warning(&format!("{dimension} {key}"), from.date(), &rise, cases, &rules);
-    Ok(usize::from(record(tx, actor, org, by_case, &warning)?))
+    Ok(usize::from(record(tx, actor, org, None, &warning)?))
 }
 
 /// What the detectors read of one stored case, and its organisation.
@@ -665,14 +716,16 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     let kind = enum_name(&warning.kind)?;
     let key = stored_key(&warning.key);
     let now = timefmt::format(tx.now);
-    // The live warning of this pattern, if any, and the one a person closed last: one statement,
-    // as on PostgreSQL each is a round trip inside the writer lock.
-    let (live, closed): (Option<(String, String)>, Option<String>) = tx
+    // The live warning of this pattern, if any, with how many cases it holds, and the one a
+    // person closed last: one statement, as on PostgreSQL each is a round trip inside the
+    // writer lock.
+    let (live, closed, held): (Option<(String, String)>, Option<String>, i64) = tx
         .conn
         .prepare_cached(
             "SELECT l.id, l.level,
                     (SELECT c.id FROM warnings c WHERE c.organisation_id = ?1 AND c.kind = ?2 AND c.key = ?3
-                       AND c.state IN ('acted', 'dismissed') ORDER BY c.updated_at DESC, c.id DESC LIMIT 1)
+                       AND c.state IN ('acted', 'dismissed') ORDER BY c.updated_at DESC, c.id DESC LIMIT 1),
+                    (SELECT COUNT(*) FROM warning_cases h WHERE h.warning_id = l.id)
              FROM (SELECT 1 AS one) AS one
              LEFT JOIN warnings l ON l.organisation_id = ?1 AND l.kind = ?2 AND l.key = ?3
                   AND l.state IN ('open', 'acknowledged')",
@@ -682,7 +735,7 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
                 (Some(id), Some(level)) => Some((id, level)),
                 _ => None,
             };
-            Ok((live, r.get(2)?))
+            Ok((live, r.get(2)?, r.get::<_, Option<i64>>(3)?.unwrap_or(0)))
         })?;
     // A pattern a supervisor closed stays closed: it opens again only with a case it did not
     // hold (detection runs again on a linked identifier, a confirmed match, a full re-evaluation).
@@ -709,39 +762,16 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
             (id, true, false)
         }
     };
-    let mut joined = Vec::new();
-    let held: i64 = if raised {
-        0
-    } else {
-        tx.conn
-            .prepare_cached("SELECT COUNT(*) FROM warning_cases WHERE warning_id = ?1")?
-            .query_row([&id], |r| r.get(0))?
-    };
     // A warning lists at most so many cases (a busy week's thousands of reports, a shelter's
-    // number); its evidence still counts them all.
+    // number); its evidence still counts them all. The cases are joined oldest first.
     let room = usize::try_from(MAX_WARNING_CASES.saturating_sub(held)).unwrap_or(0);
-    let insert = |case: &CaseId, wait: bool| -> Result<bool> {
-        let mut statement = tx.conn.prepare_cached(
-            "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        )?;
-        if wait {
-            Ok(statement.execute(params![id, case.to_string(), now])? > 0)
-        } else {
-            statement.defer(params![id, case.to_string(), now])?;
-            Ok(true)
-        }
-    };
+    let mut cases: Vec<&CaseId> = Vec::with_capacity(warning.cases.len());
     for case in warning.cases.iter().rev() {
-        if joined.len() >= room {
-            break;
-        }
-        // A warning just raised holds no case yet: each case is new to it (once), and its
-        // insert need not be waited for.
-        let added = if raised { !joined.contains(case) && insert(case, false)? } else { insert(case, true)? };
-        if added {
-            joined.push(*case);
+        if !cases.contains(&case) {
+            cases.push(case);
         }
     }
+    let joined = join_cases(tx.conn, &id, &now, cases, room, raised)?;
     if !raised && !rose && joined.is_empty() {
         return Ok(false);
     }
@@ -760,6 +790,51 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     let detail = json!({"kind": kind, "level": warning.level, "by_case": by_case, "cases_joined": joined});
     tx.audit(actor, code, "warning", Some(id), detail)?;
     Ok(true)
+}
+
+/// Joins `cases` (each once, in order) to the warning `id` while it has `room`, and answers
+/// those that were not in it yet. A warning just `raised` holds none: its inserts are sent
+/// with the next statement that waits. A live one's are one statement that answers the cases
+/// it added, when all of them fit: a round trip for them all rather than one a case.
+fn join_cases(conn: &Conn, id: &str, now: &str, cases: Vec<&CaseId>, room: usize, raised: bool) -> Result<Vec<CaseId>> {
+    const INSERT: &str =
+        "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+    if raised {
+        let joined: Vec<CaseId> = cases.into_iter().take(room).copied().collect();
+        for case in &joined {
+            conn.prepare_cached(INSERT)?.defer(params![id, case.to_string(), now])?;
+        }
+        return Ok(joined);
+    }
+    if cases.is_empty() || room == 0 {
+        return Ok(Vec::new());
+    }
+    if cases.len() > room {
+        // Only some fit: one at a time, each added only if it was not in already.
+        let mut joined = Vec::new();
+        for case in cases {
+            if joined.len() >= room {
+                break;
+            }
+            if conn.prepare_cached(INSERT)?.execute(params![id, case.to_string(), now])? > 0 {
+                joined.push(*case);
+            }
+        }
+        return Ok(joined);
+    }
+    let rows: Vec<String> = (0..cases.len()).map(|i| format!("(?1, ?{}, ?2)", i + 3)).collect();
+    let sql = format!(
+        "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES {} ON CONFLICT DO NOTHING RETURNING case_id",
+        rows.join(", ")
+    );
+    let mut args = vec![id.to_owned(), now.to_owned()];
+    args.extend(cases.iter().map(|c| c.to_string()));
+    let added: std::collections::HashSet<String> = {
+        let mut statement = conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(args, |r| r.get::<_, String>(0))?;
+        rows.collect::<crate::db::Result<_>>()?
+    };
+    Ok(cases.into_iter().filter(|c| added.contains(&c.to_string())).copied().collect())
 }
 
 /// The organisation's warnings, most urgent and most recent first: the live ones (the
@@ -1272,7 +1347,8 @@ fn rescan_trends(
     for ((org, dimension, key, week), count) in weekly {
         tx.conn
             .prepare_cached(
-                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO weekly_counts (organisation_id, dimension, key, week, count, tested)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
             )?
             .execute(params![org, dimension, key, week, count])?;
     }
@@ -1280,7 +1356,7 @@ fn rescan_trends(
     // In key order: each series' weeks come together, oldest first; each reads its organisation's
     // first week from the counts just written.
     for (org, dimension, key, week) in weekly.keys() {
-        changed += detect_trend(tx, actor, None, org, Series::from_parts(dimension, key)?, *week)?;
+        changed += detect_trend(tx, actor, org, Series::from_parts(dimension, key)?, *week)?;
     }
     Ok(changed)
 }

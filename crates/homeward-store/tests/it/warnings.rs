@@ -6,7 +6,7 @@ use homeward_domain::linkage::MatchDecision;
 use homeward_domain::org::{Actor, NewUser, Role};
 use homeward_domain::records::IdentifierKind;
 use homeward_domain::warning::{Level, WarningDecision, WarningKind, WarningState};
-use homeward_store::{AuditCode, Store, StoreError};
+use homeward_store::{AuditCode, Store, StoreError, TrendTest};
 use serde_json::json;
 
 use super::{Fixture, fixture, other_org};
@@ -276,6 +276,9 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
         }
     }
     let trends = |f: &Fixture| live_of_kind(f, WarningKind::Trend);
+    // The trend job tests each week with new reports, once.
+    assert_eq!(f.store.test_trends().unwrap(), TrendTest { weeks: 20, changed: 0, more: false });
+    assert_eq!(f.store.test_trends().unwrap().weeks, 0);
     assert!(trends(&f).is_empty(), "an ordinary series raises nothing: {:?}", trends(&f));
     // This week: the first three reports are within the usual; nine are not.
     let mut this_week = Vec::new();
@@ -283,6 +286,8 @@ fn a_week_with_far_more_reports_of_a_category_than_its_baseline_is_a_trend_warni
         n += 1;
         let view = f.store.create_case(&f.actor, runaway(monday + time::Duration::hours(report * 3), n)).unwrap();
         this_week.push(view.case.id);
+        assert!(trends(&f).is_empty(), "tested by the trend job, not by the report: {:?}", trends(&f));
+        assert_eq!(f.store.test_trends().unwrap().weeks, 1);
         if report < 3 {
             assert!(trends(&f).is_empty(), "{} reports raised {:?}", report + 1, trends(&f));
         }
@@ -345,6 +350,10 @@ fn a_week_with_far_more_reports_from_a_region_than_its_baseline_is_a_trend_warni
     }
     n += 1;
     f.store.create_case(&f.actor, report(monday, n, "Crete")).unwrap();
+    assert!(trends(&f).is_empty(), "tested by the trend job, not by the reports");
+    // One run tests every week counted so far, the regions' and the categories'.
+    let run = f.store.test_trends().unwrap();
+    assert_eq!((run.changed, run.more), (1, false), "{run:?}");
     let found = trends(&f);
     assert_eq!(found.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(), vec!["trend:region attica:2026-11-02"]);
     assert_eq!(found[0].cases.iter().map(|c| c.case_id).collect::<Vec<_>>(), this_week, "every report of the week");
@@ -381,6 +390,41 @@ fn a_closed_warning_stays_closed_when_its_cases_are_evaluated_again() {
     f.store.create_case(&f.actor, reported("Omid", 3, None, phone)).unwrap();
     let live = f.store.list_warnings(&f.actor, true).unwrap();
     assert_eq!((live.len(), live[0].cases.len()), (1, 3), "{live:?}");
+}
+}
+
+conformance! {
+fn a_live_warning_is_joined_by_each_new_case_once_and_lists_at_most_200() {
+    let f = fixture();
+    let phone = Some("+30 690 000 1234");
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(f.store.create_case(&f.actor, reported(&format!("Child{n}"), 1 + n, None, phone)).unwrap().case.id);
+    }
+    let joined = |f: &Fixture| -> Vec<serde_json::Value> {
+        let entries = f.store.audit_entries(0, 100_000).unwrap();
+        entries
+            .into_iter()
+            .filter(|e| e.code == AuditCode::WarningRaised.code() || e.code == AuditCode::WarningUpdated.code())
+            .map(|e| serde_json::from_str::<serde_json::Value>(&e.detail).unwrap()["cases_joined"].clone())
+            .collect()
+    };
+    let id = |i: usize| json!(ids[i].to_string());
+    // Raised by the second case with both (the newer first); the third joins alone.
+    assert_eq!(joined(&f), vec![json!([id(1), id(0)]), json!([id(2)])]);
+    // Evaluated again, its cases join nothing and nothing is written.
+    assert_eq!(f.store.rescan_warnings().unwrap().changed, 0);
+    assert_eq!(joined(&f).len(), 2);
+    // Many more: the warning lists 200 of them, each joined once.
+    for n in 3..205 {
+        f.store.create_case(&f.actor, reported(&format!("Child{n}"), 1 + n % 28, None, phone)).unwrap();
+    }
+    let live = live_of_kind(&f, WarningKind::SharedIdentifier);
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].cases.len(), 200);
+    let all: Vec<String> = joined(&f).iter().flat_map(|j| j.as_array().unwrap().clone()).map(|v| v.to_string()).collect();
+    assert_eq!(all.len(), 200, "each case joined once");
+    assert_eq!(all.iter().collect::<std::collections::HashSet<_>>().len(), 200);
 }
 }
 

@@ -716,27 +716,14 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     let kind = enum_name(&warning.kind)?;
     let key = stored_key(&warning.key);
     let now = timefmt::format(tx.now);
-    // The live warning of this pattern, if any, with how many cases it holds, and the one a
-    // person closed last: one statement, as on PostgreSQL each is a round trip inside the
-    // writer lock.
-    let (live, closed, held): (Option<(String, String)>, Option<String>, i64) = tx
-        .conn
-        .prepare_cached(
-            "SELECT l.id, l.level,
-                    (SELECT c.id FROM warnings c WHERE c.organisation_id = ?1 AND c.kind = ?2 AND c.key = ?3
-                       AND c.state IN ('acted', 'dismissed') ORDER BY c.updated_at DESC, c.id DESC LIMIT 1),
-                    (SELECT COUNT(*) FROM warning_cases h WHERE h.warning_id = l.id)
-             FROM (SELECT 1 AS one) AS one
-             LEFT JOIN warnings l ON l.organisation_id = ?1 AND l.kind = ?2 AND l.key = ?3
-                  AND l.state IN ('open', 'acknowledged')",
-        )?
-        .query_row(params![org, kind, key], |r| {
-            let live = match (r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?) {
-                (Some(id), Some(level)) => Some((id, level)),
-                _ => None,
-            };
-            Ok((live, r.get(2)?, r.get::<_, Option<i64>>(3)?.unwrap_or(0)))
-        })?;
+    // The cases it names, each once, oldest first: as they join.
+    let mut cases: Vec<&CaseId> = Vec::with_capacity(warning.cases.len());
+    for case in warning.cases.iter().rev() {
+        if !cases.contains(&case) {
+            cases.push(case);
+        }
+    }
+    let Seen { live, closed, held, holds } = seen(tx.conn, org, &kind, &key, &cases)?;
     // A pattern a supervisor closed stays closed: it opens again only with a case it did not
     // hold (detection runs again on a linked identifier, a confirmed match, a full re-evaluation).
     if live.is_none()
@@ -763,15 +750,15 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
         }
     };
     // A warning lists at most so many cases (a busy week's thousands of reports, a shelter's
-    // number); its evidence still counts them all. The cases are joined oldest first.
+    // number); its evidence still counts them all.
     let room = usize::try_from(MAX_WARNING_CASES.saturating_sub(held)).unwrap_or(0);
-    let mut cases: Vec<&CaseId> = Vec::with_capacity(warning.cases.len());
-    for case in warning.cases.iter().rev() {
-        if !cases.contains(&case) {
-            cases.push(case);
-        }
+    let joined: Vec<CaseId> = cases.into_iter().filter(|c| !holds.contains(*c)).take(room).copied().collect();
+    for case in &joined {
+        // Sent with the next statement that waits: the cases are known to be new to it.
+        tx.conn
+            .prepare_cached("INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3)")?
+            .defer(params![id, case.to_string(), now])?;
     }
-    let joined = join_cases(tx.conn, &id, &now, cases, room, raised)?;
     if !raised && !rose && joined.is_empty() {
         return Ok(false);
     }
@@ -792,49 +779,67 @@ fn record(tx: &mut Tx<'_>, actor: &Actor, org: &str, by_case: Option<CaseId>, wa
     Ok(true)
 }
 
-/// Joins `cases` (each once, in order) to the warning `id` while it has `room`, and answers
-/// those that were not in it yet. A warning just `raised` holds none: its inserts are sent
-/// with the next statement that waits. A live one's are one statement that answers the cases
-/// it added, when all of them fit: a round trip for them all rather than one a case.
-fn join_cases(conn: &Conn, id: &str, now: &str, cases: Vec<&CaseId>, room: usize, raised: bool) -> Result<Vec<CaseId>> {
-    const INSERT: &str =
-        "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
-    if raised {
-        let joined: Vec<CaseId> = cases.into_iter().take(room).copied().collect();
-        for case in &joined {
-            conn.prepare_cached(INSERT)?.defer(params![id, case.to_string(), now])?;
-        }
-        return Ok(joined);
-    }
-    if cases.is_empty() || room == 0 {
-        return Ok(Vec::new());
-    }
-    if cases.len() > room {
-        // Only some fit: one at a time, each added only if it was not in already.
-        let mut joined = Vec::new();
-        for case in cases {
-            if joined.len() >= room {
-                break;
-            }
-            if conn.prepare_cached(INSERT)?.execute(params![id, case.to_string(), now])? > 0 {
-                joined.push(*case);
-            }
-        }
-        return Ok(joined);
-    }
-    let rows: Vec<String> = (0..cases.len()).map(|i| format!("(?1, ?{}, ?2)", i + 3)).collect();
+/// What [`record`] needs to know of a pattern's stored warnings.
+struct Seen {
+    /// The live warning (open or acknowledged), if any: its id and level.
+    live: Option<(String, String)>,
+    /// The warning of the pattern a person closed last, if any.
+    closed: Option<String>,
+    /// How many cases the live warning holds.
+    held: i64,
+    /// Which of the cases asked about the live warning holds.
+    holds: std::collections::HashSet<CaseId>,
+}
+
+/// Reads a pattern's live warning (with how many cases it holds, and which of `cases`) and the
+/// one a person closed last, in one statement: on PostgreSQL each is a round trip inside the
+/// writer lock. The list of cases is padded to a power of two (with its last case again), so
+/// that a few statements serve every length.
+fn seen(conn: &Conn, org: &str, kind: &str, key: &str, cases: &[&CaseId]) -> Result<Seen> {
+    let width = cases.len().max(1).next_power_of_two();
+    let list: Vec<String> = (0..width).map(|i| format!("?{}", i + 4)).collect();
     let sql = format!(
-        "INSERT INTO warning_cases (warning_id, case_id, joined_at) VALUES {} ON CONFLICT DO NOTHING RETURNING case_id",
-        rows.join(", ")
+        "SELECT 'warning', l.id, l.level,
+                (SELECT c.id FROM warnings c WHERE c.organisation_id = ?1 AND c.kind = ?2 AND c.key = ?3
+                   AND c.state IN ('acted', 'dismissed') ORDER BY c.updated_at DESC, c.id DESC LIMIT 1),
+                (SELECT COUNT(*) FROM warning_cases h WHERE h.warning_id = l.id)
+         FROM (SELECT 1 AS one) AS one
+         LEFT JOIN warnings l ON l.organisation_id = ?1 AND l.kind = ?2 AND l.key = ?3
+              AND l.state IN ('open', 'acknowledged')
+         UNION ALL
+         SELECT 'case', h.case_id, NULL, NULL, NULL FROM warnings l JOIN warning_cases h ON h.warning_id = l.id
+         WHERE l.organisation_id = ?1 AND l.kind = ?2 AND l.key = ?3 AND l.state IN ('open', 'acknowledged')
+           AND h.case_id IN ({})",
+        list.join(", ")
     );
-    let mut args = vec![id.to_owned(), now.to_owned()];
-    args.extend(cases.iter().map(|c| c.to_string()));
-    let added: std::collections::HashSet<String> = {
-        let mut statement = conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(args, |r| r.get::<_, String>(0))?;
-        rows.collect::<crate::db::Result<_>>()?
-    };
-    Ok(cases.into_iter().filter(|c| added.contains(&c.to_string())).copied().collect())
+    let mut args = vec![org.to_owned(), kind.to_owned(), key.to_owned()];
+    let padding = cases.last().map(|c| c.to_string()).unwrap_or_default();
+    args.extend((0..width).map(|i| cases.get(i).map_or_else(|| padding.clone(), |c| c.to_string())));
+    let mut seen = Seen { live: None, closed: None, held: 0, holds: std::collections::HashSet::new() };
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(args, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        match row? {
+            (part, id, level, closed, held) if part == "warning" => {
+                seen.live = id.zip(level);
+                seen.closed = closed;
+                seen.held = held.unwrap_or(0);
+            }
+            (_, Some(case), ..) => {
+                seen.holds.insert(parse(&case, "case id")?);
+            }
+            (_, None, ..) => return Err(StoreError::Corrupt("a warning's case without its id".into())),
+        }
+    }
+    Ok(seen)
 }
 
 /// The organisation's warnings, most urgent and most recent first: the live ones (the

@@ -460,7 +460,7 @@ fn detect_trend(tx: &mut Tx<'_>, actor: &Actor, org: &str, series: Series<'_>, w
     let Some(rise) = rise_of(tx.conn, org, series, week)? else { return Ok(0) };
     let rules = TrendRules::default();
     let (from, to) = (week_start(week), week_start(week + 1));
-    // The week's latest reports (a busy week has thousands), and always the case that tipped it.
+    // The week's latest reports (a busy week has thousands).
     let cases: Vec<CaseId> = {
         let mut statement = tx.conn.prepare_cached(match series {
             Series::Category(_) => {

@@ -1600,7 +1600,7 @@ impl Store for SqlStore {
 
     fn test_trends(&self) -> Result<warnings::TrendTest> {
         let weeks = self.read(warnings::untested_weeks)?;
-        if weeks.is_empty() {
+        if weeks.weeks.is_empty() {
             return Ok(warnings::TrendTest::default());
         }
         self.write(move |tx| warnings::test_weeks(tx, weeks))
@@ -2017,11 +2017,15 @@ mod tests {
             };
             count();
             let read = store.read(super::warnings::untested_weeks).unwrap();
-            assert_eq!(read.len(), 1);
+            assert_eq!(read.weeks.len(), 1);
             count();
             let run = store.write(move |tx| super::warnings::test_weeks(tx, read)).unwrap();
             assert_eq!((run.weeks, run.more), (1, false));
-            assert_eq!(store.read(super::warnings::untested_weeks).unwrap().len(), 1, "the second report is untested");
+            assert_eq!(
+                store.read(super::warnings::untested_weeks).unwrap().weeks.len(),
+                1,
+                "the second report is untested"
+            );
             assert_eq!(store.test_trends().unwrap().weeks, 1);
             assert_eq!(store.test_trends().unwrap().weeks, 0, "nothing new to test");
             drop((store, conn));

@@ -363,8 +363,16 @@ pub(super) fn recategorised_in_savepoint(
     });
 }
 
+/// The weeks the trend job reads for one run ([`untested_weeks`]).
+#[derive(Debug)]
+pub(super) struct Untested {
+    pub weeks: Vec<UntestedWeek>,
+    /// Whether more weeks than [`WEEKS_PER_RUN`] were untested: the rest are left for the next run.
+    pub more: bool,
+}
+
 /// A week of a series whose count changed since the trend job last tested it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct UntestedWeek {
     org: String,
     dimension: String,
@@ -393,9 +401,9 @@ pub(super) const WEEKS_PER_RUN: usize = 500;
 /// The weeks counted since the trend job last tested them (at most [`WEEKS_PER_RUN`]), each
 /// with whether its series rises there. Reads only: the job runs it on a reader connection,
 /// outside the writer lock, and only the weeks that rise are read again by [`test_weeks`].
-pub(super) fn untested_weeks(conn: &Conn) -> Result<Vec<UntestedWeek>> {
+pub(super) fn untested_weeks(conn: &Conn) -> Result<Untested> {
     let limit = i64::try_from(WEEKS_PER_RUN + 1).unwrap_or(i64::MAX);
-    let rows: Vec<(String, String, String, i64, i64)> = {
+    let mut rows: Vec<(String, String, String, i64, i64)> = {
         let mut statement = conn.prepare_cached(
             "SELECT organisation_id, dimension, key, week, count FROM weekly_counts WHERE count <> tested
              ORDER BY organisation_id, dimension, key, week LIMIT ?1",
@@ -403,20 +411,20 @@ pub(super) fn untested_weeks(conn: &Conn) -> Result<Vec<UntestedWeek>> {
         let rows = statement.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         rows.collect::<crate::db::Result<_>>()?
     };
+    let more = rows.len() > WEEKS_PER_RUN;
+    rows.truncate(WEEKS_PER_RUN);
     let mut weeks = Vec::with_capacity(rows.len());
     for (org, dimension, key, week, count) in rows {
         let rising = rise_of(conn, &org, Series::from_parts(&dimension, &key)?, week)?.is_some();
         weeks.push(UntestedWeek { org, dimension, key, week, count, rising });
     }
-    Ok(weeks)
+    Ok(Untested { weeks, more })
 }
 
 /// Records the trend warnings of the weeks [`untested_weeks`] found rising (each tested again
 /// here, in order with the reports), and marks every week tested at the count it was read
 /// with: a week counted again since then stays untested, for the next run. Run as the system.
-pub(super) fn test_weeks(tx: &mut Tx<'_>, mut weeks: Vec<UntestedWeek>) -> Result<TrendTest> {
-    let more = weeks.len() > WEEKS_PER_RUN;
-    weeks.truncate(WEEKS_PER_RUN);
+pub(super) fn test_weeks(tx: &mut Tx<'_>, Untested { weeks, more }: Untested) -> Result<TrendTest> {
     let actor = system();
     let mut changed = 0;
     for w in &weeks {

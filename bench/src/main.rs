@@ -8,6 +8,7 @@
 
 mod alerts;
 mod client;
+mod cpu;
 mod detect;
 mod evaluation;
 mod faults;

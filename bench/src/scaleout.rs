@@ -6,7 +6,10 @@
 //! in the database, the audit chain must verify, and each background job must have had one
 //! holder over the run (one `job.claimed` entry, never taken over while both instances were
 //! alive). While the load runs, a sampler reads `pg_stat_activity` of the run's database every
-//! 50 ms, which shows where the database's sessions wait.
+//! 50 ms, which shows where the database's sessions wait, and `/proc` is read as the load
+//! starts and ends, which shows how much CPU a case costs and whether the rate asked fits the
+//! machine's cores at all. Before the load, what pgbench left in memory is written out, so that
+//! the kernel's writeback of it does not stall the load's commits.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -19,6 +22,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use tokio::time::sleep;
 
+use crate::cpu;
 use crate::faults::{Database, audit_verify};
 use crate::load::{self, Cases, Request, Stats, Target, Workload};
 use crate::{report, server};
@@ -94,6 +98,8 @@ pub struct Outcome {
     pub pgbench_after: PgBench,
     /// What each instance logged as warnings or errors.
     pub warnings: [Vec<String>; 2],
+    /// Where the CPU time went while the load ran; `None` without Linux's `/proc`.
+    pub cpu: Option<cpu::Used>,
 }
 
 impl Outcome {
@@ -114,6 +120,7 @@ pub fn run(dir: &Path, args: &ScaleoutArgs, keep: bool) -> Result<Outcome> {
     let pgbench_before = pgbench_runs(dir, "before", args, &scratch.url)?;
 
     let mut database = Database::postgres(&args.postgres_url, "hw_scaleout", keep)?;
+    settle(&args.postgres_url);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
     let driven = runtime.block_on(drive(args, dir, &database.url))?;
     drop(runtime);
@@ -143,6 +150,7 @@ pub fn run(dir: &Path, args: &ScaleoutArgs, keep: bool) -> Result<Outcome> {
         pgbench_before,
         pgbench_after,
         warnings: driven.warnings,
+        cpu: driven.cpu,
     };
     if !outcome.correct()
         && let Some(name) = database.keep()
@@ -161,6 +169,7 @@ struct Driven {
     acked: Arc<Mutex<Vec<String>>>,
     warnings: [Vec<String>; 2],
     waits: Waits,
+    cpu: Option<cpu::Used>,
 }
 
 /// Starts instance A and then B on the database, runs the two open loops side by side while
@@ -196,6 +205,8 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     // request still waiting for its connection then is not sent (the table shows how many were
     // due), so a run that falls behind ends on time rather than draining a growing queue.
     let halt = Arc::new(AtomicBool::new(false));
+    let pids = [a.pid(), b.pid()];
+    let cpu_before = cpu::Snapshot::take(pids);
     let load_a = tokio::spawn(load::open_loop_until(
         target(&a),
         Arc::new(Half { all: workload.clone(), which: 0 }),
@@ -228,6 +239,7 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     halt.store(true, Ordering::Relaxed);
     let stats_a = load_a.await.context("instance A's load task failed")??;
     let stats_b = load_b.await.context("instance B's load task failed")??;
+    let cpu = cpu_before.zip(cpu::Snapshot::take(pids)).map(|(before, after)| before.until(&after));
     stop.store(true, Ordering::Relaxed);
     let waits = tokio::task::spawn_blocking(move || sampler.join())
         .await
@@ -238,12 +250,11 @@ async fn drive(args: &ScaleoutArgs, dir: &Path, url: &str) -> Result<Driven> {
     both.merge(stats_b.clone());
     both.finish();
     both.elapsed = stats_a.elapsed.max(stats_b.elapsed);
-    let pids = [a.pid(), b.pid()];
     let warnings = [a.stop()?, b.stop()?];
     let acked = Arc::new(Mutex::new(std::mem::take(
         &mut *workload.ids.lock().map_err(|_| anyhow::anyhow!("the acknowledgements' lock is poisoned"))?,
     )));
-    Ok(Driven { a: stats_a, b: stats_b, both, pids, acked, warnings, waits })
+    Ok(Driven { a: stats_a, b: stats_b, both, pids, acked, warnings, waits, cpu })
 }
 
 /// Opens cases as [`Cases`] does (or, without it, [`report::hotline_body`]'s), and keeps the id
@@ -292,6 +303,24 @@ impl Workload for Half {
 
     fn created(&self, (): (), body: &[u8]) -> Result<(), String> {
         self.all.created((), body)
+    }
+}
+
+/// Writes out what pgbench and the new database left in memory before the load starts: a
+/// `CHECKPOINT`, then `sync`. Otherwise the kernel writes the pages back some thirty seconds
+/// after they were dirtied (pgbench's fill alone leaves about 130 MB), in the middle of the
+/// load, and every commit's log flush waits behind it for a few hundred milliseconds: a stall
+/// of the machine's disk that belongs to the harness, not to Homeward. A failure is reported,
+/// not fatal.
+fn settle(url: &str) {
+    let checkpoint = postgres::Client::connect(url, postgres::NoTls).and_then(|mut db| db.batch_execute("CHECKPOINT"));
+    if let Err(e) = checkpoint {
+        eprintln!("scaleout: CHECKPOINT before the load failed: {e}");
+    }
+    match Command::new("sync").status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => eprintln!("scaleout: sync before the load exited with {status}"),
+        Err(e) => eprintln!("scaleout: sync before the load could not run: {e}"),
     }
 }
 
@@ -574,6 +603,9 @@ pub fn table(args: &ScaleoutArgs, o: &Outcome) -> String {
     let by_second: Vec<String> =
         o.both.slowest_by_second.iter().map(|(second, us)| format!("{second}: {:.0}", *us as f64 / 1000.0)).collect();
     let _ = writeln!(s, "\nThe slowest request due in each second of the load, ms: {}\n", by_second.join(", "));
+    if let Some(cpu) = &o.cpu {
+        let _ = writeln!(s, "{}\n", cpu.line(o.both.ok as usize, args.rate));
+    }
     s.push_str(&pgbench_table(args, o));
     s.push_str(&jobs_table(o));
     let _ = writeln!(

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 /// CPU time consumed so far, in clock ticks (`sysconf(_SC_CLK_TCK)`, 100 on Linux).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct Snapshot {
     /// All CPUs together: ticks busy, and ticks in all (busy and idle).
     busy: u64,
@@ -16,15 +16,17 @@ pub struct Snapshot {
     postgres: u64,
 }
 
-/// The difference between two snapshots, for `cases` acknowledged cases.
+/// The difference between two snapshots.
 pub struct Used {
     pub cores: usize,
-    /// Seconds of one CPU.
+    /// CPU seconds, all CPUs together: the machine busy, the two instances, this process,
+    /// PostgreSQL's processes.
     pub busy: f64,
-    pub wall: f64,
     pub instances: f64,
     pub generator: f64,
     pub postgres: f64,
+    /// Seconds on the clock between the snapshots.
+    pub wall: f64,
 }
 
 /// Linux counts CPU time in these ticks for `/proc/stat` and `/proc/<pid>/stat` alike.

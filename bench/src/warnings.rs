@@ -494,8 +494,9 @@ fn load(
                             }
                         }
                         if planted_cases.contains(&facts.case) {
-                            // As the server's trend job would by now (every few seconds).
-                            store.test_trends()?;
+                            // As the server's trend job would by now: every few seconds, and at
+                            // once again while weeks are left for the next run.
+                            while store.test_trends()?.more {}
                             if let Ok(mut map) = stored.lock() {
                                 map.insert(facts.case, id);
                             }

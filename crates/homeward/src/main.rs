@@ -416,33 +416,19 @@ const TRENDS_LEASE: time::Duration = time::Duration::minutes(2);
 /// Only the instance holding the lease links; every instance indexes the children the others
 /// committed (`linkage_follow`).
 async fn linkage_job(state: AppState, instance: Instance) {
-    loop {
-        let run = state.clone();
-        let started = std::time::Instant::now();
-        let mut pause = LINKAGE_EVERY;
-        if !holds(&state.store, "linkage", &instance, LINKAGE_LEASE).await {
-            tokio::time::sleep(pause).await;
-            continue;
+    let run = |state: &AppState, _| state.run_linkage_job();
+    let after = |report: homeward_server::linkage::JobReport, took| {
+        if report.children > 0 {
+            tracing::info!(
+                children = report.children,
+                suggested = report.suggested,
+                more = report.more,
+                "linked new children against the store"
+            );
         }
-        match tokio::task::spawn_blocking(move || run.run_linkage_job()).await {
-            Ok(Ok(report)) => {
-                if report.children > 0 {
-                    tracing::info!(
-                        children = report.children,
-                        suggested = report.suggested,
-                        more = report.more,
-                        "linked new children against the store"
-                    );
-                }
-                if report.more {
-                    pause = started.elapsed();
-                }
-            }
-            Ok(Err(e)) => tracing::error!(error = %e, "the linkage job failed; it will try again"),
-            Err(e) => tracing::error!(error = %e, "the linkage job stopped unexpectedly; it will try again"),
-        }
-        tokio::time::sleep(pause).await;
-    }
+        report.more.then_some(took)
+    };
+    leased_job(state, instance, ("linkage", "the linkage job"), LINKAGE_LEASE, LINKAGE_EVERY, run, after).await;
 }
 
 /// How often every instance indexes the children the others committed.
@@ -472,21 +458,14 @@ const ALERTS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// are expired and the public snapshot rendered again (the public URLs already stop serving an
 /// alert at its end; this records it and audits it). A failed run is logged and tried again.
 async fn alert_job(state: AppState, instance: Instance) {
-    loop {
-        let run = state.clone();
-        let now = time::OffsetDateTime::now_utc();
-        if !holds(&state.store, "alerts", &instance, ALERTS_LEASE).await {
-            tokio::time::sleep(ALERTS_EVERY).await;
-            continue;
+    let run = |state: &AppState, now| state.run_alert_job(now);
+    let after = |report: homeward_server::alerts::JobReport, _| {
+        if report.expired > 0 {
+            tracing::info!(expired = report.expired, "child alerts expired");
         }
-        match tokio::task::spawn_blocking(move || run.run_alert_job(now)).await {
-            Ok(Ok(report)) if report.expired > 0 => tracing::info!(expired = report.expired, "child alerts expired"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "the alert job failed; it will try again"),
-            Err(e) => tracing::error!(error = %e, "the alert job stopped unexpectedly; it will try again"),
-        }
-        tokio::time::sleep(ALERTS_EVERY).await;
-    }
+        None
+    };
+    leased_job(state, instance, ("alerts", "the alert job"), ALERTS_LEASE, ALERTS_EVERY, run, after).await;
 }
 
 /// How often every instance renders its public alert pages again from the store: a change made
@@ -516,24 +495,15 @@ const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(60)
 /// targets and its tasks' due times; a deadline missed is raised once, and again while nobody
 /// acknowledges it. A failed run is logged and tried again at the next turn.
 async fn escalation_job(state: AppState, instance: Instance) {
-    loop {
-        let run = state.clone();
-        let now = time::OffsetDateTime::now_utc();
-        if !holds(&state.store, "escalations", &instance, ESCALATION_LEASE).await {
-            tokio::time::sleep(ESCALATION_EVERY).await;
-            continue;
+    let run = |state: &AppState, now| state.run_escalation_job(now);
+    let after = |report: homeward_store::EscalationReport, _| {
+        if report.raised > 0 || report.repeated > 0 {
+            tracing::info!(raised = report.raised, repeated = report.repeated, "escalations raised");
         }
-        match tokio::task::spawn_blocking(move || run.run_escalation_job(now)).await {
-            Ok(Ok(report)) => {
-                if report.raised > 0 || report.repeated > 0 {
-                    tracing::info!(raised = report.raised, repeated = report.repeated, "escalations raised");
-                }
-            }
-            Ok(Err(e)) => tracing::error!(error = %e, "the escalation job failed; it will try again"),
-            Err(e) => tracing::error!(error = %e, "the escalation job stopped unexpectedly; it will try again"),
-        }
-        tokio::time::sleep(ESCALATION_EVERY).await;
-    }
+        None
+    };
+    leased_job(state, instance, ("escalations", "the escalation job"), ESCALATION_LEASE, ESCALATION_EVERY, run, after)
+        .await;
 }
 
 /// How often the trend job tests the weeks counted since its last run: a trend warning comes
@@ -545,21 +515,41 @@ const TRENDS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// transactions. A run that leaves weeks for the next goes on at once. A failed run is logged
 /// and tried again at the next turn.
 async fn trend_job(state: AppState, instance: Instance) {
+    let run = |state: &AppState, _| state.store.test_trends();
+    let after = |run: homeward_store::TrendTest, _| {
+        if run.changed > 0 {
+            tracing::info!(weeks = run.weeks, changed = run.changed, "trend warnings raised or updated");
+        }
+        run.more.then_some(std::time::Duration::ZERO)
+    };
+    leased_job(state, instance, ("trends", "the trend job"), TRENDS_LEASE, TRENDS_EVERY, run, after).await;
+}
+
+/// A background job that runs on one instance at a time: while this instance holds the lease
+/// named `job.0`, `run` runs on the blocking pool (given the time its turn began) every
+/// `every`, or after the pause `after` asks for instead (at once, or as long as the run took,
+/// while work is left); `after` also logs what the run did. A failed run is logged, naming the
+/// job as `job.1`, and tried again at the next turn; it never stops the server.
+async fn leased_job<R: Send + 'static>(
+    state: AppState,
+    instance: Instance,
+    job: (&'static str, &'static str),
+    lease: time::Duration,
+    every: std::time::Duration,
+    run: impl Fn(&AppState, time::OffsetDateTime) -> Result<R, homeward_store::StoreError> + Clone + Send + 'static,
+    after: impl Fn(R, std::time::Duration) -> Option<std::time::Duration>,
+) {
+    let (lease_name, what) = job;
     loop {
-        let mut pause = TRENDS_EVERY;
-        if holds(&state.store, "trends", &instance, TRENDS_LEASE).await {
-            let store = state.store.clone();
-            match tokio::task::spawn_blocking(move || store.test_trends()).await {
-                Ok(Ok(run)) => {
-                    if run.changed > 0 {
-                        tracing::info!(weeks = run.weeks, changed = run.changed, "trend warnings raised or updated");
-                    }
-                    if run.more {
-                        pause = std::time::Duration::ZERO;
-                    }
-                }
-                Ok(Err(e)) => tracing::error!(error = %e, "the trend job failed; it will try again"),
-                Err(e) => tracing::error!(error = %e, "the trend job stopped unexpectedly; it will try again"),
+        let started = std::time::Instant::now();
+        let now = time::OffsetDateTime::now_utc();
+        let mut pause = every;
+        if holds(&state.store, lease_name, &instance, lease).await {
+            let (state, run) = (state.clone(), run.clone());
+            match tokio::task::spawn_blocking(move || run(&state, now)).await {
+                Ok(Ok(report)) => pause = after(report, started.elapsed()).unwrap_or(every),
+                Ok(Err(e)) => tracing::error!(error = %e, "{what} failed; it will try again"),
+                Err(e) => tracing::error!(error = %e, "{what} stopped unexpectedly; it will try again"),
             }
         }
         tokio::time::sleep(pause).await;
